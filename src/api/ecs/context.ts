@@ -1,0 +1,57 @@
+// What every ECS handler works with: the state tables, the cache to commit through, and lookups shared by handlers.
+import type { ClusterUsage } from '../../domain/cluster.js';
+import { EMPTY_USAGE } from '../../domain/cluster.js';
+import { ClusterNotFound } from '../../domain/errors.js';
+import { parseArn } from '../../domain/arn.js';
+import type { StateCache, Row } from '../../store/cache.js';
+import type { Tables } from '../../state/tables.js';
+import type { ClusterRecord } from '../../domain/cluster.js';
+
+export interface EcsDeps {
+  cache: StateCache;
+  tables: Tables;
+  /** Counts of what runs in a cluster (tasks, services, instances); later features feed it. */
+  usage?: (clusterName: string) => ClusterUsage;
+}
+
+export class EcsContext {
+  constructor(readonly deps: EcsDeps) {}
+
+  get tables(): Tables {
+    return this.deps.tables;
+  }
+
+  get cache(): StateCache {
+    return this.deps.cache;
+  }
+
+  usage(clusterName: string): ClusterUsage {
+    const base = this.deps.usage?.(clusterName) ?? EMPTY_USAGE;
+    const instances = [...this.tables.containerInstances.byIndex('cluster', clusterName)].filter(
+      (r) => r.value.status !== 'INACTIVE',
+    ).length;
+    return { ...base, registeredContainerInstancesCount: instances };
+  }
+
+  /** A cluster named or ARN'd by the caller; `default` when omitted, as ECS does. */
+  findCluster(ref: string | undefined): Row<ClusterRecord> | undefined {
+    return this.tables.clusters.get(clusterNameOf(ref));
+  }
+
+  /** The ACTIVE cluster the caller means, or ClusterNotFoundException. */
+  activeCluster(ref: string | undefined): Row<ClusterRecord> {
+    const row = this.findCluster(ref);
+    if (!row) throw new ClusterNotFound('Cluster not found.');
+    if (row.value.status !== 'ACTIVE') throw new ClusterNotFound('The referenced cluster was inactive.');
+    return row;
+  }
+}
+
+export function clusterNameOf(ref: string | undefined): string {
+  if (ref === undefined || ref === '') return 'default';
+  if (ref.startsWith('arn:')) {
+    const resource = parseArn(ref)?.resource ?? '';
+    return resource.startsWith('cluster/') ? resource.slice('cluster/'.length) : ref;
+  }
+  return ref;
+}

@@ -1,0 +1,31 @@
+// The ECS API as the gateway serves it: JSON 1.1 under the AmazonEC2ContainerServiceV20141113 target prefix.
+import { loadModel } from '../../gateway/model/index.js';
+import type { ServiceDefinition } from '../../gateway/service.js';
+import { accountSettingOperations } from './accountSettings.js';
+import { attributeOperations } from './attributes.js';
+import { clusterOperations } from './clusters.js';
+import { containerInstanceOperations } from './containerInstances.js';
+import { EcsContext, type EcsDeps } from './context.js';
+import { tagOperations } from './tags.js';
+import { taskDefinitionOperations } from './taskDefinitions.js';
+
+export function ecsService(deps: EcsDeps): ServiceDefinition {
+  const ecs = new EcsContext(deps);
+  return {
+    signingName: 'ecs',
+    protocol: 'json',
+    jsonVersion: '1.1',
+    targetPrefix: 'AmazonEC2ContainerServiceV20141113',
+    model: loadModel('ecs'),
+    validationErrorCode: 'InvalidParameterException',
+    maxBodyBytes: 1024 * 1024,
+    operations: {
+      ...clusterOperations(ecs),
+      ...taskDefinitionOperations(ecs),
+      ...tagOperations(ecs),
+      ...accountSettingOperations(ecs),
+      ...attributeOperations(ecs),
+      ...containerInstanceOperations(ecs),
+    },
+  };
+}

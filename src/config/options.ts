@@ -1,0 +1,46 @@
+// Options are normalized once, here: every default resolved, so the rest of Wharf never sees an undefined option.
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ServerOptionsInput {
+  dataDir?: string;
+  host?: string;
+  port?: number | string;
+  region?: string;
+  accountId?: string;
+  logLevel?: string;
+}
+
+export interface ServerOptions {
+  /** Where state, credentials and (later) blobs live. Default ~/.wharf. */
+  dataDir: string;
+  /** Address the gateway listens on. Default 127.0.0.1. */
+  host: string;
+  /** Gateway port. Default 4510; 0 picks a free port. */
+  port: number;
+  /** Region used for resources Wharf creates itself (the default cluster). Default us-east-1. */
+  region: string;
+  /** Account id in every ARN. Default 000000000000. */
+  accountId: string;
+  logLevel: string;
+}
+
+export const DEFAULT_PORT = 4510;
+
+export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.ProcessEnv = process.env): ServerOptions {
+  const port = Number(input.port ?? env.WHARF_PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${input.port}`);
+  const accountId = input.accountId ?? env.WHARF_ACCOUNT_ID ?? '000000000000';
+  if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid account id (12 digits expected): ${accountId}`);
+  const dataDir = resolve(input.dataDir ?? env.WHARF_DATA_DIR ?? join(homedir(), '.wharf'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return {
+    dataDir,
+    host: input.host ?? env.WHARF_HOST ?? '127.0.0.1',
+    port,
+    region: input.region ?? env.WHARF_REGION ?? 'us-east-1',
+    accountId,
+    logLevel: input.logLevel ?? env.WHARF_LOG_LEVEL ?? 'info',
+  };
+}

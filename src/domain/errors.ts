@@ -1,0 +1,70 @@
+// The one catalogue of AWS-shaped errors. Anything below the gateway throws these; the gateway encodes them once per
+// protocol (JSON 1.1 `__type` + `message`, query-protocol XML). Keep each code's HTTP status and fault here, not at the
+// throw site.
+
+export type Fault = 'client' | 'server';
+
+export class AwsError extends Error {
+  constructor(
+    /** The AWS error code, e.g. `ClusterNotFoundException`. */
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly fault: Fault = 'client',
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+function kind(code: string, status = 400, fault: Fault = 'client') {
+  return class extends AwsError {
+    static readonly code = code;
+    constructor(message: string) {
+      super(code, message, status, fault);
+    }
+  };
+}
+
+// Authentication (shared by every AWS API).
+export const MissingAuthenticationToken = kind('MissingAuthenticationTokenException', 403);
+export const UnrecognizedClient = kind('UnrecognizedClientException', 403);
+export const InvalidSignature = kind('InvalidSignatureException', 403);
+export const IncompleteSignature = kind('IncompleteSignatureException', 403);
+
+// Protocol level (shared by every JSON API).
+export const SerializationError = kind('SerializationException', 400);
+export const UnknownOperation = kind('UnknownOperationException', 400);
+export const RequestEntityTooLarge = kind('RequestEntityTooLargeException', 413);
+export const ValidationError = kind('ValidationException', 400);
+
+// ECS.
+export const ClientError = kind('ClientException', 400);
+export const InvalidParameter = kind('InvalidParameterException', 400);
+export const ServerError = kind('ServerException', 500, 'server');
+export const ClusterNotFound = kind('ClusterNotFoundException', 400);
+export const ClusterContainsContainerInstances = kind('ClusterContainsContainerInstancesException', 400);
+export const ClusterContainsServices = kind('ClusterContainsServicesException', 400);
+export const ClusterContainsTasks = kind('ClusterContainsTasksException', 400);
+export const ResourceNotFound = kind('ResourceNotFoundException', 400);
+export const ResourceInUse = kind('ResourceInUseException', 400);
+export const TargetNotFound = kind('TargetNotFoundException', 400);
+export const AttributeLimitExceeded = kind('AttributeLimitExceededException', 400);
+export const LimitExceeded = kind('LimitExceededException', 400);
+export const AccessDenied = kind('AccessDeniedException', 400);
+export const UpdateInProgress = kind('UpdateInProgressException', 400);
+export const ServiceNotFound = kind('ServiceNotFoundException', 400);
+export const ServiceNotActive = kind('ServiceNotActiveException', 400);
+export const PlatformUnknown = kind('PlatformUnknownException', 400);
+export const PlatformTaskDefinitionIncompatibility = kind('PlatformTaskDefinitionIncompatibilityException', 400);
+export const UnsupportedFeature = kind('UnsupportedFeatureException', 400);
+export const Conflict = kind('ConflictException', 400);
+
+/** Every code in the catalogue, for the docs/test cross-check. */
+export const ERROR_CODES: readonly string[] = [
+  MissingAuthenticationToken, UnrecognizedClient, InvalidSignature, IncompleteSignature, SerializationError,
+  UnknownOperation, RequestEntityTooLarge, ValidationError, ClientError, InvalidParameter, ServerError, ClusterNotFound,
+  ClusterContainsContainerInstances, ClusterContainsServices, ClusterContainsTasks, ResourceNotFound, ResourceInUse,
+  TargetNotFound, AttributeLimitExceeded, LimitExceeded, AccessDenied, UpdateInProgress, ServiceNotFound,
+  ServiceNotActive, PlatformUnknown, PlatformTaskDefinitionIncompatibility, UnsupportedFeature, Conflict,
+].map((k) => k.code);

@@ -1,0 +1,70 @@
+// What one task reserves on an instance, computed from its task definition and RunTask overrides the way ECS
+// does, so RunTask, StartTask and the service controller all ask the scheduler for the same thing.
+
+import type { ContainerDefinition, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import type { PortNeed, TaskDemand } from './types.js';
+
+/**
+ * ECS's rules:
+ * - Task-level `cpu`/`memory` (or their overrides), when set, are what the task reserves.
+ * - Otherwise the containers' sum: `cpu` units each; memory is `memoryReservation` when given (the soft limit
+ *   is what ECS subtracts from the instance), else the hard `memory`.
+ * - Host ports: `bridge` (the default on Linux EC2) reserves `hostPort`, 0 or absent meaning a dynamic port;
+ *   `host` reserves the container port itself; `awsvpc` and `none` reserve none on the host (the task has its
+ *   own network interface), but `awsvpc` needs the `ecs.capability.task-eni` attribute.
+ */
+export function taskDemand(td: TaskDefinition, overrides?: TaskOverride): TaskDemand {
+  const containers = (td.containerDefinitions ?? []).map((c) => withOverride(c, overrides));
+  const cpu = parseCpu(overrides?.cpu ?? td.cpu) ?? containers.reduce((n, c) => n + (c.cpu ?? 0), 0);
+  const memory =
+    parseMemory(overrides?.memory ?? td.memory) ??
+    containers.reduce((n, c) => n + (c.memoryReservation ?? c.memory ?? 0), 0);
+  const mode = td.networkMode ?? 'bridge';
+  const ports: PortNeed[] = [];
+  if (mode === 'bridge' || mode === 'host') {
+    for (const c of containers) {
+      for (const pm of c.portMappings ?? []) {
+        if (pm.containerPort === undefined) continue; // port ranges (containerPortRange) are not placed here
+        const hostPort = mode === 'host' ? (pm.hostPort || pm.containerPort) : (pm.hostPort ?? 0);
+        ports.push({ protocol: pm.protocol === 'udp' ? 'udp' : 'tcp', hostPort });
+      }
+    }
+  }
+  const required = (td.requiresAttributes ?? []).flatMap((a) =>
+    a.name ? [a.value === undefined ? { name: a.name } : { name: a.name, value: a.value }] : [],
+  );
+  if (mode === 'awsvpc' && !required.some((a) => a.name === 'ecs.capability.task-eni')) {
+    required.push({ name: 'ecs.capability.task-eni' });
+  }
+  return { cpu, memory, ports, requiredAttributes: required };
+}
+
+function withOverride(c: ContainerDefinition, o: TaskOverride | undefined): ContainerDefinition {
+  const co = o?.containerOverrides?.find((x) => x.name === c.name);
+  if (!co) return c;
+  return {
+    ...c,
+    cpu: co.cpu ?? c.cpu,
+    memory: co.memory ?? c.memory,
+    memoryReservation: co.memoryReservation ?? c.memoryReservation,
+  };
+}
+
+/** Task-level CPU as ECS accepts it: CPU units ("1024") or vCPUs ("1 vCPU", "0.25 vcpu"). */
+export function parseCpu(text: string | undefined): number | undefined {
+  return parseUnit(text, /^v?cpus?$/i, 1024);
+}
+
+/** Task-level memory as ECS accepts it: MiB ("2048") or GB ("2 GB", "0.5gb"). */
+export function parseMemory(text: string | undefined): number | undefined {
+  return parseUnit(text, /^gb$/i, 1024);
+}
+
+function parseUnit(text: string | undefined, unit: RegExp, scale: number): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (!m[2]) return Math.round(n);
+  return unit.test(m[2]) ? Math.round(n * scale) : undefined;
+}

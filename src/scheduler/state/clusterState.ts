@@ -1,0 +1,157 @@
+// The scheduler's working copy of a cluster: every container instance as a Slot, plus the indexes that make a
+// placement decision cost about the same on 1,000 instances as on 10,000. Built once from the store's view and
+// kept current by the caller (upsert/remove as the store changes, apply after a plan is committed); planning
+// borrows it, reserves tentatively, and gives it back unchanged.
+
+import type { InstanceView, PortNeed, TaskDemand } from '../types.js';
+import { GroupIndex } from './groups.js';
+import { MAX_SLOTS } from './keys.js';
+import { Partitioning, type Partition } from './partitions.js';
+import { Slot } from './slot.js';
+
+export interface StateOptions {
+  /** Dynamic host port range, inclusive. ECS's Linux default when ip_local_port_range is unknown: 49153-65535. */
+  readonly ephemeralPortRange?: readonly [number, number];
+  /** Ports outside the dynamic range one instance may hold per protocol (ECS: 100, default ones included). */
+  readonly maxReservedPorts?: number;
+}
+
+export const DEFAULT_EPHEMERAL_RANGE: readonly [number, number] = [49153, 65535];
+
+export class ClusterState {
+  readonly slots: Slot[] = [];
+  readonly ephemeralRange: readonly [number, number];
+  readonly maxReservedPorts: number;
+  readonly groups: GroupIndex;
+  private readonly byArn = new Map<string, number>();
+  private readonly partitionings = new Map<string | null, Partitioning>();
+  /** Bumped whenever an instance's facts change, so caches of per-instance verdicts know to forget. */
+  private readonly versions: number[] = [];
+
+  constructor(instances: Iterable<InstanceView> = [], options: StateOptions = {}) {
+    this.ephemeralRange = options.ephemeralPortRange ?? DEFAULT_EPHEMERAL_RANGE;
+    this.maxReservedPorts = options.maxReservedPorts ?? 100;
+    this.groups = new GroupIndex((a) => this.partitioning(a));
+    // Slot order is the final tie-break, so give it a meaning: registration order.
+    const sorted = [...instances].sort((a, b) => a.registeredAt - b.registeredAt || cmp(a.arn, b.arn));
+    for (const v of sorted) this.upsert(v);
+  }
+
+  get size(): number {
+    return this.byArn.size;
+  }
+
+  slotOf(arn: string): Slot | undefined {
+    const i = this.byArn.get(arn);
+    return i === undefined ? undefined : this.slots[i];
+  }
+
+  version(slot: number): number {
+    return this.versions[slot] ?? 0;
+  }
+
+  /** The whole cluster as one part. */
+  get all(): Partition {
+    return [...this.partitioning(null).parts.values()][0] ?? EMPTY_PART;
+  }
+
+  /** Instances split by `attribute` (null: not split), created on first use and maintained after. */
+  partitioning(attribute: string | null): Partitioning {
+    let p = this.partitionings.get(attribute);
+    if (!p) this.partitionings.set(attribute, (p = new Partitioning(attribute, this.slots)));
+    return p;
+  }
+
+  /** Adds an instance, or replaces what is known about it (resources, status, attributes, tasks). */
+  upsert(view: InstanceView): void {
+    const i = this.byArn.get(view.arn);
+    if (i === undefined) {
+      if (this.slots.length >= MAX_SLOTS) throw new Error(`scheduler: more than ${MAX_SLOTS} instances`);
+      const s = new Slot(this.slots.length, view, this.ephemeralRange);
+      this.slots.push(s);
+      this.byArn.set(view.arn, s.index);
+      this.versions[s.index] = 0;
+      this.enter(s);
+      return;
+    }
+    const s = this.slots[i]!;
+    this.leave(s);
+    s.load(view);
+    this.versions[i] = (this.versions[i] ?? 0) + 1;
+    this.enter(s);
+  }
+
+  remove(arn: string): void {
+    const i = this.byArn.get(arn);
+    if (i === undefined) return;
+    const s = this.slots[i]!;
+    this.leave(s);
+    s.alive = false;
+    this.byArn.delete(arn);
+    this.versions[i] = (this.versions[i] ?? 0) + 1;
+  }
+
+  /** Takes one task's resources on slot `s`. Callers have checked that it fits. */
+  reserve(s: Slot, demand: TaskDemand, hostPorts: readonly number[], group: string): void {
+    this.reindexing(s, () => {
+      s.cpu -= demand.cpu;
+      s.memory -= demand.memory;
+      s.runningTasksCount++;
+      demand.ports.forEach((p, k) => s.addPort(p.protocol, hostPorts[k]!));
+    });
+    s.taskGroups.set(group, (s.taskGroups.get(group) ?? 0) + 1);
+    this.groups.change(s, group, 1);
+  }
+
+  /** Exactly undoes `reserve`. */
+  release(s: Slot, demand: TaskDemand, hostPorts: readonly number[], group: string): void {
+    this.reindexing(s, () => {
+      s.cpu += demand.cpu;
+      s.memory += demand.memory;
+      s.runningTasksCount--;
+      demand.ports.forEach((p, k) => s.deletePort(p.protocol, hostPorts[k]!));
+    });
+    const n = (s.taskGroups.get(group) ?? 0) - 1;
+    if (n > 0) s.taskGroups.set(group, n);
+    else s.taskGroups.delete(group);
+    this.groups.change(s, group, -1);
+  }
+
+  /** Host ports for `needs` on `s`: fixed ones as asked, dynamic ones the lowest free in the ephemeral range. */
+  allocatePorts(s: Slot, needs: readonly PortNeed[]): number[] {
+    const taken = { tcp: new Set<number>(), udp: new Set<number>() };
+    return needs.map((n) => {
+      let port = n.hostPort;
+      if (port === 0) {
+        const used = s.ports(n.protocol);
+        port = this.ephemeralRange[0];
+        while (used.has(port) || taken[n.protocol].has(port)) port++;
+      }
+      taken[n.protocol].add(port);
+      return port;
+    });
+  }
+
+  private reindexing(s: Slot, change: () => void): void {
+    const on = s.schedulable;
+    if (on) for (const p of this.partitionings.values()) p.partOf[s.index]?.unindex(s);
+    change();
+    if (on) for (const p of this.partitionings.values()) p.partOf[s.index]?.reindex(s);
+  }
+
+  private enter(s: Slot): void {
+    for (const p of this.partitionings.values()) p.join(s);
+    this.groups.slotGroups(s, 1);
+  }
+
+  private leave(s: Slot): void {
+    this.groups.slotGroups(s, -1);
+    for (const p of this.partitionings.values()) p.leave(s);
+  }
+}
+
+const EMPTY_PART = new Partitioning(null, []).parts.get('') ?? new (class {})();
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,109 @@
+// Starts a real Wharf process for end-to-end tests and gives them clients: the AWS SDK and the Debian `aws` CLI.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ECSClient } from '@aws-sdk/client-ecs';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const WHARF_BIN = join(ROOT, 'dist/src/cli/main.js');
+/** Debian's awscli package; a different `aws` may come first on PATH. */
+export const AWS_CLI = '/usr/bin/aws';
+
+export const TEST_CREDENTIALS = {
+  accessKeyId: 'AKIAWHARFTESTKEY0001',
+  secretAccessKey: 'wharf-test-secret-key-0000000000000000000',
+};
+
+export interface Wharf {
+  url: string;
+  dataDir: string;
+  proc: ChildProcess;
+  /** Everything the process wrote to stdout so far. */
+  output: string[];
+  ecs(region?: string): ECSClient;
+  /** Runs `aws ARGS --endpoint-url URL --output json`; resolves with parsed stdout, or rejects with stderr. */
+  aws(...args: string[]): Promise<any>;
+  awsRaw(args: string[], env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function tempDir(prefix = 'wharf-e2e-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function startWharf(
+  opts: { dataDir?: string; mode?: 'up' | 'server'; env?: Record<string, string>; credentials?: boolean } = {},
+): Promise<Wharf> {
+  const dataDir = opts.dataDir ?? tempDir();
+  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', ...(opts.env ?? {}) } as Record<string, string>;
+  if (opts.credentials !== false) {
+    env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
+    env.WHARF_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
+  }
+  const proc = spawn(process.execPath, [WHARF_BIN, opts.mode ?? 'server', '--port', '0', '--data-dir', dataDir], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  let stderr = '';
+  proc.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const lines = createInterface({ input: proc.stdout! });
+    lines.on('line', (line) => {
+      output.push(line);
+      if (!line.startsWith('{')) return;
+      try {
+        const rec = JSON.parse(line) as { msg?: string; url?: string };
+        if (rec.msg === 'wharf is listening' && rec.url) resolveUrl(rec.url);
+      } catch {
+        // not a log line
+      }
+    });
+    proc.once('exit', (code) => reject(new Error(`wharf exited with ${code} before listening: ${stderr}`)));
+  });
+
+  const creds = opts.credentials === false ? undefined : TEST_CREDENTIALS;
+  const awsRaw = (args: string[], extraEnv: Record<string, string> = {}) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(
+        AWS_CLI,
+        [...args, '--endpoint-url', url, '--output', 'json'],
+        {
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            HOME: dataDir,
+            AWS_ACCESS_KEY_ID: creds?.accessKeyId ?? '',
+            AWS_SECRET_ACCESS_KEY: creds?.secretAccessKey ?? '',
+            AWS_DEFAULT_REGION: 'us-east-1',
+            AWS_PAGER: '',
+            ...extraEnv,
+          },
+        },
+        (err, stdout, stderrOut) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr: stderrOut }),
+      );
+    });
+
+  return {
+    url,
+    dataDir,
+    proc,
+    output,
+    ecs: (region = 'us-east-1') =>
+      new ECSClient({ endpoint: url, region, credentials: creds ?? { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 }),
+    awsRaw,
+    async aws(...args: string[]) {
+      const r = await awsRaw(args);
+      if (r.code !== 0) throw new Error(r.stderr.trim());
+      return r.stdout.trim() ? JSON.parse(r.stdout) : {};
+    },
+    stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (proc.exitCode !== null) return Promise.resolve(proc.exitCode);
+      return new Promise((done) => {
+        proc.once('exit', (code) => done(code));
+        proc.kill(signal);
+      });
+    },
+  };
+}
