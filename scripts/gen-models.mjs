@@ -98,7 +98,9 @@ function compact(svc) {
     if (op.output) out.output = op.output.shape;
     if (op.output?.resultWrapper) out.resultWrapper = op.output.resultWrapper;
     if (op.errors?.length) out.errors = op.errors.map((e) => e.shape);
-    if (op.http && (op.http.method !== 'POST' || op.http.requestUri !== '/')) out.http = pick(op.http, ['method', 'requestUri']);
+    if (op.http && (op.http.method !== 'POST' || op.http.requestUri !== '/')) {
+      out.http = pick(op.http, ['method', 'requestUri']);
+    }
     operations[name] = out;
     visit(out.input);
     visit(out.output);

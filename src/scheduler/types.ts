@@ -96,12 +96,3 @@ export interface Plan {
   /** The instance that passed the most stages ("the closest matching container-instance" of service events). */
   readonly closest?: Rejection;
 }
-
-export interface SchedulerOptions {
-  /** Uniform [0, 1) source for the random strategy. Inject a seeded one for deterministic tests. */
-  readonly random?: () => number;
-  /** Dynamic host port range, inclusive. ECS's Linux default when ip_local_port_range is unknown: 49153-65535. */
-  readonly ephemeralPortRange?: readonly [number, number];
-  /** Non-dynamic reserved ports one instance may hold per protocol (ECS: 100, defaults included). */
-  readonly maxReservedPorts?: number;
-}

@@ -54,7 +54,8 @@ function containerAttributes(c: ContainerDefinition, view: TaskView, add: (name:
   if (log?.logDriver) add(remoteApi('1.19'));
   if (c.memoryReservation !== undefined) add(remoteApi('1.21'));
   if (c.readonlyRootFilesystem === true) add(remoteApi('1.17'));
-  if ((c.dockerLabels && Object.keys(c.dockerLabels).length > 0) || (c.ulimits ?? []).length > 0) add(remoteApi('1.18'));
+  const labelled = c.dockerLabels !== undefined && Object.keys(c.dockerLabels).length > 0;
+  if (labelled || (c.ulimits ?? []).length > 0) add(remoteApi('1.18'));
   if (c.linuxParameters?.initProcessEnabled === true) add(remoteApi('1.25'));
   if ((c.dependsOn ?? []).length > 0 || c.startTimeout !== undefined || c.stopTimeout !== undefined) {
     add('ecs.capability.container-ordering');
@@ -63,12 +64,16 @@ function containerAttributes(c: ContainerDefinition, view: TaskView, add: (name:
   if (ecr && executionRole) add('ecs.capability.execution-role-ecr-pull');
   if (c.repositoryCredentials !== undefined) add(`${ECS}.private-registry-authentication.secretsmanager`);
   for (const s of c.secrets ?? []) add(`ecs.capability.secrets.${secretStore(s.valueFrom)}.environment-variables`);
-  for (const s of log?.secretOptions ?? []) add(`ecs.capability.secrets.${secretStore(s.valueFrom)}.bootstrap.log-driver`);
+  for (const s of log?.secretOptions ?? []) {
+    add(`ecs.capability.secrets.${secretStore(s.valueFrom)}.bootstrap.log-driver`);
+  }
   if ((c.environmentFiles ?? []).length > 0) add('ecs.capability.env-files.s3');
   if (c.privileged === true) add(`${ECS}.privileged-container`);
   if (c.firelensConfiguration?.type) add(`ecs.capability.firelens.${c.firelensConfiguration.type}`);
   if (c.restartPolicy?.enabled === true) add('ecs.capability.container-restart-policy');
-  if ((c.portMappings ?? []).some((pm) => pm.containerPortRange !== undefined)) add('ecs.capability.container-port-range');
+  if ((c.portMappings ?? []).some((pm) => pm.containerPortRange !== undefined)) {
+    add('ecs.capability.container-port-range');
+  }
 }
 
 /** Secrets Manager ARNs come from "asm"; anything else is an SSM parameter. */

@@ -23,10 +23,14 @@ export function checkDependencies(view: TaskView): void {
       const targetName = dep.containerName ?? 'null';
       const target = byName.get(targetName);
       // ECS's own message carries the stray "+ ".
-      if (target === undefined) throw new ClientError(`Cannot depend on container + '${targetName}' because it does not exist`);
+      if (target === undefined) {
+        throw new ClientError(`Cannot depend on container + '${targetName}' because it does not exist`);
+      }
       if (target === c) throw new ClientError(`Container '${name}' cannot depend on itself.`);
       if ((dep.condition === 'SUCCESS' || dep.condition === 'COMPLETE') && target.essential !== false) {
-        throw new ClientError('A dependency container with SUCCESS or COMPLETE condition cannot be an essential container');
+        throw new ClientError(
+          'A dependency container with SUCCESS or COMPLETE condition cannot be an essential container',
+        );
       }
       if (dep.condition === 'HEALTHY' && target.healthCheck === undefined) {
         throw new ClientError('A dependency container with HEALTHY condition must have health check configured.');

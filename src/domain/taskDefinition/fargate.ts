@@ -1,7 +1,7 @@
 // What a task definition must satisfy to run on Fargate: awsvpc, a task size from the Fargate table, and none of
 // the host-level features Fargate does not offer. Used to validate FARGATE in requiresCompatibilities and to decide
 // whether FARGATE appears in the computed compatibilities.
-import type { RuntimePlatform } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, RuntimePlatform } from '@aws-sdk/client-ecs';
 import { ClientError } from '../errors.js';
 import { nameOf, type TaskView } from './view.js';
 
@@ -67,7 +67,7 @@ export function checkFargate(view: TaskView): void {
   for (const c of view.containers) checkFargateContainer(view, c);
 }
 
-function checkFargateContainer(view: TaskView, c: TaskView['containers'][number]): void {
+function checkFargateContainer(view: TaskView, c: ContainerDefinition): void {
   const name = nameOf(c);
   if (c.privileged === true) throw new ClientError("Fargate requires that the 'privileged' setting be 'false'.");
   if ((c.dockerSecurityOptions ?? []).length > 0) {
@@ -77,7 +77,9 @@ function checkFargateContainer(view: TaskView, c: TaskView['containers'][number]
   if (linux?.sharedMemorySize !== undefined) {
     throw new ClientError('Fargate compatible task definitions do not support sharedMemorySize.');
   }
-  if ((linux?.tmpfs ?? []).length > 0) throw new ClientError('Fargate compatible task definitions do not support tmpfs.');
+  if ((linux?.tmpfs ?? []).length > 0) {
+    throw new ClientError('Fargate compatible task definitions do not support tmpfs.');
+  }
   if ((linux?.devices ?? []).length > 0) {
     throw new ClientError('Fargate compatible task definitions do not support devices.');
   }

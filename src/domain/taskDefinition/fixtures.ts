@@ -1,7 +1,8 @@
-// Builders for this module's tests: a minimal valid EC2 and Fargate registration, and the error a registration
-// is refused with. Test support only; nothing in the module imports it.
-import type { ContainerDefinition, RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
+// Builders for this module's tests: a minimal valid EC2 and Fargate registration, the error a registration is
+// refused with, and the definition it is stored as. Test support only; nothing in the module imports it.
+import type { ContainerDefinition, RegisterTaskDefinitionRequest, TaskDefinition } from '@aws-sdk/client-ecs';
 import { AwsError } from '../errors.js';
+import { buildTaskDefinition } from './build.js';
 import { validateRegisterTaskDefinition } from './validate.js';
 
 export const container = (over: Partial<ContainerDefinition> = {}): ContainerDefinition => ({
@@ -39,3 +40,14 @@ export function rejection(input: RegisterTaskDefinitionRequest): { code: string;
 }
 
 export const clientError = (message: string) => ({ code: 'ClientException', message });
+
+export const testMeta = {
+  arn: { region: 'us-east-1', accountId: '123456789012' },
+  revision: 3,
+  registeredAt: new Date('2026-01-02T03:04:05Z'),
+  registeredBy: 'arn:aws:iam::123456789012:root',
+};
+
+/** The definition ECS would store for `input` as revision 3. */
+export const registered = (input: RegisterTaskDefinitionRequest): TaskDefinition =>
+  buildTaskDefinition(input, testMeta);

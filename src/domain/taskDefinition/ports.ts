@@ -35,17 +35,21 @@ export function checkPorts(view: TaskView): void {
     let ranges = 0;
     for (const pm of mappings) {
       const protocol = pm.protocol ?? 'tcp';
-      const [low, high] = pm.containerPortRange !== undefined ? checkRange(pm, name, mode) : checkSingle(pm, name, mode);
+      const [low, high] =
+        pm.containerPortRange !== undefined ? checkRange(pm, name, mode) : checkSingle(pm, name, mode);
       if (pm.containerPortRange !== undefined && ++ranges > MAX_PORT_RANGES) {
         throw new ClientError(
-          `Invalid 'containerPortRange' setting for container '${name}'. At most ${MAX_PORT_RANGES} port ranges are allowed.`,
+          `Invalid 'containerPortRange' setting for container '${name}'. ` +
+            `At most ${MAX_PORT_RANGES} port ranges are allowed.`,
         );
       }
       claimed.push({ protocol, low, high });
     }
     const reused = firstOverlap(claimed);
     if (reused !== undefined) {
-      throw new InvalidParameter(`Container port ${reused} is used in more than one port mapping for container ${name}`);
+      throw new InvalidParameter(
+        `Container port ${reused} is used in more than one port mapping for container ${name}`,
+      );
     }
     for (const pm of mappings) {
       // Ranges take host ports the agent picks (bridge) or mirror the container's; fixed ports can collide.

@@ -25,6 +25,7 @@ export function checkVolumes(view: TaskView): void {
 
   const unmounted = (view.input.volumes ?? []).filter((v) => v.configuredAtLaunch === true && !mounted.has(v.name!));
   if (unmounted.length > 0) {
-    throw new ClientError(`Volumes [${unmounted.map((v) => v.name).join(', ')}] are not referenced by any of the containers.`);
+    const names = unmounted.map((v) => v.name).join(', ');
+    throw new ClientError(`Volumes [${names}] are not referenced by any of the containers.`);
   }
 }

@@ -30,13 +30,13 @@ export function formatAmzDate(ms: number): string {
 }
 
 /**
- * The request time and the exact timestamp string that goes into the string to sign, from an X-Amz-Date value or
- * a Date header (compact ISO-8601, or an RFC 7231 HTTP date which is then signed in its ISO-8601 form).
+ * The request time and the exact timestamp string that goes into the string to sign. X-Amz-Date must be compact
+ * ISO-8601; a Date header (`httpDateAllowed`) may also be an RFC 7231 HTTP date, then signed in its ISO-8601 form.
  */
-export function parseRequestDate(value: string): { ms: number; amzDate: string } | undefined {
+export function parseRequestDate(value: string, httpDateAllowed = false): { ms: number; amzDate: string } | undefined {
   const ms = parseAmzDate(value);
   if (!Number.isNaN(ms)) return { ms, amzDate: value };
-  if (HTTP_DATE.test(value)) {
+  if (httpDateAllowed && HTTP_DATE.test(value)) {
     const http = Date.parse(value);
     if (!Number.isNaN(http)) return { ms: http, amzDate: formatAmzDate(http) };
   }

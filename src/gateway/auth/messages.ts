@@ -1,5 +1,6 @@
 // The words AWS answers with when a SigV4 check fails, kept in one place so tests and callers see the same text.
-// Sources: AWS responses quoted in public issue threads, and scratchstack-aws-signature, which mirrors them.
+// Sources: AWS responses quoted in public issue threads (aws-sdk-js #254, aws/chalice #828, amazonka #316,
+// aws-sdk-go #289), and scratchstack-aws-signature, which mirrors AWS's wording and check order.
 
 export const MISSING_TOKEN = 'Missing Authentication Token';
 export const INVALID_TOKEN = 'The security token included in the request is invalid.';
@@ -31,6 +32,7 @@ export const QUERY_REQUIRES_DATE = "AWS query-string parameters must include 'X-
 export const missingQueryParts = (missing: readonly string[]) =>
   `${missing.join(' ')} Re-examine the query-string parameters.`;
 
+// X-Amz-Expires problems: S3's wording (the only AWS wording on record for them).
 export const EXPIRES_NOT_A_NUMBER = 'X-Amz-Expires should be a number';
 export const EXPIRES_NEGATIVE = 'X-Amz-Expires must be non-negative';
 export const EXPIRES_OVER_A_WEEK =
@@ -40,7 +42,10 @@ export const EXPIRES_OVER_A_WEEK =
 export const badDate = (value: string) =>
   `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`;
 
-/** `window` reads like AWS's: "15 min." for the clock-skew window, "<n> sec." for a presigned URL's X-Amz-Expires. */
+/**
+ * `window` is "15 min." for the clock-skew window, as AWS prints it. For an expired presigned URL it is
+ * "<X-Amz-Expires> sec.": no non-S3 AWS wording for that case is on record, so it follows the same sentence.
+ */
 export const signatureExpired = (signed: string, earliest: string, now: string, window: string) =>
   `Signature expired: ${signed} is now earlier than ${earliest} (${now} - ${window})`;
 

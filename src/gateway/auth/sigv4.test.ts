@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cachedSigningKeys } from './signing-key.js';
 import { peekScope, verifySigV4 } from './sigv4.js';
-import { AKID, NOW, ecsJson, elbQuery, presign, secrets, sign, withHeader } from './testkit.js';
+import { AKID, NOW, ecsJson, elbQuery, presign, secrets, sign, withHeader, withoutHeader } from './testkit.js';
 
 describe('verifySigV4, Authorization header', () => {
   it('accepts an ECS JSON-protocol call', async () => {
@@ -38,6 +38,13 @@ describe('verifySigV4, Authorization header', () => {
     const req = await sign(ecsJson());
     expect(() => verifySigV4(req, secrets, new Date(NOW.getTime() + 15 * 60_000))).not.toThrow();
     expect(() => verifySigV4(req, secrets, new Date(NOW.getTime() - 15 * 60_000))).not.toThrow();
+  });
+
+  it('takes the time from a Date header when there is no X-Amz-Date', async () => {
+    // Signed over the ISO-8601 form of the time, X-Amz-Date left out of SignedHeaders, then swapped for Date.
+    const signed = await sign({ ...ecsJson(), unsignableHeaders: new Set(['x-amz-date']) });
+    const req = withHeader(withoutHeader(signed, 'x-amz-date'), 'Date', 'Wed, 01 May 2024 12:00:00 GMT');
+    expect(verifySigV4(req, secrets, NOW).signedAt).toEqual(NOW);
   });
 
   it('reads header names case-insensitively and joins repeated unsigned headers harmlessly', async () => {

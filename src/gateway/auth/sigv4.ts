@@ -4,7 +4,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { IncompleteSignature, InvalidSignature, MissingAuthenticationToken, UnrecognizedClient } from '../../domain/errors.js';
 import { ALGORITHM, parseAuthorizationHeader, parsePresignedQuery, type SignatureClaims } from './authorization.js';
-import { canonicalHeaders, canonicalQuery, canonicalUri, indexHeaders, parseQuery, queryValue, splitUrl } from './canonical.js';
+import {
+  canonicalHeaders, canonicalQuery, canonicalUri, indexHeaders, parseQuery, queryValue, splitUrl, type QueryParam,
+} from './canonical.js';
 import { formatAmzDate, parseRequestDate } from './dates.js';
 import { decodeQueryPart } from './encoding.js';
 import * as msg from './messages.js';
@@ -65,7 +67,7 @@ export function verifySigV4(req: IncomingSignedRequest, secretFor: SecretLookup,
     throw new InvalidSignature(msg.HOST_MUST_BE_SIGNED);
   }
 
-  const date = parseRequestDate(claims.date);
+  const date = parseRequestDate(claims.date, !presigned && headers.amzDate === undefined);
   if (date === undefined) throw new IncompleteSignature(msg.badDate(claims.date));
   checkTime(date.ms, date.amzDate, now.getTime(), presigned ? claims.expires : undefined);
   const { accessKeyId, day, region, service } = checkScope(claims.credential, date.amzDate);
@@ -123,7 +125,7 @@ function scopeOf(credential: string): { service: string; region: string } | unde
   return parts.length === 5 && parts[2] && parts[3] ? { service: parts[3], region: parts[2] } : undefined;
 }
 
-function readParam(params: Parameters<typeof queryValue>[0], name: string): string | undefined {
+function readParam(params: readonly QueryParam[], name: string): string | undefined {
   const value = queryValue(params, name);
   return value === undefined ? undefined : decodeQueryPart(value);
 }

@@ -61,9 +61,7 @@ export interface Node {
   pattern: string;
   // Structure.
   members: Member[];
-  byName: Map<string, Member>;
   byQueryName: Map<string, Member>;
-  requiredMembers: Member[];
   // List (item) and map (key, value), with their query/XML names.
   item: Node | undefined;
   itemName: string;
@@ -143,9 +141,7 @@ function blank(name: string, shape: Shape): Node {
     regex,
     pattern: shape.pattern ?? '',
     members: [],
-    byName: new Map(),
     byQueryName: new Map(),
-    requiredMembers: [],
     item: undefined,
     itemName: 'member',
     flattened: shape.flattened === true,
@@ -177,9 +173,7 @@ function fill(n: Node, shape: Shape, node: (name: string) => Node, model: Servic
         node: target,
       };
       n.members.push(m);
-      n.byName.set(name, m);
       n.byQueryName.set(m.queryName, m);
-      if (m.required) n.requiredMembers.push(m);
     }
   } else if (n.kind === Kind.List && shape.member) {
     n.item = node(shape.member.shape);

@@ -25,9 +25,8 @@ const MODELS: Record<ModelName, ServiceModel> = {
 
 /** The committed model of one service. The same object on every call. */
 export function loadModel(name: ModelName): ServiceModel {
-  const model = MODELS[name];
-  if (!model) throw new Error(`unknown service model: ${String(name)}`);
-  return model;
+  if (!Object.hasOwn(MODELS, name)) throw new Error(`unknown service model: ${String(name)}`);
+  return MODELS[name];
 }
 
 export type * from './types.js';

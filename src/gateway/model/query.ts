@@ -4,7 +4,7 @@
 
 import { UnknownOperation } from '../../domain/errors.js';
 import { compiledOperation, Kind, type Node } from './compile.js';
-import { formatPath, MAX_REPORTED, type Segment, validationError, violation } from './errors.js';
+import { formatPath, MAX_REPORTED, type Segment, validationError, violation } from './messages.js';
 import type { ServiceModel } from './types.js';
 import { checkStructure, toDate } from './validate.js';
 import { escapeXml, writeStructure } from './xml.js';
@@ -19,6 +19,9 @@ const MAX_SEGMENTS = 64;
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INDEX = /^[1-9]\d{0,8}$/;
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+const LONG_LIMIT = 2 ** 63;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Parameters grouped by their dotted name: `Tags.member.1.Key` is root → Tags → member → 1 → Key. */
@@ -126,9 +129,11 @@ class Decoder {
       case Kind.String:
         return s;
       case Kind.Integer:
-      case Kind.Long:
-        if (INTEGER.test(s)) return Number(s);
+      case Kind.Long: {
+        const n = INTEGER.test(s) ? Number(s) : NaN;
+        if (node.kind === Kind.Integer ? n >= INT_MIN && n <= INT_MAX : n >= -LONG_LIMIT && n < LONG_LIMIT) return n;
         return this.bad(s, 'Member must be an integer');
+      }
       case Kind.Float:
       case Kind.Double:
         if (NUMBER.test(s)) return Number(s);
@@ -168,7 +173,12 @@ function indexed(holder: Trie): [number, Trie][] {
  * `<OpResponse xmlns="..."><OpResult>...</OpResult><ResponseMetadata><RequestId>id</RequestId></ResponseMetadata>`.
  * Members absent from the model are not written; an operation without output has no result element.
  */
-export function encodeQueryOutput(model: ServiceModel, operationName: string, output: unknown, requestId: string): string {
+export function encodeQueryOutput(
+  model: ServiceModel,
+  operationName: string,
+  output: unknown,
+  requestId: string,
+): string {
   const op = compiledOperation(model, operationName);
   if (!op) throw new UnknownOperation(`Operation ${operationName} is not part of this service's model.`);
   const ns = model.metadata.xmlNamespace;

@@ -4,7 +4,8 @@
 export type ModelName = 'ecs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'logs' | 'autoscaling' | 'servicediscovery';
 
 export type ShapeType =
-  | 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob';
+  | 'structure' | 'list' | 'map'
+  | 'string' | 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob';
 
 /** A reference to a shape from a member, list member or map key/value, with its wire-name traits. */
 export interface ShapeRef {

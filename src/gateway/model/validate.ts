@@ -8,7 +8,7 @@ import { compiledOperation, Kind, type Node } from './compile.js';
 import {
   formatPath, lengthViolation, MAX_REPORTED, mismatchMessage, scalarViolations, type Segment, serializationError,
   validationError, violation,
-} from './errors.js';
+} from './messages.js';
 import type { ServiceModel } from './types.js';
 
 export interface ValidateOptions {
@@ -223,7 +223,8 @@ export function toDate(v: unknown): Date | undefined {
 function decodeBase64(v: string): Buffer {
   if (v.length % 4 !== 0) {
     throw serializationError(
-      `'${v}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${v.length}`,
+      `'${v}' can not be converted to a Blob: ` +
+        `Base64 encoded length is expected a multiple of 4 bytes but found: ${v.length}`,
     );
   }
   if (!BASE64.test(v)) {
@@ -240,7 +241,9 @@ function checkDocumentDepth(v: unknown, depth: number): void {
     const [x, d] = stack.pop()!;
     if (typeof x !== 'object' || x === null) continue;
     if (d > MAX_DEPTH) throw tooDeep();
-    for (const y of Array.isArray(x) ? x : Object.values(x)) if (typeof y === 'object' && y !== null) stack.push([y, d + 1]);
+    for (const y of Array.isArray(x) ? x : Object.values(x)) {
+      if (typeof y === 'object' && y !== null) stack.push([y, d + 1]);
+    }
   }
 }
 

@@ -8,7 +8,9 @@ import { Kind, type Node } from './compile.js';
 const MAX_DEPTH = 64;
 
 const NEEDS_ESCAPE = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
-const ESCAPE = /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
+// Markup and forbidden characters, or a surrogate pair (kept), or a lone surrogate (replaced).
+const ESCAPE =
+  /[&<>"'\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g;
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',

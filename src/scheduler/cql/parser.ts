@@ -83,8 +83,10 @@ function parseUnary(lx: Lexer): Expression {
 }
 
 function parseComparison(lx: Lexer): Comparison {
+  lx.skipSpace();
   const at = lx.position;
   const subject = parseSubject(lx);
+  lx.skipSpace();
   const opAt = lx.position;
   const op = (lx.symbol() as Operator | '') || own(OPERATOR_WORDS, lx.word());
   if (!op) lx.fail(`expected an operator after ${describe(subject)}`, opAt);
@@ -105,6 +107,7 @@ function parseComparison(lx: Lexer): Comparison {
 }
 
 function parseSubject(lx: Lexer): Subject {
+  lx.skipSpace();
   const at = lx.position;
   const w = lx.word();
   if (w.startsWith('attribute:')) {
@@ -124,6 +127,7 @@ function parseSubject(lx: Lexer): Subject {
 }
 
 function parseList(lx: Lexer, subject: Subject): Literal[] {
+  lx.skipSpace();
   const at = lx.position;
   if (!lx.eat('[')) lx.fail('expected "[" to open the argument list');
   const out: Literal[] = [];

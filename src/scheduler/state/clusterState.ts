@@ -5,8 +5,9 @@
 
 import type { InstanceView, PortNeed, TaskDemand } from '../types.js';
 import { GroupIndex } from './groups.js';
+import type { StaticFilter } from './indexes.js';
 import { MAX_SLOTS } from './keys.js';
-import { Partitioning, type Partition } from './partitions.js';
+import { Partition, Partitioning } from './partitions.js';
 import { Slot } from './slot.js';
 
 export interface StateOptions {
@@ -27,6 +28,8 @@ export class ClusterState {
   private readonly partitionings = new Map<string | null, Partitioning>();
   /** Bumped whenever an instance's facts change, so caches of per-instance verdicts know to forget. */
   private readonly versions: number[] = [];
+  /** Checks that only an instance update can change, with their per-instance verdicts, by signature. */
+  private readonly filters = new Map<string, StaticFilter>();
 
   constructor(instances: Iterable<InstanceView> = [], options: StateOptions = {}) {
     this.ephemeralRange = options.ephemeralPortRange ?? DEFAULT_EPHEMERAL_RANGE;
@@ -50,9 +53,36 @@ export class ClusterState {
     return this.versions[slot] ?? 0;
   }
 
+  /**
+   * The static filter for `signature` (see stages/pipeline.ts): `check` memoized per instance until the
+   * instance changes. Indexes are kept per filter; past 64 filters all are dropped and rebuilt on demand.
+   */
+  filter(signature: string, check: (s: Slot) => boolean): StaticFilter {
+    let f = this.filters.get(signature);
+    if (f) return f;
+    if (this.filters.size >= 64) {
+      this.filters.clear();
+      for (const p of this.partitionings.values()) p.dropIndexes();
+    }
+    const verdict: boolean[] = [];
+    const seen: number[] = [];
+    const versions = this.versions;
+    f = {
+      signature,
+      passes(s) {
+        const v = versions[s.index]!;
+        if (seen[s.index] === v) return verdict[s.index]!;
+        seen[s.index] = v;
+        return (verdict[s.index] = check(s));
+      },
+    };
+    this.filters.set(signature, f);
+    return f;
+  }
+
   /** The whole cluster as one part. */
   get all(): Partition {
-    return [...this.partitioning(null).parts.values()][0] ?? EMPTY_PART;
+    return this.partitioning(null).parts.get('') ?? new Partition('', this.slots);
   }
 
   /** Instances split by `attribute` (null: not split), created on first use and maintained after. */
@@ -119,7 +149,9 @@ export class ClusterState {
 
   /** Host ports for `needs` on `s`: fixed ones as asked, dynamic ones the lowest free in the ephemeral range. */
   allocatePorts(s: Slot, needs: readonly PortNeed[]): number[] {
+    // The task's own fixed ports first, so no dynamic port lands on one of them.
     const taken = { tcp: new Set<number>(), udp: new Set<number>() };
+    for (const n of needs) if (n.hostPort !== 0) taken[n.protocol].add(n.hostPort);
     return needs.map((n) => {
       let port = n.hostPort;
       if (port === 0) {
@@ -149,8 +181,6 @@ export class ClusterState {
     for (const p of this.partitionings.values()) p.leave(s);
   }
 }
-
-const EMPTY_PART = new Partitioning(null, []).parts.get('') ?? new (class {})();
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,13 +1,9 @@
 // Instances split by the value of one attribute (or not split at all), each part with its own ranking indexes.
 // `spread` on an attribute walks parts from the least loaded value, and `binpack` inside a part must not wade
-// through the other parts' instances: hence one index per part, built the first time a strategy needs it.
+// through the other parts' instances: hence indexes per part, built the first time a strategy needs them.
 
-import { packKey } from './keys.js';
+import { ResourceIndex, RunningIndex, type Index, type StaticFilter } from './indexes.js';
 import type { Slot } from './slot.js';
-import { SortedList } from './sortedList.js';
-
-/** What an index orders by, before the (running tasks, slot) tie-break. */
-export type IndexKind = 'cpu' | 'memory' | 'running';
 
 /** The part key of an instance without the attribute: cannot collide with a real value. */
 export const MISSING = '\u0000';
@@ -15,44 +11,48 @@ export const MISSING = '\u0000';
 export class Partition {
   /** Every live slot of this part, ascending. */
   readonly members: number[] = [];
-  private readonly indexes = new Map<IndexKind, SortedList>();
+  private readonly indexes = new Map<string, Index>();
 
   constructor(
     readonly value: string,
     private readonly slots: readonly Slot[],
   ) {}
 
-  /** The part's index of schedulable instances by `kind`, built on first use and maintained after. */
-  index(kind: IndexKind): SortedList {
-    let list = this.indexes.get(kind);
-    if (!list) {
-      list = new SortedList();
+  /** The part's binpack index on `field` over instances passing `filter`, built on first use. */
+  resourceIndex(field: 'cpu' | 'memory', filter: StaticFilter): ResourceIndex {
+    return this.index(`${field}\u0001${filter.signature}`, () => new ResourceIndex(field, filter));
+  }
+
+  /** The part's running-tasks index over instances passing `filter`, built on first use. */
+  runningIndex(filter: StaticFilter): RunningIndex {
+    return this.index(`running\u0001${filter.signature}`, () => new RunningIndex(filter));
+  }
+
+  private index<T extends Index>(key: string, create: () => T): T {
+    let idx = this.indexes.get(key) as T | undefined;
+    if (!idx) {
+      idx = create();
       for (const i of this.members) {
         const s = this.slots[i]!;
-        if (s.schedulable) list.add(indexKey(kind, s));
+        if (s.schedulable && idx.filter.passes(s)) idx.add(s);
       }
-      this.indexes.set(kind, list);
+      this.indexes.set(key, idx);
     }
-    return list;
+    return idx;
   }
 
+  /** Before a slot's values change: take it out under its current keys (absent entries are a no-op). */
   unindex(s: Slot): void {
-    for (const [kind, list] of this.indexes) list.delete(indexKey(kind, s));
+    for (const idx of this.indexes.values()) idx.delete(s);
   }
 
+  /** After they changed: put it back wherever its filter admits it. */
   reindex(s: Slot): void {
-    for (const [kind, list] of this.indexes) list.add(indexKey(kind, s));
+    for (const idx of this.indexes.values()) if (idx.filter.passes(s)) idx.add(s);
   }
-}
 
-export function indexKey(kind: IndexKind, s: Slot): number {
-  switch (kind) {
-    case 'cpu':
-      return packKey(s.cpu, s.runningTasksCount, s.index);
-    case 'memory':
-      return packKey(s.memory, s.runningTasksCount, s.index);
-    case 'running':
-      return packKey(s.runningTasksCount, 0, s.index);
+  dropIndexes(): void {
+    this.indexes.clear();
   }
 }
 
@@ -81,6 +81,10 @@ export class Partitioning {
     insertSorted(part.members, s.index);
     this.partOf[s.index] = part;
     if (s.schedulable) part.reindex(s);
+  }
+
+  dropIndexes(): void {
+    for (const p of this.parts.values()) p.dropIndexes();
   }
 
   leave(s: Slot): void {

@@ -76,7 +76,9 @@ export function describeValue(v: unknown, kind?: Kind): string {
   if (v === null || v === undefined) return 'Value null';
   if (typeof v === 'object' && !(v instanceof Date) && !Buffer.isBuffer(v)) {
     const items = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
-    for (const x of items) if (typeof x === 'object' && x !== null && !(x instanceof Date) && !Buffer.isBuffer(x)) return 'Value';
+    for (const x of items) {
+      if (typeof x === 'object' && x !== null && !(x instanceof Date) && !Buffer.isBuffer(x)) return 'Value';
+    }
   }
   return `Value '${renderValue(v, kind)}'`;
 }

@@ -1,0 +1,30 @@
+// Host ports, per protocol. A fixed host port must be free; a dynamic one (hostPort 0 in bridge mode) needs a
+// free port in the ephemeral range, so a full range fails placement instead of failing later in Docker. ECS also
+// caps the ports outside that range an instance holds (100, defaults included). TCP fails as `RESOURCE:PORTS`,
+// UDP as `RESOURCE:PORTS_UDP`.
+
+import { Reason } from '../reasons.js';
+import type { ClusterState } from '../state/clusterState.js';
+import type { TaskDemand } from '../types.js';
+import type { Stage } from './stage.js';
+
+export function portsStage(d: TaskDemand, protocol: 'tcp' | 'udp', state: ClusterState): Stage | undefined {
+  const mine = d.ports.filter((p) => p.protocol === protocol);
+  if (mine.length === 0) return undefined;
+  const [lo, hi] = state.ephemeralRange;
+  const fixed = mine.filter((p) => p.hostPort !== 0).map((p) => p.hostPort);
+  const fixedInRange = fixed.filter((p) => p >= lo && p <= hi).length;
+  const fixedOutside = fixed.length - fixedInRange;
+  const dynamic = mine.length - fixed.length;
+  const rangeSize = hi - lo + 1;
+  const reason = protocol === 'tcp' ? Reason.PORTS : Reason.PORTS_UDP;
+  const max = state.maxReservedPorts;
+  return (s) => {
+    const used = s.ports(protocol);
+    for (const p of fixed) if (used.has(p)) return reason;
+    const inRange = s.dynamicInUse(protocol);
+    if (dynamic > 0 && rangeSize - inRange - fixedInRange < dynamic) return reason;
+    if (fixedOutside > 0 && used.size - inRange + fixedOutside > max) return reason;
+    return undefined;
+  };
+}
