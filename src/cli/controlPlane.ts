@@ -1,13 +1,16 @@
-// Composes the control plane: store, cache, state tables, the AWS APIs behind the gateway. `wharf up` and
-// `wharf server` both start it; `up` adds the host's own parts around it in later features.
+// Composes the control plane: store, cache, state tables, the AWS APIs behind the gateway, the agent channel and
+// the controllers. `wharf up` and `wharf server` both start it; `up` adds this host's own agent around it.
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
 import { ecsService } from '../api/ecs/index.js';
 import { clusterArn } from '../domain/arn.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import { loadCredentials, type Credentials } from '../config/credentials.js';
 import type { ServerOptions } from '../config/options.js';
+import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
 import { Gateway } from '../gateway/server.js';
+import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { createTables, type Tables } from '../state/tables.js';
@@ -15,6 +18,8 @@ import { createTables, type Tables } from '../state/tables.js';
 export interface ControlPlane {
   url: string;
   credentials: Credentials;
+  cache: StateCache;
+  tables: Tables;
   close(): Promise<void>;
 }
 
@@ -26,28 +31,58 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   await initialize(cache, tables, opts);
 
   const credentials = loadCredentials(opts.dataDir);
+  // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents.
+  const secretFor = (id: string) =>
+    id === credentials.accessKeyId ? credentials.secretAccessKey : tables.instanceCredentials.get(id)?.value.secretAccessKey;
+  const pools = new PlacementPools(cache, tables);
+  const channel = new AgentChannel({ cache, tables, logger, secretFor, heartbeatMs: opts.heartbeatSeconds * 1000 });
+  const lifecycle = new TaskLifecycleController({
+    cache,
+    tables,
+    logger,
+    instanceGraceMs: opts.instanceGraceSeconds * 1000,
+    stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+  });
+  await lifecycle.markAllDisconnected();
+
+  let url = '';
   const gateway = new Gateway({
     host: opts.host,
     port: opts.port,
     accountId: opts.accountId,
-    secretFor: (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined),
-    services: [ecsService({ cache, tables })],
+    secretFor,
+    services: [
+      ecsService(
+        { cache, tables },
+        {
+          pools,
+          channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
+          stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+        },
+      ),
+    ],
     logger,
     routes: [
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ status: 'ok', revision: cache.revision }));
+          res.end(JSON.stringify({ status: 'ok', revision: cache.revision, agents: channel.connected }));
         },
       },
     ],
+    upgrades: [{ prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) }],
   });
-  const url = await gateway.listen();
+  url = await gateway.listen();
+  lifecycle.start();
   return {
     url,
     credentials,
+    cache,
+    tables,
     async close() {
+      lifecycle.stop();
+      channel.close();
       await gateway.close();
       cache.stop();
       await store.close();

@@ -16,6 +16,8 @@ interface ServeFlags {
   host?: string;
   region?: string;
   logLevel?: string;
+  instanceGraceSeconds?: string;
+  stoppedTaskRetentionSeconds?: string;
 }
 
 function serveCommand(name: string, description: string) {
@@ -26,7 +28,9 @@ function serveCommand(name: string, description: string) {
     .option('--port <n>', `the gateway port for every API (default ${DEFAULT_PORT}; 0 picks a free one)`)
     .option('--host <addr>', 'the address to listen on (default 127.0.0.1)')
     .option('--region <region>', 'region of the resources Wharf creates itself (default us-east-1)')
-    .option('--log-level <level>', 'trace, debug, info, warn or error (default info)');
+    .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
+    .option('--instance-grace-seconds <n>', 'how long an agent may be gone before its tasks are stopped as lost (default 60)')
+    .option('--stopped-task-retention-seconds <n>', 'how long STOPPED tasks stay describable (default 3600)');
 }
 
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {

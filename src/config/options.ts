@@ -10,6 +10,9 @@ export interface ServerOptionsInput {
   region?: string;
   accountId?: string;
   logLevel?: string;
+  instanceGraceSeconds?: number | string;
+  stoppedTaskRetentionSeconds?: number | string;
+  heartbeatSeconds?: number | string;
 }
 
 export interface ServerOptions {
@@ -24,6 +27,12 @@ export interface ServerOptions {
   /** Account id in every ARN. Default 000000000000. */
   accountId: string;
   logLevel: string;
+  /** How long an instance may be without its agent before its tasks are stopped as lost. Default 60. */
+  instanceGraceSeconds: number;
+  /** How long STOPPED tasks stay describable. Default 3600 (ECS: at least an hour). */
+  stoppedTaskRetentionSeconds: number;
+  /** Agent channel heartbeat period. Default 20. */
+  heartbeatSeconds: number;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -42,5 +51,19 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     region: input.region ?? env.WHARF_REGION ?? 'us-east-1',
     accountId,
     logLevel: input.logLevel ?? env.WHARF_LOG_LEVEL ?? 'info',
+    instanceGraceSeconds: seconds('instance grace', input.instanceGraceSeconds ?? env.WHARF_INSTANCE_GRACE_SECONDS, 60),
+    stoppedTaskRetentionSeconds: seconds(
+      'stopped task retention',
+      input.stoppedTaskRetentionSeconds ?? env.WHARF_STOPPED_TASK_RETENTION_SECONDS,
+      3600,
+    ),
+    heartbeatSeconds: seconds('heartbeat', input.heartbeatSeconds ?? env.WHARF_HEARTBEAT_SECONDS, 20),
   };
+}
+
+function seconds(what: string, v: number | string | undefined, def: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`invalid ${what} seconds: ${v}`);
+  return n;
 }

@@ -68,3 +68,33 @@ export const ERROR_CODES: readonly string[] = [
   TargetNotFound, AttributeLimitExceeded, LimitExceeded, AccessDenied, UpdateInProgress, ServiceNotFound,
   ServiceNotActive, PlatformUnknown, PlatformTaskDefinitionIncompatibility, UnsupportedFeature, Conflict,
 ].map((k) => k.code);
+
+// ECR (its InvalidParameterException, ServerException and LimitExceededException are the shared ones above).
+export const RepositoryNotFound = kind('RepositoryNotFoundException', 400);
+export const RepositoryAlreadyExists = kind('RepositoryAlreadyExistsException', 400);
+export const RepositoryNotEmpty = kind('RepositoryNotEmptyException', 400);
+export const RepositoryPolicyNotFound = kind('RepositoryPolicyNotFoundException', 400);
+export const ImageNotFound = kind('ImageNotFoundException', 400);
+export const ImageAlreadyExists = kind('ImageAlreadyExistsException', 400);
+export const ImageTagAlreadyExists = kind('ImageTagAlreadyExistsException', 400);
+export const ImageDigestDoesNotMatch = kind('ImageDigestDoesNotMatchException', 400);
+export const LayerAlreadyExists = kind('LayerAlreadyExistsException', 400);
+export const LayersNotFound = kind('LayersNotFoundException', 400);
+export const LayerInaccessible = kind('LayerInaccessibleException', 400);
+export const InvalidLayer = kind('InvalidLayerException', 400);
+export const InvalidLayerPart = kind('InvalidLayerPartException', 400);
+export const UploadNotFound = kind('UploadNotFoundException', 400);
+export const EmptyUpload = kind('EmptyUploadException', 400);
+export const ReferencedImagesNotFound = kind('ReferencedImagesNotFoundException', 400);
+export const LifecyclePolicyNotFound = kind('LifecyclePolicyNotFoundException', 400);
+export const LifecyclePolicyPreviewNotFound = kind('LifecyclePolicyPreviewNotFoundException', 400);
+export const InvalidTagParameter = kind('InvalidTagParameterException', 400);
+export const TooManyTags = kind('TooManyTagsException', 400);
+
+/** The ECR codes, for the same cross-check as ERROR_CODES. */
+export const ECR_ERROR_CODES: readonly string[] = [
+  RepositoryNotFound, RepositoryAlreadyExists, RepositoryNotEmpty, RepositoryPolicyNotFound, ImageNotFound,
+  ImageAlreadyExists, ImageTagAlreadyExists, ImageDigestDoesNotMatch, LayerAlreadyExists, LayersNotFound,
+  LayerInaccessible, InvalidLayer, InvalidLayerPart, UploadNotFound, EmptyUpload, ReferencedImagesNotFound,
+  LifecyclePolicyNotFound, LifecyclePolicyPreviewNotFound, InvalidTagParameter, TooManyTags,
+].map((k) => k.code);

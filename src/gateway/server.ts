@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import {
   AwsError,
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   now?: () => Date;
   /** Plain HTTP routes outside the AWS APIs (health, registry, console), tried first by path prefix. */
   routes?: { prefix: string; handle: (req: http.IncomingMessage, res: http.ServerResponse) => void }[];
+  /** WebSocket endpoints (the agent channel), by path prefix. */
+  upgrades?: { prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }[];
 }
 
 /** Largest body read before a service is known; services may allow less, never more. */
@@ -43,6 +46,11 @@ export class Gateway {
     for (const s of opts.services) this.bySigningName.set(s.signingName, s);
     this.now = opts.now ?? (() => new Date());
     this.server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const u = opts.upgrades?.find((x) => (req.url ?? '').startsWith(x.prefix));
+      if (u) u.handle(req, socket, head);
+      else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    });
   }
 
   async listen(): Promise<string> {

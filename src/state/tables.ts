@@ -3,6 +3,7 @@
 import type { ContainerInstance, Tag, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { AccountSettingRecord } from '../domain/accountSettings.js';
 import type { ClusterRecord } from '../domain/cluster.js';
+import type { TaskRecord } from '../domain/task.js';
 import type { StateCache, Table } from '../store/cache.js';
 
 export interface TaskDefinitionRecord {
@@ -18,6 +19,22 @@ export interface FamilyRecord {
 
 export interface ContainerInstanceRecord extends ContainerInstance {
   clusterName: string;
+  /** When the agent's channel last dropped (agentConnected false); host loss counts from here. */
+  disconnectedAt?: Date;
+}
+
+/** Keys that identify one container instance's agent (its Submit* calls are signed with them). */
+export interface InstanceCredentialRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Container instance table id (`cluster/id`). */
+  instanceKey: string;
+}
+
+/** RunTask's clientToken: the same token answers with the same tasks. */
+export interface ClientTokenRecord {
+  taskArns: string[];
+  expiresAt: Date;
 }
 
 export interface Tables {
@@ -26,6 +43,9 @@ export interface Tables {
   families: Table<FamilyRecord>;
   accountSettings: Table<AccountSettingRecord>;
   containerInstances: Table<ContainerInstanceRecord>;
+  tasks: Table<TaskRecord>;
+  instanceCredentials: Table<InstanceCredentialRecord>;
+  clientTokens: Table<ClientTokenRecord>;
   /** Small facts about the data directory itself (e.g. that it was initialized). */
   meta: Table<unknown>;
 }
@@ -50,6 +70,22 @@ export function createTables(cache: StateCache): Tables {
       prefix: 'ecs/container-instances/',
       indexes: { cluster: (r) => r.clusterName },
     }),
+    tasks: cache.table<TaskRecord>({
+      prefix: 'ecs/tasks/',
+      indexes: {
+        cluster: (r) => r.clusterName,
+        instance: (r) => r.instanceKey,
+        family: (r) => `${r.clusterName}|${r.task.taskDefinitionArn?.split('/').pop()?.split(':')[0]}`,
+        startedBy: (r) => (r.task.startedBy ? `${r.clusterName}|${r.task.startedBy}` : undefined),
+        group: (r) => (r.task.group ? `${r.clusterName}|${r.task.group}` : undefined),
+        live: (r) => (r.task.lastStatus === 'STOPPED' ? undefined : 'live'),
+      },
+    }),
+    instanceCredentials: cache.table<InstanceCredentialRecord>({
+      prefix: 'ecs/instance-credentials/',
+      indexes: { instance: (r) => r.instanceKey },
+    }),
+    clientTokens: cache.table<ClientTokenRecord>({ prefix: 'ecs/client-tokens/' }),
     meta: cache.table<unknown>({ prefix: 'meta/' }),
   };
 }

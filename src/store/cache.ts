@@ -128,6 +128,7 @@ export class StateCache {
   private rev = 0;
   private cancel: (() => void) | undefined;
   private waiters: { rev: number; resolve: () => void }[] = [];
+  private readonly changeListeners = new Set<(keys: readonly string[]) => void>();
 
   constructor(readonly store: Store) {}
 
@@ -149,8 +150,18 @@ export class StateCache {
     this.cancel = this.store.watch('', revision, (events, rev) => {
       for (const e of events) this.applyOne(e);
       this.rev = rev;
+      if (this.changeListeners.size > 0) {
+        const keys = events.map((e) => e.key);
+        for (const l of this.changeListeners) l(keys);
+      }
       this.wake();
     });
+  }
+
+  /** Called after each applied batch of changes with the keys it touched (derived indexes follow the cache). */
+  onChange(listener: (keys: readonly string[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
   }
 
   stop(): void {

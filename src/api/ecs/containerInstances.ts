@@ -23,6 +23,7 @@ import type { RequestContext } from '../../gateway/service.js';
 import { Txn, type Row } from '../../store/cache.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
 import type { EcsContext } from './context.js';
+import { evaluate, instanceViewFromEcs, parseExpression } from '../../scheduler/index.js';
 
 /** The id part of a container instance ARN, or the id itself. */
 export const instanceIdOf = (ref: string) =>
@@ -34,6 +35,15 @@ const present = ({ clusterName: _c, ...ci }: ContainerInstanceRecord, withTags: 
 export function containerInstanceOperations(ecs: EcsContext) {
   const { tables } = ecs;
   const find = (cluster: string, ref: string) => tables.containerInstances.get(`${cluster}/${instanceIdOf(ref)}`);
+  /** Task groups on an instance (for `task:group` in filters). */
+  const groupsOn = (instanceKey: string) => {
+    const groups = new Map<string, number>();
+    for (const t of tables.tasks.byIndex('instance', instanceKey)) {
+      const g = t.value.task.group;
+      if (g && t.value.task.lastStatus !== 'STOPPED') groups.set(g, (groups.get(g) ?? 0) + 1);
+    }
+    return groups;
+  };
 
   return {
     async RegisterContainerInstance(
@@ -101,10 +111,15 @@ export function containerInstanceOperations(ecs: EcsContext) {
       const rows: Row<ContainerInstanceRecord>[] = [...tables.containerInstances.byIndex('cluster', cluster)].filter(
         (r) => wanted.includes(r.value.status as never),
       );
+      let matching = rows;
       if (input.filter !== undefined) {
-        throw new InvalidParameter('The filter parameter is not supported yet.');
+        const parsed = parseExpression(input.filter);
+        if (!parsed.ok) {
+          throw new InvalidParameter(`Invalid filter expression at position ${parsed.position}: ${parsed.error}`);
+        }
+        matching = rows.filter((r) => evaluate(parsed.expression, instanceViewFromEcs(r.value, groupsOn(r.id))));
       }
-      const arns = rows.map((r) => r.value.containerInstanceArn!).sort();
+      const arns = matching.map((r) => r.value.containerInstanceArn!).sort();
       const page = paginate(arns, (a) => a, { maxResults: input.maxResults, nextToken: input.nextToken });
       return { containerInstanceArns: page.items, nextToken: page.nextToken };
     },

@@ -6,6 +6,7 @@ import { parseArn } from '../../domain/arn.js';
 import type { StateCache, Row } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import type { ClusterRecord } from '../../domain/cluster.js';
+import { isPending } from '../../domain/task.js';
 
 export interface EcsDeps {
   cache: StateCache;
@@ -30,7 +31,32 @@ export class EcsContext {
     const instances = [...this.tables.containerInstances.byIndex('cluster', clusterName)].filter(
       (r) => r.value.status !== 'INACTIVE',
     ).length;
-    return { ...base, registeredContainerInstancesCount: instances };
+    const stats: Record<string, number> = {
+      runningEC2TasksCount: 0, runningFargateTasksCount: 0, runningExternalTasksCount: 0,
+      pendingEC2TasksCount: 0, pendingFargateTasksCount: 0, pendingExternalTasksCount: 0,
+      ...base.statistics,
+    };
+    let running = 0;
+    let pending = 0;
+    for (const r of this.tables.tasks.byIndex('cluster', clusterName)) {
+      const t = r.value.task;
+      if (t.lastStatus === 'STOPPED') continue;
+      const kind = t.launchType === 'FARGATE' ? 'Fargate' : t.launchType === 'EXTERNAL' ? 'External' : 'EC2';
+      if (isPending(t)) {
+        pending++;
+        stats[`pending${kind}TasksCount`]!++;
+      } else {
+        running++;
+        stats[`running${kind}TasksCount`]!++;
+      }
+    }
+    return {
+      ...base,
+      registeredContainerInstancesCount: instances,
+      runningTasksCount: running,
+      pendingTasksCount: pending,
+      statistics: stats,
+    };
   }
 
   /** A cluster named or ARN'd by the caller; `default` when omitted, as ECS does. */

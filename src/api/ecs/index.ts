@@ -7,9 +7,20 @@ import { clusterOperations } from './clusters.js';
 import { containerInstanceOperations } from './containerInstances.js';
 import { EcsContext, type EcsDeps } from './context.js';
 import { tagOperations } from './tags.js';
+import { runTaskOperations } from './runTask.js';
+import { taskOperations } from './tasks.js';
+import { agentReportOperations } from './agentReports.js';
+import type { PlacementPools } from '../../placement/pools.js';
 import { taskDefinitionOperations } from './taskDefinitions.js';
 
-export function ecsService(deps: EcsDeps): ServiceDefinition {
+export interface EcsServiceOptions {
+  pools: PlacementPools;
+  /** The agent channel URL DiscoverPollEndpoint hands out. */
+  channelUrl: () => string;
+  stoppedRetentionMs?: number;
+}
+
+export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefinition {
   const ecs = new EcsContext(deps);
   return {
     signingName: 'ecs',
@@ -26,6 +37,9 @@ export function ecsService(deps: EcsDeps): ServiceDefinition {
       ...accountSettingOperations(ecs),
       ...attributeOperations(ecs),
       ...containerInstanceOperations(ecs),
+      ...runTaskOperations(ecs, opts.pools),
+      ...taskOperations(ecs, { stoppedRetentionMs: opts.stoppedRetentionMs }),
+      ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
     },
   };
 }

@@ -22,7 +22,7 @@ import { initialTags } from '../../domain/tags.js';
 import { buildTaskDefinition, validateRegisterTaskDefinition } from '../../domain/taskDefinition/index.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn, type Row } from '../../store/cache.js';
-import { taskDefinitionId, type TaskDefinitionRecord } from '../../state/tables.js';
+import { taskDefinitionId, type Tables, type TaskDefinitionRecord } from '../../state/tables.js';
 import type { EcsContext } from './context.js';
 import { parseArn } from '../../domain/arn.js';
 
@@ -47,21 +47,23 @@ export function parseTaskDefinitionRef(ref: string): TaskDefinitionRef | undefin
   return m[2] === undefined ? { family: m[1]! } : { family: m[1]!, revision: Number(m[2]) };
 }
 
+/** The revision named, or for a bare family its latest ACTIVE revision. */
+export function findTaskDefinition(tables: Tables, ref: string): Row<TaskDefinitionRecord> | undefined {
+  const parsed = parseTaskDefinitionRef(ref);
+  if (!parsed) return undefined;
+  if (parsed.revision !== undefined) return tables.taskDefinitions.get(taskDefinitionId(parsed.family, parsed.revision));
+  let latest: Row<TaskDefinitionRecord> | undefined;
+  for (const row of tables.taskDefinitions.byIndex('family', parsed.family)) {
+    const td = row.value.taskDefinition;
+    if (td.status === 'ACTIVE' && (!latest || td.revision! > latest.value.taskDefinition.revision!)) latest = row;
+  }
+  return latest;
+}
+
 export function taskDefinitionOperations(ecs: EcsContext) {
   const { tables } = ecs;
 
-  /** The revision named, or for a bare family its latest ACTIVE revision. */
-  const find = (ref: string): Row<TaskDefinitionRecord> | undefined => {
-    const parsed = parseTaskDefinitionRef(ref);
-    if (!parsed) return undefined;
-    if (parsed.revision !== undefined) return tables.taskDefinitions.get(taskDefinitionId(parsed.family, parsed.revision));
-    let latest: Row<TaskDefinitionRecord> | undefined;
-    for (const row of tables.taskDefinitions.byIndex('family', parsed.family)) {
-      const td = row.value.taskDefinition;
-      if (td.status === 'ACTIVE' && (!latest || td.revision! > latest.value.taskDefinition.revision!)) latest = row;
-    }
-    return latest;
-  };
+  const find = (ref: string) => findTaskDefinition(tables, ref);
 
   const sortedRows = (filter: (td: TaskDefinition) => boolean) =>
     [...tables.taskDefinitions.values()].filter((r) => filter(r.value.taskDefinition)).sort((a, b) => (a.id < b.id ? -1 : 1));

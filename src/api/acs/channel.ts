@@ -1,0 +1,208 @@
+// The control plane's end of the agent channel (docs/agent-protocol.md §2): a WebSocket per connected agent,
+// authenticated with a SigV4 presigned URL, on which the control plane pushes the tasks placed on that instance.
+// It also owns agentConnected: true while a channel is open, false the moment it drops.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { AgentTask } from '../../agent/protocol.js';
+import { AwsError } from '../../domain/errors.js';
+import { taskIdOf } from '../../domain/task.js';
+import { verifySigV4 } from '../../gateway/auth/index.js';
+import { Txn, type StateCache } from '../../store/cache.js';
+import type { Tables } from '../../state/tables.js';
+import { agentTask } from './payload.js';
+
+export interface AgentChannelOptions {
+  cache: StateCache;
+  tables: Tables;
+  logger: Logger;
+  secretFor: (accessKeyId: string) => string | undefined;
+  heartbeatMs?: number;
+  now?: () => Date;
+}
+
+interface Session {
+  socket: WebSocket;
+  instanceKey: string;
+  seqNum: number;
+  heartbeat: NodeJS.Timeout;
+}
+
+export const CHANNEL_PATH = '/_wharf/acs';
+
+export class AgentChannel {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  private readonly sessions = new Map<string, Session>();
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: AgentChannelOptions) {
+    this.now = opts.now ?? (() => new Date());
+    opts.cache.onChange((keys) => this.follow(keys));
+  }
+
+  get connected(): number {
+    return this.sessions.size;
+  }
+
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    let instanceKey: string;
+    try {
+      verifySigV4({ method: 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: Buffer.alloc(0) }, this.opts.secretFor, this.now());
+      const params = new URL(req.url ?? '/', 'http://x').searchParams;
+      const arn = params.get('containerInstanceArn') ?? '';
+      const parts = arn.split('/');
+      instanceKey = `${parts.at(-2)}/${parts.at(-1)}`;
+      const row = this.opts.tables.containerInstances.get(instanceKey);
+      if (!row || row.value.status === 'INACTIVE') throw new AwsError('InvalidParameterException', `Unknown or inactive container instance ${arn}.`);
+    } catch (err) {
+      const status = err instanceof AwsError ? err.status : 400;
+      const msg = err instanceof Error ? err.message : String(err);
+      socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${msg}\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, instanceKey));
+  }
+
+  private async open(socket: WebSocket, instanceKey: string): Promise<void> {
+    const { tables, cache } = this.opts;
+    this.sessions.get(instanceKey)?.socket.close(4000, 'replaced by a newer connection');
+    const heartbeat = setInterval(
+      () => this.send(socket, { type: 'HeartbeatMessage', messageId: randomUUID() }),
+      this.opts.heartbeatMs ?? 20_000,
+    );
+    const session: Session = { socket, instanceKey, seqNum: 0, heartbeat };
+    this.sessions.set(instanceKey, session);
+    socket.on('close', () => void this.closed(session));
+    socket.on('message', (data) => this.received(session, data.toString()));
+    socket.on('error', () => socket.terminate());
+    try {
+      const creds = await cache.update(() => {
+        const row = tables.containerInstances.get(instanceKey)!;
+        const txn = new Txn().put(
+          tables.containerInstances,
+          row.id,
+          { ...row.value, agentConnected: true, disconnectedAt: undefined },
+          row.modRevision,
+        );
+        let cred = [...tables.instanceCredentials.byIndex('instance', instanceKey)][0]?.value;
+        if (!cred) {
+          cred = { accessKeyId: `AKIW${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64'), instanceKey };
+          txn.put(tables.instanceCredentials, cred.accessKeyId, cred, 0);
+        }
+        return { txn, result: cred };
+      });
+      this.send(socket, { type: 'InstanceCredentials', accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey });
+      this.push(session, this.tasksOf(instanceKey), true);
+      this.opts.logger.info({ instance: instanceKey }, 'agent connected');
+    } catch (err) {
+      this.opts.logger.error({ err, instance: instanceKey }, 'agent channel set-up failed');
+      socket.close(1011, 'set-up failed');
+    }
+  }
+
+  private async closed(session: Session): Promise<void> {
+    clearInterval(session.heartbeat);
+    if (this.sessions.get(session.instanceKey) !== session) return;
+    this.sessions.delete(session.instanceKey);
+    this.opts.logger.info({ instance: session.instanceKey }, 'agent disconnected');
+    const { tables, cache } = this.opts;
+    await cache
+      .update(() => {
+        const row = tables.containerInstances.get(session.instanceKey);
+        if (!row || this.sessions.has(session.instanceKey)) return { txn: new Txn(), result: null };
+        const txn = new Txn().put(
+          tables.containerInstances,
+          row.id,
+          { ...row.value, agentConnected: false, disconnectedAt: this.now() },
+          row.modRevision,
+        );
+        return { txn, result: null };
+      })
+      .catch((err: unknown) => this.opts.logger.error({ err }, 'could not record the agent disconnect'));
+  }
+
+  private received(session: Session, text: string): void {
+    let msg: { type?: string; taskArn?: string; containers?: { containerName?: string; healthStatus?: string }[] };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      return;
+    }
+    if (msg.type === 'ContainerHealth' && msg.taskArn) void this.health(session, msg.taskArn, msg.containers ?? []);
+  }
+
+  /** Container health comes over the channel (ECS carries it on its telemetry connection). */
+  private async health(session: Session, arn: string, reports: { containerName?: string; healthStatus?: string }[]) {
+    const { tables, cache } = this.opts;
+    const cluster = arn.split('/').at(-2);
+    await cache
+      .update(() => {
+        const row = tables.tasks.get(`${cluster}/${taskIdOf(arn)}`);
+        if (!row || row.value.instanceKey !== session.instanceKey) return { txn: new Txn(), result: null };
+        const byName = new Map(reports.map((r) => [r.containerName, r.healthStatus]));
+        const containers = (row.value.task.containers ?? []).map((c) =>
+          byName.has(c.name) ? { ...c, healthStatus: byName.get(c.name) as 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' } : c,
+        );
+        const states = containers.map((c) => c.healthStatus ?? 'UNKNOWN');
+        const healthStatus = states.includes('UNHEALTHY') ? 'UNHEALTHY' : states.every((s) => s === 'HEALTHY') ? 'HEALTHY' : 'UNKNOWN';
+        const task = { ...row.value.task, containers, healthStatus: healthStatus as 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' };
+        return { txn: new Txn().put(tables.tasks, row.id, { ...row.value, task }, row.modRevision), result: null };
+      })
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'could not record container health'));
+  }
+
+  private tasksOf(instanceKey: string): AgentTask[] {
+    const out: AgentTask[] = [];
+    for (const row of this.opts.tables.tasks.byIndex('instance', instanceKey)) {
+      if (row.value.task.lastStatus === 'STOPPED') continue;
+      const t = agentTask(this.opts.tables, row.value);
+      if (t) out.push(t);
+    }
+    return out;
+  }
+
+  /** Pushes changed tasks to the agents they are placed on; closes channels of deregistered instances. */
+  private follow(keys: readonly string[]): void {
+    if (this.sessions.size === 0) return;
+    const { tables } = this.opts;
+    const byInstance = new Map<string, AgentTask[]>();
+    for (const k of keys) {
+      if (k.startsWith(tables.tasks.prefix)) {
+        const row = tables.tasks.get(k.slice(tables.tasks.prefix.length));
+        const key = row?.value.instanceKey;
+        if (!row || !key || !this.sessions.has(key)) continue;
+        const t = agentTask(tables, row.value);
+        if (t) byInstance.set(key, [...(byInstance.get(key) ?? []), t]);
+      } else if (k.startsWith(tables.containerInstances.prefix)) {
+        const id = k.slice(tables.containerInstances.prefix.length);
+        const row = tables.containerInstances.get(id);
+        const s = this.sessions.get(id);
+        if (s && (!row || row.value.status === 'INACTIVE')) {
+          this.send(s.socket, { type: 'Error', message: 'The container instance was deregistered.' });
+          s.socket.close(4001, 'deregistered');
+        }
+      }
+    }
+    for (const [key, tasks] of byInstance) this.push(this.sessions.get(key)!, tasks, false);
+  }
+
+  private push(session: Session, tasks: AgentTask[], full: boolean): void {
+    session.seqNum++;
+    this.send(session.socket, { type: 'PayloadMessage', messageId: randomUUID(), seqNum: session.seqNum, full, tasks });
+  }
+
+  private send(socket: WebSocket, msg: object): void {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(msg));
+  }
+
+  close(): void {
+    for (const s of this.sessions.values()) {
+      clearInterval(s.heartbeat);
+      s.socket.terminate();
+    }
+    this.sessions.clear();
+    this.wss.close();
+  }
+}

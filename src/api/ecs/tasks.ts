@@ -1,0 +1,93 @@
+// StopTask, DescribeTasks and ListTasks.
+import type {
+  DescribeTasksRequest,
+  DescribeTasksResponse,
+  Failure,
+  ListTasksRequest,
+  ListTasksResponse,
+  StopTaskRequest,
+  StopTaskResponse,
+  Task,
+} from '@aws-sdk/client-ecs';
+import { InvalidParameter } from '../../domain/errors.js';
+import { paginate } from '../../domain/paging.js';
+import { isPending, presentTask, statusRank, taskArn, taskIdOf, type TaskRecord } from '../../domain/task.js';
+import type { RequestContext } from '../../gateway/service.js';
+import { Txn, type Row } from '../../store/cache.js';
+import { writeTask } from '../../tasks/transitions.js';
+import type { EcsContext } from './context.js';
+import { instanceIdOf } from './containerInstances.js';
+
+export function taskOperations(ecs: EcsContext, opts: { stoppedRetentionMs?: number } = {}) {
+  const { tables } = ecs;
+  const find = (cluster: string, ref: string) => tables.tasks.get(`${cluster}/${taskIdOf(ref)}`);
+
+  return {
+    async StopTask(input: StopTaskRequest, ctx: RequestContext): Promise<StopTaskResponse> {
+      return ecs.cache.update(() => {
+        const cluster = ecs.activeCluster(input.cluster).id;
+        const row = find(cluster, input.task!);
+        if (!row) throw new InvalidParameter('The referenced task was not found.');
+        const t = row.value.task;
+        if (t.desiredStatus === 'STOPPED') return { txn: new Txn(), result: { task: presentTask(row.value, true) } };
+        const next: Task = {
+          ...t,
+          desiredStatus: 'STOPPED',
+          stopCode: 'UserInitiated',
+          stoppedReason: input.reason ?? 'Task stopped by user',
+          stoppingAt: ctx.now,
+          // A running awsvpc task deactivates first (load balancer deregistration), then stops.
+          lastStatus:
+            statusRank(t.lastStatus) === statusRank('RUNNING')
+              ? t.attachments?.length
+                ? 'DEACTIVATING'
+                : 'STOPPING'
+              : t.lastStatus,
+        };
+        const txn = new Txn();
+        const rec = writeTask(tables, txn, row, next, { now: ctx.now, stoppedRetentionMs: opts.stoppedRetentionMs });
+        return { txn, result: { task: presentTask(rec, true) } };
+      });
+    },
+
+    DescribeTasks(input: DescribeTasksRequest, ctx: RequestContext): DescribeTasksResponse {
+      const cluster = ecs.activeCluster(input.cluster).id;
+      const refs = input.tasks ?? [];
+      if (refs.length > 100) throw new InvalidParameter('tasks can have at most 100 items.');
+      const withTags = input.include?.includes('TAGS') ?? false;
+      const tasks: Task[] = [];
+      const failures: Failure[] = [];
+      for (const ref of refs) {
+        const row = find(cluster, ref);
+        if (row) tasks.push(presentTask(row.value, withTags));
+        else failures.push({ arn: ref.startsWith('arn:') ? ref : taskArn(ctx, cluster, ref), reason: 'MISSING' });
+      }
+      return { tasks, failures };
+    },
+
+    ListTasks(input: ListTasksRequest): ListTasksResponse {
+      const cluster = ecs.activeCluster(input.cluster).id;
+      let rows: Iterable<Row<TaskRecord>>;
+      if (input.containerInstance) rows = tables.tasks.byIndex('instance', `${cluster}/${instanceIdOf(input.containerInstance)}`);
+      else if (input.startedBy) rows = tables.tasks.byIndex('startedBy', `${cluster}|${input.startedBy}`);
+      else if (input.serviceName) rows = tables.tasks.byIndex('group', `${cluster}|service:${input.serviceName}`);
+      else if (input.family) rows = tables.tasks.byIndex('family', `${cluster}|${input.family}`);
+      else rows = tables.tasks.byIndex('cluster', cluster);
+      const desired = input.desiredStatus ?? 'RUNNING';
+      const arns: string[] = [];
+      for (const r of rows) {
+        const t = r.value.task;
+        if (r.value.clusterName !== cluster) continue;
+        if (desired === 'PENDING' ? !(t.desiredStatus === 'RUNNING' && isPending(t)) : t.desiredStatus !== desired) continue;
+        if (input.startedBy && t.startedBy !== input.startedBy) continue;
+        if (input.family && !t.taskDefinitionArn?.includes(`:task-definition/${input.family}:`)) continue;
+        if (input.serviceName && t.group !== `service:${input.serviceName}`) continue;
+        if (input.launchType && t.launchType !== input.launchType) continue;
+        arns.push(t.taskArn!);
+      }
+      arns.sort();
+      const page = paginate(arns, (a) => a, { maxResults: input.maxResults, nextToken: input.nextToken });
+      return { taskArns: page.items, nextToken: page.nextToken };
+    },
+  };
+}

@@ -1,0 +1,98 @@
+// ECS tasks: the stored record, the lifecycle as ordered statuses, and the one place that maps what the control
+// plane knows to what DescribeTasks shows.
+//
+//   PROVISIONING -> PENDING -> ACTIVATING -> RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
+//        (awsvpc address)   (agent pulls,   (all      (desired STOPPED)  (agent is    (awsvpc address
+//                            creates)        started)                     stopping)    released)
+//
+// A status never moves backwards; STOPPED is final. desiredStatus is RUNNING until someone asks for STOPPED.
+import type { Container, Task, TaskOverride } from '@aws-sdk/client-ecs';
+import { ecsArn, type ArnContext } from './arn.js';
+
+export const TASK_STATUSES = [
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const statusRank = (s: string | undefined): number => TASK_STATUSES.indexOf((s ?? 'PROVISIONING') as TaskStatus);
+
+/** Whether moving from `from` to `to` goes forward (or stays), as the lifecycle allows. */
+export const isForward = (from: string | undefined, to: string) => statusRank(to) >= statusRank(from);
+
+export const isStopped = (t: Task) => t.lastStatus === 'STOPPED';
+/** Pending in ECS's counts: not yet RUNNING. Running: RUNNING up to (not including) STOPPED. */
+export const isPending = (t: Task) => statusRank(t.lastStatus) < statusRank('RUNNING');
+export const isRunning = (t: Task) => !isPending(t) && !isStopped(t);
+
+/** What a task holds on its container instance until it stops. */
+export interface Reservation {
+  /** Container instance table id (`cluster/instanceId`). */
+  instanceKey: string;
+  cpu: number;
+  memory: number;
+  tcpPorts: number[];
+  udpPorts: number[];
+}
+
+export interface TaskRecord {
+  task: Task;
+  clusterName: string;
+  /** The instance running it (table id), for EC2, EXTERNAL and FARGATE alike (FARGATE hides it in the API). */
+  instanceKey?: string;
+  reservation?: Reservation;
+  /** Per container: the host ports the scheduler chose, in portMappings order. */
+  hostPorts: Record<string, { containerPort: number; hostPort: number; protocol: 'tcp' | 'udp' }[]>;
+  /** awsvpc: the task's own address. */
+  privateIPv4Address?: string;
+  /** When the record may be pruned (set when STOPPED). */
+  expiresAt?: Date;
+}
+
+export const taskArn = (ctx: ArnContext, cluster: string, id: string) => ecsArn(ctx, `task/${cluster}/${id}`);
+export const containerArn = (ctx: ArnContext, cluster: string, taskId: string, id: string) =>
+  ecsArn(ctx, `container/${cluster}/${taskId}/${id}`);
+
+/** The task id (last segment) of a task ARN, or the id itself. */
+export const taskIdOf = (ref: string) => ref.split('/').pop() ?? ref;
+
+/** The Task as the API shows it: FARGATE tasks do not reveal the instance that runs them. */
+export function presentTask(rec: TaskRecord, withTags: boolean): Task {
+  const t: Task = { ...rec.task };
+  if (!withTags) delete t.tags;
+  return t;
+}
+
+/** Overrides as ECS echoes them: every container present, with an empty override when none was given. */
+export function normalizeOverrides(o: TaskOverride | undefined, containerNames: readonly string[]): TaskOverride {
+  const given = new Map((o?.containerOverrides ?? []).map((c) => [c.name, c]));
+  return {
+    ...o,
+    containerOverrides: containerNames.map((name) => given.get(name) ?? { name }),
+    inferenceAcceleratorOverrides: o?.inferenceAcceleratorOverrides ?? [],
+  };
+}
+
+/** A container's API shape when its task is created. */
+export function newContainer(arn: string, tArn: string, name: string, image: string | undefined, cpu?: number, memory?: number, memoryReservation?: number): Container {
+  const c: Container = {
+    containerArn: arn,
+    taskArn: tArn,
+    name,
+    image,
+    lastStatus: 'PENDING',
+    networkInterfaces: [],
+    networkBindings: [],
+    healthStatus: 'UNKNOWN',
+    cpu: String(cpu ?? 0),
+  };
+  if (memory !== undefined) c.memory = String(memory);
+  if (memoryReservation !== undefined) c.memoryReservation = String(memoryReservation);
+  return c;
+}
