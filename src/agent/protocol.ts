@@ -1,0 +1,95 @@
+// The wire types of docs/agent-protocol.md, shared by the agent and the control plane (which imports them from here),
+// so that both sides of the channel are checked by one compiler.
+import type { ContainerDefinition, Volume } from '@aws-sdk/client-ecs';
+
+export type { ContainerDefinition, Volume };
+
+export type DesiredTaskStatus = 'RUNNING' | 'STOPPED';
+export type LaunchType = 'EC2' | 'FARGATE' | 'EXTERNAL';
+export type NetworkMode = 'bridge' | 'host' | 'awsvpc' | 'none';
+export type Protocol = 'tcp' | 'udp';
+
+export interface AgentTask {
+  taskArn: string;
+  clusterArn: string;
+  family: string;
+  revision: number;
+  desiredStatus: DesiredTaskStatus;
+  launchType: LaunchType;
+  networkMode: NetworkMode;
+  /** Task-level units, after overrides. */
+  cpu?: string;
+  /** Task-level MiB, after overrides. */
+  memory?: string;
+  pidMode?: string;
+  ipcMode?: string;
+  /** From the task definition. */
+  volumes: Volume[];
+  /** awsvpc: the address the task's ports are published on (a distinct 127.x.y.z under `wharf up`). */
+  privateIPv4Address?: string;
+  /** awsvpc: the attachment id shown in the task's ElasticNetworkInterface attachment. */
+  attachmentId?: string;
+  containers: AgentContainer[];
+  stopReason?: string;
+}
+
+export interface HostPort {
+  containerPort: number;
+  hostPort: number;
+  protocol: Protocol;
+}
+
+export interface AgentContainer {
+  name: string;
+  containerArn: string;
+  /** The container definition with RunTask's containerOverrides already applied. */
+  definition: ContainerDefinition;
+  /** Host ports chosen by the scheduler (bridge dynamic ports included), in portMappings order. */
+  hostPorts: HostPort[];
+}
+
+// Channel messages (§2). Every frame is a JSON text frame with a `type`.
+export interface InstanceCredentialsMessage {
+  type: 'InstanceCredentials';
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+export interface PayloadMessage {
+  type: 'PayloadMessage';
+  messageId: string;
+  seqNum: number;
+  full: boolean;
+  tasks: AgentTask[];
+}
+export interface AckRequest {
+  type: 'AckRequest';
+  messageId: string;
+}
+export interface HeartbeatMessage {
+  type: 'HeartbeatMessage';
+  messageId: string;
+}
+export interface HeartbeatAck {
+  type: 'HeartbeatAck';
+  messageId: string;
+}
+export interface ErrorMessage {
+  type: 'Error';
+  message: string;
+}
+
+export type ControlPlaneMessage = InstanceCredentialsMessage | PayloadMessage | HeartbeatMessage | ErrorMessage;
+export type AgentMessage = AckRequest | HeartbeatAck;
+
+/** Labels the agent puts on every container (§4). */
+export const LABELS = {
+  cluster: 'com.amazonaws.ecs.cluster',
+  taskArn: 'com.amazonaws.ecs.task-arn',
+  containerName: 'com.amazonaws.ecs.container-name',
+  family: 'com.amazonaws.ecs.task-definition-family',
+  version: 'com.amazonaws.ecs.task-definition-version',
+  instanceArn: 'wharf.container-instance-arn',
+} as const;
+
+/** The container name ECS gives the pause container of an awsvpc task. */
+export const PAUSE_CONTAINER_NAME = '~internal~ecs~pause';
