@@ -10,13 +10,35 @@ export const FARGATE_POOL = '*fargate*';
 
 export class PlacementPools {
   private readonly pools = new Map<string, ClusterState>();
+  /** Live task groups per instance, kept incrementally: a view is rebuilt on every placement. */
+  private readonly groups = new Map<string, Map<string, number>>();
+  /** What each live task counted for in `groups`, to undo it when the task changes. */
+  private readonly counted = new Map<string, { instanceKey: string; group: string }>();
   private readonly instancePrefix: string;
   private readonly taskPrefix: string;
 
   constructor(private readonly cache: StateCache, private readonly tables: Tables) {
     this.instancePrefix = tables.containerInstances.prefix;
     this.taskPrefix = tables.tasks.prefix;
+    for (const row of tables.tasks.byIndex('live', 'live')) this.count(row.id);
     cache.onChange((keys) => this.follow(keys));
+  }
+
+  private count(taskId: string): void {
+    const old = this.counted.get(taskId);
+    if (old) {
+      const m = this.groups.get(old.instanceKey)!;
+      const n = (m.get(old.group) ?? 1) - 1;
+      if (n > 0) m.set(old.group, n);
+      else m.delete(old.group);
+      this.counted.delete(taskId);
+    }
+    const t = this.tables.tasks.get(taskId)?.value;
+    if (!t || !t.instanceKey || !t.task.group || t.task.lastStatus === 'STOPPED') return;
+    let m = this.groups.get(t.instanceKey);
+    if (!m) this.groups.set(t.instanceKey, (m = new Map()));
+    m.set(t.task.group, (m.get(t.task.group) ?? 0) + 1);
+    this.counted.set(taskId, { instanceKey: t.instanceKey, group: t.task.group });
   }
 
   /** The ClusterState for a cluster, or for FARGATE_POOL. Built on first use, then kept current. */
@@ -34,24 +56,23 @@ export class PlacementPools {
   }
 
   private view(id: string, ci: ContainerInstanceRecord): InstanceView {
-    const groups = new Map<string, number>();
-    for (const t of this.tables.tasks.byIndex('instance', id)) {
-      const g = t.value.task.group;
-      if (g && t.value.task.lastStatus !== 'STOPPED') groups.set(g, (groups.get(g) ?? 0) + 1);
-    }
-    return instanceViewFromEcs(ci, groups);
+    return instanceViewFromEcs(ci, new Map(this.groups.get(id) ?? []));
   }
 
   private follow(keys: readonly string[]): void {
-    if (this.pools.size === 0) return;
     const touched = new Set<string>();
     for (const k of keys) {
       if (k.startsWith(this.instancePrefix)) touched.add(k.slice(this.instancePrefix.length));
       else if (k.startsWith(this.taskPrefix)) {
-        const t = this.tables.tasks.get(k.slice(this.taskPrefix.length));
-        if (t?.value.instanceKey) touched.add(t.value.instanceKey);
+        const id = k.slice(this.taskPrefix.length);
+        const before = this.counted.get(id)?.instanceKey;
+        this.count(id);
+        const after = this.counted.get(id)?.instanceKey ?? this.tables.tasks.get(id)?.value.instanceKey;
+        if (before) touched.add(before);
+        if (after) touched.add(after);
       }
     }
+    if (this.pools.size === 0) return;
     for (const id of touched) {
       const row = this.tables.containerInstances.get(id);
       const cluster = id.slice(0, id.indexOf('/'));

@@ -94,12 +94,15 @@ function keysOf(k: string | readonly string[] | undefined): readonly string[] {
 export class Txn {
   readonly compares: Compare[] = [];
   readonly ops: Op[] = [];
+  /** The objects written, by key: the cache takes them as they are instead of decoding what it just encoded. */
+  readonly objects = new Map<string, unknown>();
 
   /** Writes value; `expected` is the modRevision read (0: must not exist yet), or undefined for an unguarded write. */
   put<T>(table: Table<T>, id: string, value: T, expected?: number): this {
     const key = table.key(id);
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     this.ops.push({ type: 'put', key, value: encodeValue(value) });
+    this.objects.set(key, value);
     return this;
   }
 
@@ -128,6 +131,7 @@ export class StateCache {
   private rev = 0;
   private cancel: (() => void) | undefined;
   private waiters: { rev: number; resolve: () => void }[] = [];
+  private written: Map<string, unknown> | undefined;
   private readonly changeListeners = new Set<(keys: readonly string[]) => void>();
 
   constructor(readonly store: Store) {}
@@ -171,7 +175,14 @@ export class StateCache {
 
   /** Commits txn; throws ConflictError when a guard failed. Resolves once the cache has seen the write. */
   async commit(txn: Txn): Promise<number> {
-    const res = await this.store.txn(txn.compares, txn.ops);
+    // The in-process store applies its watch synchronously inside txn(): hand it the objects for that moment.
+    this.written = txn.objects;
+    let res;
+    try {
+      res = await this.store.txn(txn.compares, txn.ops);
+    } finally {
+      this.written = undefined;
+    }
     if (!res.succeeded) throw new ConflictError();
     await this.waitFor(res.revision);
     return res.revision;
@@ -209,7 +220,8 @@ export class StateCache {
     for (const t of this.tables) {
       if (!e.key.startsWith(t.prefix)) continue;
       const id = e.key.slice(t.prefix.length);
-      t.apply(id, e.kv ? { id, value: decodeValue(e.kv.value), modRevision: e.kv.modRevision } : undefined);
+      const value = e.kv ? (this.written?.has(e.key) ? this.written.get(e.key) : decodeValue(e.kv.value)) : undefined;
+      t.apply(id, e.kv ? { id, value, modRevision: e.kv.modRevision } : undefined);
       return;
     }
   }

@@ -84,7 +84,8 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
     txn: Txn,
   ): TaskRecord[] => {
     const instances = new Map<string, { rec: ContainerInstanceRecord; rev: number }>();
-    const taken = usedAddresses(tables);
+    // Only awsvpc tasks need an address; collecting the used ones walks every live task.
+    const taken = spec.taskDefinition.networkMode === 'awsvpc' ? usedAddresses(tables) : new Set<string>();
     const records: TaskRecord[] = [];
     plan.placements.forEach((placement, i) => {
       const cluster = placement.instanceArn.split('/').slice(-2)[0]!;
