@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Wharf's tests need (as root, or through sudo): the aws CLI today; Docker and busybox
-# for the container tests that follow.
+# Installs the Debian packages Wharf's tests need (as root, or through sudo) and starts the Docker Engine if none
+# runs: the aws CLI, Docker with a static busybox to build test images from, skopeo and the CNCF distribution
+# registry (a second registry client and the registry benchmark's peer).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PACKAGES=(awscli)
+PACKAGES=(awscli docker.io busybox-static skopeo docker-registry)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 /usr/bin/aws --version
+
+# The Docker Engine: machines without systemd (CI) get a dockerd in the background.
+if ! $SUDO docker info >/dev/null 2>&1; then
+  $SUDO sh -c 'nohup dockerd >/var/log/wharf-dockerd.log 2>&1 &'
+  for _ in $(seq 1 60); do
+    $SUDO docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+fi
+$SUDO docker info --format 'docker {{.ServerVersion}} ({{.Driver}})'

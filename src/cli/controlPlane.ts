@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
 import { ecsService } from '../api/ecs/index.js';
+import { ecrService } from '../api/ecr/index.js';
+import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
 import { clusterArn } from '../domain/arn.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import { loadCredentials, type Credentials } from '../config/credentials.js';
@@ -27,8 +29,20 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const store = new SqliteStore(join(opts.dataDir, 'state.db'));
   const cache = new StateCache(store);
   const tables = createTables(cache);
+  const registryTables = createRegistryTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
+  // repositoryUri carries the host and port docker reaches; known once the gateway listens.
+  let publicHost = `${opts.host}:${opts.port}`;
+  const registry = await startRegistry({
+    cache,
+    tables: registryTables,
+    dataDir: opts.dataDir,
+    accountId: opts.accountId,
+    region: opts.region,
+    publicHost: () => publicHost,
+    logger,
+  });
 
   const credentials = loadCredentials(opts.dataDir);
   // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents.
@@ -60,9 +74,11 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
           stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
         },
       ),
+      ecrService(registry),
     ],
     logger,
     routes: [
+      ...registryRoutes(registry),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -74,6 +90,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     upgrades: [{ prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) }],
   });
   url = await gateway.listen();
+  publicHost = new URL(url).host;
   lifecycle.start();
   return {
     url,
@@ -81,6 +98,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     cache,
     tables,
     async close() {
+      registry.stop();
       lifecycle.stop();
       channel.close();
       await gateway.close();

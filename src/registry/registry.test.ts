@@ -1,0 +1,80 @@
+// Unit tests for the registry's pure and clock-driven parts: password expiry (12 hours) and lifecycle rule evaluation.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StateCache } from '../store/cache.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { issuePassword, verifyPassword } from './auth.js';
+import { Registry } from './core.js';
+import { evaluateLifecycle, parseLifecyclePolicy } from './lifecycle.js';
+import { isRepositoryName } from './names.js';
+import { createRegistryTables } from './tables.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+async function registry(now: { t: number }) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-reg-unit-'));
+  dirs.push(dataDir);
+  const cache = new StateCache(new SqliteStore(join(dataDir, 'state.db')));
+  const tables = createRegistryTables(cache);
+  await cache.start();
+  return new Registry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => 'h:1', now: () => new Date(now.t) });
+}
+
+describe('registry passwords', () => {
+  it('are accepted until 12 hours have passed, and never when tampered with', async () => {
+    const now = { t: Date.parse('2025-01-01T00:00:00Z') };
+    const reg = await registry(now);
+    const { password, expiresAt } = await issuePassword(reg);
+    expect(expiresAt.getTime() - now.t).toBe(12 * 3600_000);
+    expect(verifyPassword(reg, password)).toBe(true);
+    expect(verifyPassword(reg, password.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBe(false);
+    now.t += 12 * 3600_000 - 1;
+    expect(verifyPassword(reg, password)).toBe(true);
+    now.t += 1;
+    expect(verifyPassword(reg, password)).toBe(false);
+  });
+});
+
+describe('names', () => {
+  it('refuses path tricks and accepts ECR names', () => {
+    for (const bad of ['..', 'a/../b', 'a/./b', '/a', 'a/', 'A', 'a//b', 'a..b', 'a']) expect(isRepositoryName(bad)).toBe(false);
+    for (const good of ['ab', 'demo/web', 'a.b_c-d/e__f']) expect(isRepositoryName(good)).toBe(true);
+  });
+});
+
+describe('lifecycle evaluation', () => {
+  const day = 86_400_000;
+  const now = new Date('2025-02-01T00:00:00Z');
+  const img = (digest: string, tags: string[], daysAgo: number) => ({ digest, tags, pushedAt: new Date(now.getTime() - daysAgo * day) });
+  const images = [img('a', ['prod-1'], 30), img('b', ['prod-2'], 20), img('c', [], 15), img('d', ['dev'], 2), img('e', [], 1)];
+
+  it('gives each image to the first rule whose tag selection matches it', () => {
+    const rules = parseLifecyclePolicy(JSON.stringify({ rules: [
+      { rulePriority: 1, selection: { tagStatus: 'tagged', tagPatternList: ['prod-*'], countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } },
+      { rulePriority: 2, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 10 }, action: { type: 'expire' } },
+    ] }));
+    expect(evaluateLifecycle(rules, images, now).map((e) => [e.digest, e.rulePriority])).toEqual([['c', 2]]);
+  });
+
+  it('keeps the newest N untagged images', () => {
+    const rules = parseLifecyclePolicy(JSON.stringify({ rules: [
+      { rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } },
+    ] }));
+    expect(evaluateLifecycle(rules, images, now).map((e) => e.digest)).toEqual(['c']);
+  });
+
+  it('refuses invalid policies', () => {
+    const bad = [
+      '{', '{"rules":[]}',
+      JSON.stringify({ rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'sinceImagePushed', countNumber: 1 }, action: { type: 'expire' } }] }),
+      JSON.stringify({ rules: [
+        { rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } },
+        { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } },
+      ] }),
+    ];
+    for (const b of bad) expect(() => parseLifecyclePolicy(b)).toThrow(/InvalidParameter|Lifecycle policy|not valid/);
+  });
+});
