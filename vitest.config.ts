@@ -7,6 +7,16 @@ export default defineConfig({
       { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
       {
         test: {
+          // Against the real Docker Engine: one file at a time (they share the engine and 2 cores).
+          name: 'agent',
+          include: ['test/agent/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,

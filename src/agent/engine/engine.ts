@@ -1,0 +1,467 @@
+// The task engine: makes the containers on this host match the AgentTasks it is given. It owns every TaskState, asks
+// nextStep what to do for each container, runs that one runtime call, records the result and asks again. Runtime
+// events (exit, health) and a 1 s tick feed the same loop; state leaves through the StateReporter.
+import { readFile } from 'node:fs/promises';
+import { LABELS, PAUSE_CONTAINER_NAME, type AgentTask } from '../protocol.js';
+import { PAUSE_IMAGE, pauseBuildContext } from '../runtime/pause.js';
+import { NameConflictError, type ContainerInfo, type RuntimeEvent } from '../runtime/types.js';
+import { containerLabels, dockerName } from './names.js';
+import { nextStep, type Action } from './nextStep.js';
+import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js';
+import { containerReport, taskReport } from './reports.js';
+import { buildPauseSpec, buildSpec, parseEnvFile } from './spec.js';
+import { Status, REASONS, type HealthStatus } from './status.js';
+import type { ContainerState, TaskState } from './state.js';
+import { unsupported } from './support.js';
+import { mustStop, taskHealth, taskKnownStatus } from './task.js';
+import { prepareVolumes, type PreparedVolumes } from './volumes.js';
+
+interface Reported {
+  status?: Status;
+  health?: HealthStatus;
+}
+
+const HEALTH: Record<string, HealthStatus> = { healthy: 'HEALTHY', unhealthy: 'UNHEALTHY' };
+
+export class TaskEngine {
+  private readonly o: ResolvedEngineOptions;
+  private readonly tasks = new Map<string, TaskState>();
+  private readonly byId = new Map<string, { t: TaskState; c: ContainerState }>();
+  /** Containers found on start, not yet claimed by a task: taskArn -> container name -> runtime id. */
+  private readonly adoptable = new Map<string, Map<string, string>>();
+  private readonly prepared = new Map<string, PreparedVolumes>();
+  private readonly reported = new Map<string, Reported>();
+  private readonly cleaned = new Set<string>();
+  private readonly follows = new Map<string, { stop(): void }>();
+  private readonly pulledOnce = new Set<string>();
+  private pauseImage?: Promise<void>;
+  private closeEvents?: () => void;
+  private ticker?: NodeJS.Timeout;
+  private startedAt = new Date();
+  private closed = false;
+
+  constructor(opts: EngineOptions) {
+    this.o = resolveEngineOptions(opts);
+  }
+
+  /** Lists this instance's containers for adoption, then follows runtime events. */
+  async start(): Promise<void> {
+    this.startedAt = new Date(this.o.now());
+    for (const c of await this.o.runtime.list({ [LABELS.instanceArn]: this.o.instanceArn })) {
+      const arn = c.labels[LABELS.taskArn];
+      const name = c.labels[LABELS.containerName];
+      if (!arn || !name) continue;
+      if (!this.adoptable.has(arn)) this.adoptable.set(arn, new Map());
+      this.adoptable.get(arn)!.set(name, c.id);
+    }
+    await this.subscribe();
+    this.ticker = setInterval(() => this.tick(), this.o.tickMs);
+    this.ticker.unref();
+  }
+
+  /** Lets go of the runtime without touching the containers (they keep running; a new engine adopts them). */
+  close(): void {
+    this.closed = true;
+    this.closeEvents?.();
+    clearInterval(this.ticker);
+    for (const f of this.follows.values()) f.stop();
+    this.follows.clear();
+  }
+
+  /** Level-triggered: the tasks this host should run. `full` lists them all; anything else here is stopped. */
+  apply(tasks: AgentTask[], full = false): void {
+    for (const t of tasks) this.accept(t);
+    if (!full) return;
+    const wanted = new Set(tasks.map((t) => t.taskArn));
+    for (const ts of this.tasks.values()) {
+      if (!wanted.has(ts.task.taskArn) && ts.task.desiredStatus !== 'STOPPED') {
+        ts.task = { ...ts.task, desiredStatus: 'STOPPED', stopReason: ts.task.stopReason ?? 'Task is no longer assigned to this container instance' };
+        this.reconcile(ts);
+      }
+    }
+    for (const [arn, byName] of this.adoptable) {
+      if (wanted.has(arn)) continue;
+      this.adoptable.delete(arn);
+      void this.removeOrphans(arn, [...byName.values()]);
+    }
+  }
+
+  /** A read-only view of one task's state (tests, metadata). */
+  task(taskArn: string): Readonly<TaskState> | undefined {
+    return this.tasks.get(taskArn);
+  }
+
+  private accept(task: AgentTask): void {
+    const existing = this.tasks.get(task.taskArn);
+    if (existing) {
+      if (task.desiredStatus === 'STOPPED' && existing.task.desiredStatus !== 'STOPPED') existing.task = task;
+      this.reconcile(existing);
+      return;
+    }
+    if (this.cleaned.has(task.taskArn)) return;
+    const defs = task.containers.map((c) => ({ name: c.name, containerArn: c.containerArn, definition: c.definition, hostPorts: c.hostPorts, internal: false }));
+    if (task.networkMode === 'awsvpc') {
+      defs.unshift({ name: PAUSE_CONTAINER_NAME, containerArn: '', definition: { name: PAUSE_CONTAINER_NAME, image: PAUSE_IMAGE }, hostPorts: [], internal: true });
+    }
+    const ts: TaskState = {
+      task,
+      known: Status.NONE,
+      desired: 'RUNNING',
+      volumesReady: false,
+      cleanedUp: false,
+      containers: defs.map((d) => ({
+        ...d,
+        dockerName: dockerName(task, d.name),
+        known: Status.NONE,
+        desired: Status.RUNNING,
+        health: 'UNKNOWN',
+        bindings: [],
+        inFlight: false,
+      })),
+    };
+    this.tasks.set(task.taskArn, ts);
+    const refusal = unsupported(task, this.o);
+    if (refusal) {
+      for (const c of ts.containers) Object.assign(c, { known: Status.STOPPED, reason: refusal });
+      this.reconcile(ts);
+      return;
+    }
+    void this.adoptAndPrepare(ts);
+  }
+
+  /** Claims what a previous engine left running, then prepares volumes; containers wait (inFlight) meanwhile. */
+  private async adoptAndPrepare(ts: TaskState): Promise<void> {
+    const found = this.adoptable.get(ts.task.taskArn);
+    this.adoptable.delete(ts.task.taskArn);
+    for (const c of ts.containers) c.inFlight = true;
+    try {
+      for (const c of ts.containers) {
+        const id = found?.get(c.name);
+        if (id) await this.adopt(ts, c, id);
+      }
+      if (ts.task.desiredStatus === 'RUNNING' && ts.containers.some((c) => c.known < Status.CREATED)) {
+        const labels = containerLabels(ts.task, '', this.o.instanceArn);
+        delete (labels as Record<string, string>)[LABELS.containerName];
+        this.prepared.set(ts.task.taskArn, await prepareVolumes(this.o.runtime, ts.task, labels));
+      }
+      ts.volumesReady = true;
+    } catch (err) {
+      const reason = String((err as Error).message ?? err);
+      for (const c of ts.containers) if (c.known < Status.RUNNING) Object.assign(c, { known: Status.STOPPED, reason: reason.includes('Error:') ? reason : `CannotCreateContainerError: ${reason}` });
+    } finally {
+      for (const c of ts.containers) c.inFlight = false;
+    }
+    this.reconcile(ts);
+  }
+
+  private async adopt(ts: TaskState, c: ContainerState, id: string): Promise<void> {
+    let info: ContainerInfo;
+    try {
+      info = await this.o.runtime.inspect(id);
+    } catch {
+      return; // gone since we listed it: start afresh
+    }
+    c.runtimeId = id;
+    this.byId.set(id, { t: ts, c });
+    c.known = Status.PULLED; // the image is there
+    if (info.status === 'created') c.known = Status.CREATED;
+    else if (info.running) {
+      this.markRunning(ts, c, info, this.startedAt);
+      c.health = HEALTH[info.health] ?? 'UNKNOWN';
+    } else this.markExited(ts, c, info);
+    this.o.log('adopted container', { task: ts.task.taskArn, container: c.name, status: info.status });
+  }
+
+  private reconcile(ts: TaskState): void {
+    if (this.closed) return;
+    for (let again = true; again; ) {
+      again = false;
+      if (ts.desired === 'RUNNING') {
+        const stop = mustStop(ts);
+        if (stop) {
+          ts.desired = 'STOPPED';
+          ts.stopCode = stop.stopCode;
+          ts.stoppedReason = stop.reason;
+        }
+      }
+      const now = this.o.now();
+      for (const c of ts.containers) {
+        const step = nextStep(ts, c, now);
+        if (step.blockedOn && c.known === Status.CREATED) c.blockedSince ??= now;
+        if (step.action === 'mark-stopped') {
+          c.known = Status.STOPPED;
+          c.reason ??= step.reason;
+          this.reportContainer(ts, c);
+          again = true;
+        } else if (step.action !== 'none') {
+          this.run(ts, c, step.action);
+        }
+      }
+    }
+    this.updateTask(ts);
+  }
+
+  private run(ts: TaskState, c: ContainerState, action: Exclude<Action, 'none' | 'mark-stopped'>): void {
+    c.inFlight = true;
+    const work = { pull: () => this.pull(ts, c), create: () => this.create(ts, c), start: () => this.startContainer(ts, c), stop: () => this.stopContainer(ts, c) }[action];
+    work()
+      .catch((err: unknown) => this.failed(ts, c, action, err))
+      .finally(() => {
+        c.inFlight = false;
+        this.reconcile(ts);
+      });
+  }
+
+  private failed(ts: TaskState, c: ContainerState, action: string, err: unknown): void {
+    const msg = (err as Error)?.message ?? String(err);
+    this.o.log('container action failed', { task: ts.task.taskArn, container: c.name, action, error: msg });
+    if (action === 'stop') return; // known stays RUNNING; the next tick tries again
+    const prefix = { pull: 'CannotPullContainerError', create: 'CannotCreateContainerError', start: 'CannotStartContainerError' }[action];
+    c.known = Status.STOPPED;
+    c.reason = msg.startsWith(prefix + ':') ? msg : `${prefix}: ${msg}`;
+    this.reportContainer(ts, c);
+  }
+
+  private async pull(ts: TaskState, c: ContainerState): Promise<void> {
+    if (c.internal) {
+      this.pauseImage ??= (async () => {
+        if (await this.o.runtime.imagePresent(PAUSE_IMAGE)) return;
+        const { arch } = await this.o.runtime.version();
+        await this.o.runtime.buildImage(PAUSE_IMAGE, pauseBuildContext(arch));
+      })().catch((err) => {
+        this.pauseImage = undefined;
+        throw err;
+      });
+      await this.pauseImage;
+      c.known = Status.PULLED;
+      return;
+    }
+    ts.pullStartedAt ??= new Date(this.o.now());
+    const image = c.definition.image!;
+    const rt = this.o.runtime;
+    const behavior = this.o.imagePullBehavior;
+    const cached = behavior === 'always' ? false : await rt.imagePresent(image);
+    const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
+    if (!skip) {
+      try {
+        await rt.pull(image);
+        this.pulledOnce.add(image);
+      } catch (err) {
+        if (!(cached && behavior === 'default')) throw new Error(`CannotPullContainerError: ${(err as Error).message}`);
+        this.o.log('pull failed, using the cached image', { image });
+      }
+    }
+    c.known = Status.PULLED;
+    if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
+  }
+
+  private async create(ts: TaskState, c: ContainerState): Promise<void> {
+    const labels = containerLabels(ts.task, c.name, this.o.instanceArn);
+    const spec = c.internal
+      ? buildPauseSpec({ task: ts.task, dockerName: c.dockerName, image: PAUSE_IMAGE, labels, address: this.awsvpcAddress(ts) })
+      : buildSpec({
+          task: ts.task,
+          name: c.name,
+          definition: c.definition,
+          hostPorts: c.hostPorts,
+          dockerName: c.dockerName,
+          labels,
+          fileEnv: await this.envFiles(c),
+          volumes: this.prepared.get(ts.task.taskArn)?.volumes ?? new Map(),
+          dockerNames: new Map(ts.containers.map((x) => [x.name, x.dockerName])),
+          pauseId: ts.containers.find((x) => x.internal)?.runtimeId,
+          publishAddress: this.o.publishAddress,
+        });
+    let id: string;
+    try {
+      id = await this.o.runtime.create(spec);
+    } catch (err) {
+      if (!(err instanceof NameConflictError)) throw err;
+      // It exists already (an adoption race): take it over rather than make a second one.
+      const [existing] = await this.o.runtime.list({ [LABELS.taskArn]: ts.task.taskArn, [LABELS.containerName]: c.name });
+      if (!existing) throw err;
+      await this.adopt(ts, c, existing.id);
+      return;
+    }
+    c.runtimeId = id;
+    this.byId.set(id, { t: ts, c });
+    c.known = Status.CREATED;
+  }
+
+  private async envFiles(c: ContainerState): Promise<[string, string][]> {
+    const out: [string, string][] = [];
+    for (const f of c.definition.environmentFiles ?? []) {
+      try {
+        out.push(...parseEnvFile(await readFile(f.value!, 'utf8')));
+      } catch (err) {
+        throw new Error(`ResourceInitializationError: cannot read environment file ${f.value}: ${(err as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  private async startContainer(ts: TaskState, c: ContainerState): Promise<void> {
+    const id = c.runtimeId!;
+    await this.o.runtime.start(id);
+    const info = await this.o.runtime.inspect(id);
+    if (c.known === Status.STOPPED) return; // its exit event got here first
+    if (info.running) this.markRunning(ts, c, info);
+    else this.markExited(ts, c, info);
+  }
+
+  private async stopContainer(ts: TaskState, c: ContainerState): Promise<void> {
+    const id = c.runtimeId!;
+    const timeout = c.internal ? 0 : (c.definition.stopTimeout ?? this.o.stopTimeoutSeconds);
+    await this.o.runtime.stop(id, timeout);
+    const info = await this.o.runtime.inspect(id);
+    if (!info.running && c.known !== Status.STOPPED) this.markExited(ts, c, info);
+  }
+
+  private markRunning(ts: TaskState, c: ContainerState, info: ContainerInfo, logsSince?: Date): void {
+    c.known = Status.RUNNING;
+    c.startedAt = info.startedAt ?? new Date(this.o.now());
+    c.bindings = this.bindings(ts, c, info);
+    this.reportContainer(ts, c);
+    if (!c.internal) void this.follow(ts, c, logsSince);
+  }
+
+  private markExited(ts: TaskState, c: ContainerState, info: ContainerInfo): void {
+    c.known = Status.STOPPED;
+    if (info.startedAt) c.startedAt ??= info.startedAt;
+    c.finishedAt = info.finishedAt;
+    c.exitCode = info.exitCode ?? undefined;
+    if (info.oomKilled) {
+      c.reason = REASONS.oom;
+      c.exitCode = 137;
+    } else if (info.error && !c.reason) c.reason = `CannotStartContainerError: ${info.error}`;
+    this.reportContainer(ts, c);
+  }
+
+  private awsvpcAddress(ts: TaskState): string {
+    return ts.task.privateIPv4Address ?? this.o.publishAddress;
+  }
+
+  private bindings(ts: TaskState, c: ContainerState, info: ContainerInfo): ContainerState['bindings'] {
+    const mappings = c.definition.portMappings ?? [];
+    switch (ts.task.networkMode) {
+      case 'bridge':
+        return info.ports.map((p) => ({ bindIP: p.hostIp, containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol }));
+      case 'host':
+        return mappings.map((m) => ({ bindIP: '0.0.0.0', containerPort: m.containerPort!, hostPort: m.containerPort!, protocol: m.protocol ?? 'tcp' }));
+      case 'awsvpc':
+        return mappings.map((m) => ({ bindIP: this.awsvpcAddress(ts), containerPort: m.containerPort!, hostPort: m.containerPort!, protocol: m.protocol ?? 'tcp' }));
+      default:
+        return [];
+    }
+  }
+
+  private async follow(ts: TaskState, c: ContainerState, since?: Date): Promise<void> {
+    const id = c.runtimeId!;
+    if (this.follows.has(id)) return;
+    try {
+      const f = await this.o.runtime.logs(
+        id,
+        (l) => this.o.logSink.write({ taskArn: ts.task.taskArn, containerName: c.name, ...l }),
+        since ? { since } : {},
+      );
+      if (this.closed) return f.stop();
+      this.follows.set(id, f);
+      void f.done.then(() => this.follows.delete(id));
+    } catch (err) {
+      this.o.log('cannot follow logs', { container: c.name, error: (err as Error).message });
+    }
+  }
+
+  private async subscribe(): Promise<void> {
+    this.closeEvents = await this.o.runtime.events(
+      (e) => this.onEvent(e),
+      (err) => {
+        if (this.closed) return;
+        this.o.log('runtime event stream broke; resubscribing', { error: err.message });
+        setTimeout(() => void this.subscribe().then(() => this.resync()).catch(() => {}), 1000).unref();
+      },
+    );
+  }
+
+  private onEvent(e: RuntimeEvent): void {
+    const hit = this.byId.get(e.id);
+    if (!hit) return;
+    const { t, c } = hit;
+    if (e.kind === 'health') {
+      c.health = HEALTH[e.health] ?? 'UNKNOWN';
+      this.reconcile(t);
+    } else if (e.kind === 'die' || e.kind === 'destroy') {
+      void this.observe(t, c);
+    }
+  }
+
+  /** Re-reads a container after an event (or a lost event stream) and records an exit. */
+  private async observe(ts: TaskState, c: ContainerState): Promise<void> {
+    if (c.known !== Status.RUNNING || !c.runtimeId) return;
+    try {
+      const info = await this.o.runtime.inspect(c.runtimeId);
+      if (!info.running && c.known === Status.RUNNING) this.markExited(ts, c, info);
+    } catch {
+      if (c.known === Status.RUNNING) Object.assign(c, { known: Status.STOPPED, reason: 'Container disappeared from the host' });
+      this.reportContainer(ts, c);
+    }
+    this.reconcile(ts);
+  }
+
+  private resync(): void {
+    for (const ts of this.tasks.values()) for (const c of ts.containers) void this.observe(ts, c);
+  }
+
+  private tick(): void {
+    const now = this.o.now();
+    for (const ts of this.tasks.values()) {
+      if (ts.known !== Status.STOPPED) this.reconcile(ts);
+      else if (!ts.cleanedUp && ts.stoppedAtMs !== undefined && now - ts.stoppedAtMs >= this.o.cleanupWaitMs) void this.cleanup(ts);
+    }
+  }
+
+  private async cleanup(ts: TaskState): Promise<void> {
+    ts.cleanedUp = true;
+    for (const c of ts.containers) {
+      if (!c.runtimeId) continue;
+      await this.o.runtime.remove(c.runtimeId).catch((err) => this.o.log('remove failed', { error: (err as Error).message }));
+      this.byId.delete(c.runtimeId);
+    }
+    for (const v of this.prepared.get(ts.task.taskArn)?.taskScoped ?? []) {
+      await this.o.runtime.removeVolume(v).catch((err) => this.o.log('volume remove failed', { error: (err as Error).message }));
+    }
+    this.prepared.delete(ts.task.taskArn);
+    this.tasks.delete(ts.task.taskArn);
+    this.reported.delete(ts.task.taskArn);
+    this.cleaned.add(ts.task.taskArn);
+  }
+
+  private async removeOrphans(taskArn: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      await this.o.runtime.stop(id, this.o.stopTimeoutSeconds).catch(() => {});
+      await this.o.runtime.remove(id).catch(() => {});
+    }
+    await this.o.reporter.taskChanged({ taskArn, status: 'STOPPED', reason: 'Task is no longer assigned to this container instance', healthStatus: 'UNKNOWN', containers: [], attachments: [] });
+  }
+
+  private updateTask(ts: TaskState): void {
+    const known = taskKnownStatus(ts);
+    if (known === Status.STOPPED && ts.known !== Status.STOPPED) {
+      ts.executionStoppedAt = new Date(this.o.now());
+      ts.stoppedAtMs = this.o.now();
+    }
+    ts.known = known;
+    const health = taskHealth(ts);
+    const last = this.reported.get(ts.task.taskArn) ?? {};
+    const reportable = known === Status.RUNNING || known === Status.STOPPED;
+    if (!reportable || (last.status === known && last.health === health)) return;
+    if (last.status === Status.STOPPED) return; // nothing after STOPPED
+    this.reported.set(ts.task.taskArn, { status: known, health });
+    void Promise.resolve(this.o.reporter.taskChanged(taskReport(ts, health))).catch((err) => this.o.log('task report failed', { error: String(err) }));
+  }
+
+  private reportContainer(ts: TaskState, c: ContainerState): void {
+    if (c.internal) return;
+    void Promise.resolve(this.o.reporter.containerChanged(containerReport(ts, c))).catch((err) => this.o.log('container report failed', { error: String(err) }));
+  }
+}

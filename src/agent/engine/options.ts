@@ -1,0 +1,54 @@
+// The engine's options, documented with their defaults and resolved once; the engine never sees an undefined option.
+import type { LogSink } from '../logs/sink.js';
+import { NO_LOGS } from '../logs/sink.js';
+import type { ContainerRuntime } from '../runtime/types.js';
+import type { StateReporter } from './reporter.js';
+
+/** ECS_IMAGE_PULL_BEHAVIOR. */
+export type PullBehavior = 'default' | 'always' | 'once' | 'prefer-cached';
+
+export interface EngineOptions {
+  runtime: ContainerRuntime;
+  reporter: StateReporter;
+  /** Labels every container; adoption lists by it. */
+  instanceArn: string;
+  /** Captured stdout/stderr. Default: discarded. */
+  logSink?: LogSink;
+  /** Where bridge ports are published. Default 127.0.0.1. */
+  publishAddress?: string;
+  /**
+   * default: pull, fall back to the cached image if the pull fails; always: pull or fail; once: pull if this agent
+   * has not pulled it before; prefer-cached (the default here, as no registry is reachable on Wharf's machines):
+   * pull only when the image is not present.
+   */
+  imagePullBehavior?: PullBehavior;
+  /** Seconds between SIGTERM and SIGKILL when a container has no stopTimeout. Default 30. */
+  stopTimeoutSeconds?: number;
+  /** How long stopped tasks' containers stay before removal. Default 1 h. */
+  cleanupWaitMs?: number;
+  /** Allow containers with privileged: true. Default false. */
+  allowPrivileged?: boolean;
+  /** How often blocked containers (startTimeout) and stopped tasks (clean-up) are re-examined. Default 1 s. */
+  tickMs?: number;
+  /** Injected clock (ms). */
+  now?: () => number;
+  /** Diagnostics. */
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export type ResolvedEngineOptions = Required<EngineOptions>;
+
+export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
+  return {
+    logSink: NO_LOGS,
+    publishAddress: '127.0.0.1',
+    imagePullBehavior: 'prefer-cached',
+    stopTimeoutSeconds: 30,
+    cleanupWaitMs: 60 * 60_000,
+    allowPrivileged: false,
+    tickMs: 1000,
+    now: Date.now,
+    log: () => {},
+    ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),
+  } as unknown as ResolvedEngineOptions;
+}

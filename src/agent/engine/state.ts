@@ -1,0 +1,57 @@
+// The engine's record of each task and container: known and desired status side by side, plus what the runtime told
+// us. Only the engine (engine.ts) mutates these; the step functions only read them.
+import type { AgentTask, ContainerDefinition, HostPort } from '../protocol.js';
+import type { NetworkBinding } from './reporter.js';
+import type { HealthStatus, Status, StopCode } from './status.js';
+
+export interface ContainerState {
+  name: string;
+  containerArn: string;
+  /** The awsvpc pause container: never reported, owns the network namespace. */
+  internal: boolean;
+  definition: ContainerDefinition;
+  hostPorts: HostPort[];
+  dockerName: string;
+  known: Status;
+  desired: Status;
+  runtimeId?: string;
+  exitCode?: number;
+  reason?: string;
+  health: HealthStatus;
+  bindings: NetworkBinding[];
+  /** A runtime call for this container is under way. */
+  inFlight: boolean;
+  /** When it first waited on a dependency (ms), for startTimeout. */
+  blockedSince?: number;
+  startedAt?: Date;
+  finishedAt?: Date;
+}
+
+export interface TaskState {
+  task: AgentTask;
+  known: Status;
+  desired: 'RUNNING' | 'STOPPED';
+  containers: ContainerState[];
+  stopCode?: StopCode;
+  stoppedReason?: string;
+  volumesReady: boolean;
+  pullStartedAt?: Date;
+  pullStoppedAt?: Date;
+  executionStoppedAt?: Date;
+  /** Set when the task reached STOPPED (ms), for the clean-up wait. */
+  stoppedAtMs?: number;
+  cleanedUp: boolean;
+}
+
+export function isPause(c: ContainerState): boolean {
+  return c.internal;
+}
+
+export function essential(c: ContainerState): boolean {
+  return c.internal || c.definition.essential !== false;
+}
+
+/** It got as far as running at some point (a STOPPED container may or may not have). */
+export function hasRun(c: ContainerState): boolean {
+  return c.startedAt !== undefined;
+}

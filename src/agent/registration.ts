@@ -1,0 +1,78 @@
+// What the agent tells RegisterContainerInstance about its host (§1): resources, a stable identity kept in the state
+// directory, built-in capability attributes and versionInfo. The signed call itself belongs to the channel layer.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+/** Host ports the agent reserves, as ECS does. */
+export const RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
+/** Memory kept back for the host and the agent (MiB). */
+export const MEMORY_RESERVE_MIB = 256;
+
+export interface Identity {
+  instanceId: string;
+  containerInstanceArn?: string;
+}
+
+export function hostResources(cores = cpus().length, memBytes = totalmem()) {
+  return [
+    { name: 'CPU', type: 'INTEGER', integerValue: cores * 1024 },
+    { name: 'MEMORY', type: 'INTEGER', integerValue: Math.max(0, Math.floor(memBytes / 1024 / 1024) - MEMORY_RESERVE_MIB) },
+    { name: 'PORTS', type: 'STRINGSET', stringSetValue: RESERVED_PORTS },
+    { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] as string[] },
+  ];
+}
+
+/** The same host keeps its `i-` + 17 hex id (and its instance ARN once registered) across restarts. */
+export function loadIdentity(stateDir: string): Identity {
+  const file = join(stateDir, 'agent-identity.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Identity;
+  mkdirSync(stateDir, { recursive: true });
+  const id: Identity = { instanceId: 'i-' + randomBytes(9).toString('hex').slice(0, 17) };
+  writeFileSync(file, JSON.stringify(id, null, 2) + '\n');
+  return id;
+}
+
+export function saveIdentity(stateDir: string, id: Identity): void {
+  mkdirSync(stateDir, { recursive: true });
+  writeFileSync(join(stateDir, 'agent-identity.json'), JSON.stringify(id, null, 2) + '\n');
+}
+
+export function instanceIdentityDocument(id: Identity, region: string): string {
+  return JSON.stringify({ instanceId: id.instanceId, instanceType: 'wharf.host', availabilityZone: `${region}a`, architecture: arch() === 'arm64' ? 'arm64' : 'x86_64', region });
+}
+
+/** Docker remote API versions this engine speaks, from 1.17 up to its own. */
+function apiVersions(engineApi: string): string[] {
+  const [, minor] = engineApi.split('.').map(Number);
+  const out: string[] = [];
+  for (let m = 17; m <= (minor ?? 17); m++) out.push(`1.${m}`);
+  return out;
+}
+
+export function capabilityAttributes(engineApi: string, publishAddress: string, extra: Record<string, string> = {}, allowPrivileged = false) {
+  const names = [
+    ...apiVersions(engineApi).map((v) => `com.amazonaws.ecs.capability.docker-remote-api.${v}`),
+    'com.amazonaws.ecs.capability.logging-driver.json-file',
+    'com.amazonaws.ecs.capability.logging-driver.awslogs',
+    ...(allowPrivileged ? ['com.amazonaws.ecs.capability.privileged-container'] : []),
+    'ecs.capability.task-eni',
+    'ecs.capability.container-health-check',
+    'ecs.capability.container-ordering',
+    'ecs.capability.env-files.s3',
+    'ecs.capability.docker-plugin.local',
+    'ecs.capability.pid-ipc-namespace-sharing',
+    'ecs.capability.task-cpu-mem-limit',
+    'com.amazonaws.ecs.capability.task-iam-role',
+  ];
+  return [
+    ...names.map((name) => ({ name })),
+    { name: 'wharf.publish-address', value: publishAddress },
+    ...Object.entries(extra).map(([name, value]) => ({ name, value })),
+  ];
+}
+
+export function versionInfo(agentVersion: string, dockerVersion: string) {
+  return { agentVersion, agentHash: 'wharf', dockerVersion: `DockerVersion: ${dockerVersion}` };
+}
