@@ -5,6 +5,10 @@ import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
 import { createLogger } from '../logging/logger.js';
 import { startControlPlane } from './controlPlane.js';
 import { VERSION } from './version.js';
+import { defaultStateDir, parseAttributes, runAgent } from './agentCommand.js';
+import type { RunningAgent } from '../agent/agent.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 const program = new Command();
 program.name('wharf').description('A self-hosted container orchestrator with the API and the behaviour of AWS ECS.');
@@ -18,6 +22,7 @@ interface ServeFlags {
   logLevel?: string;
   instanceGraceSeconds?: string;
   stoppedTaskRetentionSeconds?: string;
+  agent?: boolean;
 }
 
 function serveCommand(name: string, description: string) {
@@ -38,6 +43,28 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   const logger = createLogger({ level: opts.logLevel });
   const cp = await startControlPlane(opts, logger);
   logger.info({ url: cp.url, dataDir: opts.dataDir, mode }, 'wharf is listening');
+  let agent: RunningAgent | undefined;
+  if (mode === 'up' && flags.agent !== false) {
+    // This host becomes a container instance of `default` and the capacity behind FARGATE.
+    agent = await runAgent(
+      {
+        endpoint: cp.url,
+        cluster: 'default',
+        region: opts.region,
+        stateDir: defaultStateDir(opts.dataDir),
+        publishAddress: '127.0.0.1',
+        attributes: {},
+        fargateCapacity: true,
+        allowPrivileged: false,
+        credentials: cp.credentials,
+      },
+      logger,
+    ).catch((err: Error) => {
+      logger.error(err.message);
+      logger.warn('running without an agent: the API works, but no task can be placed until an agent joins');
+      return undefined;
+    });
+  }
   if (mode === 'up') {
     const c = cp.credentials;
     process.stdout.write(
@@ -59,6 +86,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    await agent?.stop();
     await cp.close();
     logger.flush();
     process.exit(0);
@@ -67,10 +95,50 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
-serveCommand('up', 'run everything on this machine: the control plane and this host').action((flags: ServeFlags) =>
-  serve(flags, 'up'),
-);
+serveCommand('up', 'run everything on this machine: the control plane and this host')
+  .option('--no-agent', 'do not run this host\'s agent (the control plane only, as `wharf server`)')
+  .action((flags: ServeFlags) => serve(flags, 'up'));
 serveCommand('server', 'run the control plane alone').action((flags: ServeFlags) => serve(flags, 'server'));
+program
+  .command('agent')
+  .description('join this host to a cluster as a container instance')
+  .requiredOption('--endpoint <url>', 'the control plane URL, e.g. http://10.0.0.5:4510')
+  .option('--cluster <name>', 'the cluster to join', 'default')
+  .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
+  .option('--attribute <name=value...>', 'custom attributes for placement constraints', [])
+  .option('--publish-address <addr>', 'the address container ports are published on', '127.0.0.1')
+  .option('--state-dir <dir>', 'where the agent keeps its identity (default ~/.wharf/agent)')
+  .option('--fargate-capacity', 'also serve the FARGATE launch type from this host', false)
+  .option('--allow-privileged', 'allow containers with privileged: true', false)
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean }) => {
+    const logger = createLogger({});
+    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
+    if (!accessKeyId || !secretAccessKey) {
+      throw new Error('set WHARF_ACCESS_KEY_ID and WHARF_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) to the control plane\'s keys');
+    }
+    const agent = await runAgent(
+      {
+        endpoint: f.endpoint,
+        cluster: f.cluster,
+        region: f.region,
+        stateDir: f.stateDir ?? join(homedir(), '.wharf', 'agent'),
+        publishAddress: f.publishAddress,
+        attributes: parseAttributes(f.attribute),
+        fargateCapacity: f.fargateCapacity,
+        allowPrivileged: f.allowPrivileged,
+        credentials: { accessKeyId, secretAccessKey },
+      },
+      logger,
+    );
+    const stop = async () => {
+      await agent.stop();
+      logger.flush();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
+  });
 program
   .command('version')
   .description('print the version')

@@ -107,3 +107,14 @@ export async function startWharf(
     },
   };
 }
+
+/** Polls `probe` until `ok` holds (for hooks, where expect.poll is not available). */
+export async function waitUntil<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,138 @@
+// `wharf agent` (and the agent embedded in `wharf up`): registers this host as a container instance, adopts what
+// already runs, and keeps the channel on which the control plane pushes its tasks to the task engine.
+import { DiscoverPollEndpointCommand, ECSClient, RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
+import { ApiReporter } from './channel/reporter.js';
+import { ChannelClient } from './channel/client.js';
+import type { AgentCredentials } from './channel/signing.js';
+import { TaskEngine } from './engine/engine.js';
+import type { PullBehavior } from './engine/options.js';
+import type { LogSink } from './logs/sink.js';
+import {
+  capabilityAttributes,
+  hostResources,
+  instanceIdentityDocument,
+  loadIdentity,
+  saveIdentity,
+  versionInfo,
+} from './registration.js';
+import { DockerRuntime } from './runtime/docker.js';
+import type { ContainerRuntime } from './runtime/types.js';
+
+export interface AgentOptions {
+  /** The control plane's URL (the gateway), e.g. http://127.0.0.1:4510. */
+  endpoint: string;
+  cluster: string;
+  credentials: AgentCredentials;
+  region: string;
+  /** Where the agent keeps its identity (instance id and ARN) across restarts. */
+  stateDir: string;
+  /** The address bridge ports are published on, and that shared-address awsvpc tasks use. */
+  publishAddress: string;
+  attributes?: Record<string, string>;
+  /** Offer this host as the capacity behind the FARGATE launch type (the embedded agent of `wharf up` does). */
+  fargateCapacity?: boolean;
+  agentVersion: string;
+  runtime?: ContainerRuntime;
+  logSink?: LogSink;
+  imagePullBehavior?: PullBehavior;
+  allowPrivileged?: boolean;
+  cleanupWaitMs?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface RunningAgent {
+  containerInstanceArn: string;
+  engine: TaskEngine;
+  /** Resolves once the first channel connection is open. */
+  connected: Promise<void>;
+  /** Lets go of the control plane and the engine; containers keep running (a restart adopts them). */
+  stop(): Promise<void>;
+}
+
+export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
+  const log = opts.log ?? (() => {});
+  const runtime = opts.runtime ?? new DockerRuntime();
+  const docker = await runtime.version();
+  let creds = opts.credentials;
+  const ecs = new ECSClient({ endpoint: opts.endpoint, region: opts.region, credentials: async () => creds, maxAttempts: 3 });
+
+  const identity = loadIdentity(opts.stateDir);
+  const attributes = capabilityAttributes(
+    docker.apiVersion,
+    opts.publishAddress,
+    { ...(opts.fargateCapacity ? { 'wharf.capacity.fargate': 'true' } : {}), ...(opts.attributes ?? {}) },
+    opts.allowPrivileged,
+  );
+  const register = (containerInstanceArn?: string) =>
+    ecs.send(
+      new RegisterContainerInstanceCommand({
+        cluster: opts.cluster,
+        containerInstanceArn,
+        instanceIdentityDocument: instanceIdentityDocument(identity, opts.region),
+        totalResources: hostResources(),
+        versionInfo: versionInfo(opts.agentVersion, docker.version),
+        attributes,
+      }),
+    );
+  // Re-register the same instance after a restart; a new one if the control plane no longer knows it.
+  const out = await register(identity.containerInstanceArn).catch((err: Error) => {
+    if (identity.containerInstanceArn && err.name === 'InvalidParameterException') return register(undefined);
+    throw err;
+  });
+  const ci = out.containerInstance!;
+  const containerInstanceArn = ci.containerInstanceArn!;
+  saveIdentity(opts.stateDir, { ...identity, containerInstanceArn });
+  const clusterArn = containerInstanceArn.replace(/:container-instance\/([^/]+)\/.*$/, ':cluster/$1');
+
+  let channel: ChannelClient | undefined;
+  const reporter = new ApiReporter({
+    endpoint: opts.endpoint,
+    region: opts.region,
+    cluster: opts.cluster,
+    credentials: () => creds,
+    sendHealth: (taskArn, containers) => channel?.send({ type: 'ContainerHealth', taskArn, containers }),
+    log,
+  });
+  const engine = new TaskEngine({
+    runtime,
+    reporter,
+    instanceArn: containerInstanceArn,
+    logSink: opts.logSink,
+    publishAddress: opts.publishAddress,
+    imagePullBehavior: opts.imagePullBehavior,
+    allowPrivileged: opts.allowPrivileged,
+    cleanupWaitMs: opts.cleanupWaitMs,
+    log,
+  });
+  await engine.start();
+
+  channel = new ChannelClient({
+    endpoint: async () =>
+      (await ecs.send(new DiscoverPollEndpointCommand({ cluster: opts.cluster, containerInstance: containerInstanceArn })))
+        .endpoint!,
+    clusterArn,
+    containerInstanceArn,
+    agentVersion: opts.agentVersion,
+    region: opts.region,
+    credentials: () => creds,
+    onCredentials: (c) => (creds = c),
+    onPayload: (tasks, full) => engine.apply(tasks, full),
+    onError: (message) => log('control plane says', { message }),
+    log,
+  });
+  channel.start();
+  log('agent registered', { containerInstanceArn, cluster: opts.cluster });
+
+  return {
+    containerInstanceArn,
+    engine,
+    connected: channel.connected,
+    async stop() {
+      channel?.close();
+      await Promise.race([reporter.drain(), new Promise((r) => setTimeout(r, 2000))]);
+      reporter.close();
+      engine.close();
+      ecs.destroy();
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// The agent's end of the channel (docs/agent-protocol.md §2): connects to the endpoint DiscoverPollEndpoint gave,
+// hands every payload to the task engine, acknowledges it, answers heartbeats, and reconnects with backoff when the
+// connection drops (each new connection starts with a full payload, so nothing is missed meanwhile).
+import WebSocket from 'ws';
+import type { AgentTask, InstanceCredentialsMessage } from '../protocol.js';
+import { presignChannelUrl, type AgentCredentials } from './signing.js';
+
+export interface ChannelOptions {
+  /** ws:// URL of the channel (from DiscoverPollEndpoint). */
+  endpoint: () => Promise<string>;
+  clusterArn: string;
+  containerInstanceArn: string;
+  agentVersion: string;
+  region: string;
+  credentials: () => AgentCredentials;
+  onCredentials: (c: AgentCredentials) => void;
+  onPayload: (tasks: AgentTask[], full: boolean) => void;
+  onError: (message: string) => void;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Reconnect backoff bounds, ms. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export class ChannelClient {
+  private ws: WebSocket | undefined;
+  private stopped = false;
+  private attempt = 0;
+  private seqNum = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private connectedOnce: (() => void) | undefined;
+  readonly connected: Promise<void>;
+
+  constructor(private readonly opts: ChannelOptions) {
+    this.connected = new Promise((resolve) => (this.connectedOnce = resolve));
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  send(msg: object): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.ws?.terminate();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    let url: string;
+    try {
+      const endpoint = await this.opts.endpoint();
+      url = await presignChannelUrl(
+        endpoint,
+        {
+          clusterArn: this.opts.clusterArn,
+          containerInstanceArn: this.opts.containerInstanceArn,
+          agentVersion: this.opts.agentVersion,
+          seqNum: String(this.seqNum),
+        },
+        this.opts.credentials(),
+        this.opts.region,
+      );
+    } catch (err) {
+      this.opts.log('cannot reach the control plane', { error: (err as Error).message });
+      return this.retry();
+    }
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    ws.on('open', () => {
+      this.attempt = 0;
+      this.opts.log('channel connected');
+      this.connectedOnce?.();
+    });
+    ws.on('message', (data) => this.received(data.toString()));
+    ws.on('unexpected-response', (_req, res) => {
+      this.opts.log('channel refused', { status: res.statusCode });
+      ws.terminate();
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      if (this.ws === ws) this.retry();
+    });
+  }
+
+  private retry(): void {
+    if (this.stopped) return;
+    const min = this.opts.minBackoffMs ?? 250;
+    const max = this.opts.maxBackoffMs ?? 30_000;
+    const delay = Math.min(max, min * 2 ** this.attempt++) * (0.75 + Math.random() / 2);
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private received(text: string): void {
+    let msg: { type?: string; messageId?: string; seqNum?: number; full?: boolean; tasks?: AgentTask[]; message?: string };
+    try {
+      msg = JSON.parse(text) as typeof msg;
+    } catch {
+      return;
+    }
+    switch (msg.type) {
+      case 'InstanceCredentials': {
+        const c = msg as unknown as InstanceCredentialsMessage;
+        this.opts.onCredentials({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey });
+        break;
+      }
+      case 'PayloadMessage':
+        this.seqNum = msg.seqNum ?? this.seqNum;
+        this.opts.onPayload(msg.tasks ?? [], msg.full ?? false);
+        this.send({ type: 'AckRequest', messageId: msg.messageId });
+        break;
+      case 'HeartbeatMessage':
+        this.send({ type: 'HeartbeatAck', messageId: msg.messageId });
+        break;
+      case 'Error':
+        this.opts.onError(msg.message ?? 'the control plane closed the channel');
+        break;
+    }
+  }
+}

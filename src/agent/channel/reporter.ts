@@ -1,0 +1,119 @@
+// The engine's StateReporter, made of the agent-facing ECS operations (SubmitTaskStateChange,
+// SubmitContainerStateChange) signed with the instance's own keys once the channel has handed them out. Reports
+// of one task go out in order; a failed call is retried with backoff so no state change is lost to a blip.
+import {
+  ECSClient,
+  SubmitContainerStateChangeCommand,
+  SubmitTaskStateChangeCommand,
+} from '@aws-sdk/client-ecs';
+import type { ContainerReport, StateReporter, TaskReport } from '../engine/reporter.js';
+import type { AgentCredentials } from './signing.js';
+
+export interface ApiReporterOptions {
+  endpoint: string;
+  region: string;
+  cluster: string;
+  /** The keys to sign with now (the instance's once received, else the ones the agent started with). */
+  credentials: () => AgentCredentials;
+  /** Health goes over the channel (ECS carries it on its telemetry connection). */
+  sendHealth: (taskArn: string, containers: { containerName: string; healthStatus: string }[]) => void;
+  log: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+export class ApiReporter implements StateReporter {
+  private readonly client: ECSClient;
+  private readonly queues = new Map<string, Promise<void>>();
+  private closed = false;
+
+  constructor(private readonly opts: ApiReporterOptions) {
+    this.client = new ECSClient({
+      endpoint: opts.endpoint,
+      region: opts.region,
+      credentials: async () => opts.credentials(),
+      maxAttempts: 1,
+    });
+  }
+
+  containerChanged(r: ContainerReport): void {
+    this.enqueue(r.taskArn, () =>
+      this.client.send(
+        new SubmitContainerStateChangeCommand({
+          cluster: this.opts.cluster,
+          task: r.taskArn,
+          containerName: r.containerName,
+          runtimeId: r.runtimeId,
+          status: r.status,
+          exitCode: r.exitCode,
+          reason: r.reason,
+          networkBindings: r.networkBindings,
+        }),
+      ),
+    );
+    this.opts.sendHealth(r.taskArn, [{ containerName: r.containerName, healthStatus: r.healthStatus }]);
+  }
+
+  taskChanged(r: TaskReport): void {
+    this.enqueue(r.taskArn, () =>
+      this.client.send(
+        new SubmitTaskStateChangeCommand({
+          cluster: this.opts.cluster,
+          task: r.taskArn,
+          status: r.status,
+          reason: r.reason,
+          containers: r.containers.map((c) => ({
+            containerName: c.containerName,
+            runtimeId: c.runtimeId,
+            status: c.status,
+            exitCode: c.exitCode,
+            reason: c.reason,
+            networkBindings: c.networkBindings,
+          })),
+          attachments: r.attachments.map((a) => ({ attachmentArn: a.attachmentArn, status: a.status })),
+          pullStartedAt: r.pullStartedAt,
+          pullStoppedAt: r.pullStoppedAt,
+          executionStoppedAt: r.executionStoppedAt,
+        }),
+      ),
+    );
+    this.opts.sendHealth(
+      r.taskArn,
+      r.containers.map((c) => ({ containerName: c.containerName, healthStatus: c.healthStatus })),
+    );
+  }
+
+  /** Waits for every queued report (tests, shutdown). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.queues.values()]);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.client.destroy();
+  }
+
+  private enqueue(taskArn: string, call: () => Promise<unknown>): void {
+    const prev = this.queues.get(taskArn) ?? Promise.resolve();
+    const next = prev.then(() => this.attempt(call, taskArn));
+    this.queues.set(taskArn, next);
+    void next.then(() => {
+      if (this.queues.get(taskArn) === next) this.queues.delete(taskArn);
+    });
+  }
+
+  private async attempt(call: () => Promise<unknown>, taskArn: string): Promise<void> {
+    for (let i = 0; !this.closed; i++) {
+      try {
+        await call();
+        return;
+      } catch (err) {
+        const name = (err as { name?: string }).name ?? '';
+        // The control plane refused the report itself (a status going back, a task it no longer knows): final.
+        if (name === 'InvalidParameterException' || name === 'AccessDeniedException' || name === 'ClusterNotFoundException') {
+          this.opts.log('report refused', { taskArn, error: (err as Error).message });
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 250 * 2 ** i)));
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+// `wharf agent`, and the agent `wharf up` embeds: options resolved once, Docker checked plainly, startAgent.
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { startAgent, type RunningAgent } from '../agent/agent.js';
+import { DockerRuntime, NO_DOCKER_HELP } from '../agent/runtime/docker.js';
+import { VERSION } from './version.js';
+
+export interface AgentFlags {
+  endpoint: string;
+  cluster: string;
+  region: string;
+  stateDir: string;
+  publishAddress: string;
+  attributes: Record<string, string>;
+  fargateCapacity: boolean;
+  allowPrivileged: boolean;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Starts an agent, or explains why it cannot: no Docker Engine means no tasks, and Wharf says so. */
+export async function runAgent(flags: AgentFlags, logger: Logger): Promise<RunningAgent> {
+  const runtime = new DockerRuntime();
+  try {
+    await runtime.version();
+  } catch {
+    throw new Error(NO_DOCKER_HELP);
+  }
+  const agent = await startAgent({
+    ...flags,
+    agentVersion: VERSION,
+    runtime,
+    log: (msg, fields) => logger.info(fields ?? {}, msg),
+  });
+  logger.info({ containerInstanceArn: agent.containerInstanceArn, cluster: flags.cluster }, 'agent started');
+  return agent;
+}
+
+export function parseAttributes(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const i = item.indexOf('=');
+    if (i <= 0) throw new Error(`--attribute expects NAME=VALUE, got '${item}'`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}
+
+export const defaultStateDir = (dataDir: string) => join(dataDir, 'agent');

@@ -1,0 +1,230 @@
+// The whole path with real containers: `wharf up` with its embedded agent, and a second host joined with
+// `wharf agent`; tasks become Docker containers that answer on loopback addresses, stop as ECS stops them, and
+// survive a kill -9 of the control plane and agent without being lost or duplicated.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type ECSClient,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerRuntime } from '../../src/agent/runtime/docker.js';
+import { LABELS } from '../../src/agent/protocol.js';
+import { BUSYBOX, ensureBusybox } from '../support/images.js';
+import { startWharf, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, type Wharf } from './harness.js';
+
+const runtime = new DockerRuntime();
+let wharf: Wharf;
+let ecs: ECSClient;
+let dataDir: string;
+const instanceArns = new Set<string>();
+const extraAgents: ChildProcess[] = [];
+
+async function task(cluster: string, arn: string): Promise<Task> {
+  return (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [arn] }))).tasks![0]!;
+}
+
+async function running(cluster: string, arn: string): Promise<Task> {
+  await expect.poll(async () => (await task(cluster, arn)).lastStatus, { timeout: 30_000 }).toBe('RUNNING');
+  return task(cluster, arn);
+}
+
+async function stopped(cluster: string, arn: string): Promise<Task> {
+  await expect.poll(async () => (await task(cluster, arn)).lastStatus, { timeout: 45_000 }).toBe('STOPPED');
+  return task(cluster, arn);
+}
+
+async function instancesOf(cluster: string) {
+  const l = await ecs.send(new ListContainerInstancesCommand({ cluster }));
+  if (l.containerInstanceArns!.length === 0) return [];
+  return (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: l.containerInstanceArns }))).containerInstances!;
+}
+
+beforeAll(async () => {
+  await ensureBusybox(runtime);
+  dataDir = tempDir();
+  wharf = await startWharf({ dataDir, mode: 'up' });
+  ecs = wharf.ecs();
+  await waitUntil(async () => (await instancesOf('default')).filter((c) => c.agentConnected).length, (n) => n === 1);
+  for (const c of await instancesOf('default')) instanceArns.add(c.containerInstanceArn!);
+}, 120_000);
+
+afterAll(async () => {
+  for (const p of extraAgents) p.kill('SIGTERM');
+  ecs?.destroy();
+  await wharf?.stop();
+  for (const arn of instanceArns) {
+    const left = await runtime.list({ [LABELS.instanceArn]: arn });
+    await Promise.all(left.map((c) => runtime.remove(c.id)));
+  }
+});
+
+describe('wharf up runs real containers', () => {
+  it('registers this host with its real resources and Docker version', async () => {
+    const [ci] = await instancesOf('default');
+    expect(ci!.versionInfo!.dockerVersion).toMatch(/^DockerVersion: \d+/);
+    const cpu = ci!.registeredResources!.find((r) => r.name === 'CPU')!.integerValue!;
+    expect(cpu % 1024).toBe(0);
+    expect(ci!.attributes!.map((a) => a.name)).toEqual(expect.arrayContaining(['ecs.capability.task-eni', 'wharf.capacity.fargate']));
+  });
+
+  it('runs a bridge task whose dynamic host port answers on loopback, and stops it', async () => {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web-bridge',
+        containerDefinitions: [
+          {
+            name: 'web',
+            image: BUSYBOX,
+            memory: 64,
+            stopTimeout: 2,
+            command: ['sh', '-c', 'mkdir -p /www && echo hello-bridge > /www/index.html && exec httpd -f -p 80 -h /www'],
+            portMappings: [{ containerPort: 80, hostPort: 0 }],
+          },
+        ],
+      }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'web-bridge' }));
+    const t = await running('default', run.tasks![0]!.taskArn!);
+    const binding = t.containers![0]!.networkBindings![0]!;
+    expect(binding.hostPort).toBeGreaterThanOrEqual(49153);
+    const res = await fetch(`http://127.0.0.1:${binding.hostPort}/`);
+    expect((await res.text()).trim()).toBe('hello-bridge');
+    await ecs.send(new StopTaskCommand({ task: t.taskArn!, reason: 'test over' }));
+    const s = await stopped('default', t.taskArn!);
+    expect(s).toMatchObject({ stopCode: 'UserInitiated', stoppedReason: 'test over' });
+    expect(s.containers![0]!.exitCode).toBeDefined();
+  });
+
+  it('runs a FARGATE task on its own loopback address, its containers sharing localhost', async () => {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'web-fargate',
+        requiresCompatibilities: ['FARGATE'],
+        networkMode: 'awsvpc',
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name: 'db',
+            image: BUSYBOX,
+            stopTimeout: 2,
+            command: ['sh', '-c', 'mkdir -p /d && echo from-db > /d/index.html && exec httpd -f -p 27017 -h /d'],
+          },
+          {
+            name: 'app',
+            image: BUSYBOX,
+            // The app reaches its sidecar on localhost, as the seed's mongodb:27017 becomes localhost:27017.
+            command: ['sh', '-c', 'mkdir -p /w; (while true; do wget -q -O /w/index.html http://localhost:27017/; sleep 1; done) & exec httpd -f -p 80 -h /w'],
+            portMappings: [{ containerPort: 80 }],
+            stopTimeout: 2,
+            dependsOn: [{ containerName: 'db', condition: 'START' }],
+          },
+        ],
+      }),
+    );
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'default',
+        taskDefinition: 'web-fargate',
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-local'] } },
+      }),
+    );
+    const t = await running('default', run.tasks![0]!.taskArn!);
+    expect(t.containerInstanceArn).toBeUndefined();
+    const address = t.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value!;
+    expect(address).toMatch(/^127\.1\./);
+    expect(t.containers![0]!.networkInterfaces![0]!.privateIpv4Address).toBe(address);
+    await expect
+      .poll(async () => (await fetch(`http://${address}:80/`).then((r) => r.text(), () => '')).trim(), { timeout: 20_000 })
+      .toBe('from-db');
+    await ecs.send(new StopTaskCommand({ task: t.taskArn! }));
+    const s = await stopped('default', t.taskArn!);
+    expect(s.attachments![0]!.status).toBe('DELETED');
+  });
+
+  it('stops a task whose essential container exits, with every exit code', async () => {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'exits',
+        containerDefinitions: [
+          { name: 'main', image: BUSYBOX, memory: 32, command: ['sh', '-c', 'sleep 1; exit 3'] },
+          { name: 'side', image: BUSYBOX, memory: 32, essential: false, stopTimeout: 2, command: ['sleep', '300'] },
+        ],
+      }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'exits' }));
+    const s = await stopped('default', run.tasks![0]!.taskArn!);
+    expect(s.stopCode).toBe('EssentialContainerExited');
+    expect(s.stoppedReason).toBe('Essential container in task exited');
+    const codes = Object.fromEntries(s.containers!.map((c) => [c.name, c.exitCode]));
+    expect(codes.main).toBe(3);
+    expect(codes.side).toBeDefined();
+  });
+});
+
+describe('a second host with wharf agent', () => {
+  it('joins a cluster with its attributes and runs what is placed on it', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'fleet' }));
+    const agent = spawn(
+      process.execPath,
+      [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', 'fleet', '--attribute', 'stack=blue', '--state-dir', tempDir()],
+      {
+        env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    extraAgents.push(agent);
+    createInterface({ input: agent.stdout! }).on('line', () => undefined);
+    await expect.poll(async () => (await instancesOf('fleet')).filter((c) => c.agentConnected).length, { timeout: 30_000 }).toBe(1);
+    const [ci] = await instancesOf('fleet');
+    instanceArns.add(ci!.containerInstanceArn!);
+    expect(ci!.attributes).toContainEqual({ name: 'stack', value: 'blue' });
+    const run = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'fleet',
+        taskDefinition: 'web-bridge',
+        placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == blue' }],
+      }),
+    );
+    const t = await running('fleet', run.tasks![0]!.taskArn!);
+    expect(t.containerInstanceArn).toBe(ci!.containerInstanceArn);
+    await ecs.send(new StopTaskCommand({ cluster: 'fleet', task: t.taskArn! }));
+    await stopped('fleet', t.taskArn!);
+  });
+});
+
+describe('kill -9', () => {
+  it('adopts running containers after wharf up is killed and restarted: nothing lost, nothing duplicated', async () => {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'survivor',
+        containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 32, stopTimeout: 2, command: ['sleep', '600'] }],
+      }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'survivor' }));
+    const arn = run.tasks![0]!.taskArn!;
+    const before = await running('default', arn);
+    wharf.proc.kill('SIGKILL');
+    await wharf.stop();
+    ecs.destroy();
+    wharf = await startWharf({ dataDir, mode: 'up' });
+    ecs = wharf.ecs();
+    await expect.poll(async () => (await instancesOf('default')).filter((c) => c.agentConnected).length, { timeout: 30_000 }).toBe(1);
+    const after = await task('default', arn);
+    expect(after.lastStatus).toBe('RUNNING');
+    expect(after.containers![0]!.runtimeId).toBe(before.containers![0]!.runtimeId);
+    const containers = await runtime.list({ [LABELS.taskArn]: arn });
+    expect(containers.filter((c) => c.labels?.[LABELS.containerName] === 'main')).toHaveLength(1);
+    await ecs.send(new StopTaskCommand({ task: arn }));
+    await stopped('default', arn);
+  });
+});
