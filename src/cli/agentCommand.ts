@@ -14,6 +14,8 @@ export interface AgentFlags {
   attributes: Record<string, string>;
   fargateCapacity: boolean;
   allowPrivileged: boolean;
+  /** How long a stopped task's containers stay before removal (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
+  cleanupWaitSeconds?: number;
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
@@ -27,6 +29,7 @@ export async function runAgent(flags: AgentFlags, logger: Logger): Promise<Runni
   }
   const agent = await startAgent({
     ...flags,
+    cleanupWaitMs: flags.cleanupWaitSeconds === undefined ? undefined : flags.cleanupWaitSeconds * 1000,
     agentVersion: VERSION,
     runtime,
     log: (msg, fields) => logger.info(fields ?? {}, msg),

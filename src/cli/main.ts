@@ -110,7 +110,8 @@ program
   .option('--state-dir <dir>', 'where the agent keeps its identity (default ~/.wharf/agent)')
   .option('--fargate-capacity', 'also serve the FARGATE launch type from this host', false)
   .option('--allow-privileged', 'allow containers with privileged: true', false)
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean }) => {
+  .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
@@ -127,6 +128,7 @@ program
         attributes: parseAttributes(f.attribute),
         fargateCapacity: f.fargateCapacity,
         allowPrivileged: f.allowPrivileged,
+        cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
         credentials: { accessKeyId, secretAccessKey },
       },
       logger,

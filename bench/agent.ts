@@ -1,0 +1,115 @@
+// The agent's path against plain Docker, in the same run: RunTask to RUNNING for a one-container task (image cached)
+// through `wharf up` and its embedded agent, against `docker run -d` of the same image; then 50 tasks at once.
+// Run: npm run build && node dist/bench/agent.js [--rounds 10]
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import {
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  DescribeContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { DockerRuntime } from '../src/agent/runtime/docker.js';
+import { LABELS } from '../src/agent/protocol.js';
+import { ensureBusybox, BUSYBOX } from '../test/support/images.js';
+
+const run = promisify(execFile);
+const args = process.argv.slice(2);
+const rounds = Number(args[args.indexOf('--rounds') + 1] || 10);
+const creds = { accessKeyId: 'AKIAWHARFBENCH000003', secretAccessKey: 'wharf-bench-secret' };
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const runtime = new DockerRuntime();
+  await ensureBusybox(runtime);
+  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
+  const proc = spawn(process.execPath, [resolve(import.meta.dirname, '../src/cli/main.js'), 'up', '--port', '0', '--data-dir', dataDir], {
+    env: { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((ok) =>
+    createInterface({ input: proc.stdout! }).on('line', (l) => {
+      const m = /"url":"([^"]+)"/.exec(l);
+      if (m) ok(m[1]!);
+    }),
+  );
+  const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
+  let instanceArn = '';
+  for (;;) {
+    const l = await ecs.send(new ListContainerInstancesCommand({}));
+    if (l.containerInstanceArns!.length) {
+      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
+      instanceArn = d.containerInstances![0]!.containerInstanceArn!;
+      if (d.containerInstances![0]!.agentConnected) break;
+    }
+    await sleep(50);
+  }
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'bench',
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
+    }),
+  );
+  const waitRunning = async (arns: string[]) => {
+    for (;;) {
+      const pending: string[] = [];
+      for (let i = 0; i < arns.length; i += 100) {
+        const d = await ecs.send(new DescribeTasksCommand({ tasks: arns.slice(i, i + 100) }));
+        for (const t of d.tasks!) if (t.lastStatus !== 'RUNNING') pending.push(t.taskArn!);
+      }
+      if (pending.length === 0) return;
+      await sleep(5);
+    }
+  };
+  const stopAll = async (arns: string[]) => {
+    await Promise.all(arns.map((task) => ecs.send(new StopTaskCommand({ task }))));
+  };
+
+  const wharfMs: number[] = [];
+  const dockerMs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    let t0 = performance.now();
+    const r = await ecs.send(new RunTaskCommand({ taskDefinition: 'bench' }));
+    await waitRunning([r.tasks![0]!.taskArn!]);
+    wharfMs.push(performance.now() - t0);
+    await stopAll([r.tasks![0]!.taskArn!]);
+
+    t0 = performance.now();
+    const { stdout } = await run('docker', ['run', '-d', '--label', 'wharf.bench=1', BUSYBOX, 'sleep', '3600']);
+    dockerMs.push(performance.now() - t0);
+    await run('docker', ['rm', '-f', stdout.trim()]);
+  }
+
+  const t0 = performance.now();
+  const batches = await Promise.all(Array.from({ length: 5 }, () => ecs.send(new RunTaskCommand({ taskDefinition: 'bench', count: 10 }))));
+  const arns = batches.flatMap((b) => b.tasks!.map((t) => t.taskArn!));
+  await waitRunning(arns);
+  const burst = (performance.now() - t0) / 1000;
+  await stopAll(arns);
+
+  const w = median(wharfMs);
+  const d = median(dockerMs);
+  console.log(`agent: one-container task, image cached, ${rounds} rounds (medians)`);
+  console.log(`  wharf RunTask -> RUNNING   ${w.toFixed(0)} ms`);
+  console.log(`  docker run -d              ${d.toFixed(0)} ms`);
+  console.log(`  ratio wharf/docker         ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
+  console.log(`  50 tasks at once: all RUNNING in ${burst.toFixed(2)} s (${(arns.length / burst).toFixed(1)} tasks/s)`);
+
+  ecs.destroy();
+  proc.kill('SIGTERM');
+  await sleep(1500);
+  for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
