@@ -1,6 +1,8 @@
 // `wharf agent` (and the agent embedded in `wharf up`): registers this host as a container instance, adopts what
 // already runs, and keeps the channel on which the control plane pushes its tasks to the task engine.
 import { DiscoverPollEndpointCommand, ECSClient, RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
+import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { credentialsFromAuthorizationData, RegistryCredentialCache } from '../registry/credentials.js';
 import { ApiReporter } from './channel/reporter.js';
 import { ChannelClient } from './channel/client.js';
 import type { AgentCredentials } from './channel/signing.js';
@@ -93,7 +95,20 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     sendHealth: (taskArn, containers) => channel?.send({ type: 'ContainerHealth', taskArn, containers }),
     log,
   });
+  // Images in Wharf's own registry are pulled with a token the agent gets for itself (ECS does this with the
+  // task execution role): ECR GetAuthorizationToken signed with the instance's keys, cached until near expiry.
+  const ecr = new ECRClient({ endpoint: opts.endpoint, region: opts.region, credentials: async () => creds, maxAttempts: 3 });
+  const registryHost = new URL(opts.endpoint).host;
+  const pullCredentials = new RegistryCredentialCache(async (host) => {
+    if (host !== registryHost) return undefined;
+    const out = await ecr.send(new GetAuthorizationTokenCommand({}));
+    return credentialsFromAuthorizationData(out.authorizationData![0]!);
+  });
   const engine = new TaskEngine({
+    registryAuth: async (image) => {
+      const a = await pullCredentials.forImage(image);
+      return a && { username: a.username, password: a.password, serveraddress: a.serveraddress };
+    },
     runtime,
     reporter,
     instanceArn: containerInstanceArn,
@@ -133,6 +148,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       reporter.close();
       engine.close();
       ecs.destroy();
+      ecr.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 // The whole path with real containers: `wharf up` with its embedded agent, and a second host joined with
 // `wharf agent`; tasks become Docker containers that answer on loopback addresses, stop as ECS stops them, and
 // survive a kill -9 of the control plane and agent without being lost or duplicated.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import {
   DescribeContainerInstancesCommand,
@@ -168,6 +168,47 @@ describe('wharf up runs real containers', () => {
     const codes = Object.fromEntries(s.containers!.map((c) => [c.name, c.exitCode]));
     expect(codes.main).toBe(3);
     expect(codes.side).toBeDefined();
+  });
+});
+
+describe('images from Wharf\'s own registry', () => {
+  it('runs an image pushed with docker, pulled by the agent with a token it gets for itself', async () => {
+    const host = new URL(wharf.url).host;
+    const image = `${host}/pushed:1`;
+    const cfg = tempDir('wharf-docker-');
+    const docker = (args: string[], input?: string) =>
+      new Promise<{ code: number; out: string }>((done) => {
+        const p = execFile('docker', ['--config', cfg, ...args], (err, stdout, stderr) =>
+          done({ code: err ? 1 : 0, out: stdout + stderr }),
+        );
+        if (input !== undefined) p.stdin!.end(input);
+      });
+    await wharf.aws('ecr', 'create-repository', '--repository-name', 'pushed');
+    const pw = await wharf.awsRaw(['ecr', 'get-login-password']);
+    expect((await docker(['login', '--username', 'AWS', '--password-stdin', host], pw.stdout.trim())).code).toBe(0);
+    expect((await docker(['tag', BUSYBOX, image])).code).toBe(0);
+    const push = await docker(['push', image]);
+    expect(push.code, push.out).toBe(0);
+    // Gone from the local cache: the agent must pull it from the registry, with credentials.
+    expect((await docker(['rmi', image])).code).toBe(0);
+    try {
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'pushed',
+          containerDefinitions: [{ name: 'main', image, memory: 32, stopTimeout: 2, command: ['sleep', '600'] }],
+        }),
+      );
+      const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'pushed' }));
+      const t = await running('default', run.tasks![0]!.taskArn!);
+      expect(t.pullStartedAt).toBeInstanceOf(Date);
+      expect(t.pullStoppedAt).toBeInstanceOf(Date);
+      await ecs.send(new StopTaskCommand({ task: t.taskArn! }));
+      await stopped('default', t.taskArn!);
+    } finally {
+      const left = await runtime.list({ [LABELS.family]: 'pushed' });
+      await Promise.all(left.map((c) => runtime.remove(c.id)));
+      await docker(['rmi', image]);
+    }
   });
 });
 

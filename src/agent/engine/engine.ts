@@ -244,7 +244,7 @@ export class TaskEngine {
     const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
     if (!skip) {
       try {
-        await rt.pull(image);
+        await rt.pull(image, await this.o.registryAuth(image));
         this.pulledOnce.add(image);
       } catch (err) {
         if (!(cached && behavior === 'default')) throw new Error(`CannotPullContainerError: ${(err as Error).message}`);

@@ -1,7 +1,7 @@
 // The engine's options, documented with their defaults and resolved once; the engine never sees an undefined option.
 import type { LogSink } from '../logs/sink.js';
 import { NO_LOGS } from '../logs/sink.js';
-import type { ContainerRuntime } from '../runtime/types.js';
+import type { ContainerRuntime, PullAuth } from '../runtime/types.js';
 import type { StateReporter } from './reporter.js';
 
 /** ECS_IMAGE_PULL_BEHAVIOR. */
@@ -30,6 +30,8 @@ export interface EngineOptions {
   allowPrivileged?: boolean;
   /** How often blocked containers (startTimeout) and stopped tasks (clean-up) are re-examined. Default 1 s. */
   tickMs?: number;
+  /** Credentials for pulling an image from a private registry (Wharf's own), or undefined for anonymous pulls. */
+  registryAuth?: (image: string) => Promise<PullAuth | undefined>;
   /** Injected clock (ms). */
   now?: () => number;
   /** Diagnostics. */
@@ -47,6 +49,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     cleanupWaitMs: 60 * 60_000,
     allowPrivileged: false,
     tickMs: 1000,
+    registryAuth: async () => undefined,
     now: Date.now,
     log: () => {},
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -18,6 +18,7 @@ import {
   type RuntimeHealth,
   type RuntimeVersion,
   type VolumeSpec,
+  type PullAuth,
 } from './types.js';
 
 export interface DockerRuntimeOptions {
@@ -104,9 +105,9 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  async pull(ref: string): Promise<void> {
+  async pull(ref: string, auth?: PullAuth): Promise<void> {
     await this.call(`pull ${ref}`, this.t.pullMs, async () => {
-      const stream = (await this.docker.pull(ref)) as NodeJS.ReadableStream;
+      const stream = (await this.docker.pull(ref, auth ? { authconfig: auth } : {})) as NodeJS.ReadableStream;
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
       });

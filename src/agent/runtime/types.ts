@@ -82,7 +82,8 @@ export interface ContainerRuntime {
   /** Builds an image from an in-memory tar build context (the pause image, test images). */
   buildImage(tag: string, context: Buffer): Promise<void>;
   /** Pulls the image; rejects with the engine's message when it cannot. */
-  pull(ref: string): Promise<void>;
+  /** Pulls an image; `auth` is Docker's auth config for a private registry (e.g. Wharf's own, with an ECR token). */
+  pull(ref: string, auth?: PullAuth): Promise<void>;
   /** Creates a container; returns its id. A name already taken rejects with a NameConflictError. */
   create(spec: CreateSpec): Promise<string>;
   start(id: string): Promise<void>;
@@ -118,3 +119,10 @@ export class RuntimeTimeoutError extends Error {
   override name = 'RuntimeTimeoutError';
 }
 
+
+/** Docker's auth config for one registry. */
+export interface PullAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
