@@ -98,3 +98,60 @@ export const ECR_ERROR_CODES: readonly string[] = [
   LayerInaccessible, InvalidLayer, InvalidLayerPart, UploadNotFound, EmptyUpload, ReferencedImagesNotFound,
   LifecyclePolicyNotFound, LifecyclePolicyPreviewNotFound, InvalidTagParameter, TooManyTags,
 ].map((k) => k.code);
+
+// ELBv2 (query protocol: the wire code is the model's error code, e.g. TargetGroupNotFound; ValidationError is the
+// model-validation code the gateway's query decoder uses).
+export const LoadBalancerNotFound = kind('LoadBalancerNotFound', 400);
+export const TargetGroupNotFound = kind('TargetGroupNotFound', 400);
+export const ListenerNotFound = kind('ListenerNotFound', 400);
+export const RuleNotFound = kind('RuleNotFound', 400);
+export const DuplicateLoadBalancerName = kind('DuplicateLoadBalancerName', 400);
+export const DuplicateTargetGroupName = kind('DuplicateTargetGroupName', 400);
+export const DuplicateListener = kind('DuplicateListener', 400);
+export const DuplicateTagKeys = kind('DuplicateTagKeys', 400);
+export const PriorityInUse = kind('PriorityInUse', 400);
+export const InvalidConfigurationRequest = kind('InvalidConfigurationRequest', 400);
+export const InvalidTarget = kind('InvalidTarget', 400);
+export const InvalidLoadBalancerAction = kind('InvalidLoadBalancerAction', 400);
+export const InvalidScheme = kind('InvalidScheme', 400);
+export const ElbResourceInUse = kind('ResourceInUse', 400);
+export const ElbTooManyTags = kind('TooManyTags', 400);
+export const TooManyTargets = kind('TooManyTargets', 400);
+export const TooManyRules = kind('TooManyRules', 400);
+export const TooManyActions = kind('TooManyActions', 400);
+export const UnsupportedProtocol = kind('UnsupportedProtocol', 400);
+export const OperationNotPermitted = kind('OperationNotPermitted', 400);
+export const ElbValidationError = kind('ValidationError', 400);
+
+/** The ELBv2 codes, for the same cross-check as ERROR_CODES. */
+export const ELBV2_ERROR_CODES: readonly string[] = [
+  LoadBalancerNotFound, TargetGroupNotFound, ListenerNotFound, RuleNotFound, DuplicateLoadBalancerName,
+  DuplicateTargetGroupName, DuplicateListener, DuplicateTagKeys, PriorityInUse, InvalidConfigurationRequest,
+  InvalidTarget, InvalidLoadBalancerAction, InvalidScheme, ElbResourceInUse, ElbTooManyTags, TooManyTargets,
+  TooManyRules, TooManyActions, UnsupportedProtocol, OperationNotPermitted, ElbValidationError,
+].map((k) => k.code);
+
+// CloudWatch (query codes; the JSON 1.0 and CBOR protocols carry the same codes in x-amzn-query-error).
+export const InvalidParameterValue = kind('InvalidParameterValue', 400);
+export const MissingParameter = kind('MissingParameter', 400);
+export const InvalidParameterCombination = kind('InvalidParameterCombination', 400);
+export const CwResourceNotFound = kind('ResourceNotFound', 404);
+export const InvalidNextToken = kind('InvalidNextToken', 400);
+export const CwLimitExceeded = kind('LimitExceeded', 400);
+
+// CloudWatch Logs (its InvalidParameterException and ResourceNotFoundException are the shared ones above).
+export const ResourceAlreadyExists = kind('ResourceAlreadyExistsException', 400);
+export const DataAlreadyAccepted = kind('DataAlreadyAcceptedException', 400);
+export const InvalidSequenceToken = kind('InvalidSequenceTokenException', 400);
+
+// Application Auto Scaling (its ValidationException and LimitExceededException are the shared ones above).
+export const ObjectNotFound = kind('ObjectNotFoundException', 400);
+export const ConcurrentUpdate = kind('ConcurrentUpdateException', 400);
+export const FailedResourceAccess = kind('FailedResourceAccessException', 400);
+
+/** The CloudWatch, Logs and Application Auto Scaling codes, for the same cross-check as ERROR_CODES. */
+export const OBSERVABILITY_ERROR_CODES: readonly string[] = [
+  InvalidParameterValue, MissingParameter, InvalidParameterCombination, CwResourceNotFound, InvalidNextToken,
+  CwLimitExceeded, ResourceAlreadyExists, DataAlreadyAccepted, InvalidSequenceToken, ObjectNotFound, ConcurrentUpdate,
+  FailedResourceAccess,
+].map((k) => k.code);

@@ -15,7 +15,9 @@ import {
 } from '../domain/errors.js';
 import { peekScope, verifySigV4 } from './auth/index.js';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput, validateInput } from './model/index.js';
+import { CBOR_CONTENT_TYPE, encodeCbor, operationFromPath, parseCborBody } from './protocols/cbor.js';
 import { encodeJson, encodeJsonError, jsonContentType, operationFromTarget, parseJsonBody } from './protocols/json.js';
+import { inflate, queryErrorHeader, requestProtocol, type WireProtocol } from './protocols/negotiate.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
 
 export interface GatewayOptions {
@@ -86,14 +88,14 @@ export class Gateway {
 
   private async dispatch(req: http.IncomingMessage, body: Buffer, requestId: string, res: http.ServerResponse) {
     let service: ServiceDefinition | undefined;
-    let protocol = guessProtocol(req);
+    let protocol: WireProtocol = guessProtocol(req);
     try {
       const signed = { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body };
       const scope = peekScope(signed);
       if (!scope) throw new MissingAuthenticationToken('Missing Authentication Token');
       service = this.bySigningName.get(scope.service);
       if (!service) throw new UnknownOperation(`Wharf does not serve the AWS API signed for '${scope.service}'.`);
-      protocol = service.protocol;
+      protocol = requestProtocol(service, req);
       if (body.length > service.maxBodyBytes) {
         throw new RequestEntityTooLarge(`Request body of ${body.length} bytes exceeds the ${service.maxBodyBytes} byte limit.`);
       }
@@ -106,7 +108,7 @@ export class Gateway {
         principalArn: `arn:aws:iam::${this.opts.accountId}:root`,
         now: this.now(),
       };
-      const { operation, input } = decode(service, req, body);
+      const { operation, input } = decode(service, protocol, req, inflate(req, body, service.maxBodyBytes));
       const output = await service.operations[operation]!(input, ctx);
       this.reply(res, protocol, service, requestId, undefined, false, operation, output);
     } catch (err) {
@@ -122,7 +124,7 @@ export class Gateway {
 
   private reply(
     res: http.ServerResponse,
-    protocol: 'json' | 'query',
+    protocol: WireProtocol,
     service: ServiceDefinition | undefined,
     requestId: string,
     err: AwsError | undefined,
@@ -130,9 +132,13 @@ export class Gateway {
     operation?: string,
     output?: unknown,
   ): void {
-    let payload: string;
+    let payload: string | Buffer;
     let contentType: string;
-    if (protocol === 'json') {
+    if (protocol === 'cbor') {
+      const ns = service?.model?.metadata.serviceId ? `com.amazonaws.${service.model.metadata.serviceId.toLowerCase().replace(/\s+/g, '')}#` : '';
+      payload = encodeCbor(err ? { __type: ns + err.code, message: err.message } : output);
+      contentType = CBOR_CONTENT_TYPE;
+    } else if (protocol === 'json') {
       payload = err ? encodeJsonError(err) : encodeJson(output);
       contentType = service ? jsonContentType(service) : 'application/x-amz-json-1.1';
     } else {
@@ -147,17 +153,20 @@ export class Gateway {
       'x-amzn-requestid': requestId,
     };
     if (err && protocol === 'json') headers['x-amzn-errortype'] = err.code;
+    if (protocol === 'cbor') headers['smithy-protocol'] = 'rpc-v2-cbor';
+    if (err && protocol !== 'query') Object.assign(headers, queryErrorHeader(service, err.code, err.fault));
     if (closeConnection) headers.connection = 'close';
     res.writeHead(err ? err.status : 200, headers);
     res.end(payload);
   }
 }
 
-function decode(service: ServiceDefinition, req: http.IncomingMessage, body: Buffer) {
-  if (service.protocol === 'json') {
+function decode(service: ServiceDefinition, protocol: WireProtocol, req: http.IncomingMessage, body: Buffer) {
+  if (protocol === 'json' || protocol === 'cbor') {
     const target = req.headers['x-amz-target'];
-    const operation = operationFromTarget(service, Array.isArray(target) ? target[0] : target);
-    const raw = parseJsonBody(body);
+    const operation =
+      protocol === 'cbor' ? operationFromPath(service, req.url ?? '/') : operationFromTarget(service, Array.isArray(target) ? target[0] : target);
+    const raw = protocol === 'cbor' ? parseCborBody(body) : parseJsonBody(body);
     const input = service.model
       ? validateInput(service.model, operation, raw, { validationErrorCode: service.validationErrorCode })
       : raw;

@@ -20,6 +20,10 @@ export interface ServiceDefinition {
   /** SigV4 signing name, e.g. `ecs`, `elasticloadbalancing`. */
   signingName: string;
   protocol: 'json' | 'query';
+  /** Further protocols on the same signing name, picked per request by its headers (see protocols/negotiate.ts). */
+  alsoSpeaks?: ('json' | 'cbor')[];
+  /** JSON/CBOR errors also carry the query code in `x-amzn-query-error` (CloudWatch). */
+  queryCompatible?: boolean;
   /** JSON protocol: the X-Amz-Target prefix, e.g. `AmazonEC2ContainerServiceV20141113`. */
   targetPrefix?: string;
   jsonVersion?: '1.0' | '1.1';
