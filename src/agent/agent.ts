@@ -4,6 +4,7 @@ import { DiscoverPollEndpointCommand, ECSClient, RegisterContainerInstanceComman
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { credentialsFromAuthorizationData, RegistryCredentialCache } from '../registry/credentials.js';
 import { ApiReporter } from './channel/reporter.js';
+import { ChannelLogSink, StatsSampler } from './channel/shipping.js';
 import { ChannelClient } from './channel/client.js';
 import type { AgentCredentials } from './channel/signing.js';
 import { TaskEngine } from './engine/engine.js';
@@ -39,6 +40,8 @@ export interface AgentOptions {
   imagePullBehavior?: PullBehavior;
   allowPrivileged?: boolean;
   cleanupWaitMs?: number;
+  /** How often task CPU and memory are sampled and shipped. Default 10 s. */
+  statsIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -104,6 +107,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     const out = await ecr.send(new GetAuthorizationTokenCommand({}));
     return credentialsFromAuthorizationData(out.authorizationData![0]!);
   });
+  // Container output and resource use travel on the channel; without one they would go nowhere.
+  const shippedLogs = opts.logSink ? undefined : new ChannelLogSink((msg) => channel?.send(msg));
   const engine = new TaskEngine({
     registryAuth: async (image) => {
       const a = await pullCredentials.forImage(image);
@@ -112,7 +117,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     runtime,
     reporter,
     instanceArn: containerInstanceArn,
-    logSink: opts.logSink,
+    logSink: opts.logSink ?? shippedLogs,
     publishAddress: opts.publishAddress,
     imagePullBehavior: opts.imagePullBehavior,
     allowPrivileged: opts.allowPrivileged,
@@ -136,6 +141,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     log,
   });
   channel.start();
+  const sampler = new StatsSampler(engine, runtime, (msg) => channel?.send(msg), opts.statsIntervalMs ?? 10_000);
   log('agent registered', { containerInstanceArn, cluster: opts.cluster });
 
   return {
@@ -143,6 +149,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     engine,
     connected: channel.connected,
     async stop() {
+      sampler.close();
+      shippedLogs?.close();
       channel?.close();
       await Promise.race([reporter.drain(), new Promise((r) => setTimeout(r, 2000))]);
       reporter.close();

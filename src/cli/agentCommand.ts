@@ -16,6 +16,7 @@ export interface AgentFlags {
   allowPrivileged: boolean;
   /** How long a stopped task's containers stay before removal (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
   cleanupWaitSeconds?: number;
+  statsIntervalMs?: number;
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 

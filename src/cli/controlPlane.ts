@@ -11,7 +11,18 @@ import type { ClusterRecord } from '../domain/cluster.js';
 import { loadCredentials, type Credentials } from '../config/credentials.js';
 import type { ServerOptions } from '../config/options.js';
 import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
+import { ServiceController } from '../controllers/services/controller.js';
+import { serviceTaskLauncher } from '../api/ecs/services.js';
 import { Gateway } from '../gateway/server.js';
+import { autoScalingService } from '../api/autoscaling/index.js';
+import { cloudwatchService } from '../api/cloudwatch/index.js';
+import { logsService } from '../api/logs/index.js';
+import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
+import { Logs } from '../logs/index.js';
+import { createMetricsTables, Metrics } from '../metrics/index.js';
+import { channelIngest } from '../api/acs/ingest.js';
+import { serviceScalingHooks } from '../api/ecs/serviceScaling.js';
+import { stopNow, writeTask } from '../tasks/transitions.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -30,6 +41,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const cache = new StateCache(store);
   const tables = createTables(cache);
   const registryTables = createRegistryTables(cache);
+  const metricsTables = createMetricsTables(cache);
+  const scalingTables = createScalingTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
   // repositoryUri carries the host and port docker reaches; known once the gateway listens.
@@ -49,7 +62,43 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const secretFor = (id: string) =>
     id === credentials.accessKeyId ? credentials.secretAccessKey : tables.instanceCredentials.get(id)?.value.secretAccessKey;
   const pools = new PlacementPools(cache, tables);
-  const channel = new AgentChannel({ cache, tables, logger, secretFor, heartbeatMs: opts.heartbeatSeconds * 1000 });
+  const metrics = new Metrics({
+    cache,
+    tables: metricsTables,
+    metricPeriodSeconds: opts.metricPeriodSeconds,
+    clusterReservations: () => clusterReservations(tables),
+    logger,
+  });
+  const logs = new Logs({ path: join(opts.dataDir, 'logs.db'), logger, onIngest: (n) => metrics.prom.counters.logEvents.inc(n) });
+  const scaling = startAutoScaling(metrics, { tables: scalingTables, logger, ...serviceScalingHooks(cache, tables) });
+  const ingest = channelIngest({
+    tables,
+    logs,
+    metrics,
+    logger,
+    failTask: (rec, reason) =>
+      cache.update(() => {
+        const id = `${rec.clusterName}/${rec.task.taskArn!.split('/').pop()}`;
+        const row = tables.tasks.get(id);
+        const txn = new Txn();
+        if (row && row.value.task.lastStatus !== 'STOPPED') {
+          writeTask(tables, txn, row, stopNow(row.value.task, reason, 'TaskFailedToStart', new Date()), {
+            now: new Date(),
+            stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+          });
+        }
+        return { txn, result: undefined };
+      }),
+  });
+  const channel = new AgentChannel({
+    cache,
+    tables,
+    logger,
+    secretFor,
+    heartbeatMs: opts.heartbeatSeconds * 1000,
+    onLogs: (instance, msg) => ingest.onLogs(instance, msg),
+    onStats: (instance, msg) => ingest.onStats(instance, msg),
+  });
   const lifecycle = new TaskLifecycleController({
     cache,
     tables,
@@ -75,10 +124,14 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
         },
       ),
       ecrService(registry),
+      cloudwatchService(metrics),
+      logsService(logs),
+      autoScalingService(scaling, metrics.periodSeconds),
     ],
     logger,
     routes: [
       ...registryRoutes(registry),
+      metrics.route(),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -92,6 +145,11 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   url = await gateway.listen();
   publicHost = new URL(url).host;
   lifecycle.start();
+  metrics.start();
+  logs.start();
+  scaling.start();
+  const services = new ServiceController({ cache, tables, pools, logger, launcher: serviceTaskLauncher(tables), stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000 });
+  services.start();
   return {
     url,
     credentials,
@@ -100,6 +158,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     async close() {
       registry.stop();
       lifecycle.stop();
+      services.stop();
+      scaling.stop();
+      metrics.stop();
+      logs.stop();
       channel.close();
       await gateway.close();
       cache.stop();
@@ -125,4 +187,21 @@ async function initialize(cache: StateCache, tables: Tables, opts: ServerOptions
   const txn = new Txn().put(tables.meta, 'initialized', { at: new Date() }, 0);
   if (!tables.clusters.get(name)) txn.put(tables.clusters, name, cluster, 0);
   await cache.commit(txn);
+}
+
+/** Per cluster: CPU and memory registered on its ACTIVE instances and how much of it tasks reserve. */
+function clusterReservations(tables: Tables) {
+  const by = new Map<string, { cluster: string; cpuReserved: number; cpuRegistered: number; memoryReservedMiB: number; memoryRegisteredMiB: number }>();
+  for (const row of tables.containerInstances.values()) {
+    const ci = row.value;
+    if (ci.status !== 'ACTIVE') continue;
+    const num = (list: typeof ci.registeredResources, name: string) => list?.find((r) => r.name === name)?.integerValue ?? 0;
+    const e = by.get(ci.clusterName) ?? { cluster: ci.clusterName, cpuReserved: 0, cpuRegistered: 0, memoryReservedMiB: 0, memoryRegisteredMiB: 0 };
+    e.cpuRegistered += num(ci.registeredResources, 'CPU');
+    e.memoryRegisteredMiB += num(ci.registeredResources, 'MEMORY');
+    e.cpuReserved += num(ci.registeredResources, 'CPU') - num(ci.remainingResources, 'CPU');
+    e.memoryReservedMiB += num(ci.registeredResources, 'MEMORY') - num(ci.remainingResources, 'MEMORY');
+    by.set(ci.clusterName, e);
+  }
+  return [...by.values()];
 }

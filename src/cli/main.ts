@@ -4,6 +4,8 @@ import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
 import { createLogger } from '../logging/logger.js';
 import { startControlPlane } from './controlPlane.js';
+import { showTaskLogs } from './logsCommand.js';
+import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
 import { defaultStateDir, parseAttributes, runAgent } from './agentCommand.js';
 import type { RunningAgent } from '../agent/agent.js';
@@ -22,6 +24,7 @@ interface ServeFlags {
   logLevel?: string;
   instanceGraceSeconds?: string;
   stoppedTaskRetentionSeconds?: string;
+  metricPeriod?: string;
   agent?: boolean;
 }
 
@@ -35,7 +38,8 @@ function serveCommand(name: string, description: string) {
     .option('--region <region>', 'region of the resources Wharf creates itself (default us-east-1)')
     .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
     .option('--instance-grace-seconds <n>', 'how long an agent may be gone before its tasks are stopped as lost (default 60)')
-    .option('--stopped-task-retention-seconds <n>', 'how long STOPPED tasks stay describable (default 3600)');
+    .option('--stopped-task-retention-seconds <n>', 'how long STOPPED tasks stay describable (default 3600)')
+    .option('--metric-period <seconds>', 'the period of the AWS/ECS metrics Wharf records (default 60, as AWS)');
 }
 
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {
@@ -57,6 +61,8 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         fargateCapacity: true,
         allowPrivileged: false,
         credentials: cp.credentials,
+        // Sample at least twice per metric period, so short periods (tests, demos) get datapoints.
+        statsIntervalMs: Math.min(10_000, (opts.metricPeriodSeconds * 1000) / 2),
       },
       logger,
     ).catch((err: Error) => {
@@ -140,6 +146,24 @@ program
     };
     process.on('SIGINT', () => void stop());
     process.on('SIGTERM', () => void stop());
+  });
+program
+  .command('logs')
+  .description("show a task's container output")
+  .argument('<task>', 'the task ARN or id')
+  .option('--cluster <name>', 'the task\'s cluster', 'default')
+  .option('-f, --follow', 'keep printing new output', false)
+  .option('--endpoint-url <url>', 'the control plane URL', process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`)
+  .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
+  .option('--data-dir <dir>', 'read the keys from this data directory when none are in the environment')
+  .action(async (task: string, f: { cluster: string; follow: boolean; endpointUrl: string; region: string; dataDir?: string }) => {
+    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
+    const credentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey }
+        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    await showTaskLogs(task, { cluster: f.cluster, follow: f.follow, endpoint: f.endpointUrl, region: f.region, credentials });
   });
 program
   .command('version')

@@ -13,6 +13,7 @@ export interface ServerOptionsInput {
   instanceGraceSeconds?: number | string;
   stoppedTaskRetentionSeconds?: number | string;
   heartbeatSeconds?: number | string;
+  metricPeriod?: number | string;
 }
 
 export interface ServerOptions {
@@ -33,6 +34,8 @@ export interface ServerOptions {
   stoppedTaskRetentionSeconds: number;
   /** Agent channel heartbeat period. Default 20. */
   heartbeatSeconds: number;
+  /** CloudWatch datapoint period for Wharf's own metrics (AWS/ECS). Default 60, as AWS. */
+  metricPeriodSeconds: number;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -58,6 +61,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
       3600,
     ),
     heartbeatSeconds: seconds('heartbeat', input.heartbeatSeconds ?? env.WHARF_HEARTBEAT_SECONDS, 20),
+    metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
   };
 }
 

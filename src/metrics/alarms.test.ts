@@ -13,9 +13,15 @@ describe('alarm evaluation', () => {
   const now = 1_800_000_000_000;
   it('needs DatapointsToAlarm breaching datapoints of EvaluationPeriods', () => {
     const s = new SeriesStore(60, 86400);
-    for (const [ago, v] of [[0, 80], [60, 90], [120, 10]] as const) s.add('N', 'M', [], now - ago * 1000, v);
+    for (const [ago, v] of [[60, 80], [120, 90], [180, 10]] as const) s.add('N', 'M', [], now - ago * 1000, v);
     expect(evaluateAlarm(alarm(), s, now).state).toBe('OK');
     expect(evaluateAlarm(alarm({ DatapointsToAlarm: 2 }), s, now)).toMatchObject({ state: 'ALARM', latest: 80 });
+  });
+
+  it('evaluates complete periods only: the period in progress does not count yet', () => {
+    const s = new SeriesStore(60, 86400);
+    for (const [ago, v] of [[0, 10], [60, 80], [120, 90], [180, 95]] as const) s.add('N', 'M', [], now - ago * 1000, v);
+    expect(evaluateAlarm(alarm(), s, now)).toMatchObject({ state: 'ALARM', latest: 80 });
   });
 
   it('treats missing data as told', () => {

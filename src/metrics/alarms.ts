@@ -58,8 +58,9 @@ export function evaluateAlarm(a: AlarmRecord, series: SeriesStore, nowMs: number
   const n = a.EvaluationPeriods;
   const m = a.DatapointsToAlarm ?? n;
   const nowS = Math.floor(nowMs / 1000);
-  // The window ends with the period in progress, so a short --metric-period reacts within one period.
-  const end = nowS - (nowS % a.Period) + a.Period;
+  // The window is the last n complete periods, as CloudWatch evaluates: the period in progress has not had all of
+  // its datapoints yet, and counting it as missing would keep a short-period alarm from ever firing.
+  const end = nowS - (nowS % a.Period);
   const start = end - n * a.Period;
   const stat = a.ExtendedStatistic ?? a.Statistic ?? 'Average';
   const points = aggregate(series.get(a.Namespace, a.MetricName, a.Dimensions), start, end, a.Period)

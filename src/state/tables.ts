@@ -4,6 +4,7 @@ import type { ContainerInstance, Tag, TaskDefinition } from '@aws-sdk/client-ecs
 import type { AccountSettingRecord } from '../domain/accountSettings.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import type { TaskRecord } from '../domain/task.js';
+import type { ServiceRecord } from '../domain/service.js';
 import type { StateCache, Table } from '../store/cache.js';
 
 export interface TaskDefinitionRecord {
@@ -46,6 +47,8 @@ export interface Tables {
   tasks: Table<TaskRecord>;
   instanceCredentials: Table<InstanceCredentialRecord>;
   clientTokens: Table<ClientTokenRecord>;
+  /** Services by `CLUSTER/NAME` (issue 5). */
+  services: Table<ServiceRecord>;
   /** Small facts about the data directory itself (e.g. that it was initialized). */
   meta: Table<unknown>;
 }
@@ -86,6 +89,7 @@ export function createTables(cache: StateCache): Tables {
       indexes: { instance: (r) => r.instanceKey },
     }),
     clientTokens: cache.table<ClientTokenRecord>({ prefix: 'ecs/client-tokens/' }),
+    services: cache.table<ServiceRecord>({ prefix: 'ecs/services/', indexes: { cluster: (r) => r.clusterName } }),
     meta: cache.table<unknown>({ prefix: 'meta/' }),
   };
 }

@@ -87,6 +87,11 @@ export class TaskEngine {
   }
 
   /** A read-only view of one task's state (tests, metadata). */
+  /** Every task the engine holds (stats sampling walks them). */
+  allTasks(): Readonly<TaskState>[] {
+    return [...this.tasks.values()];
+  }
+
   task(taskArn: string): Readonly<TaskState> | undefined {
     return this.tasks.get(taskArn);
   }

@@ -251,7 +251,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   async stats(id: string): Promise<ContainerStats> {
     const s = (await this.call(`stats ${id}`, this.t.statsMs, () =>
-      this.docker.getContainer(id).stats({ stream: false }),
+      // one-shot: a single sample at once (without it the engine waits a second for a second sample).
+      this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }),
     )) as { cpu_stats: { cpu_usage: { total_usage: number } }; memory_stats: { usage?: number; limit?: number }; read: string };
     return {
       cpuTotalNs: s.cpu_stats.cpu_usage.total_usage,

@@ -13,6 +13,7 @@ import { verifySigV4 } from '../../gateway/auth/index.js';
 import { Txn, type StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { agentTask } from './payload.js';
+import type { LogsMessage, StatsMessage } from './ingest.js';
 
 export interface AgentChannelOptions {
   cache: StateCache;
@@ -21,6 +22,10 @@ export interface AgentChannelOptions {
   secretFor: (accessKeyId: string) => string | undefined;
   heartbeatMs?: number;
   now?: () => Date;
+  /** Container output an agent ships (see ingest.ts). */
+  onLogs?: (instanceKey: string, msg: LogsMessage) => void;
+  /** Task resource use an agent ships. */
+  onStats?: (instanceKey: string, msg: StatsMessage) => void;
 }
 
 interface Session {
@@ -131,6 +136,8 @@ export class AgentChannel {
       return;
     }
     if (msg.type === 'ContainerHealth' && msg.taskArn) void this.health(session, msg.taskArn, msg.containers ?? []);
+    else if (msg.type === 'Logs' && msg.taskArn) this.opts.onLogs?.(session.instanceKey, msg as unknown as LogsMessage);
+    else if (msg.type === 'TaskStats' && msg.taskArn) this.opts.onStats?.(session.instanceKey, msg as unknown as StatsMessage);
   }
 
   /** Container health comes over the channel (ECS carries it on its telemetry connection). */

@@ -50,8 +50,11 @@ export class EcsContext {
         stats[`running${kind}TasksCount`]!++;
       }
     }
+    // ACTIVE and DRAINING services both keep a cluster from being deleted.
+    const services = [...this.tables.services.byIndex('cluster', clusterName)].filter((r) => r.value.service.status !== 'INACTIVE').length;
     return {
       ...base,
+      activeServicesCount: services,
       registeredContainerInstancesCount: instances,
       runningTasksCount: running,
       pendingTasksCount: pending,

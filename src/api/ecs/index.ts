@@ -12,6 +12,8 @@ import { taskOperations } from './tasks.js';
 import { agentReportOperations } from './agentReports.js';
 import type { PlacementPools } from '../../placement/pools.js';
 import { taskDefinitionOperations } from './taskDefinitions.js';
+import { serviceOperations } from './services.js';
+import { serviceReadOperations } from './serviceReads.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
@@ -40,6 +42,8 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...runTaskOperations(ecs, opts.pools),
       ...taskOperations(ecs, { stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
+      ...serviceOperations(ecs),
+      ...serviceReadOperations(ecs),
     },
   };
 }

@@ -1,0 +1,213 @@
+// CreateService, UpdateService and DeleteService: validate, then write the service record with a new PRIMARY
+// deployment when the task definition or the way tasks launch changes. Tasks are started and stopped by the service
+// controller (controllers/services/), never here. Reads and task protection are in serviceReads.ts.
+import type {
+  CreateServiceRequest,
+  CreateServiceResponse,
+  DeleteServiceRequest,
+  DeleteServiceResponse,
+  Deployment,
+  UpdateServiceRequest,
+  UpdateServiceResponse,
+} from '@aws-sdk/client-ecs';
+import { newDeploymentId, resolveDeploymentConfiguration, RolloutReasons } from '../../domain/deployment.js';
+import { ClientError, InvalidParameter, ServiceNotActive, ServiceNotFound } from '../../domain/errors.js';
+import { presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
+import { initialTags } from '../../domain/tags.js';
+import type { Launcher } from '../../controllers/services/apply.js';
+import type { RequestContext } from '../../gateway/service.js';
+import { Txn } from '../../store/cache.js';
+import type { Tables } from '../../state/tables.js';
+import { allocateAddress, usedAddresses } from './addresses.js';
+import type { EcsContext } from './context.js';
+import { launchPlan } from './runTask.js';
+import { buildTask } from './taskFactory.js';
+import { findTaskDefinition } from './taskDefinitions.js';
+
+/** The task factory the service controller launches with (it may not import api/ itself). */
+export const serviceTaskLauncher = (tables: Tables): Launcher => ({
+  buildTask: (spec, on) => buildTask(spec, on),
+  usedAddresses: () => usedAddresses(tables),
+  allocateAddress,
+  launchPlan,
+});
+
+type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
+
+export function serviceOperations(ecs: EcsContext) {
+  const { tables } = ecs;
+
+  /** A new PRIMARY deployment of `tdRef`, checked as RunTask checks a launch. */
+  const deployment = (clusterName: string, tdRef: string, input: LaunchInput, desiredCount: number, now: Date): Deployment => {
+    const cluster = ecs.activeCluster(clusterName).value;
+    const td = findTaskDefinition(tables, tdRef)?.value.taskDefinition;
+    if (!td) throw new ClientError('Unable to describe task definition.');
+    if (td.status !== 'ACTIVE') throw new ClientError('TaskDefinition is inactive');
+    const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy);
+    const launch = launchPlan(1, input.launchType, strategy)[0]!;
+    if (launch.launchType === 'FARGATE' && !td.compatibilities?.includes('FARGATE')) {
+      throw new ClientError('Task definition does not support launch_type FARGATE.');
+    }
+    if (td.networkMode === 'awsvpc' && !input.networkConfiguration?.awsvpcConfiguration) {
+      throw new InvalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+    }
+    const id = newDeploymentId();
+    const fargate = launch.launchType === 'FARGATE';
+    return {
+      id,
+      status: 'PRIMARY',
+      taskDefinition: td.taskDefinitionArn,
+      desiredCount,
+      pendingCount: 0,
+      runningCount: 0,
+      failedTasks: 0,
+      createdAt: now,
+      updatedAt: now,
+      ...(strategy.length > 0 ? { capacityProviderStrategy: strategy } : { launchType: input.launchType ?? 'EC2' }),
+      ...(fargate ? { platformVersion: input.platformVersion ?? 'LATEST', platformFamily: 'Linux' } : {}),
+      networkConfiguration: input.networkConfiguration,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: RolloutReasons.inProgress(id),
+    };
+  };
+
+  const find = (clusterRef: string | undefined, ref: string | undefined) => {
+    const cluster = ecs.activeCluster(clusterRef).id;
+    const row = tables.services.get(`${cluster}/${serviceNameOf(ref ?? '')}`);
+    if (!row) throw new ServiceNotFound('Service not found.');
+    return row;
+  };
+  const present = (rec: ServiceRecord) =>
+    presentService(rec, [...tables.tasks.byIndex('group', `${rec.clusterName}|service:${rec.service.serviceName}`)].map((r) => r.value.task), true);
+
+  return {
+    async CreateService(input: CreateServiceRequest, ctx: RequestContext): Promise<CreateServiceResponse> {
+      validateServiceName(input.serviceName);
+      const name = input.serviceName!;
+      const scheduling = (input.schedulingStrategy ?? 'REPLICA') as 'REPLICA' | 'DAEMON';
+      if ((input.deploymentController?.type ?? 'ECS') !== 'ECS') throw new InvalidParameter('Only the ECS deployment controller is supported.');
+      if (!input.taskDefinition) throw new InvalidParameter('TaskDefinition must be specified.');
+      if (scheduling === 'REPLICA' && input.desiredCount === undefined) throw new InvalidParameter('The desired count must be specified for the REPLICA scheduling strategy.');
+      if (scheduling === 'DAEMON') {
+        if (input.placementStrategy?.length) throw new InvalidParameter('Placement strategies are not supported with the DAEMON scheduling strategy.');
+        if (input.launchType === 'FARGATE' || input.capacityProviderStrategy?.length) throw new InvalidParameter('The DAEMON scheduling strategy does not support FARGATE.');
+      }
+      const config = resolveDeploymentConfiguration(input.deploymentConfiguration, scheduling);
+      checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+      const tags = initialTags(input.tags);
+      return ecs.cache.update(() => {
+        const cluster = ecs.activeCluster(input.cluster).value;
+        const key = `${cluster.clusterName}/${name}`;
+        const existing = tables.services.get(key);
+        if (existing && existing.value.service.status !== 'INACTIVE') {
+          if (input.clientToken && existing.value.clientToken === input.clientToken) return { txn: new Txn(), result: { service: present(existing.value) } };
+          throw new InvalidParameter('Creation of service was not idempotent.');
+        }
+        const desired = scheduling === 'DAEMON' ? 0 : input.desiredCount!;
+        const dep = { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: input.serviceConnectConfiguration };
+        const rec: ServiceRecord = {
+          clusterName: cluster.clusterName,
+          service: {
+            serviceArn: serviceArn(ctx, cluster.clusterName, name), serviceName: name, clusterArn: cluster.clusterArn,
+            loadBalancers: input.loadBalancers ?? [], serviceRegistries: input.serviceRegistries ?? [], status: 'ACTIVE',
+            desiredCount: desired, launchType: dep.launchType, capacityProviderStrategy: dep.capacityProviderStrategy,
+            platformVersion: dep.platformVersion, platformFamily: dep.platformFamily, taskDefinition: dep.taskDefinition,
+            deploymentConfiguration: config, roleArn: input.role, createdAt: ctx.now,
+            placementConstraints: input.placementConstraints ?? [], placementStrategy: input.placementStrategy ?? [],
+            networkConfiguration: input.networkConfiguration, healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
+            schedulingStrategy: scheduling, deploymentController: { type: 'ECS' }, tags, createdBy: ctx.principalArn,
+            enableECSManagedTags: input.enableECSManagedTags ?? false, propagateTags: input.propagateTags ?? 'NONE',
+            enableExecuteCommand: input.enableExecuteCommand ?? false,
+          },
+          deployments: [dep],
+          events: [],
+          protection: {},
+          steady: false,
+          clientToken: input.clientToken,
+        };
+        const txn = new Txn().put(tables.services, key, rec, existing?.modRevision ?? 0).guard(tables.clusters, cluster.clusterName, ecs.activeCluster(input.cluster).modRevision);
+        return { txn, result: { service: present(rec) } };
+      });
+    },
+
+    async UpdateService(input: UpdateServiceRequest, ctx: RequestContext): Promise<UpdateServiceResponse> {
+      return ecs.cache.update(() => {
+        const row = find(input.cluster, input.service);
+        const cur = row.value;
+        const s = cur.service;
+        if (s.status !== 'ACTIVE') throw new ServiceNotActive('Service was not ACTIVE.');
+        const daemon = s.schedulingStrategy === 'DAEMON';
+        if (daemon && input.desiredCount !== undefined) throw new InvalidParameter('The desired count cannot be changed for the DAEMON scheduling strategy.');
+        if (daemon && input.placementStrategy?.length) throw new InvalidParameter('Placement strategies are not supported with the DAEMON scheduling strategy.');
+        const config = resolveDeploymentConfiguration(input.deploymentConfiguration, daemon ? 'DAEMON' : 'REPLICA', s.deploymentConfiguration);
+        checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+        const desired = input.desiredCount ?? s.desiredCount ?? 0;
+        const primary = cur.deployments[0]!;
+        const tdArn = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition.taskDefinitionArn : primary.taskDefinition;
+        if (!tdArn) throw new ClientError('Unable to describe task definition.');
+        const redeploy =
+          input.forceNewDeployment || tdArn !== primary.taskDefinition || input.networkConfiguration !== undefined ||
+          input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined;
+        let deployments = cur.deployments.map((d, i) => (i === 0 ? { ...d, desiredCount: desired } : d));
+        let launch: Partial<Deployment> = {};
+        if (redeploy) {
+          const dep = deployment(cur.clusterName, tdArn, {
+            launchType: input.capacityProviderStrategy ? undefined : primary.launchType,
+            capacityProviderStrategy: input.capacityProviderStrategy ?? primary.capacityProviderStrategy,
+            networkConfiguration: input.networkConfiguration ?? primary.networkConfiguration,
+            platformVersion: input.platformVersion ?? primary.platformVersion,
+          }, desired, ctx.now);
+          deployments = [{ ...dep, serviceConnectConfiguration: primary.serviceConnectConfiguration }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
+          launch = dep;
+        }
+        const rec: ServiceRecord = {
+          ...cur,
+          deployments,
+          steady: redeploy || desired !== s.desiredCount ? false : cur.steady,
+          service: {
+            ...s,
+            desiredCount: desired,
+            taskDefinition: deployments[0]!.taskDefinition,
+            launchType: redeploy ? launch.launchType : s.launchType,
+            capacityProviderStrategy: redeploy ? launch.capacityProviderStrategy : s.capacityProviderStrategy,
+            platformVersion: redeploy ? launch.platformVersion : s.platformVersion,
+            deploymentConfiguration: config,
+            networkConfiguration: input.networkConfiguration ?? s.networkConfiguration,
+            placementConstraints: input.placementConstraints ?? s.placementConstraints,
+            placementStrategy: input.placementStrategy ?? s.placementStrategy,
+            loadBalancers: input.loadBalancers ?? s.loadBalancers,
+            serviceRegistries: input.serviceRegistries ?? s.serviceRegistries,
+            healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+            enableExecuteCommand: input.enableExecuteCommand ?? s.enableExecuteCommand,
+            enableECSManagedTags: input.enableECSManagedTags ?? s.enableECSManagedTags,
+            propagateTags: input.propagateTags ?? s.propagateTags,
+          },
+        };
+        return { txn: new Txn().put(tables.services, row.id, rec, row.modRevision), result: { service: present(rec) } };
+      });
+    },
+
+    async DeleteService(input: DeleteServiceRequest): Promise<DeleteServiceResponse> {
+      return ecs.cache.update(() => {
+        const row = find(input.cluster, input.service);
+        const s = row.value.service;
+        if (s.status !== 'ACTIVE') throw new ServiceNotActive('Service was not ACTIVE.');
+        if (s.schedulingStrategy !== 'DAEMON' && (s.desiredCount ?? 0) > 0 && !input.force) {
+          throw new InvalidParameter('The service cannot be stopped while it is scaled above 0.');
+        }
+        const rec: ServiceRecord = {
+          ...row.value,
+          steady: false,
+          service: { ...s, status: 'DRAINING', desiredCount: 0 },
+          deployments: row.value.deployments.map((d, i) => (i === 0 ? { ...d, desiredCount: 0 } : d)),
+        };
+        return { txn: new Txn().put(tables.services, row.id, rec, row.modRevision), result: { service: present(rec) } };
+      });
+    },
+  };
+}
+
+function checkPercents(min: number, max: number): void {
+  if (min < 0 || min > 100) throw new InvalidParameter('minimumHealthyPercent must be between 0 and 100.');
+  if (max < 100 && max < min) throw new InvalidParameter('maximumPercent must be greater than or equal to minimumHealthyPercent.');
+}

@@ -1,0 +1,127 @@
+// The service controller, level-driven: changes to services, tasks and instances only mark services dirty; a worker
+// reconciles each dirty service from the current state (reconcile.ts decides, apply.ts commits one guarded
+// transaction), and a resync every second marks them all, for what time alone changes (back-off, grace periods).
+// An error leaves the service dirty for the next round. Safe to kill and restart at any point: all it knows is in
+// the store (deployments and failures on the service record, tasks tagged with their deployment id).
+import type { Logger } from 'pino';
+import type { PlacementPools } from '../../placement/pools.js';
+import { Txn, type StateCache } from '../../store/cache.js';
+import type { ServiceRecord } from '../../domain/service.js';
+import type { Tables } from '../../state/tables.js';
+import { applyDecision, type Launcher } from './apply.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './circuitBreaker.js';
+import { allTargetsHealthy, type TargetHealth } from './health.js';
+import { reconcile, type ReconcileEnv } from './reconcile.js';
+import { buildView } from './view.js';
+
+export interface ServiceControllerOptions {
+  cache: StateCache;
+  tables: Tables;
+  pools: PlacementPools;
+  launcher: Launcher;
+  logger: Logger;
+  /** Target health from the load balancer (issue 6); every task is healthy until it is wired. */
+  targetHealth?: TargetHealth;
+  backoff?: BackoffOptions;
+  stoppedRetentionMs?: number;
+  now?: () => Date;
+}
+
+export class ServiceController {
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private kick: NodeJS.Immediate | undefined;
+  private running = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: ServiceControllerOptions) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  start(resyncMs = 1000): void {
+    const { tables } = this.opts;
+    const svc = tables.services.prefix;
+    const task = tables.tasks.prefix;
+    const inst = tables.containerInstances.prefix;
+    this.unsubscribe = this.opts.cache.onChange((keys) => {
+      for (const k of keys) {
+        if (k.startsWith(svc)) this.dirty.add(k.slice(svc.length));
+        else if (k.startsWith(task)) {
+          const t = tables.tasks.get(k.slice(task.length))?.value;
+          if (t?.task.group?.startsWith('service:')) this.dirty.add(`${t.clusterName}/${t.task.group.slice(8)}`);
+        } else if (k.startsWith(inst)) this.markAll();
+      }
+      this.schedule();
+    });
+    this.timer = setInterval(() => {
+      this.markAll();
+      void this.pass();
+    }, resyncMs);
+    this.timer.unref();
+    this.markAll();
+    this.schedule();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    if (this.kick) clearImmediate(this.kick);
+    this.unsubscribe?.();
+  }
+
+  private markAll(): void {
+    for (const row of this.opts.tables.services.values()) if (row.value.service.status !== 'INACTIVE') this.dirty.add(row.id);
+  }
+
+  private schedule(): void {
+    if (this.kick || this.dirty.size === 0) return;
+    this.kick = setImmediate(() => {
+      this.kick = undefined;
+      void this.pass();
+    });
+  }
+
+  /** Reconciles every dirty service once (all of them when `all`); exported for tests. */
+  async pass(all = false): Promise<void> {
+    if (all) this.markAll();
+    if (this.running) return;
+    this.running = true;
+    try {
+      while (this.dirty.size > 0) {
+        const ids = [...this.dirty];
+        this.dirty.clear();
+        for (const id of ids) {
+          try {
+            await this.reconcileOne(id);
+          } catch (err) {
+            this.opts.logger.warn({ err, service: id }, 'service reconcile failed; retrying on the next pass');
+          }
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async reconcileOne(id: string): Promise<void> {
+    const { tables, cache } = this.opts;
+    await cache.update(() => {
+      const row = tables.services.get(id);
+      if (!row) return { txn: new Txn(), result: null };
+      const now = this.now();
+      const view = buildView(tables, row, now, this.opts.targetHealth ?? allTargetsHealthy);
+      const decision = reconcile(view, this.env(row.value));
+      return { txn: applyDecision(this.opts, view, decision, row.modRevision).txn, result: null };
+    });
+  }
+
+  private env(rec: ServiceRecord): ReconcileEnv {
+    const env: ReconcileEnv = { backoff: this.opts.backoff ?? DEFAULT_BACKOFF };
+    if (rec.service.schedulingStrategy !== 'DAEMON' || !rec.deployments[0]) return env;
+    const { tables, pools } = this.opts;
+    const td = [...tables.taskDefinitions.byIndex('arn', rec.deployments[0].taskDefinition!)][0]?.value.taskDefinition;
+    if (!td) return env;
+    const instances = [...tables.containerInstances.byIndex('cluster', rec.clusterName)].map((r) => ({ key: r.id, ci: r.value }));
+    return { ...env, daemon: { instances, state: pools.pool(rec.clusterName), td } };
+  }
+}

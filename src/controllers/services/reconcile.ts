@@ -1,0 +1,79 @@
+// One reconcile decision for one service, pure: the circuit breaker first (it may change the PRIMARY deployment),
+// then the back-off, then what REPLICA or DAEMON scheduling wants started and stopped, then the bookkeeping that
+// follows from the tasks' state (finished old deployments leave deployments[], a finished rollout is COMPLETED,
+// the steady state is announced, a deleted service becomes INACTIVE once its tasks are gone).
+import type { Deployment, TaskDefinition } from '@aws-sdk/client-ecs';
+import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
+import type { ServiceRecord } from '../../domain/service.js';
+import type { ClusterState } from '../../scheduler/index.js';
+import type { ContainerInstanceRecord } from '../../state/tables.js';
+import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBreaker.js';
+import { planDaemon } from './daemon.js';
+import { addEvent, markSteady } from './events.js';
+import { planReplicas, rolloutDone, type Stop } from './rolling.js';
+import type { ServiceView } from './view.js';
+
+export interface Decision {
+  record: ServiceRecord;
+  /** REPLICA: how many tasks of the PRIMARY deployment to place. */
+  start: number;
+  /** DAEMON: the instances to start one task on. */
+  startOn: string[];
+  stops: Stop[];
+}
+
+export interface ReconcileEnv {
+  backoff: BackoffOptions;
+  /** DAEMON only: the cluster's instances, its placement state and the PRIMARY's task definition. */
+  daemon?: { instances: { key: string; ci: ContainerInstanceRecord }[]; state: ClusterState; td: TaskDefinition };
+}
+
+export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
+  const none: Decision = { record: view.rec, start: 0, startOn: [], stops: [] };
+  if (view.rec.service.status === 'INACTIVE' || view.rec.deployments.length === 0) return none;
+  let rec = applyCircuitBreaker(view, view.rec);
+  let v: ServiceView = { ...view, rec };
+  const name = rec.service.serviceName!;
+  const primary = rec.deployments[0]!;
+  const wait = backoff(v, env.backoff);
+  if (wait.until) rec = addEvent(rec, ServiceEvents.unableToStart(name), v.now);
+  const launchesAllowed = !wait.until && primary.rolloutState !== 'FAILED';
+
+  let start = 0;
+  let startOn: string[] = [];
+  let stops: Stop[];
+  if (rec.service.schedulingStrategy === 'DAEMON' && env.daemon) {
+    const plan = planDaemon(v, env.daemon.instances, env.daemon.state, env.daemon.td);
+    startOn = launchesAllowed ? plan.startOn : [];
+    stops = plan.stops;
+    if (plan.desired !== rec.service.desiredCount) {
+      rec = {
+        ...rec,
+        service: { ...rec.service, desiredCount: plan.desired },
+        deployments: [{ ...rec.deployments[0]!, desiredCount: plan.desired }, ...rec.deployments.slice(1)],
+      };
+    }
+  } else {
+    ({ start, stops } = planReplicas(v, { launchesAllowed }));
+  }
+  v = { ...v, rec };
+
+  // Older deployments with no task left leave the list.
+  const kept = rec.deployments.filter((d, i) => i === 0 || v.tasks.some((t) => t.live && t.deploymentId === d.id));
+  if (kept.length !== rec.deployments.length) rec = { ...rec, deployments: kept };
+
+  const quiet = start === 0 && startOn.length === 0 && stops.length === 0;
+  const done = quiet && rec.deployments.length === 1 && rolloutDone({ ...v, rec });
+  const head = rec.deployments[0]!;
+  if (done && head.rolloutState === 'IN_PROGRESS') {
+    const completed: Deployment = { ...head, rolloutState: 'COMPLETED', rolloutStateReason: RolloutReasons.completed(head.id!), updatedAt: v.now };
+    rec = { ...rec, deployments: [completed], lastCompleted: completed };
+    rec = addEvent(rec, ServiceEvents.deploymentCompleted(name, head.id!), v.now);
+  }
+  if (rec.service.status === 'DRAINING') {
+    if (!v.tasks.some((t) => t.live)) rec = { ...rec, service: { ...rec.service, status: 'INACTIVE' } };
+  } else {
+    rec = markSteady(rec, done, v.now);
+  }
+  return { record: rec, start, startOn, stops };
+}

@@ -1,0 +1,76 @@
+// ECS services: the stored record (the service, its deployments newest first, its events, task protection) and the
+// one place that turns it plus the service's tasks into what DescribeServices shows (counts are computed from the
+// tasks at the time of the call, never stored).
+import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
+import { ecsArn, type ArnContext } from './arn.js';
+import { InvalidParameter } from './errors.js';
+import { isPending } from './task.js';
+
+export const MAX_EVENTS = 100;
+
+export interface ServiceRecord {
+  clusterName: string;
+  /** Without deployments, events and counts: those live beside it. */
+  service: Service;
+  /** PRIMARY first, then the older ACTIVE ones. */
+  deployments: Deployment[];
+  /** Newest first, at most MAX_EVENTS. */
+  events: ServiceEvent[];
+  /** The last deployment that reached COMPLETED: what a circuit breaker rollback returns to. */
+  lastCompleted?: Deployment;
+  /** Task id -> protection expiry (UpdateTaskProtection). */
+  protection: Record<string, Date>;
+  /** Whether the last pass found the service steady (the steady-state event is written on the way in). */
+  steady: boolean;
+  clientToken?: string;
+}
+
+export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);
+
+/** The service name of a name or ARN (`arn:...:service/CLUSTER/NAME` or the older `service/NAME`). */
+export const serviceNameOf = (ref: string) => (ref.startsWith('arn:') ? (ref.split('/').pop() ?? ref) : ref);
+
+const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
+
+export function validateServiceName(name: string | undefined): void {
+  if (!name || !NAME.test(name)) {
+    throw new InvalidParameter('Service name can have up to 255 characters: letters (uppercase and lowercase), numbers, underscores and hyphens.');
+  }
+}
+
+export const isProtected = (rec: ServiceRecord, taskId: string, now: Date) => {
+  const until = rec.protection[taskId];
+  return until !== undefined && until > now;
+};
+
+/** Counts of one set of tasks as ECS shows them on a service or a deployment. */
+function counts(tasks: readonly Task[]) {
+  let running = 0;
+  let pending = 0;
+  for (const t of tasks) {
+    if (t.lastStatus === 'STOPPED' || t.desiredStatus !== 'RUNNING') continue;
+    if (isPending(t)) pending++;
+    else if (t.lastStatus === 'RUNNING') running++;
+  }
+  return { running, pending };
+}
+
+/** The Service as DescribeServices returns it. `tasks` are the service's tasks (any status). */
+export function presentService(rec: ServiceRecord, tasks: readonly Task[], withTags: boolean): Service {
+  const all = counts(tasks);
+  const deployments = rec.deployments.map((d, i): Deployment => {
+    const mine = tasks.filter((t) => t.startedBy === d.id);
+    const c = counts(mine);
+    const live = mine.filter((t) => t.lastStatus !== 'STOPPED' && t.desiredStatus === 'RUNNING').length;
+    return { ...d, desiredCount: i === 0 ? d.desiredCount : live, runningCount: c.running, pendingCount: c.pending };
+  });
+  const s: Service = {
+    ...rec.service,
+    runningCount: all.running,
+    pendingCount: all.pending,
+    deployments,
+    events: rec.events,
+  };
+  if (!withTags) delete s.tags;
+  return s;
+}
