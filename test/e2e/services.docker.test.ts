@@ -1,0 +1,154 @@
+// Services with real containers under `wharf up`: steady state, a container killed behind Wharf's back replaced,
+// a rolling update sampled at every moment within min/max percent while the old tasks keep answering, and a bad
+// image tripping the circuit breaker and rolling back.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+  type Service,
+} from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABELS } from '../../src/agent/protocol.js';
+import { DockerRuntime } from '../../src/agent/runtime/docker.js';
+import { BUSYBOX, ensureBusybox } from '../support/images.js';
+import { startWharf, waitUntil, type Wharf } from './harness.js';
+
+const runtime = new DockerRuntime();
+const run = promisify(execFile);
+let wharf: Wharf;
+let ecs: ECSClient;
+let instanceArn = '';
+
+beforeAll(async () => {
+  await ensureBusybox(runtime);
+  wharf = await startWharf({ mode: 'up' });
+  ecs = wharf.ecs();
+  instanceArn = await waitUntil(
+    async () => {
+      const l = await ecs.send(new ListContainerInstancesCommand({}));
+      if (!l.containerInstanceArns!.length) return '';
+      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
+      return d.containerInstances![0]!.agentConnected ? d.containerInstances![0]!.containerInstanceArn! : '';
+    },
+    (arn) => arn !== '',
+  );
+}, 120_000);
+
+afterAll(async () => {
+  ecs?.destroy();
+  await wharf?.stop();
+  if (instanceArn) for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id);
+});
+
+const register = (family: string, version: string, image = BUSYBOX) =>
+  ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [
+        {
+          name: 'web',
+          image,
+          memory: 32,
+          stopTimeout: 2,
+          command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && exec httpd -f -p 80 -h /w`],
+          portMappings: [{ containerPort: 80, hostPort: 0 }],
+        },
+      ],
+    }),
+  );
+
+const svc = async (name: string): Promise<Service> => (await ecs.send(new DescribeServicesCommand({ services: [name] }))).services![0]!;
+const tasksOf = async (name: string) => {
+  const arns = (await ecs.send(new ListTasksCommand({ serviceName: name }))).taskArns!;
+  return arns.length ? (await ecs.send(new DescribeTasksCommand({ tasks: arns }))).tasks! : [];
+};
+const steady = (name: string, timeout = 60_000) =>
+  expect
+    .poll(async () => {
+      const s = await svc(name);
+      return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' && s.runningCount === s.desiredCount;
+    }, { timeout, interval: 250 })
+    .toBe(true);
+
+describe('services with real containers', () => {
+  it('keeps its tasks running, replaces a killed container, and rolls to a new revision within 100/200', async () => {
+    const v1 = await register('site', 'v1');
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'site',
+        taskDefinition: v1.taskDefinition!.taskDefinitionArn,
+        desiredCount: 2,
+        deploymentConfiguration: { minimumHealthyPercent: 100, maximumPercent: 200 },
+      }),
+    );
+    await steady('site');
+    const events = (await svc('site')).events!.map((e) => e.message);
+    expect(events).toContainEqual(expect.stringMatching(/^\(service site\) has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/));
+    expect(events).toContain('(service site) has reached a steady state.');
+
+    // Each task answers on its own dynamic port.
+    for (const t of await tasksOf('site')) {
+      const port = t.containers![0]!.networkBindings![0]!.hostPort;
+      expect((await (await fetch(`http://127.0.0.1:${port}/`)).text()).trim()).toBe('v1');
+    }
+
+    // A container dies behind Wharf's back: the task stops and the service replaces it.
+    const victim = (await tasksOf('site'))[0]!;
+    await run('docker', ['kill', victim.containers![0]!.runtimeId!]);
+    await expect.poll(async () => (await tasksOf('site')).some((t) => t.taskArn === victim.taskArn), { timeout: 30_000 }).toBe(false);
+    await steady('site');
+
+    const v2 = await register('site', 'v2');
+    await ecs.send(new UpdateServiceCommand({ service: 'site', taskDefinition: v2.taskDefinition!.taskDefinitionArn }));
+    let samples = 0;
+    for (;;) {
+      const live = (await tasksOf('site')).filter((t) => t.lastStatus !== 'STOPPED');
+      const running = live.filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+      expect(live.length).toBeLessThanOrEqual(4);
+      expect(running.length).toBeGreaterThanOrEqual(2);
+      samples++;
+      const s = await svc('site');
+      if (s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' && s.runningCount === 2) break;
+    }
+    expect(samples).toBeGreaterThan(1);
+    for (const t of await tasksOf('site')) {
+      const port = t.containers![0]!.networkBindings![0]!.hostPort;
+      expect((await (await fetch(`http://127.0.0.1:${port}/`)).text()).trim()).toBe('v2');
+    }
+    await ecs.send(new DeleteServiceCommand({ service: 'site', force: true }));
+  }, 180_000);
+
+  it('trips the circuit breaker on an image that cannot be pulled and rolls back', async () => {
+    const good = await register('fragile', 'good');
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'fragile',
+        taskDefinition: good.taskDefinition!.taskDefinitionArn,
+        desiredCount: 1,
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, minimumHealthyPercent: 100, maximumPercent: 200 },
+      }),
+    );
+    await steady('fragile');
+    const bad = await register('fragile', 'bad', '127.0.0.1:1/does-not-exist:latest');
+    await ecs.send(new UpdateServiceCommand({ service: 'fragile', taskDefinition: bad.taskDefinition!.taskDefinitionArn }));
+    await expect
+      .poll(async () => (await svc('fragile')).events!.map((e) => e.message).join('\n'), { timeout: 90_000, interval: 500 })
+      .toMatch(/deployment failed: tasks failed to start\./);
+    await steady('fragile', 90_000);
+    const s = await svc('fragile');
+    expect(s.taskDefinition).toBe(good.taskDefinition!.taskDefinitionArn);
+    const stopped = (await ecs.send(new ListTasksCommand({ serviceName: 'fragile', desiredStatus: 'STOPPED' }))).taskArns!;
+    const reasons = (await ecs.send(new DescribeTasksCommand({ tasks: stopped }))).tasks!.map((t) => t.stoppedReason);
+    expect(reasons).toContainEqual(expect.stringMatching(/^CannotPullContainerError/));
+    await ecs.send(new DeleteServiceCommand({ service: 'fragile', force: true }));
+  }, 180_000);
+});
