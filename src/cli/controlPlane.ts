@@ -22,6 +22,11 @@ import { Logs } from '../logs/index.js';
 import { createMetricsTables, Metrics } from '../metrics/index.js';
 import { channelIngest } from '../api/acs/ingest.js';
 import { serviceScalingHooks } from '../api/ecs/serviceScaling.js';
+import { elbv2Service } from '../api/elbv2/index.js';
+import { createElbTables, startLoadBalancers } from '../lb/index.js';
+import { startDnsServer, type DnsServer } from '../dns/server.js';
+import { loadBalancerZone } from '../dns/loadBalancerZone.js';
+import { TargetRegistrationController } from '../controllers/targetRegistration.js';
 import { stopNow, writeTask } from '../tasks/transitions.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
@@ -30,6 +35,8 @@ import { createTables, type Tables } from '../state/tables.js';
 
 export interface ControlPlane {
   url: string;
+  /** Where Wharf's DNS server answers (load balancer names), when it could bind. */
+  dns?: { address: string; port: number };
   credentials: Credentials;
   cache: StateCache;
   tables: Tables;
@@ -43,6 +50,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const registryTables = createRegistryTables(cache);
   const metricsTables = createMetricsTables(cache);
   const scalingTables = createScalingTables(cache);
+  const elbTables = createElbTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
   // repositoryUri carries the host and port docker reaches; known once the gateway listens.
@@ -90,6 +98,39 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
         return { txn, result: undefined };
       }),
   });
+  // Load balancers: instance targets are reached on their host's publish address.
+  const lb = await startLoadBalancers({
+    cache,
+    tables: elbTables,
+    logger,
+    workers: opts.lbWorkers,
+    resolveInstance: (id) => {
+      for (const row of tables.containerInstances.values()) {
+        if (row.value.ec2InstanceId === id) {
+          return row.value.attributes?.find((a) => a.name === 'wharf.publish-address')?.value ?? '127.0.0.1';
+        }
+      }
+      return undefined;
+    },
+  });
+  const dns = await startDns(opts, elbTables, logger);
+  const targets = new TargetRegistrationController({
+    cache,
+    tables,
+    logger,
+    stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+    registry: {
+      registerTargets: (tg, t) => lb.registerTargets(tg, t),
+      deregisterTargets: (tg, t) => lb.deregisterTargets(tg, t),
+      targetState: (tg, t) => {
+        try {
+          return lb.targetHealth(tg, t).State ?? 'unavailable';
+        } catch {
+          return 'unavailable';
+        }
+      },
+    },
+  });
   const channel = new AgentChannel({
     cache,
     tables,
@@ -105,6 +146,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logger,
     instanceGraceMs: opts.instanceGraceSeconds * 1000,
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+    holdsDeactivation: (rec) => targets.holdsDeactivation(rec),
   });
   await lifecycle.markAllDisconnected();
 
@@ -127,6 +169,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       cloudwatchService(metrics),
       logsService(logs),
       autoScalingService(scaling, metrics.periodSeconds),
+      elbv2Service({ cache, tables: elbTables, health: lb.health }),
     ],
     logger,
     routes: [
@@ -148,10 +191,21 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   metrics.start();
   logs.start();
   scaling.start();
-  const services = new ServiceController({ cache, tables, pools, logger, launcher: serviceTaskLauncher(tables), stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000 });
+  const services = new ServiceController({
+    cache,
+    tables,
+    pools,
+    logger,
+    launcher: serviceTaskLauncher(tables),
+    stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+    targetHealth: (task, svc) => targets.healthy(task, svc),
+    targetFailure: (task, svc) => targets.failingGroup(task, svc),
+  });
   services.start();
+  targets.start();
   return {
     url,
+    dns: dns ? { address: dns.address, port: dns.port } : undefined,
     credentials,
     cache,
     tables,
@@ -159,6 +213,9 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       registry.stop();
       lifecycle.stop();
       services.stop();
+      targets.stop();
+      await lb.stop();
+      await dns?.close();
       scaling.stop();
       metrics.stop();
       logs.stop();
@@ -189,19 +246,38 @@ async function initialize(cache: StateCache, tables: Tables, opts: ServerOptions
   await cache.commit(txn);
 }
 
-/** Per cluster: CPU and memory registered on its ACTIVE instances and how much of it tasks reserve. */
+/** Per cluster: CPU and memory registered on its ACTIVE instances, how much of it tasks reserve, running tasks. */
 function clusterReservations(tables: Tables) {
-  const by = new Map<string, { cluster: string; cpuReserved: number; cpuRegistered: number; memoryReservedMiB: number; memoryRegisteredMiB: number }>();
+  const by = new Map<string, { cluster: string; cpuReserved: number; cpuRegistered: number; memoryReservedMiB: number; memoryRegisteredMiB: number; runningTasks: number }>();
   for (const row of tables.containerInstances.values()) {
     const ci = row.value;
     if (ci.status !== 'ACTIVE') continue;
     const num = (list: typeof ci.registeredResources, name: string) => list?.find((r) => r.name === name)?.integerValue ?? 0;
-    const e = by.get(ci.clusterName) ?? { cluster: ci.clusterName, cpuReserved: 0, cpuRegistered: 0, memoryReservedMiB: 0, memoryRegisteredMiB: 0 };
+    const e = by.get(ci.clusterName) ?? { cluster: ci.clusterName, cpuReserved: 0, cpuRegistered: 0, memoryReservedMiB: 0, memoryRegisteredMiB: 0, runningTasks: 0 };
     e.cpuRegistered += num(ci.registeredResources, 'CPU');
     e.memoryRegisteredMiB += num(ci.registeredResources, 'MEMORY');
     e.cpuReserved += num(ci.registeredResources, 'CPU') - num(ci.remainingResources, 'CPU');
     e.memoryReservedMiB += num(ci.registeredResources, 'MEMORY') - num(ci.remainingResources, 'MEMORY');
     by.set(ci.clusterName, e);
   }
+  for (const e of by.values()) {
+    for (const t of tables.tasks.byIndex('cluster', e.cluster)) if (t.value.task.lastStatus === 'RUNNING') e.runningTasks++;
+  }
   return [...by.values()];
+}
+
+/** Wharf's DNS server on --dns-address; a taken port falls back to a free one, and no DNS at all is not fatal. */
+async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, logger: Logger): Promise<DnsServer | undefined> {
+  const zones = [loadBalancerZone(elbTables)];
+  try {
+    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, logger });
+  } catch (err) {
+    logger.warn({ err: (err as Error).message, address: `${opts.dnsAddress}:${opts.dnsPort}` }, 'DNS port taken; using a free port');
+    try {
+      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, logger });
+    } catch (err2) {
+      logger.warn({ err: (err2 as Error).message }, 'no DNS server: load balancer names will not resolve through Wharf');
+      return undefined;
+    }
+  }
 }

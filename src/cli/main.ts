@@ -25,6 +25,8 @@ interface ServeFlags {
   instanceGraceSeconds?: string;
   stoppedTaskRetentionSeconds?: string;
   metricPeriod?: string;
+  dnsAddress?: string;
+  lbWorkers?: string;
   agent?: boolean;
 }
 
@@ -39,14 +41,16 @@ function serveCommand(name: string, description: string) {
     .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
     .option('--instance-grace-seconds <n>', 'how long an agent may be gone before its tasks are stopped as lost (default 60)')
     .option('--stopped-task-retention-seconds <n>', 'how long STOPPED tasks stay describable (default 3600)')
-    .option('--metric-period <seconds>', 'the period of the AWS/ECS metrics Wharf records (default 60, as AWS)');
+    .option('--metric-period <seconds>', 'the period of the AWS/ECS metrics Wharf records (default 60, as AWS)')
+    .option('--dns-address <addr:port>', 'where Wharf\'s DNS server answers load balancer names (default 127.0.0.53:53)')
+    .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))');
 }
 
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   const opts = resolveServerOptions(flags);
   const logger = createLogger({ level: opts.logLevel });
   const cp = await startControlPlane(opts, logger);
-  logger.info({ url: cp.url, dataDir: opts.dataDir, mode }, 'wharf is listening');
+  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns }, 'wharf is listening');
   let agent: RunningAgent | undefined;
   if (mode === 'up' && flags.agent !== false) {
     // This host becomes a container instance of `default` and the capacity behind FARGATE.

@@ -1,6 +1,6 @@
 // Options are normalized once, here: every default resolved, so the rest of Wharf never sees an undefined option.
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { cpus, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export interface ServerOptionsInput {
@@ -14,6 +14,8 @@ export interface ServerOptionsInput {
   stoppedTaskRetentionSeconds?: number | string;
   heartbeatSeconds?: number | string;
   metricPeriod?: number | string;
+  dnsAddress?: string;
+  lbWorkers?: number | string;
 }
 
 export interface ServerOptions {
@@ -36,6 +38,11 @@ export interface ServerOptions {
   heartbeatSeconds: number;
   /** CloudWatch datapoint period for Wharf's own metrics (AWS/ECS). Default 60, as AWS. */
   metricPeriodSeconds: number;
+  /** Wharf's DNS server (load balancer names): address and port. Default 127.0.0.53:53. */
+  dnsAddress: string;
+  dnsPort: number;
+  /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
+  lbWorkers: number;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -62,6 +69,8 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     ),
     heartbeatSeconds: seconds('heartbeat', input.heartbeatSeconds ?? env.WHARF_HEARTBEAT_SECONDS, 20),
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
+    ...dnsAddress(input.dnsAddress ?? env.WHARF_DNS_ADDRESS ?? '127.0.0.53:53'),
+    lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
 }
 
@@ -70,4 +79,11 @@ function seconds(what: string, v: number | string | undefined, def: number): num
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw new Error(`invalid ${what} seconds: ${v}`);
   return n;
+}
+
+function dnsAddress(text: string): { dnsAddress: string; dnsPort: number } {
+  const i = text.lastIndexOf(':');
+  const port = i < 0 ? 53 : Number(text.slice(i + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --dns-address: ${text}`);
+  return { dnsAddress: i < 0 ? text : text.slice(0, i), dnsPort: port };
 }

@@ -17,6 +17,8 @@ export interface LifecycleOptions {
   instanceGraceMs: number;
   stoppedRetentionMs: number;
   now?: () => Date;
+  /** A DEACTIVATING task whose load balancer deregistration another controller finishes first. */
+  holdsDeactivation?: (rec: TaskRecord) => boolean;
 }
 
 export const HOST_LOST_REASON =
@@ -81,6 +83,7 @@ export class TaskLifecycleController {
       ci.status === 'INACTIVE' ||
       (!ci.agentConnected && ci.disconnectedAt !== undefined && now.getTime() - ci.disconnectedAt.getTime() >= instanceGraceMs);
     if (lost) return (cur) => stopNow(cur, HOST_LOST_REASON, 'TaskFailedToStart', now);
+    if (t.lastStatus === 'DEACTIVATING' && this.opts.holdsDeactivation?.(row.value)) return undefined;
     if (t.lastStatus === 'DEACTIVATING') return (cur) => (cur.lastStatus === 'DEACTIVATING' ? { ...cur, lastStatus: 'STOPPING' } : undefined);
     if (t.lastStatus === 'DEPROVISIONING') {
       return (cur) =>

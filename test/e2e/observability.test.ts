@@ -159,6 +159,17 @@ describe('metrics and auto scaling', () => {
     );
     await ecs.send(new UpdateServiceCommand({ service: 'burner', taskDefinition: idle.taskDefinition!.taskDefinitionArn }));
     await expect.poll(desired, { timeout: 90_000, interval: 1000 }).toBe(1);
+
+    // A scheduled action raises the floor a few seconds from now.
+    const at = new Date(Date.now() + 3000).toISOString().slice(0, 19);
+    await wharf.aws(
+      'application-autoscaling', 'put-scheduled-action', '--service-namespace', 'ecs', '--scalable-dimension', 'ecs:service:DesiredCount',
+      '--resource-id', 'service/default/burner', '--scheduled-action-name', 'morning', '--schedule', `at(${at})`,
+      '--scalable-target-action', 'MinCapacity=2,MaxCapacity=3',
+    );
+    await expect.poll(desired, { timeout: 30_000, interval: 500 }).toBe(2);
+    const activities = await wharf.aws('application-autoscaling', 'describe-scaling-activities', '--service-namespace', 'ecs');
+    expect(activities.ScalingActivities.length).toBeGreaterThanOrEqual(3);
     await ecs.send(new DeleteServiceCommand({ service: 'burner', force: true }));
   }, 200_000);
 });

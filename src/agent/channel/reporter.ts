@@ -38,7 +38,7 @@ export class ApiReporter implements StateReporter {
     this.enqueue(r.taskArn, () =>
       this.client.send(
         new SubmitContainerStateChangeCommand({
-          cluster: this.opts.cluster,
+          cluster: clusterOf(r.taskArn, this.opts.cluster),
           task: r.taskArn,
           containerName: r.containerName,
           runtimeId: r.runtimeId,
@@ -56,7 +56,7 @@ export class ApiReporter implements StateReporter {
     this.enqueue(r.taskArn, () =>
       this.client.send(
         new SubmitTaskStateChangeCommand({
-          cluster: this.opts.cluster,
+          cluster: clusterOf(r.taskArn, this.opts.cluster),
           task: r.taskArn,
           status: r.status,
           reason: r.reason,
@@ -116,4 +116,10 @@ export class ApiReporter implements StateReporter {
       }
     }
   }
+}
+
+/** A task's own cluster, from its ARN (`task/CLUSTER/ID`): FARGATE capacity runs tasks of every cluster. */
+function clusterOf(taskArn: string, fallback: string): string {
+  const parts = taskArn.split('/');
+  return parts.length >= 3 ? parts.at(-2)! : fallback;
 }

@@ -10,7 +10,7 @@ import type { ServiceRecord } from '../../domain/service.js';
 import type { Tables } from '../../state/tables.js';
 import { applyDecision, type Launcher } from './apply.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './circuitBreaker.js';
-import { allTargetsHealthy, type TargetHealth } from './health.js';
+import { allTargetsHealthy, type TargetFailure, type TargetHealth } from './health.js';
 import { reconcile, type ReconcileEnv } from './reconcile.js';
 import { buildView } from './view.js';
 
@@ -22,6 +22,8 @@ export interface ServiceControllerOptions {
   logger: Logger;
   /** Target health from the load balancer (issue 6); every task is healthy until it is wired. */
   targetHealth?: TargetHealth;
+  /** The target group a task's target is failing in (the load balancer's health checks), if any. */
+  targetFailure?: TargetFailure;
   backoff?: BackoffOptions;
   stoppedRetentionMs?: number;
   now?: () => Date;
@@ -109,7 +111,7 @@ export class ServiceController {
       const row = tables.services.get(id);
       if (!row) return { txn: new Txn(), result: null };
       const now = this.now();
-      const view = buildView(tables, row, now, this.opts.targetHealth ?? allTargetsHealthy);
+      const view = buildView(tables, row, now, this.opts.targetHealth ?? allTargetsHealthy, this.opts.targetFailure);
       const decision = reconcile(view, this.env(row.value));
       return { txn: applyDecision(this.opts, view, decision, row.modRevision).txn, result: null };
     });

@@ -7,6 +7,9 @@ import type { ServiceRecord } from '../../domain/service.js';
 /** Whether a task is healthy in every target group of the service. */
 export type TargetHealth = (task: TaskRecord, service: ServiceRecord) => boolean;
 export const allTargetsHealthy: TargetHealth = () => true;
+/** The target group in which the task's target is failing its health checks (state `unhealthy`), if any. */
+export type TargetFailure = (task: TaskRecord, service: ServiceRecord) => string | undefined;
+export const noTargetFailures: TargetFailure = () => undefined;
 
 export interface HealthInput {
   rec: TaskRecord;
@@ -15,6 +18,7 @@ export interface HealthInput {
   hasHealthCheck: boolean;
   now: Date;
   targetHealth: TargetHealth;
+  targetFailure?: TargetFailure;
 }
 
 function inGrace(h: HealthInput): boolean {
@@ -33,8 +37,15 @@ export function isHealthy(h: HealthInput): boolean {
 
 /** To be replaced: RUNNING but failing its container or target health checks, past the grace period. */
 export function isUnhealthy(h: HealthInput): boolean {
+  return unhealthyReason(h) !== undefined;
+}
+
+/** Why the task is to be replaced, in ECS's words; undefined while it is not failing (a target still `initial` is not). */
+export function unhealthyReason(h: HealthInput): string | undefined {
   const t = h.rec.task;
-  if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING' || inGrace(h)) return false;
-  if (t.healthStatus === 'UNHEALTHY') return true;
-  return (h.service.service.loadBalancers?.length ?? 0) > 0 && !h.targetHealth(h.rec, h.service);
+  if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING' || inGrace(h)) return undefined;
+  if (t.healthStatus === 'UNHEALTHY') return 'Task failed container health checks';
+  if ((h.service.service.loadBalancers?.length ?? 0) === 0) return undefined;
+  const group = h.targetFailure?.(h.rec, h.service);
+  return group ? `Task failed ELB health checks in (target-group ${group})` : undefined;
 }

@@ -30,7 +30,7 @@ export function planReplicas(v: ServiceView, opts: { launchesAllowed: boolean })
   const stops: Stop[] = [];
 
   let wanted = live.filter((t) => t.wanted);
-  for (const t of wanted.filter((t) => t.unhealthy)) stops.push({ task: t, reason: UNHEALTHY_REASON });
+  for (const t of wanted.filter((t) => t.unhealthy)) stops.push({ task: t, reason: t.unhealthyReason ?? UNHEALTHY_REASON });
   wanted = wanted.filter((t) => !t.unhealthy);
 
   const keep = wanted.filter((t) => t.deploymentId === primary.id && !t.draining);

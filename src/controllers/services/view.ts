@@ -4,7 +4,7 @@ import type { TaskRecord } from '../../domain/task.js';
 import { isProtected, type ServiceRecord } from '../../domain/service.js';
 import type { Row } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
-import { isHealthy, isUnhealthy, type TargetHealth } from './health.js';
+import { isHealthy, unhealthyReason, type TargetFailure, type TargetHealth } from './health.js';
 
 export interface TaskView {
   /** Table id `CLUSTER/TASKID`. */
@@ -18,6 +18,8 @@ export interface TaskView {
   wanted: boolean;
   healthy: boolean;
   unhealthy: boolean;
+  /** ECS's stoppedReason for a task being replaced as unhealthy. */
+  unhealthyReason?: string;
   instanceKey?: string;
   az?: string;
   draining: boolean;
@@ -31,7 +33,13 @@ export interface ServiceView {
   now: Date;
 }
 
-export function buildView(tables: Tables, row: Row<ServiceRecord>, now: Date, targetHealth: TargetHealth): ServiceView {
+export function buildView(
+  tables: Tables,
+  row: Row<ServiceRecord>,
+  now: Date,
+  targetHealth: TargetHealth,
+  targetFailure?: TargetFailure,
+): ServiceView {
   const rec = row.value;
   const group = `${rec.clusterName}|service:${rec.service.serviceName}`;
   const checks = new Map<string, boolean>();
@@ -47,7 +55,8 @@ export function buildView(tables: Tables, row: Row<ServiceRecord>, now: Date, ta
   for (const t of tables.tasks.byIndex('group', group)) {
     const task = t.value.task;
     const ci = t.value.instanceKey ? tables.containerInstances.get(t.value.instanceKey)?.value : undefined;
-    const h = { rec: t.value, service: rec, hasHealthCheck: hasHealthCheck(task.taskDefinitionArn), now, targetHealth };
+    const h = { rec: t.value, service: rec, hasHealthCheck: hasHealthCheck(task.taskDefinitionArn), now, targetHealth, targetFailure };
+    const failing = unhealthyReason(h);
     const taskId = t.id.slice(t.id.indexOf('/') + 1);
     tasks.push({
       id: t.id,
@@ -57,7 +66,8 @@ export function buildView(tables: Tables, row: Row<ServiceRecord>, now: Date, ta
       live: task.lastStatus !== 'STOPPED',
       wanted: task.desiredStatus === 'RUNNING' && task.lastStatus !== 'STOPPED',
       healthy: isHealthy(h),
-      unhealthy: isUnhealthy(h),
+      unhealthy: failing !== undefined,
+      unhealthyReason: failing,
       instanceKey: t.value.instanceKey,
       az: task.availabilityZone,
       draining: ci?.status === 'DRAINING',

@@ -1,0 +1,111 @@
+// Load balancer benchmark: wrk through the Wharf data plane and through nginx as a reverse proxy, both forwarding to
+// the same two local backends (a separate nginx serving a fixed answer, so the proxies are what is measured), in one
+// run. Prints requests/s and p99 latency of each and their ratios (goal: ≥ 0.8× nginx's requests/s, ≤ 1.5× its p99).
+// Needs the Debian packages wrk and nginx. Run: npx tsc -p tsconfig.json && node dist/bench/lb.js [--duration 10]
+// [--connections 64] [--nginx-workers auto]
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { elbv2Service } from '../src/api/elbv2/index.js';
+import type { RequestContext } from '../src/gateway/service.js';
+import { createElbTables, startLoadBalancers } from '../src/lb/index.js';
+import { StateCache } from '../src/store/cache.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, def: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1]! : def;
+};
+const duration = Number(arg('duration', '10'));
+const connections = Number(arg('connections', '64'));
+const nginxWorkers = arg('nginx-workers', 'auto');
+const lbWorkers = args.includes('--workers') ? Number(arg('workers', '0')) : undefined;
+const BACKENDS = ['127.0.0.41', '127.0.0.42'];
+const NGINX_PROXY = '127.0.0.40';
+
+function nginx(dir: string, name: string, conf: string): ChildProcess {
+  const file = join(dir, `${name}.conf`);
+  writeFileSync(file, `daemon off; pid ${dir}/${name}.pid; error_log ${dir}/${name}.err warn;\n${conf}`);
+  return spawn('nginx', ['-c', file, '-p', dir], { stdio: 'inherit' });
+}
+
+function wrk(url: string, seconds: number): Promise<{ rps: number; p99ms: number; errors: string }> {
+  return new Promise((resolve, reject) => {
+    execFile('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', url], (err, out) => {
+      if (err) return reject(err);
+      const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+      const m = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
+      const p99ms = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
+      const errors = /Non-2xx.*|Socket errors.*/g.exec(out)?.[0] ?? 'none';
+      resolve({ rps, p99ms, errors });
+    });
+  });
+}
+
+async function startWharfLb(dir: string): Promise<{ address: string; stop: () => Promise<void> }> {
+  const store = new SqliteStore(join(dir, 'state.db'));
+  const cache = new StateCache(store);
+  const tables = createElbTables(cache);
+  await cache.start();
+  const logger = pino({ level: 'warn' });
+  const lb = await startLoadBalancers({ cache, tables, logger, provisioningMs: 0, workers: lbWorkers });
+  const ops = elbv2Service({ cache, tables, health: lb.health, addressPrefix: '127.43' }).operations;
+  const ctx: RequestContext = { requestId: 'bench', region: 'us-east-1', accountId: '000000000000', accessKeyId: 'bench', principalArn: 'bench', now: new Date() };
+  const call = (op: string, input: unknown) => Promise.resolve(ops[op]!(input, ctx)) as Promise<any>;
+  const created = await call('CreateLoadBalancer', { Name: 'bench' });
+  const tg = (await call('CreateTargetGroup', { Name: 'bench', Protocol: 'HTTP', Port: 8080, TargetType: 'ip', VpcId: 'vpc-1' })).TargetGroups[0].TargetGroupArn;
+  await call('RegisterTargets', { TargetGroupArn: tg, Targets: BACKENDS.map((Id) => ({ Id, Port: 8080 })) });
+  await call('CreateListener', { LoadBalancerArn: created.LoadBalancers[0].LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }] });
+  // Both targets healthy before measuring (the first check runs at once; 5 successes by default: shorten them).
+  await call('ModifyTargetGroup', { TargetGroupArn: tg, HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 });
+  for (let i = 0; i < 100 && BACKENDS.some((Id) => lb.targetHealth(tg, { Id, Port: 8080 }).State !== 'healthy'); i++) await new Promise((r) => setTimeout(r, 200));
+  return {
+    address: created.LoadBalancers[0].AvailabilityZones[0].LoadBalancerAddresses[0].IpAddress,
+    async stop() {
+      await lb.stop();
+      cache.stop();
+      await store.close();
+    },
+  };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-lb-bench-'));
+  const events = 'events { worker_connections 8192; }\n';
+  const backends = nginx(dir, 'backends', `worker_processes 1;\n${events}http { access_log off; keepalive_requests 100000;\n` +
+    BACKENDS.map((a, i) => `server { listen ${a}:8080; location / { default_type text/plain; return 200 "backend-${i + 1}\\n"; } }`).join('\n') + '}\n');
+  const proxy = nginx(dir, 'proxy', `worker_processes ${nginxWorkers};\n${events}http { access_log off;\n` +
+    `upstream app { ${BACKENDS.map((a) => `server ${a}:8080;`).join(' ')} keepalive 256; keepalive_requests 100000; }\n` +
+    `server { listen ${NGINX_PROXY}:80; keepalive_requests 100000; location / { proxy_pass http://app; proxy_http_version 1.1; ` +
+    `proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; ` +
+    `proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Port $server_port; } } }\n`);
+  const wharf = await startWharfLb(dir);
+  await new Promise((r) => setTimeout(r, 500));
+  try {
+    const targets = { nginx: `http://${NGINX_PROXY}/`, wharf: `http://${wharf.address}/` };
+    for (const url of Object.values(targets)) await wrk(url, 2); // warm up both
+    const results: Record<string, { rps: number; p99ms: number; errors: string }[]> = { nginx: [], wharf: [] };
+    for (let round = 0; round < 2; round++) {
+      for (const [name, url] of Object.entries(targets)) results[name]!.push(await wrk(url, duration / 2));
+    }
+    const avg = (xs: { rps: number; p99ms: number }[]) => ({ rps: xs.reduce((s, x) => s + x.rps, 0) / xs.length, p99ms: xs.reduce((s, x) => s + x.p99ms, 0) / xs.length });
+    const n = avg(results.nginx!);
+    const w = avg(results.wharf!);
+    console.log(`wrk -t2 -c${connections}, ${duration}s each (2 alternating rounds), two nginx backends, nginx proxy workers: ${nginxWorkers}, ` +
+      `wharf data plane: 1 process + ${lbWorkers ?? 'default'} workers`);
+    console.log(`nginx  ${n.rps.toFixed(0).padStart(8)} req/s   p99 ${n.p99ms.toFixed(2)} ms   errors: ${results.nginx!.map((r) => r.errors).join(' / ')}`);
+    console.log(`wharf  ${w.rps.toFixed(0).padStart(8)} req/s   p99 ${w.p99ms.toFixed(2)} ms   errors: ${results.wharf!.map((r) => r.errors).join(' / ')}`);
+    console.log(`ratio  req/s ${(w.rps / n.rps).toFixed(2)}x (goal >= 0.8)   p99 ${(w.p99ms / n.p99ms).toFixed(2)}x (goal <= 1.5)`);
+  } finally {
+    await wharf.stop();
+    backends.kill('SIGQUIT');
+    proxy.kill('SIGQUIT');
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

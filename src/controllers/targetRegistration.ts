@@ -1,0 +1,174 @@
+// Services behind load balancers: registers each task of a service with `loadBalancers` in its target groups once
+// it is RUNNING (ip targets with the task's address in awsvpc, instance targets with the host port otherwise), and
+// when the task is to stop (DEACTIVATING) deregisters it, waits out the target group's draining, and only then lets
+// it go on to STOPPING, so no request in flight is dropped. Level-driven: each pass compares what should be
+// registered with what this controller has registered; safe to restart (registration is idempotent).
+import type { LoadBalancer } from '@aws-sdk/client-ecs';
+import type { Logger } from 'pino';
+import type { ServiceRecord } from '../domain/service.js';
+import { ServiceEvents } from '../domain/deployment.js';
+import type { TaskRecord } from '../domain/task.js';
+import { Txn, type Row, type StateCache } from '../store/cache.js';
+import type { Tables } from '../state/tables.js';
+import { writeTask } from '../tasks/transitions.js';
+import { addEvent } from './services/events.js';
+
+export interface TargetRef {
+  Id: string;
+  Port: number;
+}
+
+/** The load balancer operations this controller needs (src/lb provides them). */
+export interface TargetRegistry {
+  registerTargets(targetGroupArn: string, targets: TargetRef[]): Promise<void>;
+  /** Resolves once the targets are drained (nothing in flight, or the deregistration delay passed). */
+  deregisterTargets(targetGroupArn: string, targets: TargetRef[]): Promise<void>;
+  targetState(targetGroupArn: string, target: TargetRef): string;
+}
+
+export interface TargetRegistrationOptions {
+  cache: StateCache;
+  tables: Tables;
+  registry: TargetRegistry;
+  logger: Logger;
+  stoppedRetentionMs: number;
+}
+
+export class TargetRegistrationController {
+  /** task id -> the target groups it is registered in. */
+  private readonly registered = new Map<string, { group: string; target: TargetRef }[]>();
+  private readonly draining = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(private readonly opts: TargetRegistrationOptions) {}
+
+  start(intervalMs = 500): void {
+    this.timer = setInterval(() => void this.pass(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Whether a DEACTIVATING task waits for this controller (its service is behind a load balancer). */
+  holdsDeactivation(rec: TaskRecord): boolean {
+    const svc = this.serviceOf(rec);
+    return (svc?.service.loadBalancers?.length ?? 0) > 0;
+  }
+
+  /** The target group in which the task's target is failing health checks, if any. */
+  failingGroup(rec: TaskRecord, svc: ServiceRecord): string | undefined {
+    for (const lb of svc.service.loadBalancers ?? []) {
+      const target = targetOf(this.opts.tables, rec, lb);
+      if (target && this.opts.registry.targetState(lb.targetGroupArn!, target) === 'unhealthy') return lb.targetGroupArn;
+    }
+    return undefined;
+  }
+
+  /** Healthy in every target group of its service. */
+  healthy(rec: TaskRecord, svc: ServiceRecord): boolean {
+    return (svc.service.loadBalancers ?? []).every((lb) => {
+      const target = targetOf(this.opts.tables, rec, lb);
+      return target !== undefined && this.opts.registry.targetState(lb.targetGroupArn!, target) === 'healthy';
+    });
+  }
+
+  async pass(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      for (const row of [...this.opts.tables.tasks.byIndex('live', 'live')]) {
+        const svc = this.serviceOf(row.value);
+        if (!svc || (svc.service.loadBalancers?.length ?? 0) === 0) continue;
+        const t = row.value.task;
+        if (t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && !this.registered.has(row.id)) await this.register(row, svc);
+        else if (t.lastStatus === 'DEACTIVATING' && !this.draining.has(row.id)) void this.deactivate(row.id, svc);
+      }
+      // Tasks that stopped without deactivating (a crash, a lost host) leave their target groups too.
+      for (const id of [...this.registered.keys()]) {
+        const t = this.opts.tables.tasks.get(id)?.value.task;
+        if ((!t || t.lastStatus === 'STOPPED') && !this.draining.has(id)) void this.deactivate(id, undefined);
+      }
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'target registration pass failed; retrying');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private serviceOf(rec: TaskRecord): ServiceRecord | undefined {
+    const group = rec.task.group ?? '';
+    if (!group.startsWith('service:')) return undefined;
+    return this.opts.tables.services.get(`${rec.clusterName}/${group.slice('service:'.length)}`)?.value;
+  }
+
+  private async register(row: Row<TaskRecord>, svc: ServiceRecord): Promise<void> {
+    const entries: { group: string; target: TargetRef }[] = [];
+    for (const lb of svc.service.loadBalancers ?? []) {
+      const target = targetOf(this.opts.tables, row.value, lb);
+      if (!target || !lb.targetGroupArn) continue;
+      await this.opts.registry.registerTargets(lb.targetGroupArn, [target]);
+      entries.push({ group: lb.targetGroupArn, target });
+    }
+    this.registered.set(row.id, entries);
+    for (const e of entries) await this.event(svc, ServiceEvents.registeredTargets(svc.service.serviceName!, 1, e.group));
+  }
+
+  private async deactivate(id: string, svc: ServiceRecord | undefined): Promise<void> {
+    this.draining.add(id);
+    try {
+      const entries = this.registered.get(id) ?? this.targetsFromService(id, svc);
+      await Promise.all(entries.map((e) => this.opts.registry.deregisterTargets(e.group, [e.target])));
+      this.registered.delete(id);
+      if (svc) for (const e of entries) await this.event(svc, ServiceEvents.deregisteredTargets(svc.service.serviceName!, 1, e.group));
+      await this.opts.cache.update(() => {
+        const row = this.opts.tables.tasks.get(id);
+        const txn = new Txn();
+        if (row?.value.task.lastStatus === 'DEACTIVATING') {
+          writeTask(this.opts.tables, txn, row, { ...row.value.task, lastStatus: 'STOPPING' }, {
+            now: new Date(),
+            stoppedRetentionMs: this.opts.stoppedRetentionMs,
+          });
+        }
+        return { txn, result: null };
+      });
+    } catch (err) {
+      this.opts.logger.warn({ err, task: id }, 'could not deregister a task from its target groups');
+    } finally {
+      this.draining.delete(id);
+    }
+  }
+
+  private targetsFromService(id: string, svc: ServiceRecord | undefined) {
+    const rec = this.opts.tables.tasks.get(id)?.value;
+    if (!rec || !svc) return [];
+    return (svc.service.loadBalancers ?? []).flatMap((lb) => {
+      const target = targetOf(this.opts.tables, rec, lb);
+      return target && lb.targetGroupArn ? [{ group: lb.targetGroupArn, target }] : [];
+    });
+  }
+
+  private async event(svc: ServiceRecord, message: string): Promise<void> {
+    const id = `${svc.clusterName}/${svc.service.serviceName}`;
+    await this.opts.cache.update(() => {
+      const row = this.opts.tables.services.get(id);
+      if (!row) return { txn: new Txn(), result: null };
+      const next = addEvent(row.value, message, new Date());
+      return { txn: next === row.value ? new Txn() : new Txn().put(this.opts.tables.services, id, next, row.modRevision), result: null };
+    });
+  }
+}
+
+/** The target a task is in a target group: its own address and the container port (awsvpc), else its host's
+ * EC2-style instance id and the host port the container's port was published on. */
+export function targetOf(tables: Tables, rec: TaskRecord, lb: LoadBalancer): TargetRef | undefined {
+  const ports = rec.hostPorts[lb.containerName ?? ''] ?? [];
+  const mapping = ports.find((p) => p.containerPort === lb.containerPort);
+  if (!mapping) return undefined;
+  if (rec.privateIPv4Address) return { Id: rec.privateIPv4Address, Port: mapping.containerPort };
+  const ci = rec.instanceKey ? tables.containerInstances.get(rec.instanceKey)?.value : undefined;
+  if (!ci?.ec2InstanceId) return undefined;
+  return { Id: ci.ec2InstanceId, Port: mapping.hostPort };
+}

@@ -1,0 +1,127 @@
+// The fast path of one client connection: plain HTTP/1.1 requests (no body or a Content-Length body) are parsed from
+// raw bytes, routed, and written to a pooled target connection; the response head is checked and relayed, its body
+// streamed and followed (length, chunked, or until close) so both connections stay alive. Anything else (chunked
+// uploads, upgrades, Expect, partial or oversized heads, malformed input) hands the socket to node:http.
+import type http from 'node:http';
+import type net from 'node:net';
+import type { Balancer, Pick } from '../balancer.js';
+import { stickyCookie } from '../forward.js';
+import { pickTarget } from '../proxy.js';
+import { redirectLocation } from '../responses.js';
+import { route, type ListenerView } from '../routing.js';
+import { parseRequestHead, type RequestHead } from './head.js';
+import type { UpstreamPool } from './pool.js';
+import { errorResponse, fixedResponse, redirectResponse, upstreamHead } from './respond.js';
+import { Exchange } from './exchange.js';
+
+export interface FastContext {
+  balancer: Balancer;
+  pool: UpstreamPool;
+  view: () => ListenerView | undefined;
+  /** The node:http server (not listening) that takes over connections the fast path does not handle. */
+  fallback: http.Server;
+}
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+const MAX_HEAD = 16 * 1024;
+
+export class FastConn {
+  private pending: Buffer | undefined;
+  exchange: Exchange | undefined;
+  private readonly onData = (d: Buffer) => this.data(d);
+
+  constructor(readonly ctx: FastContext, readonly socket: net.Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.exchange?.abort());
+    socket.setTimeout(ctx.view()?.idleMs ?? 60_000, () => {
+      if (!this.exchange) socket.destroy();
+    });
+  }
+
+  private data(d: Buffer): void {
+    if (this.exchange?.takesBody()) {
+      const rest = this.exchange.body(d);
+      if (rest) this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
+      return;
+    }
+    this.pending = this.pending ? Buffer.concat([this.pending, d]) : d;
+    if (!this.exchange) this.next();
+  }
+
+  /** Starts the next request in the buffer, if a complete one is there. */
+  next(): void {
+    const buf = this.pending;
+    if (!buf || this.exchange || this.socket.destroyed) return;
+    const end = buf.indexOf(HEAD_END);
+    if (end < 0 || end > MAX_HEAD) return this.handOver();
+    const head = parseRequestHead(buf.toString('latin1', 0, end));
+    if (!head) return this.handOver();
+    const rest = buf.subarray(end + 4);
+    this.pending = undefined;
+    this.start(head, rest);
+  }
+
+  private handOver(): void {
+    const buf = this.pending;
+    this.pending = undefined;
+    const s = this.socket;
+    s.removeListener('data', this.onData);
+    s.removeAllListeners('timeout');
+    s.removeAllListeners('close');
+    s.removeAllListeners('error');
+    s.setTimeout(0);
+    s.pause();
+    if (buf?.length) s.unshift(buf);
+    this.ctx.fallback.emit('connection', s);
+    s.resume();
+  }
+
+  private start(head: RequestHead, rest: Buffer): void {
+    const view = this.ctx.view();
+    if (!view) return void this.socket.end(errorResponse(503, false));
+    const q = head.target.indexOf('?');
+    const headers: Record<string, string> = {};
+    for (let i = 0; i < head.names.length; i++) headers[head.names[i]!] = head.values[i]!;
+    const rawHost = headers.host ?? '';
+    const colon = rawHost.lastIndexOf(':');
+    const facts = {
+      method: head.method, path: q < 0 ? head.target : head.target.slice(0, q), query: q < 0 ? '' : head.target.slice(q + 1),
+      host: (colon > 0 && !rawHost.endsWith(']') ? rawHost.slice(0, colon) : rawHost).toLowerCase(), headers,
+      sourceIp: this.socket.remoteAddress ?? '',
+    };
+    const action = route(view, facts);
+    // Our own answers keep the connection only when there is no body to skip.
+    const keep = head.keepAlive && head.contentLength === 0;
+    if (action.Type === 'fixed-response') return this.answer(fixedResponse(action.FixedResponseConfig ?? { StatusCode: '200' }, keep), keep, rest);
+    if (action.Type === 'redirect') {
+      const cfg = action.RedirectConfig ?? { StatusCode: 'HTTP_302' };
+      const loc = redirectLocation(cfg, { host: facts.host, port: view.listener.port, path: facts.path, query: facts.query });
+      return this.answer(redirectResponse(cfg.StatusCode === 'HTTP_301' ? 301 : 302, loc, keep), keep, rest);
+    }
+    const target: Pick | undefined = pickTarget(this.ctx.balancer, action, headers.cookie);
+    if (!target) return this.answer(errorResponse(503, keep), keep, rest);
+    const ip = facts.sourceIp.startsWith('::ffff:') ? facts.sourceIp.slice(7) : facts.sourceIp;
+    const sticky = target.tg.attributes['stickiness.enabled'] === 'true'
+      ? `Set-Cookie: ${stickyCookie(target.key, Number(target.tg.attributes['stickiness.lb_cookie.duration_seconds'] ?? 86400))}` : undefined;
+    this.exchange = new Exchange(this, head, target, Buffer.from(upstreamHead(head, ip, view.listener.port, view.xffMode), 'latin1'), view.idleMs, sticky);
+    const extra = this.exchange.body(rest);
+    if (extra?.length) this.pending = extra;
+  }
+
+  private answer(text: string, keep: boolean, rest: Buffer): void {
+    this.socket.write(text);
+    if (!keep) return void this.socket.end();
+    if (rest.length) this.pending = rest;
+    this.next();
+  }
+
+  /** The exchange finished; `keep` false closes the client connection. */
+  done(keep: boolean): void {
+    this.exchange = undefined;
+    if (!keep) return void this.socket.end();
+    this.next();
+  }
+}
+

@@ -1,0 +1,179 @@
+// One request and its response on the fast path: the forwarded head (and a Content-Length body) written to a pooled
+// target connection, the response head checked and relayed, the body followed to its end so the target connection
+// goes back to the pool. 502 when the target refuses, resets or answers garbage; 504 when it is silent past the idle
+// timeout; a reused pooled connection found closed is retried once on a fresh one for requests without a body.
+import type { Pick } from '../balancer.js';
+import { ChunkTracker } from './chunked.js';
+import type { FastConn } from './conn.js';
+import { parseResponseHead, type RequestHead } from './head.js';
+import type { Upstream, UpstreamOwner } from './pool.js';
+import { errorResponse } from './respond.js';
+
+const HEAD_END = Buffer.from('\r\n\r\n');
+const MAX_RESPONSE_HEAD = 64 * 1024;
+const SKIP = new Set(['connection', 'keep-alive']);
+
+export class Exchange implements UpstreamOwner {
+  private up!: Upstream;
+  private reused = false;
+  private retried = false;
+  private bodyLeft: number;
+  private headBuf: Buffer | undefined;
+  private state: 'head' | 'body' = 'head';
+  private resLeft = 0;
+  private tracker: ChunkTracker | undefined;
+  private untilClose = false;
+  private upClose = false;
+  private keepClient: boolean;
+  private sent = false;
+  private finished = false;
+  private timedOut = false;
+
+  constructor(
+    private readonly conn: FastConn, private readonly req: RequestHead, private readonly target: Pick,
+    private readonly upHead: Buffer, private readonly idleMs: number, private readonly sticky: string | undefined,
+  ) {
+    this.bodyLeft = req.contentLength;
+    this.keepClient = req.keepAlive;
+    conn.ctx.balancer.begin(target.key);
+    this.connect();
+  }
+
+  private connect(): void {
+    const { up, reused } = this.conn.ctx.pool.get(this.target.host, this.target.port, this);
+    this.up = up;
+    this.reused = reused;
+    up.socket.setTimeout(this.idleMs);
+    up.socket.write(this.upHead);
+  }
+
+  upTimeout(): void {
+    this.timedOut = true;
+    this.up.kill();
+  }
+
+  takesBody(): boolean {
+    return this.bodyLeft > 0;
+  }
+
+  /** Forwards request body bytes; returns what lies past this request's body. */
+  body(d: Buffer): Buffer | undefined {
+    if (this.bodyLeft <= 0) return d.length ? d : undefined;
+    const take = Math.min(this.bodyLeft, d.length);
+    this.bodyLeft -= take;
+    this.up.socket.write(take === d.length ? d : d.subarray(0, take));
+    return take < d.length ? d.subarray(take) : undefined;
+  }
+
+  private toClient(b: Buffer | string): void {
+    if (!this.conn.socket.write(b)) {
+      const s = this.up.socket;
+      s.pause();
+      this.conn.socket.once('drain', () => s.resume());
+    }
+  }
+
+  upData(d: Buffer): void {
+    if (this.finished) return;
+    if (this.state === 'body') return this.relay(d);
+    const buf = this.headBuf ? Buffer.concat([this.headBuf, d]) : d;
+    const end = buf.indexOf(HEAD_END);
+    if (end < 0) {
+      if (buf.length > MAX_RESPONSE_HEAD) return this.fail(502);
+      this.headBuf = buf;
+      return;
+    }
+    this.headBuf = undefined;
+    const text = buf.toString('latin1', 0, end);
+    const h = parseResponseHead(text);
+    if (!h || h.status === 101) return this.fail(502);
+    const rest = buf.subarray(end + 4);
+    if (h.status < 200) return rest.length ? this.upData(rest) : undefined; // interim (100 Continue): not relayed
+    const noBody = this.req.method === 'HEAD' || h.status === 204 || h.status === 304;
+    this.upClose = h.close;
+    if (!noBody && h.contentLength < 0 && !h.chunked) this.untilClose = this.upClose = true;
+    if (this.untilClose) this.keepClient = false;
+    let out = `HTTP/1.1 ${text.slice(9, text.indexOf('\r\n') < 0 ? undefined : text.indexOf('\r\n'))}\r\n`;
+    for (let i = 0; i < h.lines.length; i++) if (!SKIP.has(h.names[i]!)) out += h.lines[i] + '\r\n';
+    if (this.sticky) out += this.sticky + '\r\n';
+    if (!this.keepClient) out += 'Connection: close\r\n';
+    this.sent = true;
+    this.state = 'body';
+    const client = this.conn.socket;
+    client.cork(); // head and the first body bytes leave in one write
+    this.toClient(Buffer.from(out + '\r\n', 'latin1'));
+    try {
+      this.rest(h, rest, noBody);
+    } finally {
+      client.uncork();
+    }
+  }
+
+  private rest(h: { chunked: boolean; contentLength: number }, rest: Buffer, noBody: boolean): void {
+    if (noBody) return this.complete(!rest.length);
+    if (h.chunked) this.tracker = new ChunkTracker();
+    else this.resLeft = h.contentLength;
+    if (!h.chunked && !this.untilClose && this.resLeft === 0) return this.complete(!rest.length);
+    if (rest.length) this.relay(rest);
+  }
+
+  private relay(d: Buffer): void {
+    if (this.untilClose) return this.toClient(d);
+    if (this.tracker) {
+      const n = this.tracker.feed(d);
+      if (this.tracker.bad) return this.fail(502);
+      this.toClient(n === d.length ? d : d.subarray(0, n));
+      if (this.tracker.done) this.complete(n === d.length);
+      return;
+    }
+    const take = Math.min(this.resLeft, d.length);
+    this.resLeft -= take;
+    this.toClient(take === d.length ? d : d.subarray(0, take));
+    if (this.resLeft === 0) this.complete(take === d.length);
+  }
+
+  upGone(): void {
+    if (this.finished) return;
+    if (this.untilClose && this.state === 'body') return this.complete(false);
+    const canRetry = this.reused && !this.retried && this.req.contentLength === 0 && !this.timedOut && this.state === 'head' && !this.headBuf;
+    if (canRetry) {
+      this.retried = true;
+      return this.connect();
+    }
+    this.fail(this.timedOut ? 504 : 502);
+  }
+
+  private fail(status: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.conn.ctx.balancer.end(this.target.key);
+    this.up.owner = undefined;
+    this.up.kill();
+    if (this.sent) this.conn.socket.destroy();
+    else this.conn.socket.end(errorResponse(status, false));
+    this.conn.exchange = undefined;
+  }
+
+  private complete(clean: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.conn.ctx.balancer.end(this.target.key);
+    const up = this.up;
+    up.socket.resume();
+    if (clean && !this.upClose && this.bodyLeft === 0 && !up.dead) this.conn.ctx.pool.release(this.target.host, this.target.port, up);
+    else {
+      up.owner = undefined;
+      up.kill();
+    }
+    this.conn.done(this.keepClient && this.bodyLeft === 0);
+  }
+
+  /** The client went away mid-exchange. */
+  abort(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.conn.ctx.balancer.end(this.target.key);
+    this.up.owner = undefined;
+    this.up.kill();
+  }
+}

@@ -1,0 +1,81 @@
+// Keep-alive connections to targets, per address and port, most recently used first. Each connection has its
+// listeners attached once and forwards events to the exchange that currently owns it; an idle one that the target
+// closes or talks on simply leaves the pool.
+import net from 'node:net';
+
+export interface UpstreamOwner {
+  upData(d: Buffer): void;
+  upGone(): void;
+  upTimeout(): void;
+}
+
+export class Upstream {
+  owner: UpstreamOwner | undefined;
+  dead = false;
+  readonly socket: net.Socket;
+
+  constructor(host: string, port: number, private readonly onIdleClose: (u: Upstream) => void) {
+    const s = (this.socket = net.connect({ host, port, noDelay: true }));
+    s.on('data', (d: Buffer) => (this.owner ? this.owner.upData(d) : this.kill()));
+    s.on('error', () => this.gone());
+    s.on('close', () => this.gone());
+    s.on('timeout', () => (this.owner ? this.owner.upTimeout() : this.kill()));
+  }
+
+  private gone(): void {
+    if (this.dead) return;
+    this.dead = true;
+    const o = this.owner;
+    this.owner = undefined;
+    if (o) o.upGone();
+    else this.onIdleClose(this);
+  }
+
+  kill(): void {
+    this.socket.destroy();
+    this.gone();
+  }
+}
+
+export class UpstreamPool {
+  private readonly idle = new Map<string, Upstream[]>();
+
+  constructor(private readonly maxIdlePerTarget = 256, private readonly idleMs = 60_000) {}
+
+  /** An idle connection (reused: true) or a new one, owned by `owner` from now on. */
+  get(host: string, port: number, owner: UpstreamOwner): { up: Upstream; reused: boolean } {
+    const list = this.idle.get(`${host}:${port}`);
+    while (list?.length) {
+      const up = list.pop()!;
+      if (up.dead) continue;
+      up.owner = owner;
+      return { up, reused: true };
+    }
+    const up = new Upstream(host, port, (u) => this.forget(host, port, u));
+    up.owner = owner;
+    return { up, reused: false };
+  }
+
+  /** Puts a connection whose exchange completed cleanly back in the pool. */
+  release(host: string, port: number, up: Upstream): void {
+    up.owner = undefined;
+    if (up.dead) return;
+    const key = `${host}:${port}`;
+    let list = this.idle.get(key);
+    if (!list) this.idle.set(key, (list = []));
+    if (list.length >= this.maxIdlePerTarget) return up.kill();
+    up.socket.setTimeout(this.idleMs);
+    list.push(up);
+  }
+
+  private forget(host: string, port: number, up: Upstream): void {
+    const list = this.idle.get(`${host}:${port}`);
+    const at = list?.indexOf(up) ?? -1;
+    if (at >= 0) list!.splice(at, 1);
+  }
+
+  destroy(): void {
+    for (const list of this.idle.values()) for (const u of list) u.kill();
+    this.idle.clear();
+  }
+}

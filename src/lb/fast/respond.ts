@@ -1,0 +1,47 @@
+// Building the bytes the fast path writes itself: forwarded request heads (hop-by-hop headers dropped, X-Forwarded-*
+// and a trace id added, as forward.ts does for node:http) and the load balancer's own answers.
+import { randomBytes } from 'node:crypto';
+import type { FixedResponseActionConfig } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { errorPage, REASON } from '../responses.js';
+import type { RequestHead } from './head.js';
+
+const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'x-forwarded-proto', 'x-forwarded-port']);
+const traceBase = randomBytes(8).toString('hex');
+let traceCounter = 0;
+
+export function upstreamHead(h: RequestHead, clientIp: string, listenerPort: number, xffMode: string): string {
+  let out = `${h.method} ${h.target} HTTP/1.1\r\n`;
+  let xff: string | undefined;
+  let trace = false;
+  for (let i = 0; i < h.lines.length; i++) {
+    const n = h.names[i]!;
+    if (DROP.has(n)) continue;
+    if (n === 'x-forwarded-for') {
+      xff = xff === undefined ? h.values[i] : `${xff}, ${h.values[i]}`;
+      continue;
+    }
+    if (n === 'x-amzn-trace-id') trace = true;
+    out += h.lines[i] + '\r\n';
+  }
+  if (xffMode === 'append') out += `X-Forwarded-For: ${xff ? `${xff}, ${clientIp}` : clientIp}\r\n`;
+  else if (xffMode === 'preserve') out += `X-Forwarded-For: ${xff ?? clientIp}\r\n`;
+  out += `X-Forwarded-Proto: http\r\nX-Forwarded-Port: ${listenerPort}\r\n`;
+  if (!trace) {
+    traceCounter = (traceCounter + 1) >>> 0;
+    out += `X-Amzn-Trace-Id: Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${traceBase}${traceCounter.toString(16).padStart(8, '0')}\r\n`;
+  }
+  return out + '\r\n';
+}
+
+function response(status: number, headers: string[], body: string, keepAlive: boolean): string {
+  return `HTTP/1.1 ${status} ${REASON[status] ?? ''}\r\nServer: awselb/2.0\r\nDate: ${new Date().toUTCString()}\r\n` +
+    headers.map((h) => h + '\r\n').join('') + `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    (keepAlive ? '' : 'Connection: close\r\n') + '\r\n' + body;
+}
+
+export const errorResponse = (status: number, keepAlive: boolean) => response(status, ['Content-Type: text/html'], errorPage(status), keepAlive);
+
+export const fixedResponse = (cfg: FixedResponseActionConfig, keepAlive: boolean) =>
+  response(Number(cfg.StatusCode ?? 200), cfg.ContentType ? [`Content-Type: ${cfg.ContentType}`] : [], cfg.MessageBody ?? '', keepAlive);
+
+export const redirectResponse = (status: number, location: string, keepAlive: boolean) => response(status, [`Location: ${location}`], '', keepAlive);
