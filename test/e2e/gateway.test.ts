@@ -111,9 +111,9 @@ describe('bad input', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('answers a query-protocol request for an API Wharf does not serve yet in XML', async () => {
-    const r = await signedFetch(wharf.url, 'Action=DescribeLoadBalancers&Version=2015-12-01', {
-      service: 'elasticloadbalancing',
+  it('answers a query-protocol request for an API Wharf does not serve in XML', async () => {
+    const r = await signedFetch(wharf.url, 'Action=ListQueues&Version=2012-11-05', {
+      service: 'sqs',
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     });
     expect(r.status).toBe(400);
