@@ -159,6 +159,13 @@ describe('metrics and auto scaling', () => {
     );
     await ecs.send(new UpdateServiceCommand({ service: 'burner', taskDefinition: idle.taskDefinition!.taskDefinitionArn }));
     await expect.poll(desired, { timeout: 90_000, interval: 1000 }).toBe(1);
+    // Scaling in went along with the deployment instead of fighting it: it completed on the idle revision.
+    await expect
+      .poll(async () => {
+        const s = (await ecs.send(new DescribeServicesCommand({ services: ['burner'] }))).services![0]!;
+        return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' && s.taskDefinition === idle.taskDefinition!.taskDefinitionArn;
+      }, { timeout: 60_000, interval: 500 })
+      .toBe(true);
 
     // A scheduled action raises the floor a few seconds from now.
     const at = new Date(Date.now() + 3000).toISOString().slice(0, 19);
