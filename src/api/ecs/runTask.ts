@@ -9,13 +9,14 @@ import type {
   RunTaskResponse,
   StartTaskRequest,
   StartTaskResponse,
+  Tag,
   TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import { ClientError, InvalidParameter } from '../../domain/errors.js';
 import { initialTags, mergeTags } from '../../domain/tags.js';
 import { FARGATE_POOL, type PlacementPools } from '../../placement/pools.js';
 import { reserve } from '../../placement/resources.js';
-import { planPlacement, planStartTask, taskDemand, type Plan } from '../../scheduler/index.js';
+import { planPlacement, planStartTask, taskDemand, type Plan, type TaskDemand } from '../../scheduler/index.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
@@ -160,22 +161,8 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
           origin: 'standalone',
         });
         const txn = new Txn();
-        const propagated = input.propagateTags === 'TASK_DEFINITION' ? td.tags : [];
         const records = commitTasks(
-          {
-            ctx,
-            now: ctx.now,
-            clusterName: cluster.clusterName,
-            clusterArn: cluster.clusterArn,
-            taskDefinition,
-            overrides: input.overrides,
-            group,
-            startedBy: input.startedBy,
-            tags: mergeTags(propagated, tags),
-            demand,
-            enableExecuteCommand: input.enableExecuteCommand,
-            subnets: input.networkConfiguration?.awsvpcConfiguration?.subnets,
-          },
+          specFor(ctx, cluster, td, input, group, demand, tags),
           launches,
           plan,
           txn,
@@ -218,20 +205,7 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
         const txn = new Txn();
         const launches = plan.placements.map(() => ({ launchType: 'EC2' as const }));
         const records = commitTasks(
-          {
-            ctx,
-            now: ctx.now,
-            clusterName: cluster.clusterName,
-            clusterArn: cluster.clusterArn,
-            taskDefinition,
-            overrides: input.overrides,
-            group,
-            startedBy: input.startedBy,
-            tags: mergeTags(input.propagateTags === 'TASK_DEFINITION' ? td.tags : [], tags),
-            demand,
-            enableExecuteCommand: input.enableExecuteCommand,
-            subnets: input.networkConfiguration?.awsvpcConfiguration?.subnets,
-          },
+          specFor(ctx, cluster, td, input, group, demand, tags),
           launches,
           plan,
           txn,
@@ -239,6 +213,32 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
         return { txn, result: { tasks: records.map((r) => r.task), failures: plan.rejections.map((r) => ({ arn: r.arn, reason: r.reason })) } };
       });
     },
+  };
+}
+
+/** What RunTask and StartTask share about the tasks they create. */
+function specFor(
+  ctx: RequestContext,
+  cluster: { clusterName: string; clusterArn: string },
+  td: { taskDefinition: TaskDefinition; tags: Tag[] },
+  input: Pick<RunTaskRequest, 'overrides' | 'startedBy' | 'propagateTags' | 'enableExecuteCommand' | 'networkConfiguration'>,
+  group: string,
+  demand: TaskDemand,
+  tags: Tag[],
+): Omit<TaskSpec, 'launchType' | 'capacityProviderName'> {
+  return {
+    ctx,
+    now: ctx.now,
+    clusterName: cluster.clusterName,
+    clusterArn: cluster.clusterArn,
+    taskDefinition: td.taskDefinition,
+    overrides: input.overrides,
+    group,
+    startedBy: input.startedBy,
+    tags: mergeTags(input.propagateTags === 'TASK_DEFINITION' ? td.tags : [], tags),
+    demand,
+    enableExecuteCommand: input.enableExecuteCommand,
+    subnets: input.networkConfiguration?.awsvpcConfiguration?.subnets,
   };
 }
 
