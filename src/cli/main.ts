@@ -112,7 +112,7 @@ serveCommand('server', 'run the control plane alone').action((flags: ServeFlags)
 program
   .command('agent')
   .description('join this host to a cluster as a container instance')
-  .requiredOption('--endpoint <url>', 'the control plane URL, e.g. http://10.0.0.5:4510')
+  .requiredOption('--endpoint <url>', 'the control plane URL, e.g. http://controlplane.example:4510')
   .option('--cluster <name>', 'the cluster to join', 'default')
   .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
   .option('--attribute <name=value...>', 'custom attributes for placement constraints', [])

@@ -5,7 +5,7 @@ import { matches } from './health.js';
 
 const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
   method: 'GET', path: '/api/v1/items', query: 'a=1&b=two', host: 'shop.example.com', headers: { 'user-agent': 'Mobile Safari' },
-  sourceIp: '10.1.2.3', ...over,
+  sourceIp: '127.9.2.3', ...over,
 });
 
 describe('rule conditions', () => {
@@ -26,8 +26,8 @@ describe('rule conditions', () => {
     expect(ruleMatches([{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'User-Agent', Values: ['*mobile*'] } }], req())).toBe(true);
     expect(ruleMatches([{ Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'b', Value: 'T*' }] } }], req())).toBe(true);
     expect(ruleMatches([{ Field: 'query-string', QueryStringConfig: { Values: [{ Value: '1' }] } }], req())).toBe(true);
-    expect(ruleMatches([{ Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }], req())).toBe(true);
-    expect(ruleMatches([{ Field: 'source-ip', SourceIpConfig: { Values: ['192.168.0.0/16'] } }], req({ sourceIp: '::ffff:10.1.2.3' }))).toBe(false);
+    expect(ruleMatches([{ Field: 'source-ip', SourceIpConfig: { Values: ['127.9.0.0/16'] } }], req())).toBe(true);
+    expect(ruleMatches([{ Field: 'source-ip', SourceIpConfig: { Values: ['127.8.0.0/16'] } }], req({ sourceIp: '::ffff:127.9.2.3' }))).toBe(false);
   });
 });
 

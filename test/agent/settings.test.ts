@@ -21,13 +21,13 @@ describe('container settings', () => {
     const task = makeTask([
       {
         name: 'c',
-        command: ['sh', '-c', 'echo "env $FROM_FILE $OVERRIDDEN"; echo "uid $(id -u)"; echo "pwd $(pwd)"; echo "host $(hostname)"; grep -q "10.1.2.3.db.example" /etc/hosts && echo hosts-ok; echo "nofile $(ulimit -n)"; touch /ro 2>/dev/null || echo ro-ok; df /scratch | tail -1 | grep -q tmpfs && echo tmpfs-ok; sleep 300'],
+        command: ['sh', '-c', 'echo "env $FROM_FILE $OVERRIDDEN"; echo "uid $(id -u)"; echo "pwd $(pwd)"; echo "host $(hostname)"; grep -q "127.9.2.3.db.example" /etc/hosts && echo hosts-ok; echo "nofile $(ulimit -n)"; touch /ro 2>/dev/null || echo ro-ok; df /scratch | tail -1 | grep -q tmpfs && echo tmpfs-ok; sleep 300'],
         environment: [{ name: 'OVERRIDDEN', value: 'env' }],
         environmentFiles: [{ value: join(dir, 'app.env'), type: 's3' }],
         user: '1234',
         workingDirectory: '/tmp',
         hostname: 'wharf-box',
-        extraHosts: [{ hostname: 'db.example', ipAddress: '10.1.2.3' }],
+        extraHosts: [{ hostname: 'db.example', ipAddress: '127.9.2.3' }],
         ulimits: [{ name: 'nofile', softLimit: 1111, hardLimit: 2222 }],
         readonlyRootFilesystem: true,
         cpu: 256,

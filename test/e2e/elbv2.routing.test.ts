@@ -39,7 +39,7 @@ beforeAll(async () => {
   await rule(7, [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Canary', Values: ['yes'] } }], forward(tgB));
   await rule(8, [{ Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2*' }] } }], forward(tgB));
   await rule(9, [{ Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['DELETE'] } }], [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '405' } }]);
-  await rule(10, [{ Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }], forward(tgB));
+  await rule(10, [{ Field: 'source-ip', SourceIpConfig: { Values: ['198.51.100.0/24'] } }], forward(tgB));
   await rule(3, [{ Field: 'path-pattern', Values: ['/b/special'] }], [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418', MessageBody: 'first' } }]);
   await rule(11, [{ Field: 'path-pattern', Values: ['/old/*'] }], [{ Type: 'redirect', RedirectConfig: { Path: '/new/#{path}', StatusCode: 'HTTP_301' } }]);
   await rule(12, [{ Field: 'path-pattern', Values: ['/weighted'] }], [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tgA, Weight: 1 }, { TargetGroupArn: tgB, Weight: 1 }] } }]);

@@ -118,3 +118,17 @@ export async function waitUntil<T>(probe: () => Promise<T>, ok: (v: T) => boolea
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The one container instance of `default` under `wharf up`, once its agent holds the channel. */
+export async function embeddedInstance(ecs: import('@aws-sdk/client-ecs').ECSClient): Promise<string> {
+  const { DescribeContainerInstancesCommand, ListContainerInstancesCommand } = await import('@aws-sdk/client-ecs');
+  return waitUntil(
+    async () => {
+      const l = await ecs.send(new ListContainerInstancesCommand({}));
+      if (!l.containerInstanceArns!.length) return '';
+      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
+      return d.containerInstances![0]!.agentConnected ? d.containerInstances![0]!.containerInstanceArn! : '';
+    },
+    (arn) => arn !== '',
+  );
+}

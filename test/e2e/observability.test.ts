@@ -7,8 +7,6 @@ import {
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ListContainerInstancesCommand,
-  DescribeContainerInstancesCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -21,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { LABELS } from '../../src/agent/protocol.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, TEST_CREDENTIALS, waitUntil, WHARF_BIN, type Wharf } from './harness.js';
+import { startWharf, TEST_CREDENTIALS, embeddedInstance, WHARF_BIN, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 const run = promisify(execFile);
@@ -35,15 +33,7 @@ beforeAll(async () => {
   await ensureBusybox(runtime);
   wharf = await startWharf({ mode: 'up', env: { WHARF_METRIC_PERIOD: '1' } });
   ecs = wharf.ecs();
-  instanceArn = await waitUntil(
-    async () => {
-      const l = await ecs.send(new ListContainerInstancesCommand({}));
-      if (!l.containerInstanceArns!.length) return '';
-      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
-      return d.containerInstances![0]!.agentConnected ? d.containerInstances![0]!.containerInstanceArn! : '';
-    },
-    (arn) => arn !== '',
-  );
+  instanceArn = await embeddedInstance(ecs);
 }, 120_000);
 
 afterAll(async () => {

@@ -6,10 +6,8 @@ import { promisify } from 'node:util';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
-  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ListContainerInstancesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
@@ -20,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, waitUntil, type Wharf } from './harness.js';
+import { startWharf, embeddedInstance, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 const run = promisify(execFile);
@@ -32,15 +30,7 @@ beforeAll(async () => {
   await ensureBusybox(runtime);
   wharf = await startWharf({ mode: 'up' });
   ecs = wharf.ecs();
-  instanceArn = await waitUntil(
-    async () => {
-      const l = await ecs.send(new ListContainerInstancesCommand({}));
-      if (!l.containerInstanceArns!.length) return '';
-      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
-      return d.containerInstances![0]!.agentConnected ? d.containerInstances![0]!.containerInstanceArn! : '';
-    },
-    (arn) => arn !== '',
-  );
+  instanceArn = await embeddedInstance(ecs);
 }, 120_000);
 
 afterAll(async () => {

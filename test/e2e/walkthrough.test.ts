@@ -5,10 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  DescribeContainerInstancesCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ListContainerInstancesCommand,
   ListTasksCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
@@ -16,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, waitUntil, type Wharf } from './harness.js';
+import { startWharf, embeddedInstance, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -27,15 +25,7 @@ beforeAll(async () => {
   await ensureBusybox(runtime);
   wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0' } });
   ecs = wharf.ecs();
-  instanceArn = await waitUntil(
-    async () => {
-      const l = await ecs.send(new ListContainerInstancesCommand({}));
-      if (!l.containerInstanceArns!.length) return '';
-      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
-      return d.containerInstances![0]!.agentConnected ? d.containerInstances![0]!.containerInstanceArn! : '';
-    },
-    (arn) => arn !== '',
-  );
+  instanceArn = await embeddedInstance(ecs);
 }, 120_000);
 
 afterAll(async () => {

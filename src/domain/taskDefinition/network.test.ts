@@ -34,7 +34,7 @@ describe('network mode settings', () => {
   });
 
   it('refuses extraHosts in awsvpc mode', () => {
-    const c = container({ extraHosts: [{ hostname: 'db', ipAddress: '10.0.0.1' }] });
+    const c = container({ extraHosts: [{ hostname: 'db', ipAddress: '127.0.0.11' }] });
     expect(rejection(ec2Task({ networkMode: 'awsvpc', containerDefinitions: [c] }))).toEqual(
       clientError('Extra hosts are not supported on container when networkMode=awsvpc.'),
     );
