@@ -1,7 +1,7 @@
 // Logs and metrics from real containers: output shipped by the agent to the task's own streams (`wharf logs`) and
 // to awslogs groups (aws logs get-log-events / filter-log-events), a missing awslogs group failing the task as ECS
 // does, and CPU use becoming AWS/ECS CPUUtilization that target tracking scales a service on.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   CreateServiceCommand,
@@ -85,6 +85,20 @@ describe('logs', () => {
       env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
     });
     expect(stdout.trim().split('\n').sort()).toEqual(['main | done', 'main | hello from wharf', 'main | {"level":"error","ms":250}']);
+    // --follow prints the output and stays, waiting for more.
+    const follow = spawn(process.execPath, [WHARF_BIN, 'logs', taskId, '--follow', '--endpoint-url', wharf.url], {
+      env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let followed = '';
+    follow.stdout!.on('data', (d) => (followed += d));
+    try {
+      await expect.poll(() => followed, { timeout: 20_000 }).toContain('main | hello from wharf');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(follow.exitCode).toBeNull();
+    } finally {
+      follow.kill('SIGTERM');
+    }
     await ecs.send(new StopTaskCommand({ task: arn }));
   });
 
