@@ -14,6 +14,7 @@ import {
   UnknownOperation,
 } from '../domain/errors.js';
 import { peekScope, verifySigV4 } from './auth/index.js';
+import { readBoundedBody } from './body.js';
 import { decodeQueryInput, encodeQueryError, encodeQueryOutput, validateInput } from './model/index.js';
 import { CBOR_CONTENT_TYPE, encodeCbor, operationFromPath, parseCborBody } from './protocols/cbor.js';
 import { encodeJson, encodeJsonError, jsonContentType, operationFromTarget, parseJsonBody } from './protocols/json.js';
@@ -77,7 +78,7 @@ export class Gateway {
       if (url.startsWith(r.prefix)) return r.handle(req, res);
     }
     const requestId = randomUUID();
-    readBody(req, MAX_BODY_BYTES).then(
+    readBoundedBody(req, MAX_BODY_BYTES, () => new RequestEntityTooLarge(`Request body exceeds the ${MAX_BODY_BYTES} byte limit.`)).then(
       (body) => this.dispatch(req, body, requestId, res),
       (err: unknown) => {
         const aws = err instanceof AwsError ? err : new ServerError('Failed to read the request body.');
@@ -186,28 +187,4 @@ function decode(service: ServiceDefinition, protocol: WireProtocol, req: http.In
 
 function guessProtocol(req: http.IncomingMessage): 'json' | 'query' {
   return (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? 'query' : 'json';
-}
-
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      reject(new RequestEntityTooLarge(`Request body of ${declared} bytes exceeds the ${limit} byte limit.`));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new RequestEntityTooLarge(`Request body exceeds the ${limit} byte limit.`));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

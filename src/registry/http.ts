@@ -1,33 +1,13 @@
 // Small HTTP helpers for the registry routes: bounded body reads, Range parsing, and the headers every answer carries.
 import type http from 'node:http';
 import { RegistryError } from './errors.js';
+import { readBoundedBody } from '../gateway/body.js';
 
 export const API_VERSION = { 'docker-distribution-api-version': 'registry/2.0' };
 
 /** Reads at most `limit` bytes; a larger body is refused with 413 before it is buffered. */
 export function readBounded(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const tooBig = () => new RegistryError('MANIFEST_INVALID', `body exceeds ${limit} bytes`, undefined, 413);
-    if (Number(req.headers['content-length'] ?? 0) > limit) {
-      req.resume();
-      reject(tooBig());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        reject(tooBig());
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+  return readBoundedBody(req, limit, () => new RegistryError('MANIFEST_INVALID', `body exceeds ${limit} bytes`, undefined, 413));
 }
 
 /** `Range: bytes=a-b`, `bytes=a-`, `bytes=-n` against a blob of `size` bytes; undefined for the whole blob. */
