@@ -1,26 +1,14 @@
 // Turns placements into task records: ARNs, containers, attachments, overrides, and the reservation each task
-// holds on its instance. Shared by RunTask and StartTask (and the service controller later).
+// holds on its instance. Shared by RunTask, StartTask and the service controller (through its Launcher).
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Attachment, Tag, Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
-import type { ArnContext } from '../../domain/arn.js';
+import type { Attachment, Task, TaskOverride } from '@aws-sdk/client-ecs';
 import { containerArn, newContainer, normalizeOverrides, taskArn, type Reservation, type TaskRecord } from '../../domain/task.js';
-import type { Placement, TaskDemand } from '../../scheduler/index.js';
+import type { Placement } from '../../scheduler/index.js';
+import type { LaunchSpec } from '../../controllers/services/apply.js';
 
-export interface TaskSpec {
-  ctx: ArnContext;
-  now: Date;
-  clusterName: string;
-  clusterArn: string;
-  taskDefinition: TaskDefinition;
+/** A service launch (LaunchSpec, declared where the service controller needs it) plus RunTask's overrides. */
+export interface TaskSpec extends LaunchSpec {
   overrides?: TaskOverride;
-  launchType: 'EC2' | 'FARGATE' | 'EXTERNAL';
-  capacityProviderName?: string;
-  group: string;
-  startedBy?: string;
-  tags: Tag[];
-  demand: TaskDemand;
-  enableExecuteCommand?: boolean;
-  subnets?: string[];
 }
 
 export interface PlacedOn {
