@@ -13,6 +13,10 @@ import { verifySigV4 } from '../../gateway/auth/index.js';
 import { Txn, type StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { agentTask } from './payload.js';
+import { withContainers, writeTask } from '../../tasks/transitions.js';
+import type { Container } from '@aws-sdk/client-ecs';
+
+type HealthStatus = NonNullable<Container['healthStatus']>;
 import type { LogsMessage, StatsMessage } from './ingest.js';
 
 export interface AgentChannelOptions {
@@ -148,14 +152,16 @@ export class AgentChannel {
       .update(() => {
         const row = tables.tasks.get(`${cluster}/${taskIdOf(arn)}`);
         if (!row || row.value.instanceKey !== session.instanceKey) return { txn: new Txn(), result: null };
-        const byName = new Map(reports.map((r) => [r.containerName, r.healthStatus]));
-        const containers = (row.value.task.containers ?? []).map((c) =>
-          byName.has(c.name) ? { ...c, healthStatus: byName.get(c.name) as 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' } : c,
-        );
-        const states = containers.map((c) => c.healthStatus ?? 'UNKNOWN');
-        const healthStatus = states.includes('UNHEALTHY') ? 'UNHEALTHY' : states.every((s) => s === 'HEALTHY') ? 'HEALTHY' : 'UNKNOWN';
-        const task = { ...row.value.task, containers, healthStatus: healthStatus as 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN' };
-        return { txn: new Txn().put(tables.tasks, row.id, { ...row.value, task }, row.modRevision), result: null };
+        const byName = new Map(reports.map((r) => [r.containerName, r.healthStatus as HealthStatus]));
+        const cur = row.value.task.containers ?? [];
+        // Health comes with every report; only a change is worth a write (and a push back to the agent).
+        if (cur.every((c) => !byName.has(c.name) || byName.get(c.name) === (c.healthStatus ?? 'UNKNOWN'))) {
+          return { txn: new Txn(), result: null };
+        }
+        const containers = cur.map((c) => (byName.has(c.name) ? { ...c, healthStatus: byName.get(c.name) } : c));
+        const txn = new Txn();
+        writeTask(tables, txn, row, withContainers(row.value.task, containers), { now: this.now() });
+        return { txn, result: null };
       })
       .catch((err: unknown) => this.opts.logger.warn({ err }, 'could not record container health'));
   }
