@@ -12,39 +12,23 @@ import {
   StopTaskCommand,
   UpdateServiceCommand,
   DeleteServiceCommand,
-  type ECSClient,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerRuntime } from '../../src/agent/runtime/docker.js';
-import { LABELS } from '../../src/agent/protocol.js';
-import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, TEST_CREDENTIALS, embeddedInstance, WHARF_BIN, type Wharf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { BUSYBOX } from '../support/images.js';
+import { useWharfUp } from './wharfUp.js';
+import { TEST_CREDENTIALS, WHARF_BIN } from './harness.js';
 
-const runtime = new DockerRuntime();
+const up = useWharfUp({ WHARF_METRIC_PERIOD: '1' });
 const run = promisify(execFile);
-let wharf: Wharf;
-let ecs: ECSClient;
-let instanceArn = '';
 
-const task = async (arn: string): Promise<Task> => (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
+const task = async (arn: string): Promise<Task> => (await up.ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
 
-beforeAll(async () => {
-  await ensureBusybox(runtime);
-  wharf = await startWharf({ mode: 'up', env: { WHARF_METRIC_PERIOD: '1' } });
-  ecs = wharf.ecs();
-  instanceArn = await embeddedInstance(ecs);
-}, 120_000);
 
-afterAll(async () => {
-  ecs?.destroy();
-  await wharf?.stop();
-  if (instanceArn) for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id);
-});
 
 describe('logs', () => {
   it('ships container output to awslogs groups and to the task streams wharf logs reads', async () => {
-    await ecs.send(
+    await up.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'talker',
         containerDefinitions: [
@@ -67,26 +51,26 @@ describe('logs', () => {
         ],
       }),
     );
-    const out = await ecs.send(new RunTaskCommand({ taskDefinition: 'talker' }));
+    const out = await up.ecs.send(new RunTaskCommand({ taskDefinition: 'talker' }));
     const arn = out.tasks![0]!.taskArn!;
     const taskId = arn.split('/').pop()!;
     const stream = `ecs/main/${taskId}`;
     await expect
       .poll(async () => {
-        const r = await wharf.awsRaw(['logs', 'get-log-events', '--log-group-name', '/ecs/talker', '--log-stream-name', stream]);
+        const r = await up.wharf.awsRaw(['logs', 'get-log-events', '--log-group-name', '/ecs/talker', '--log-stream-name', stream]);
         // stdout and stderr are two pipes: their relative order is not guaranteed.
         return r.code === 0 ? JSON.parse(r.stdout).events.map((e: { message: string }) => e.message).sort() : [];
       }, { timeout: 30_000 })
       .toEqual(['done', 'hello from wharf', '{"level":"error","ms":250}']);
-    const filtered = await wharf.aws('logs', 'filter-log-events', '--log-group-name', '/ecs/talker', '--filter-pattern', '{ $.level = "error" && $.ms > 100 }');
+    const filtered = await up.wharf.aws('logs', 'filter-log-events', '--log-group-name', '/ecs/talker', '--filter-pattern', '{ $.level = "error" && $.ms > 100 }');
     expect(filtered.events.map((e: { message: string }) => e.message)).toEqual(['{"level":"error","ms":250}']);
 
-    const { stdout } = await run(process.execPath, [WHARF_BIN, 'logs', arn, '--endpoint-url', wharf.url], {
+    const { stdout } = await run(process.execPath, [WHARF_BIN, 'logs', arn, '--endpoint-url', up.wharf.url], {
       env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
     });
     expect(stdout.trim().split('\n').sort()).toEqual(['main | done', 'main | hello from wharf', 'main | {"level":"error","ms":250}']);
     // --follow prints the output and stays, waiting for more.
-    const follow = spawn(process.execPath, [WHARF_BIN, 'logs', taskId, '--follow', '--endpoint-url', wharf.url], {
+    const follow = spawn(process.execPath, [WHARF_BIN, 'logs', taskId, '--follow', '--endpoint-url', up.wharf.url], {
       env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
@@ -99,11 +83,11 @@ describe('logs', () => {
     } finally {
       follow.kill('SIGTERM');
     }
-    await ecs.send(new StopTaskCommand({ task: arn }));
+    await up.ecs.send(new StopTaskCommand({ task: arn }));
   });
 
   it('fails a task whose awslogs group does not exist and may not be created, as ECS does', async () => {
-    await ecs.send(
+    await up.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'no-group',
         containerDefinitions: [
@@ -118,7 +102,7 @@ describe('logs', () => {
         ],
       }),
     );
-    const out = await ecs.send(new RunTaskCommand({ taskDefinition: 'no-group' }));
+    const out = await up.ecs.send(new RunTaskCommand({ taskDefinition: 'no-group' }));
     const arn = out.tasks![0]!.taskArn!;
     await expect.poll(async () => (await task(arn)).desiredStatus, { timeout: 30_000 }).toBe('STOPPED');
     expect((await task(arn)).stoppedReason).toContain('The specified log group does not exist');
@@ -127,26 +111,26 @@ describe('logs', () => {
 
 describe('metrics and auto scaling', () => {
   it('scales a CPU-burning service out on CPUUtilization and back in when the load stops', async () => {
-    const busy = await ecs.send(
+    const busy = await up.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'burner',
         containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 32, cpu: 256, stopTimeout: 1, command: ['sh', '-c', 'while :; do :; done'] }],
       }),
     );
-    await ecs.send(new CreateServiceCommand({ serviceName: 'burner', taskDefinition: busy.taskDefinition!.taskDefinitionArn, desiredCount: 1 }));
-    await wharf.aws(
+    await up.ecs.send(new CreateServiceCommand({ serviceName: 'burner', taskDefinition: busy.taskDefinition!.taskDefinitionArn, desiredCount: 1 }));
+    await up.wharf.aws(
       'application-autoscaling', 'register-scalable-target', '--service-namespace', 'ecs',
       '--scalable-dimension', 'ecs:service:DesiredCount', '--resource-id', 'service/default/burner', '--min-capacity', '1', '--max-capacity', '3',
     );
-    await wharf.aws(
+    await up.wharf.aws(
       'application-autoscaling', 'put-scaling-policy', '--service-namespace', 'ecs', '--scalable-dimension', 'ecs:service:DesiredCount',
       '--resource-id', 'service/default/burner', '--policy-name', 'cpu50', '--policy-type', 'TargetTrackingScaling',
       '--target-tracking-scaling-policy-configuration',
       JSON.stringify({ TargetValue: 50, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, ScaleOutCooldown: 1, ScaleInCooldown: 1 }),
     );
-    const desired = async () => (await ecs.send(new DescribeServicesCommand({ services: ['burner'] }))).services![0]!.desiredCount;
+    const desired = async () => (await up.ecs.send(new DescribeServicesCommand({ services: ['burner'] }))).services![0]!.desiredCount;
     await expect.poll(desired, { timeout: 60_000, interval: 500 }).toBe(3);
-    const stats = await wharf.aws(
+    const stats = await up.wharf.aws(
       'cloudwatch', 'get-metric-statistics', '--namespace', 'AWS/ECS', '--metric-name', 'CPUUtilization',
       '--dimensions', 'Name=ClusterName,Value=default', 'Name=ServiceName,Value=burner',
       '--start-time', new Date(Date.now() - 600_000).toISOString(), '--end-time', new Date(Date.now() + 60_000).toISOString(),
@@ -155,32 +139,32 @@ describe('metrics and auto scaling', () => {
     expect(Math.max(...stats.Datapoints.map((d: { Average: number }) => d.Average))).toBeGreaterThan(100);
 
     // The load stops: the same service, now idle.
-    const idle = await ecs.send(
+    const idle = await up.ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'burner',
         containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 32, cpu: 256, stopTimeout: 1, command: ['sleep', '3600'] }],
       }),
     );
-    await ecs.send(new UpdateServiceCommand({ service: 'burner', taskDefinition: idle.taskDefinition!.taskDefinitionArn }));
+    await up.ecs.send(new UpdateServiceCommand({ service: 'burner', taskDefinition: idle.taskDefinition!.taskDefinitionArn }));
     await expect.poll(desired, { timeout: 90_000, interval: 1000 }).toBe(1);
     // Scaling in went along with the deployment instead of fighting it: it completed on the idle revision.
     await expect
       .poll(async () => {
-        const s = (await ecs.send(new DescribeServicesCommand({ services: ['burner'] }))).services![0]!;
+        const s = (await up.ecs.send(new DescribeServicesCommand({ services: ['burner'] }))).services![0]!;
         return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' && s.taskDefinition === idle.taskDefinition!.taskDefinitionArn;
       }, { timeout: 60_000, interval: 500 })
       .toBe(true);
 
     // A scheduled action raises the floor a few seconds from now.
     const at = new Date(Date.now() + 3000).toISOString().slice(0, 19);
-    await wharf.aws(
+    await up.wharf.aws(
       'application-autoscaling', 'put-scheduled-action', '--service-namespace', 'ecs', '--scalable-dimension', 'ecs:service:DesiredCount',
       '--resource-id', 'service/default/burner', '--scheduled-action-name', 'morning', '--schedule', `at(${at})`,
       '--scalable-target-action', 'MinCapacity=2,MaxCapacity=3',
     );
     await expect.poll(desired, { timeout: 30_000, interval: 500 }).toBe(2);
-    const activities = await wharf.aws('application-autoscaling', 'describe-scaling-activities', '--service-namespace', 'ecs');
+    const activities = await up.wharf.aws('application-autoscaling', 'describe-scaling-activities', '--service-namespace', 'ecs');
     expect(activities.ScalingActivities.length).toBeGreaterThanOrEqual(3);
-    await ecs.send(new DeleteServiceCommand({ service: 'burner', force: true }));
+    await up.ecs.send(new DeleteServiceCommand({ service: 'burner', force: true }));
   }, 200_000);
 });

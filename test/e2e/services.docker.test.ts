@@ -11,36 +11,19 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
-  type ECSClient,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../../src/agent/protocol.js';
-import { DockerRuntime } from '../../src/agent/runtime/docker.js';
-import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, embeddedInstance, type Wharf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { BUSYBOX } from '../support/images.js';
+import { useWharfUp } from './wharfUp.js';
 
-const runtime = new DockerRuntime();
+const up = useWharfUp();
 const run = promisify(execFile);
-let wharf: Wharf;
-let ecs: ECSClient;
-let instanceArn = '';
 
-beforeAll(async () => {
-  await ensureBusybox(runtime);
-  wharf = await startWharf({ mode: 'up' });
-  ecs = wharf.ecs();
-  instanceArn = await embeddedInstance(ecs);
-}, 120_000);
 
-afterAll(async () => {
-  ecs?.destroy();
-  await wharf?.stop();
-  if (instanceArn) for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id);
-});
 
 const register = (family: string, version: string, image = BUSYBOX) =>
-  ecs.send(
+  up.ecs.send(
     new RegisterTaskDefinitionCommand({
       family,
       containerDefinitions: [
@@ -56,10 +39,10 @@ const register = (family: string, version: string, image = BUSYBOX) =>
     }),
   );
 
-const svc = async (name: string): Promise<Service> => (await ecs.send(new DescribeServicesCommand({ services: [name] }))).services![0]!;
+const svc = async (name: string): Promise<Service> => (await up.ecs.send(new DescribeServicesCommand({ services: [name] }))).services![0]!;
 const tasksOf = async (name: string) => {
-  const arns = (await ecs.send(new ListTasksCommand({ serviceName: name }))).taskArns!;
-  return arns.length ? (await ecs.send(new DescribeTasksCommand({ tasks: arns }))).tasks! : [];
+  const arns = (await up.ecs.send(new ListTasksCommand({ serviceName: name }))).taskArns!;
+  return arns.length ? (await up.ecs.send(new DescribeTasksCommand({ tasks: arns }))).tasks! : [];
 };
 const steady = (name: string, timeout = 60_000) =>
   expect
@@ -72,7 +55,7 @@ const steady = (name: string, timeout = 60_000) =>
 describe('services with real containers', () => {
   it('keeps its tasks running, replaces a killed container, and rolls to a new revision within 100/200', async () => {
     const v1 = await register('site', 'v1');
-    await ecs.send(
+    await up.ecs.send(
       new CreateServiceCommand({
         serviceName: 'site',
         taskDefinition: v1.taskDefinition!.taskDefinitionArn,
@@ -98,7 +81,7 @@ describe('services with real containers', () => {
     await steady('site');
 
     const v2 = await register('site', 'v2');
-    await ecs.send(new UpdateServiceCommand({ service: 'site', taskDefinition: v2.taskDefinition!.taskDefinitionArn }));
+    await up.ecs.send(new UpdateServiceCommand({ service: 'site', taskDefinition: v2.taskDefinition!.taskDefinitionArn }));
     let samples = 0;
     for (;;) {
       const live = (await tasksOf('site')).filter((t) => t.lastStatus !== 'STOPPED');
@@ -114,12 +97,12 @@ describe('services with real containers', () => {
       const port = t.containers![0]!.networkBindings![0]!.hostPort;
       expect((await (await fetch(`http://127.0.0.1:${port}/`)).text()).trim()).toBe('v2');
     }
-    await ecs.send(new DeleteServiceCommand({ service: 'site', force: true }));
+    await up.ecs.send(new DeleteServiceCommand({ service: 'site', force: true }));
   }, 180_000);
 
   it('trips the circuit breaker on an image that cannot be pulled and rolls back', async () => {
     const good = await register('fragile', 'good');
-    await ecs.send(
+    await up.ecs.send(
       new CreateServiceCommand({
         serviceName: 'fragile',
         taskDefinition: good.taskDefinition!.taskDefinitionArn,
@@ -129,16 +112,16 @@ describe('services with real containers', () => {
     );
     await steady('fragile');
     const bad = await register('fragile', 'bad', '127.0.0.1:1/does-not-exist:latest');
-    await ecs.send(new UpdateServiceCommand({ service: 'fragile', taskDefinition: bad.taskDefinition!.taskDefinitionArn }));
+    await up.ecs.send(new UpdateServiceCommand({ service: 'fragile', taskDefinition: bad.taskDefinition!.taskDefinitionArn }));
     await expect
       .poll(async () => (await svc('fragile')).events!.map((e) => e.message).join('\n'), { timeout: 90_000, interval: 500 })
       .toMatch(/deployment failed: tasks failed to start\./);
     await steady('fragile', 90_000);
     const s = await svc('fragile');
     expect(s.taskDefinition).toBe(good.taskDefinition!.taskDefinitionArn);
-    const stopped = (await ecs.send(new ListTasksCommand({ serviceName: 'fragile', desiredStatus: 'STOPPED' }))).taskArns!;
-    const reasons = (await ecs.send(new DescribeTasksCommand({ tasks: stopped }))).tasks!.map((t) => t.stoppedReason);
+    const stopped = (await up.ecs.send(new ListTasksCommand({ serviceName: 'fragile', desiredStatus: 'STOPPED' }))).taskArns!;
+    const reasons = (await up.ecs.send(new DescribeTasksCommand({ tasks: stopped }))).tasks!.map((t) => t.stoppedReason);
     expect(reasons).toContainEqual(expect.stringMatching(/^CannotPullContainerError/));
-    await ecs.send(new DeleteServiceCommand({ service: 'fragile', force: true }));
+    await up.ecs.send(new DeleteServiceCommand({ service: 'fragile', force: true }));
   }, 180_000);
 });

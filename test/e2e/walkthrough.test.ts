@@ -8,34 +8,17 @@ import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
-  type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../../src/agent/protocol.js';
-import { DockerRuntime } from '../../src/agent/runtime/docker.js';
-import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, embeddedInstance, type Wharf } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { BUSYBOX } from '../support/images.js';
+import { useWharfUp } from './wharfUp.js';
 
-const runtime = new DockerRuntime();
-let wharf: Wharf;
-let ecs: ECSClient;
-let instanceArn = '';
+const up = useWharfUp({ WHARF_LB_WORKERS: '0' });
 
-beforeAll(async () => {
-  await ensureBusybox(runtime);
-  wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0' } });
-  ecs = wharf.ecs();
-  instanceArn = await embeddedInstance(ecs);
-}, 120_000);
 
-afterAll(async () => {
-  ecs?.destroy();
-  await wharf?.stop();
-  if (instanceArn) for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id);
-});
 
 function taskDefinition(version: string, healthPath = '/') {
-  const file = join(wharf.dataDir, `td-${version}.json`);
+  const file = join(up.wharf.dataDir, `td-${version}.json`);
   writeFileSync(
     file,
     JSON.stringify({
@@ -61,25 +44,25 @@ function taskDefinition(version: string, healthPath = '/') {
 
 describe('the seed walkthrough', () => {
   it('puts an ALB in front of a FARGATE service, browses to it, and rolls out a new version with no failed request', async () => {
-    const lb = (await wharf.aws('elbv2', 'create-load-balancer', '--name', 'demo-alb', '--subnets', 'subnet-a', 'subnet-b', '--type', 'application')).LoadBalancers[0];
+    const lb = (await up.wharf.aws('elbv2', 'create-load-balancer', '--name', 'demo-alb', '--subnets', 'subnet-a', 'subnet-b', '--type', 'application')).LoadBalancers[0];
     const address = lb.AvailabilityZones[0].LoadBalancerAddresses[0].IpAddress;
     expect(address).toMatch(/^127\.2\./);
     const tg = (
-      await wharf.aws(
+      await up.wharf.aws(
         'elbv2', 'create-target-group', '--name', 'demo-tg', '--protocol', 'HTTP', '--port', '80', '--vpc-id', 'vpc-local',
         '--target-type', 'ip', '--health-check-path', '/health', '--health-check-interval-seconds', '5',
         '--health-check-timeout-seconds', '2', '--healthy-threshold-count', '2', '--unhealthy-threshold-count', '2',
       )
     ).TargetGroups[0];
-    await wharf.aws('elbv2', 'modify-target-group-attributes', '--target-group-arn', tg.TargetGroupArn, '--attributes', 'Key=deregistration_delay.timeout_seconds,Value=2');
-    await wharf.aws(
+    await up.wharf.aws('elbv2', 'modify-target-group-attributes', '--target-group-arn', tg.TargetGroupArn, '--attributes', 'Key=deregistration_delay.timeout_seconds,Value=2');
+    await up.wharf.aws(
       'elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP', '--port', '80',
       '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`,
     );
 
-    await wharf.aws('ecs', 'create-cluster', '--cluster-name', 'demo-cluster');
-    await wharf.aws('ecs', 'register-task-definition', '--cli-input-json', taskDefinition('v1'));
-    await wharf.aws(
+    await up.wharf.aws('ecs', 'create-cluster', '--cluster-name', 'demo-cluster');
+    await up.wharf.aws('ecs', 'register-task-definition', '--cli-input-json', taskDefinition('v1'));
+    await up.wharf.aws(
       'ecs', 'create-service', '--cluster', 'demo-cluster', '--service-name', 'demo', '--task-definition', 'demo-web:1',
       '--desired-count', '2', '--launch-type', 'FARGATE',
       '--network-configuration', 'awsvpcConfiguration={subnets=[subnet-a],assignPublicIp=ENABLED}',
@@ -87,14 +70,14 @@ describe('the seed walkthrough', () => {
       '--deployment-configuration', 'minimumHealthyPercent=100,maximumPercent=200',
     );
     const healthyTargets = async () =>
-      (await wharf.aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions.filter(
+      (await up.wharf.aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions.filter(
         (d: { TargetHealth: { State: string } }) => d.TargetHealth.State === 'healthy',
       ).length;
     await expect.poll(healthyTargets, { timeout: 60_000, interval: 500 }).toBe(2);
     const res = await fetch(`http://${address}/`);
     expect(res.status).toBe(200);
     expect((await res.text()).trim()).toBe('v1');
-    const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo-cluster', services: ['demo'] }))).services![0]!;
+    const svc = (await up.ecs.send(new DescribeServicesCommand({ cluster: 'demo-cluster', services: ['demo'] }))).services![0]!;
     expect(svc.events!.map((e) => e.message)).toContainEqual(`(service demo) registered 1 targets in (target-group ${tg.TargetGroupArn})`);
 
     // Continuous traffic through the load balancer while the service rolls to v2.
@@ -115,11 +98,11 @@ describe('the seed walkthrough', () => {
         }
       }
     })();
-    await wharf.aws('ecs', 'register-task-definition', '--cli-input-json', taskDefinition('v2'));
-    await wharf.aws('ecs', 'update-service', '--cluster', 'demo-cluster', '--service', 'demo', '--task-definition', 'demo-web:2');
+    await up.wharf.aws('ecs', 'register-task-definition', '--cli-input-json', taskDefinition('v2'));
+    await up.wharf.aws('ecs', 'update-service', '--cluster', 'demo-cluster', '--service', 'demo', '--task-definition', 'demo-web:2');
     await expect
       .poll(async () => {
-        const s = (await ecs.send(new DescribeServicesCommand({ cluster: 'demo-cluster', services: ['demo'] }))).services![0]!;
+        const s = (await up.ecs.send(new DescribeServicesCommand({ cluster: 'demo-cluster', services: ['demo'] }))).services![0]!;
         return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' && s.taskDefinition!.endsWith(':2');
       }, { timeout: 120_000, interval: 500 })
       .toBe(true);
@@ -134,18 +117,18 @@ describe('the seed walkthrough', () => {
 
   it('replaces a task that fails its ELB health checks', async () => {
     const tg = (
-      await wharf.aws(
+      await up.wharf.aws(
         'elbv2', 'create-target-group', '--name', 'sick-tg', '--protocol', 'HTTP', '--port', '80', '--vpc-id', 'vpc-local',
         '--target-type', 'ip', '--health-check-path', '/missing', '--health-check-interval-seconds', '5',
         '--health-check-timeout-seconds', '2', '--healthy-threshold-count', '2', '--unhealthy-threshold-count', '2',
       )
     ).TargetGroups[0];
-    const lb = (await wharf.aws('elbv2', 'create-load-balancer', '--name', 'sick-alb', '--subnets', 'subnet-a')).LoadBalancers[0];
-    await wharf.aws(
+    const lb = (await up.wharf.aws('elbv2', 'create-load-balancer', '--name', 'sick-alb', '--subnets', 'subnet-a')).LoadBalancers[0];
+    await up.wharf.aws(
       'elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP', '--port', '80',
       '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`,
     );
-    await wharf.aws(
+    await up.wharf.aws(
       'ecs', 'create-service', '--cluster', 'demo-cluster', '--service-name', 'sick', '--task-definition', 'demo-web:1',
       '--desired-count', '1', '--launch-type', 'FARGATE',
       '--network-configuration', 'awsvpcConfiguration={subnets=[subnet-a]}',
@@ -153,11 +136,11 @@ describe('the seed walkthrough', () => {
     );
     await expect
       .poll(async () => {
-        const arns = (await ecs.send(new ListTasksCommand({ cluster: 'demo-cluster', serviceName: 'sick', desiredStatus: 'STOPPED' }))).taskArns!;
+        const arns = (await up.ecs.send(new ListTasksCommand({ cluster: 'demo-cluster', serviceName: 'sick', desiredStatus: 'STOPPED' }))).taskArns!;
         if (!arns.length) return [];
-        return (await ecs.send(new DescribeTasksCommand({ cluster: 'demo-cluster', tasks: arns }))).tasks!.map((t) => t.stoppedReason);
+        return (await up.ecs.send(new DescribeTasksCommand({ cluster: 'demo-cluster', tasks: arns }))).tasks!.map((t) => t.stoppedReason);
       }, { timeout: 90_000, interval: 1000 })
       .toContainEqual(`Task failed ELB health checks in (target-group ${tg.TargetGroupArn})`);
-    await wharf.aws('ecs', 'delete-service', '--cluster', 'demo-cluster', '--service', 'sick', '--force');
+    await up.wharf.aws('ecs', 'delete-service', '--cluster', 'demo-cluster', '--service', 'sick', '--force');
   }, 180_000);
 });

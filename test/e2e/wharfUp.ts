@@ -1,0 +1,34 @@
+// The fixture of the end-to-end tests that need real containers: `wharf up` with its embedded agent connected, the
+// busybox test image built, and every container the agent started removed afterwards.
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll } from 'vitest';
+import { LABELS } from '../../src/agent/protocol.js';
+import { DockerRuntime } from '../../src/agent/runtime/docker.js';
+import { ensureBusybox } from '../support/images.js';
+import { embeddedInstance, startWharf, type Wharf } from './harness.js';
+
+export interface WharfUp {
+  wharf: Wharf;
+  ecs: ECSClient;
+  /** The embedded agent's container instance in `default`. */
+  instanceArn: string;
+  runtime: DockerRuntime;
+}
+
+/** Registers the hooks; the returned object is filled in before the first test runs. */
+export function useWharfUp(env: Record<string, string> = {}): WharfUp {
+  const up = { runtime: new DockerRuntime() } as WharfUp;
+  beforeAll(async () => {
+    await ensureBusybox(up.runtime);
+    up.wharf = await startWharf({ mode: 'up', env });
+    up.ecs = up.wharf.ecs();
+    up.instanceArn = await embeddedInstance(up.ecs);
+  }, 120_000);
+  afterAll(async () => {
+    up.ecs?.destroy();
+    await up.wharf?.stop();
+    if (!up.instanceArn) return;
+    for (const c of await up.runtime.list({ [LABELS.instanceArn]: up.instanceArn })) await up.runtime.remove(c.id);
+  });
+  return up;
+}
