@@ -10,6 +10,7 @@ import type { AgentCredentials } from './channel/signing.js';
 import { TaskEngine } from './engine/engine.js';
 import type { PullBehavior } from './engine/options.js';
 import type { LogSink } from './logs/sink.js';
+import { MetadataServer } from './metadata/server.js';
 import {
   capabilityAttributes,
   hostResources,
@@ -40,6 +41,8 @@ export interface AgentOptions {
   imagePullBehavior?: PullBehavior;
   allowPrivileged?: boolean;
   cleanupWaitMs?: number;
+  /** The task metadata endpoint's port (inside task namespaces, and on the host's loopback). Default 51679. */
+  metadataPort?: number;
   /** How often task CPU and memory are sampled and shipped. Default 10 s. */
   statsIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -109,6 +112,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   // Container output and resource use travel on the channel; without one they would go nowhere.
   const shippedLogs = opts.logSink ? undefined : new ChannelLogSink((msg) => channel?.send(msg));
+  const metadata = new MetadataServer({ runtime, host: { publishAddress: opts.publishAddress }, port: opts.metadataPort, log });
+  await metadata.start();
   const engine = new TaskEngine({
     registryAuth: async (image) => {
       const a = await pullCredentials.forImage(image);
@@ -122,8 +127,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     imagePullBehavior: opts.imagePullBehavior,
     allowPrivileged: opts.allowPrivileged,
     cleanupWaitMs: opts.cleanupWaitMs,
+    metadata,
     log,
   });
+  metadata.source(() => engine.allTasks());
   await engine.start();
 
   channel = new ChannelClient({
@@ -155,6 +162,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       await Promise.race([reporter.drain(), new Promise((r) => setTimeout(r, 2000))]);
       reporter.close();
       engine.close();
+      await metadata.stop();
       ecs.destroy();
       ecr.destroy();
     },

@@ -31,6 +31,9 @@ export interface AgentTask {
   attachmentId?: string;
   containers: AgentContainer[];
   stopReason?: string;
+  /** The service that started it (its group is service:NAME), for the task metadata endpoint. */
+  serviceName?: string;
+  availabilityZone?: string;
 }
 
 export interface HostPort {

@@ -16,6 +16,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { BUSYBOX } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
+import { TEST_CREDENTIALS, WHARF_BIN } from './harness.js';
 
 const up = useWharfUp();
 const run = promisify(execFile);
@@ -124,4 +125,51 @@ describe('services with real containers', () => {
     expect(reasons).toContainEqual(expect.stringMatching(/^CannotPullContainerError/));
     await up.ecs.send(new DeleteServiceCommand({ service: 'fragile', force: true }));
   }, 180_000);
+
+  it("gives a FARGATE service's tasks the task metadata endpoint, naming their service and address", async () => {
+    await up.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'introspect',
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          { name: 'app', image: BUSYBOX, stopTimeout: 2, command: ['sh', '-c', 'echo "task $(wget -qO- $ECS_CONTAINER_METADATA_URI_V4/task)"; sleep 600'] },
+        ],
+      }),
+    );
+    await up.ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'introspect',
+        taskDefinition: 'introspect',
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'] } },
+      }),
+    );
+    await steady('introspect');
+    const [task] = await tasksOf('introspect');
+    const env = { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+    const printed = async () => {
+      const { stdout } = await run(process.execPath, [WHARF_BIN, 'logs', task!.taskArn!, '--endpoint-url', up.wharf.url], { env });
+      const line = stdout.split('\n').find((l) => l.startsWith('app | task '));
+      return line ? JSON.parse(line.slice('app | task '.length)) : undefined;
+    };
+    await expect.poll(printed, { timeout: 30_000 }).toBeDefined();
+    const doc = await printed();
+    const address = task!.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value;
+    expect(doc).toMatchObject({
+      Cluster: task!.clusterArn,
+      TaskARN: task!.taskArn,
+      Family: 'introspect',
+      Revision: '1',
+      ServiceName: 'introspect',
+      LaunchType: 'FARGATE',
+      AvailabilityZone: task!.availabilityZone,
+      Limits: { CPU: 0.25, Memory: 512 },
+      Containers: [{ Name: 'app', Networks: [{ NetworkMode: 'awsvpc', IPv4Addresses: [address] }] }],
+    });
+    await up.ecs.send(new DeleteServiceCommand({ service: 'introspect', force: true }));
+  });
 });

@@ -66,6 +66,7 @@ export class TaskEngine {
     clearInterval(this.ticker);
     for (const f of this.follows.values()) f.stop();
     this.follows.clear();
+    for (const ts of this.tasks.values()) for (const c of ts.containers) if (c.runtimeId) this.o.metadata.close(c.runtimeId);
   }
 
   /** Level-triggered: the tasks this host should run. `full` lists them all; anything else here is stopped. */
@@ -172,6 +173,7 @@ export class TaskEngine {
     if (info.status === 'created') c.known = Status.CREATED;
     else if (info.running) {
       this.markRunning(ts, c, info, this.startedAt);
+      if (c.internal) void this.openMetadata(ts, c, info);
       c.health = HEALTH[info.health] ?? 'UNKNOWN';
     } else this.markExited(ts, c, info);
     this.o.log('adopted container', { task: ts.task.taskArn, container: c.name, status: info.status });
@@ -271,7 +273,7 @@ export class TaskEngine {
           hostPorts: c.hostPorts,
           dockerName: c.dockerName,
           labels,
-          fileEnv: await this.envFiles(c),
+          fileEnv: [...this.o.metadata.env(ts.task, c.name), ...(await this.envFiles(c))],
           volumes: this.prepared.get(ts.task.taskArn)?.volumes ?? new Map(),
           dockerNames: new Map(ts.containers.map((x) => [x.name, x.dockerName])),
           pauseId: ts.containers.find((x) => x.internal)?.runtimeId,
@@ -291,6 +293,7 @@ export class TaskEngine {
     c.runtimeId = id;
     this.byId.set(id, { t: ts, c });
     c.known = Status.CREATED;
+    c.createdAt = new Date(this.o.now());
   }
 
   private async envFiles(c: ContainerState): Promise<[string, string][]> {
@@ -310,8 +313,21 @@ export class TaskEngine {
     await this.o.runtime.start(id);
     const info = await this.o.runtime.inspect(id);
     if (c.known === Status.STOPPED) return; // its exit event got here first
+    // The task's namespace gets its metadata endpoint before any of its containers can start (they are gated on
+    // the pause container running), so an application may read it from its first instruction.
+    if (c.internal && info.running) await this.openMetadata(ts, c, info);
     if (info.running) this.markRunning(ts, c, info);
     else this.markExited(ts, c, info);
+  }
+
+  /** The endpoint lives in the task's namespace (awsvpc: the pause container's) or in each container's (bridge, none). */
+  private async openMetadata(ts: TaskState, c: ContainerState, info: ContainerInfo): Promise<void> {
+    const mode = ts.task.networkMode;
+    const own = c.internal ? mode === 'awsvpc' : mode === 'bridge' || mode === 'none';
+    if (!own || !info.pid || !c.runtimeId) return;
+    await this.o.metadata.open(c.runtimeId, info.pid, ts.task.taskArn).catch((err: Error) =>
+      this.o.log('cannot open the task metadata endpoint', { task: ts.task.taskArn, container: c.name, error: err.message }),
+    );
   }
 
   private async stopContainer(ts: TaskState, c: ContainerState): Promise<void> {
@@ -326,12 +342,16 @@ export class TaskEngine {
     c.known = Status.RUNNING;
     c.startedAt = info.startedAt ?? new Date(this.o.now());
     c.bindings = this.bindings(ts, c, info);
+    c.imageId = info.imageId;
+    c.ipv4Address = info.ipv4Address;
     this.reportContainer(ts, c);
     if (!c.internal) void this.follow(ts, c, logsSince);
+    if (!c.internal) void this.openMetadata(ts, c, info);
   }
 
   private markExited(ts: TaskState, c: ContainerState, info: ContainerInfo): void {
     c.known = Status.STOPPED;
+    if (c.runtimeId) this.o.metadata.close(c.runtimeId);
     if (info.startedAt) c.startedAt ??= info.startedAt;
     c.finishedAt = info.finishedAt;
     c.exitCode = info.exitCode ?? undefined;
@@ -429,6 +449,7 @@ export class TaskEngine {
     ts.cleanedUp = true;
     for (const c of ts.containers) {
       if (!c.runtimeId) continue;
+      this.o.metadata.close(c.runtimeId);
       await this.o.runtime.remove(c.runtimeId).catch((err) => this.o.log('remove failed', { error: (err as Error).message }));
       this.byId.delete(c.runtimeId);
     }

@@ -2,7 +2,19 @@
 import type { LogSink } from '../logs/sink.js';
 import { NO_LOGS } from '../logs/sink.js';
 import type { ContainerRuntime, PullAuth } from '../runtime/types.js';
+import type { AgentTask } from '../protocol.js';
 import type { StateReporter } from './reporter.js';
+
+/** The task metadata endpoint as the engine sees it (metadata/server.ts is the real one). */
+export interface MetadataHooks {
+  /** Environment the endpoint adds to a container (ECS_CONTAINER_METADATA_URI_V4), empty when it cannot serve it. */
+  env(task: AgentTask, containerName: string): [string, string][];
+  /** Opens the endpoint inside the network namespace of host process `pid`, for `taskArn` only; `key` names it. */
+  open(key: string, pid: number, taskArn: string): Promise<void>;
+  close(key: string): void;
+}
+
+const NO_METADATA: MetadataHooks = { env: () => [], open: async () => {}, close: () => {} };
 
 /** ECS_IMAGE_PULL_BEHAVIOR. */
 export type PullBehavior = 'default' | 'always' | 'once' | 'prefer-cached';
@@ -32,6 +44,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** Credentials for pulling an image from a private registry (Wharf's own), or undefined for anonymous pulls. */
   registryAuth?: (image: string) => Promise<PullAuth | undefined>;
+  /** The task metadata endpoint. Default: none. */
+  metadata?: MetadataHooks;
   /** Injected clock (ms). */
   now?: () => number;
   /** Diagnostics. */
@@ -50,6 +64,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     allowPrivileged: false,
     tickMs: 1000,
     registryAuth: async () => undefined,
+    metadata: NO_METADATA,
     now: Date.now,
     log: () => {},
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -23,8 +23,12 @@ export interface ContainerState {
   inFlight: boolean;
   /** When it first waited on a dependency (ms), for startTimeout. */
   blockedSince?: number;
+  createdAt?: Date;
   startedAt?: Date;
   finishedAt?: Date;
+  /** From the runtime once it ran: what the task metadata endpoint shows. */
+  imageId?: string;
+  ipv4Address?: string;
 }
 
 export interface TaskState {

@@ -169,6 +169,9 @@ export class DockerRuntime implements ContainerRuntime {
       startedAt: date(s.StartedAt),
       finishedAt: date(s.FinishedAt),
       ports,
+      imageId: c.Image,
+      pid: s.Pid || undefined,
+      ipv4Address: c.NetworkSettings?.Networks?.bridge?.IPAddress || undefined,
     };
   }
 
@@ -259,6 +262,7 @@ export class DockerRuntime implements ContainerRuntime {
       memoryBytes: s.memory_stats.usage ?? 0,
       memoryLimitBytes: s.memory_stats.limit ?? 0,
       read: new Date(s.read),
+      raw: s as unknown as Record<string, unknown>,
     };
   }
 

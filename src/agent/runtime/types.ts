@@ -32,6 +32,12 @@ export interface ContainerInfo {
   startedAt?: Date;
   finishedAt?: Date;
   ports: PortBinding[];
+  /** The image's id (sha256:...). */
+  imageId?: string;
+  /** The main process's pid on the host while it runs (its network namespace is /proc/PID/ns/net). */
+  pid?: number;
+  /** Its address on the engine's default network (bridge mode), if any. */
+  ipv4Address?: string;
 }
 
 export interface ContainerSummary {
@@ -59,6 +65,8 @@ export interface ContainerStats {
   memoryBytes: number;
   memoryLimitBytes: number;
   read: Date;
+  /** The engine's own stats document (Docker's ContainerStats JSON), as the task metadata endpoint serves it. */
+  raw?: Record<string, unknown>;
 }
 
 export interface VolumeSpec {

@@ -27,6 +27,8 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
     privateIPv4Address: rec.privateIPv4Address,
     attachmentId: t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.id,
     stopReason: t.desiredStatus === 'STOPPED' ? t.stoppedReason : undefined,
+    serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
+    availabilityZone: t.availabilityZone,
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);
       const container = t.containers?.find((c) => c.name === def.name);

@@ -1,0 +1,44 @@
+// Opens a listening socket inside another process's network namespace. Node cannot call setns(2), so a short-lived
+// child, entered into the namespace by nsenter(1), binds the socket there and hands it back over the IPC channel;
+// the agent then serves it from its own event loop. The socket pins the namespace, so close it when the task stops.
+import { spawn } from 'node:child_process';
+import type { Server } from 'node:net';
+
+const CHILD = `
+const s = require('node:net').createServer();
+s.on('error', (e) => process.send({ error: e.message }, () => process.exit(1)));
+s.listen({ host: '127.0.0.1', port: Number(process.argv[1]) }, () => process.send('listening', s, () => process.exit(0)));
+`;
+
+/** Whether this process may enter other network namespaces (it needs CAP_SYS_ADMIN: the agent runs as root). */
+export function canEnterNamespaces(): boolean {
+  return process.platform === 'linux' && process.getuid?.() === 0;
+}
+
+export function listenInNamespace(pid: number, port: number, timeoutMs = 15_000): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', CHILD, String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no listener in the namespace of pid ${pid} after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('message', (msg: unknown, handle: unknown) => {
+      clearTimeout(timer);
+      if (msg === 'listening' && handle) resolve(handle as Server);
+      else reject(new Error(`cannot listen on 127.0.0.1:${port} in the namespace of pid ${pid}: ${(msg as { error?: string })?.error ?? 'no socket'}`));
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      // After a resolve this is a no-op; before one it says why nothing came back (no such pid, nsenter refused).
+      reject(new Error(`cannot enter the network namespace of pid ${pid} (exit ${code}): ${stderr.trim()}`));
+    });
+  });
+}

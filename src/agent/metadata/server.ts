@@ -1,0 +1,148 @@
+// The task metadata endpoint v4 (ECS_CONTAINER_METADATA_URI_V4): one HTTP handler in the agent, reached through
+// listeners inside each task's network namespace (netns.ts) and one on the host's loopback for host-mode tasks.
+//
+//   GET ${URI}              this container          GET ${URI}/stats        its Docker stats
+//   GET ${URI}/task         the task, all containers GET ${URI}/task/stats   Docker stats of each, by DockerId
+import http from 'node:http';
+import type { AddressInfo, Server, Socket } from 'node:net';
+import type { MetadataHooks } from '../engine/options.js';
+import type { ContainerState, TaskState } from '../engine/state.js';
+import { Status } from '../engine/status.js';
+import type { AgentTask } from '../protocol.js';
+import type { ContainerRuntime } from '../runtime/types.js';
+import { containerDocument, taskDocument, type HostFacts } from './documents.js';
+import { endpointId } from './endpointId.js';
+import { canEnterNamespaces, listenInNamespace } from './netns.js';
+
+/** The port ECS's agent serves its metadata on; inside a task's namespace it is always free. */
+export const METADATA_PORT = 51679;
+
+export interface MetadataServerOptions {
+  runtime: ContainerRuntime;
+  host: HostFacts;
+  /** Default 51679. */
+  port?: number;
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+type Found = { ts: TaskState; c: ContainerState };
+
+export class MetadataServer implements MetadataHooks {
+  private readonly http = http.createServer((req, res) => void this.handle(req, res));
+  private readonly port: number;
+  private readonly namespaces = canEnterNamespaces();
+  private readonly listeners = new Map<string, Server>();
+  private readonly wanted = new Set<string>();
+  /** A connection accepted inside a task's namespace may read that task only. */
+  private readonly scope = new WeakMap<Socket, string>();
+  private readonly lastStats = new Map<string, Record<string, unknown>>();
+  private readonly ids = new Map<string, string>();
+  private hostListener?: http.Server;
+  private hostBase = '';
+  private tasks: () => readonly TaskState[] = () => [];
+  private readonly log: NonNullable<MetadataServerOptions['log']>;
+
+  constructor(private readonly o: MetadataServerOptions) {
+    this.port = o.port ?? METADATA_PORT;
+    this.log = o.log ?? (() => {});
+    this.http.keepAliveTimeout = 5000;
+  }
+
+  /** Opens the host listener (host-mode tasks): the usual port, or a free one when another agent holds it. */
+  async start(): Promise<void> {
+    const listen = (port: number) =>
+      new Promise<http.Server>((resolve, reject) => {
+        const s = http.createServer((req, res) => void this.handle(req, res));
+        s.once('error', reject);
+        s.listen({ host: '127.0.0.1', port }, () => resolve(s));
+      });
+    const s = await listen(this.port).catch(() => listen(0));
+    this.hostListener = s;
+    this.hostBase = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    if (!this.namespaces) this.log('the task metadata endpoint serves host-mode tasks only: entering task network namespaces needs root');
+  }
+
+  /** Where the tasks come from (the engine's). */
+  source(tasks: () => readonly TaskState[]): void {
+    this.tasks = tasks;
+  }
+
+  env(task: AgentTask, containerName: string): [string, string][] {
+    const base = task.networkMode === 'host' ? this.hostBase : this.namespaces ? `http://127.0.0.1:${this.port}` : '';
+    return base ? [['ECS_CONTAINER_METADATA_URI_V4', `${base}/v4/${endpointId(task.taskArn, containerName)}`]] : [];
+  }
+
+  async open(key: string, pid: number, taskArn: string): Promise<void> {
+    if (!this.namespaces || this.listeners.has(key)) return;
+    this.wanted.add(key);
+    const server = await listenInNamespace(pid, this.port);
+    if (!this.wanted.has(key)) return void server.close(); // its container stopped meanwhile
+    server.on('connection', (socket: Socket) => {
+      this.scope.set(socket, taskArn);
+      this.http.emit('connection', socket);
+    });
+    this.listeners.set(key, server);
+  }
+
+  close(key: string): void {
+    this.wanted.delete(key);
+    this.lastStats.delete(key);
+    this.listeners.get(key)?.close();
+    this.listeners.delete(key);
+  }
+
+  async stop(): Promise<void> {
+    for (const key of [...this.listeners.keys()]) this.close(key);
+    this.hostListener?.close();
+    this.hostListener?.closeAllConnections();
+    this.http.closeAllConnections();
+  }
+
+  private find(id: string, scope: string | undefined): Found | undefined {
+    for (const ts of this.tasks()) {
+      if (scope && ts.task.taskArn !== scope) continue;
+      for (const c of ts.containers) {
+        if (c.internal) continue;
+        const key = `${ts.task.taskArn}\0${c.name}`;
+        let eid = this.ids.get(key);
+        if (!eid) this.ids.set(key, (eid = endpointId(ts.task.taskArn, c.name)));
+        if (eid === id) return { ts, c };
+      }
+    }
+    return undefined;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const send = (code: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+    };
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { message: `${req.method} is not allowed` });
+      const path = new URL(req.url ?? '/', 'http://metadata').pathname.replace(/\/+$/, '');
+      const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?$/.exec(path);
+      if (!m) return send(404, { message: `no such metadata path: ${path}` });
+      const found = this.find(m[1]!, this.scope.get(req.socket));
+      if (!found) return send(404, { message: `no container with metadata id ${m[1]}` });
+      const [, , task, stats] = m;
+      if (!stats) return send(200, task ? taskDocument(found.ts, this.o.host) : containerDocument(found.ts, found.c, this.o.host));
+      if (!task) return send(200, (await this.stats(found.c)) ?? {});
+      const all: Record<string, unknown> = {};
+      for (const c of found.ts.containers) if (!c.internal && c.runtimeId) all[c.runtimeId] = (await this.stats(c)) ?? null;
+      return send(200, all);
+    } catch (err) {
+      this.log('task metadata request failed', { url: req.url, error: (err as Error).message });
+      if (!res.headersSent) send(500, { message: (err as Error).message });
+    }
+  }
+
+  /** Docker's stats document; precpu_stats comes from the previous read so CPU percentages can be computed. */
+  private async stats(c: ContainerState): Promise<Record<string, unknown> | undefined> {
+    if (!c.runtimeId || c.known !== Status.RUNNING) return undefined;
+    const raw = (await this.o.runtime.stats(c.runtimeId)).raw;
+    if (!raw) return undefined;
+    const prev = this.lastStats.get(c.runtimeId);
+    this.lastStats.set(c.runtimeId, raw);
+    return prev ? { ...raw, precpu_stats: prev.cpu_stats, preread: prev.read } : raw;
+  }
+}
