@@ -11,6 +11,7 @@ import { TaskEngine } from './engine/engine.js';
 import type { PullBehavior } from './engine/options.js';
 import type { LogSink } from './logs/sink.js';
 import { MetadataServer } from './metadata/server.js';
+import { taskCgroupsFor } from './cgroups/taskCgroup.js';
 import {
   capabilityAttributes,
   hostResources,
@@ -114,6 +115,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const shippedLogs = opts.logSink ? undefined : new ChannelLogSink((msg) => channel?.send(msg));
   const metadata = new MetadataServer({ runtime, host: { publishAddress: opts.publishAddress }, port: opts.metadataPort, log });
   await metadata.start();
+  const cgroups = taskCgroupsFor(docker);
+  if (typeof cgroups === 'string') log(`task-level cpu and memory cap each container, not the task as a whole: ${cgroups}`);
   const engine = new TaskEngine({
     registryAuth: async (image) => {
       const a = await pullCredentials.forImage(image);
@@ -128,6 +131,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     allowPrivileged: opts.allowPrivileged,
     cleanupWaitMs: opts.cleanupWaitMs,
     metadata,
+    cgroups: typeof cgroups === 'string' ? null : cgroups,
     log,
   });
   metadata.source(() => engine.allTasks());

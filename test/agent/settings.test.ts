@@ -1,9 +1,10 @@
 // Container settings applied for real, and volumes: host binds, task-scoped and shared Docker volumes, volumesFrom.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
+import { taskCgroupsFor } from '../../src/agent/cgroups/taskCgroup.js';
 import { ensureBusybox } from '../support/images.js';
 import { makeTask } from '../support/tasks.js';
 import { cleanupAll, newEngine, runtime } from './setup.js';
@@ -46,13 +47,35 @@ describe('container settings', () => {
     expect(info.Config.Labels).toMatchObject({ team: 'wharf', 'com.amazonaws.ecs.container-name': 'c', 'com.amazonaws.ecs.task-definition-version': '1' });
   });
 
-  it('applies task-level cpu and memory as limits', async () => {
-    const h = await newEngine();
-    const task = makeTask([{ name: 'c', command: ['sleep', '300'] }], { cpu: '512', memory: '128' });
-    h.engine.apply([task]);
-    await expect.poll(() => h.reporter.lastTask(task.taskArn)?.status, { timeout: 20_000 }).toBe('RUNNING');
-    const info = await docker.getContainer(h.engine.task(task.taskArn)!.containers[0]!.runtimeId!).inspect();
-    expect(info.HostConfig).toMatchObject({ NanoCpus: 500_000_000, Memory: 128 * 1024 * 1024 });
+  it('applies task-level cpu and memory as limits on the task as a whole', async () => {
+    const cgroups = taskCgroupsFor(await runtime.version());
+    if (typeof cgroups === 'string') throw new Error(`task cgroups are not available on this host: ${cgroups}`);
+    const h = await newEngine({ cgroups });
+    // Each container holds 40 MiB (dd's buffer, blocked writing to a fifo nobody reads): either fits the task's
+    // 64 MiB alone, both do not.
+    const hold = ['sh', '-c', 'mkfifo /f && (sleep 600 < /f &) && exec dd if=/dev/zero of=/f bs=40M count=1'];
+    const roomy = makeTask([{ name: 'a', command: hold }, { name: 'b', command: hold }], { cpu: '512', memory: '128' });
+    const tight = makeTask([{ name: 'a', command: hold }, { name: 'b', command: hold }], { cpu: '512', memory: '64' });
+    h.engine.apply([roomy, tight]);
+    await expect.poll(() => h.reporter.lastTask(tight.taskArn)?.status, { timeout: 30_000 }).toBe('STOPPED');
+    const exits = h.reporter.lastTask(tight.taskArn)!.containers.map((c) => c.exitCode);
+    expect(exits).toContain(137);
+    await expect.poll(() => h.reporter.lastTask(roomy.taskArn)?.status, { timeout: 30_000 }).toBe('RUNNING');
+
+    const info = await docker.getContainer(h.engine.task(roomy.taskArn)!.containers[0]!.runtimeId!).inspect();
+    const roomyId = roomy.taskArn.split('/').pop();
+    expect(info.HostConfig).toMatchObject({ NanoCpus: 500_000_000, Memory: 128 * 1024 * 1024, CgroupParent: `/wharf/${roomyId}` });
+    const v1 = (await runtime.version()).cgroupVersion !== '2';
+    const limit = v1 ? `/sys/fs/cgroup/memory/wharf/${roomyId}/memory.limit_in_bytes` : `/sys/fs/cgroup/wharf/${roomyId}/memory.max`;
+    expect(readFileSync(limit, 'utf8').trim()).toBe(String(128 * 1024 * 1024));
+    const cpu = v1 ? `/sys/fs/cgroup/cpu/wharf/${roomyId}/cpu.cfs_quota_us` : `/sys/fs/cgroup/wharf/${roomyId}/cpu.max`;
+    expect(readFileSync(cpu, 'utf8').trim()).toBe(v1 ? '50000' : '50000 100000');
+
+    for (const t of [roomy, tight]) {
+      for (const c of h.engine.task(t.taskArn)!.containers) if (c.runtimeId) await runtime.remove(c.runtimeId);
+      await cgroups.remove(t.taskArn.split('/').pop()!);
+    }
+    expect(existsSync(limit)).toBe(false);
   });
 });
 

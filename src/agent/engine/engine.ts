@@ -23,6 +23,8 @@ interface Reported {
 
 const HEALTH: Record<string, HealthStatus> = { healthy: 'HEALTHY', unhealthy: 'UNHEALTHY' };
 
+const taskId = (ts: TaskState) => ts.task.taskArn.split('/').pop()!;
+
 export class TaskEngine {
   private readonly o: ResolvedEngineOptions;
   private readonly tasks = new Map<string, TaskState>();
@@ -149,6 +151,7 @@ export class TaskEngine {
         const labels = containerLabels(ts.task, '', this.o.instanceArn);
         delete (labels as Record<string, string>)[LABELS.containerName];
         this.prepared.set(ts.task.taskArn, await prepareVolumes(this.o.runtime, ts.task, labels));
+        await this.prepareCgroup(ts);
       }
       ts.volumesReady = true;
     } catch (err) {
@@ -158,6 +161,16 @@ export class TaskEngine {
       for (const c of ts.containers) c.inFlight = false;
     }
     this.reconcile(ts);
+  }
+
+  private async prepareCgroup(ts: TaskState): Promise<void> {
+    const { cpu, memory } = ts.task;
+    if (!this.o.cgroups || (!cpu && !memory)) return;
+    try {
+      ts.cgroupParent = await this.o.cgroups.prepare(taskId(ts), { cpu: cpu ? Number(cpu) : undefined, memory: memory ? Number(memory) : undefined });
+    } catch (err) {
+      throw new Error(`ResourceInitializationError: cannot apply the task's cpu and memory limits: ${(err as Error).message}`);
+    }
   }
 
   private async adopt(ts: TaskState, c: ContainerState, id: string): Promise<void> {
@@ -265,7 +278,7 @@ export class TaskEngine {
   private async create(ts: TaskState, c: ContainerState): Promise<void> {
     const labels = containerLabels(ts.task, c.name, this.o.instanceArn);
     const spec = c.internal
-      ? buildPauseSpec({ task: ts.task, dockerName: c.dockerName, image: PAUSE_IMAGE, labels, address: this.awsvpcAddress(ts) })
+      ? buildPauseSpec({ task: ts.task, dockerName: c.dockerName, image: PAUSE_IMAGE, labels, address: this.awsvpcAddress(ts), cgroupParent: ts.cgroupParent })
       : buildSpec({
           task: ts.task,
           name: c.name,
@@ -278,6 +291,7 @@ export class TaskEngine {
           dockerNames: new Map(ts.containers.map((x) => [x.name, x.dockerName])),
           pauseId: ts.containers.find((x) => x.internal)?.runtimeId,
           publishAddress: this.o.publishAddress,
+          cgroupParent: ts.cgroupParent,
         });
     let id: string;
     try {
@@ -457,6 +471,7 @@ export class TaskEngine {
       await this.o.runtime.removeVolume(v).catch((err) => this.o.log('volume remove failed', { error: (err as Error).message }));
     }
     this.prepared.delete(ts.task.taskArn);
+    await this.o.cgroups?.remove(taskId(ts));
     this.tasks.delete(ts.task.taskArn);
     this.reported.delete(ts.task.taskArn);
     this.cleaned.add(ts.task.taskArn);
@@ -475,6 +490,7 @@ export class TaskEngine {
     if (known === Status.STOPPED && ts.known !== Status.STOPPED) {
       ts.executionStoppedAt = new Date(this.o.now());
       ts.stoppedAtMs = this.o.now();
+      if (ts.cgroupParent) void this.o.cgroups?.remove(taskId(ts));
     }
     ts.known = known;
     const health = taskHealth(ts);

@@ -4,6 +4,7 @@ import { NO_LOGS } from '../logs/sink.js';
 import type { ContainerRuntime, PullAuth } from '../runtime/types.js';
 import type { AgentTask } from '../protocol.js';
 import type { StateReporter } from './reporter.js';
+import type { TaskCgroups } from '../cgroups/taskCgroup.js';
 
 /** The task metadata endpoint as the engine sees it (metadata/server.ts is the real one). */
 export interface MetadataHooks {
@@ -44,6 +45,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** Credentials for pulling an image from a private registry (Wharf's own), or undefined for anonymous pulls. */
   registryAuth?: (image: string) => Promise<PullAuth | undefined>;
+  /** Task cgroups for task-level cpu/memory. Default: none (each container is capped at the task's size). */
+  cgroups?: TaskCgroups | null;
   /** The task metadata endpoint. Default: none. */
   metadata?: MetadataHooks;
   /** Injected clock (ms). */
@@ -65,6 +68,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     tickMs: 1000,
     registryAuth: async () => undefined,
     metadata: NO_METADATA,
+    cgroups: null,
     now: Date.now,
     log: () => {},
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -26,6 +26,8 @@ export interface SpecInput {
   /** awsvpc: the pause container's id. */
   pauseId?: string;
   publishAddress: string;
+  /** The task's cgroup (task-level cpu/memory for the whole task), when the agent can make one. */
+  cgroupParent?: string;
 }
 
 function portKey(port: number, protocol: string | undefined): string {
@@ -65,7 +67,7 @@ function healthcheck(d: ContainerDefinition): CreateSpec['Healthcheck'] {
   };
 }
 
-/** Task-level cpu/memory: each container is capped at the whole task's size (see docs in engine/README.md). */
+/** Task-level cpu/memory: each container is also capped at the whole task's size (the sum is the task cgroup's job). */
 function limits(input: SpecInput): Partial<NonNullable<CreateSpec['HostConfig']>> {
   const d = input.definition;
   const taskCpu = input.task.cpu ? Number(input.task.cpu) : undefined;
@@ -116,6 +118,7 @@ export function buildSpec(input: SpecInput): CreateSpec {
     Sysctls: Object.fromEntries((d.systemControls ?? []).map((s) => [s.namespace!, s.value ?? ''])),
   };
   if (lp?.sharedMemorySize) hc.ShmSize = lp.sharedMemorySize * MiB;
+  if (input.cgroupParent) hc.CgroupParent = input.cgroupParent;
   if (task.pidMode) hc.PidMode = task.pidMode;
   if (task.ipcMode) hc.IpcMode = task.ipcMode;
   if (d.dnsServers?.length) hc.Dns = d.dnsServers;
@@ -168,6 +171,7 @@ export function buildPauseSpec(input: {
   image: string;
   labels: Record<string, string>;
   address: string;
+  cgroupParent?: string;
 }): CreateSpec {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -184,7 +188,7 @@ export function buildPauseSpec(input: {
     Image: input.image,
     Labels: input.labels,
     ExposedPorts: exposed,
-    HostConfig: { NetworkMode: 'bridge', PortBindings: bindings },
+    HostConfig: { NetworkMode: 'bridge', PortBindings: bindings, ...(input.cgroupParent ? { CgroupParent: input.cgroupParent } : {}) },
   };
 }
 

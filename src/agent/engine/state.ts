@@ -39,6 +39,8 @@ export interface TaskState {
   stopCode?: StopCode;
   stoppedReason?: string;
   volumesReady: boolean;
+  /** The task's cgroup, when task-level limits are applied to the task as a whole. */
+  cgroupParent?: string;
   pullStartedAt?: Date;
   pullStoppedAt?: Date;
   executionStoppedAt?: Date;

@@ -79,7 +79,8 @@ export class DockerRuntime implements ContainerRuntime {
 
   async version(): Promise<RuntimeVersion> {
     const v = await this.call('version', this.t.inspectMs, () => this.docker.version());
-    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+    const info = (await this.call('info', this.t.inspectMs, () => this.docker.info())) as { CgroupDriver?: string; CgroupVersion?: string };
+    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, cgroupDriver: info.CgroupDriver, cgroupVersion: info.CgroupVersion };
   }
 
   async imagePresent(ref: string): Promise<boolean> {

@@ -82,6 +82,10 @@ export interface RuntimeVersion {
   apiVersion: string;
   os: string;
   arch: string;
+  /** cgroupfs | systemd (Docker's), when the engine says. */
+  cgroupDriver?: string;
+  /** 1 | 2, when the engine says. */
+  cgroupVersion?: string;
 }
 
 export interface ContainerRuntime {
