@@ -4,7 +4,7 @@
 // Needs the Debian packages wrk and nginx. Run: npx tsc -p tsconfig.json && node dist/bench/lb.js [--duration 10]
 // [--connections 64] [--nginx-workers auto]
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -30,6 +30,32 @@ function nginx(dir: string, name: string, conf: string): ChildProcess {
   const file = join(dir, `${name}.conf`);
   writeFileSync(file, `daemon off; pid ${dir}/${name}.pid; error_log ${dir}/${name}.err warn;\n${conf}`);
   return spawn('nginx', ['-c', file, '-p', dir], { stdio: 'inherit' });
+}
+
+/** CPU time (user + system, ms) used so far by these processes, from /proc (clock ticks of 10 ms). */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * 10;
+}
+
+/** Child processes of `pid` whose command line contains `match`. */
+function children(pid: number, match: string): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
+    try {
+      const ppid = Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      return ppid === pid && readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(match);
+    } catch {
+      return false;
+    }
+  });
 }
 
 function wrk(url: string, seconds: number): Promise<{ rps: number; p99ms: number; errors: string }> {
@@ -87,18 +113,31 @@ async function main() {
   try {
     const targets = { nginx: `http://${NGINX_PROXY}/`, wharf: `http://${wharf.address}/` };
     for (const url of Object.values(targets)) await wrk(url, 2); // warm up both
-    const results: Record<string, { rps: number; p99ms: number; errors: string }[]> = { nginx: [], wharf: [] };
+    // The proxies' own processes: nginx's workers; Wharf's data plane (this process and its workers).
+    const pids = { nginx: children(proxy.pid!, 'nginx'), wharf: [process.pid, ...children(process.pid, 'worker.js')] };
+    const results: Record<string, { rps: number; p99ms: number; errors: string; cpuUs: number }[]> = { nginx: [], wharf: [] };
     for (let round = 0; round < 2; round++) {
-      for (const [name, url] of Object.entries(targets)) results[name]!.push(await wrk(url, duration / 2));
+      for (const [name, url] of Object.entries(targets)) {
+        const before = cpuMs(pids[name as keyof typeof pids]);
+        const r = await wrk(url, duration / 2);
+        const used = cpuMs(pids[name as keyof typeof pids]) - before;
+        results[name]!.push({ ...r, cpuUs: (used * 1000) / (r.rps * (duration / 2)) });
+      }
     }
-    const avg = (xs: { rps: number; p99ms: number }[]) => ({ rps: xs.reduce((s, x) => s + x.rps, 0) / xs.length, p99ms: xs.reduce((s, x) => s + x.p99ms, 0) / xs.length });
+    const avg = (xs: { rps: number; p99ms: number; cpuUs: number }[]) => ({
+      rps: xs.reduce((s, x) => s + x.rps, 0) / xs.length,
+      p99ms: xs.reduce((s, x) => s + x.p99ms, 0) / xs.length,
+      cpuUs: xs.reduce((s, x) => s + x.cpuUs, 0) / xs.length,
+    });
     const n = avg(results.nginx!);
     const w = avg(results.wharf!);
     console.log(`wrk -t2 -c${connections}, ${duration}s each (2 alternating rounds), two nginx backends, nginx proxy workers: ${nginxWorkers}, ` +
       `wharf data plane: 1 process + ${lbWorkers ?? 'default'} workers`);
-    console.log(`nginx  ${n.rps.toFixed(0).padStart(8)} req/s   p99 ${n.p99ms.toFixed(2)} ms   errors: ${results.nginx!.map((r) => r.errors).join(' / ')}`);
-    console.log(`wharf  ${w.rps.toFixed(0).padStart(8)} req/s   p99 ${w.p99ms.toFixed(2)} ms   errors: ${results.wharf!.map((r) => r.errors).join(' / ')}`);
-    console.log(`ratio  req/s ${(w.rps / n.rps).toFixed(2)}x (goal >= 0.8)   p99 ${(w.p99ms / n.p99ms).toFixed(2)}x (goal <= 1.5)`);
+    const line = (name: string, r: typeof n) =>
+      `${name.padEnd(6)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2)} ms   CPU ${r.cpuUs.toFixed(1)} µs/request   errors: ${results[name]!.map((x) => x.errors).join(' / ')}`;
+    console.log(line('nginx', n));
+    console.log(line('wharf', w));
+    console.log(`ratio  req/s ${(w.rps / n.rps).toFixed(2)}x (goal >= 0.8)   p99 ${(w.p99ms / n.p99ms).toFixed(2)}x (goal <= 1.5)   CPU/request ${(w.cpuUs / n.cpuUs).toFixed(2)}x`);
   } finally {
     await wharf.stop();
     backends.kill('SIGQUIT');

@@ -19,6 +19,7 @@ export class Exchange implements UpstreamOwner {
   private retried = false;
   private bodyLeft: number;
   private headBuf: Buffer | undefined;
+  private headOut: Buffer | undefined;
   private state: 'head' | 'body' = 'head';
   private resLeft = 0;
   private tracker: ChunkTracker | undefined;
@@ -73,6 +74,7 @@ export class Exchange implements UpstreamOwner {
     }
   }
 
+  /** `d` is the pool's shared read buffer: valid during this call only (what is kept or written is copied). */
   upData(d: Buffer): void {
     if (this.finished) return;
     if (this.state === 'body') return this.relay(d);
@@ -80,7 +82,7 @@ export class Exchange implements UpstreamOwner {
     const end = buf.indexOf(HEAD_END);
     if (end < 0) {
       if (buf.length > MAX_RESPONSE_HEAD) return this.fail(502);
-      this.headBuf = buf;
+      this.headBuf = Buffer.from(buf);
       return;
     }
     this.headBuf = undefined;
@@ -99,37 +101,52 @@ export class Exchange implements UpstreamOwner {
     if (!this.keepClient) out += 'Connection: close\r\n';
     this.sent = true;
     this.state = 'body';
-    const client = this.conn.socket;
-    client.cork(); // head and the first body bytes leave in one write
-    this.toClient(Buffer.from(out + '\r\n', 'latin1'));
-    try {
-      this.rest(h, rest, noBody);
-    } finally {
-      client.uncork();
-    }
+    out += '\r\n';
+    // The head and the body bytes that came with it leave in one write, from one new buffer.
+    this.headOut = Buffer.allocUnsafe(out.length + rest.length);
+    this.headOut.write(out, 0, 'latin1');
+    this.rest(h, rest, noBody, out.length);
+    if (this.headOut) this.flushHead(this.headOut.length);
   }
 
-  private rest(h: { chunked: boolean; contentLength: number }, rest: Buffer, noBody: boolean): void {
-    if (noBody) return this.complete(!rest.length);
+  /** Writes the head buffer with the `used` bytes filled so far. */
+  private flushHead(used: number): void {
+    const b = this.headOut!;
+    this.headOut = undefined;
+    this.toClient(used === b.length ? b : b.subarray(0, used));
+  }
+
+  private rest(h: { chunked: boolean; contentLength: number }, rest: Buffer, noBody: boolean, headLength: number): void {
+    if (noBody) {
+      this.flushHead(headLength);
+      return this.complete(!rest.length);
+    }
     if (h.chunked) this.tracker = new ChunkTracker();
     else this.resLeft = h.contentLength;
-    if (!h.chunked && !this.untilClose && this.resLeft === 0) return this.complete(!rest.length);
-    if (rest.length) this.relay(rest);
+    if (!h.chunked && !this.untilClose && this.resLeft === 0) {
+      this.flushHead(headLength);
+      return this.complete(!rest.length);
+    }
+    if (rest.length) this.relay(rest, headLength);
+    else this.flushHead(headLength);
   }
 
-  private relay(d: Buffer): void {
-    if (this.untilClose) return this.toClient(d);
-    if (this.tracker) {
-      const n = this.tracker.feed(d);
+  /** Relays body bytes; with `into` they go after the head still being assembled (the response's first read). */
+  private relay(d: Buffer, into?: number): void {
+    let n = d.length;
+    if (!this.untilClose && this.tracker) {
+      n = this.tracker.feed(d);
       if (this.tracker.bad) return this.fail(502);
-      this.toClient(n === d.length ? d : d.subarray(0, n));
-      if (this.tracker.done) this.complete(n === d.length);
-      return;
+    } else if (!this.untilClose) {
+      n = Math.min(this.resLeft, d.length);
+      this.resLeft -= n;
     }
-    const take = Math.min(this.resLeft, d.length);
-    this.resLeft -= take;
-    this.toClient(take === d.length ? d : d.subarray(0, take));
-    if (this.resLeft === 0) this.complete(take === d.length);
+    if (into !== undefined) {
+      d.copy(this.headOut!, into, 0, n);
+      this.flushHead(into + n);
+    } else this.toClient(Buffer.from(d.subarray(0, n)));
+    if (this.untilClose) return;
+    if (this.tracker ? this.tracker.done : this.resLeft === 0) this.complete(n === d.length);
   }
 
   upGone(): void {

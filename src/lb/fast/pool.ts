@@ -9,14 +9,31 @@ export interface UpstreamOwner {
   upTimeout(): void;
 }
 
+/**
+ * Every target connection of this process reads into one buffer (net's `onread`): no allocation and no stream
+ * machinery per read. What the owner gets in upData is valid only during the call; it copies what it keeps or writes.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 export class Upstream {
   owner: UpstreamOwner | undefined;
   dead = false;
   readonly socket: net.Socket;
 
   constructor(host: string, port: number, private readonly onIdleClose: (u: Upstream) => void) {
-    const s = (this.socket = net.connect({ host, port, noDelay: true }));
-    s.on('data', (d: Buffer) => (this.owner ? this.owner.upData(d) : this.kill()));
+    const s = (this.socket = net.connect({
+      host, port, noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (n: number, buf: Uint8Array) => {
+          if (this.owner) this.owner.upData((buf as Buffer).subarray(0, n));
+          else this.kill();
+          return true;
+        },
+      },
+    }));
+    s.resume(); // flowing, so that the end of the stream is seen (data itself never goes through the stream)
+    s.on('end', () => this.gone());
     s.on('error', () => this.gone());
     s.on('close', () => this.gone());
     s.on('timeout', () => (this.owner ? this.owner.upTimeout() : this.kill()));
