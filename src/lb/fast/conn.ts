@@ -8,6 +8,7 @@ import type { Balancer, Pick } from '../balancer.js';
 import { stickyCookie } from '../forward.js';
 import { pickTarget } from '../proxy.js';
 import { redirectLocation } from '../responses.js';
+import type { RequestFacts } from '../conditions.js';
 import { route, type ListenerView } from '../routing.js';
 import { parseRequestHead, type RequestHead } from './head.js';
 import type { UpstreamPool } from './pool.js';
@@ -78,34 +79,42 @@ export class FastConn {
     s.resume();
   }
 
-  private start(head: RequestHead, rest: Buffer): void {
-    const view = this.ctx.view();
-    if (!view) return void this.socket.end(errorResponse(503, false));
+  /** What rule conditions look at; only built when the listener has rules beyond its default action. */
+  private facts(head: RequestHead): RequestFacts {
     const q = head.target.indexOf('?');
     const headers: Record<string, string> = {};
     for (let i = 0; i < head.names.length; i++) headers[head.names[i]!] = head.values[i]!;
     const rawHost = headers.host ?? '';
     const colon = rawHost.lastIndexOf(':');
-    const facts = {
+    return {
       method: head.method, path: q < 0 ? head.target : head.target.slice(0, q), query: q < 0 ? '' : head.target.slice(q + 1),
       host: (colon > 0 && !rawHost.endsWith(']') ? rawHost.slice(0, colon) : rawHost).toLowerCase(), headers,
       sourceIp: this.socket.remoteAddress ?? '',
     };
-    const action = route(view, facts);
+  }
+
+  private start(head: RequestHead, rest: Buffer): void {
+    const view = this.ctx.view();
+    if (!view) return void this.socket.end(errorResponse(503, false));
+    let facts: RequestFacts | undefined;
+    const action = view.routes.length === 1 ? view.routes[0]!.action : route(view, (facts = this.facts(head)));
     // Our own answers keep the connection only when there is no body to skip.
     const keep = head.keepAlive && head.contentLength === 0;
     if (action.Type === 'fixed-response') return this.answer(fixedResponse(action.FixedResponseConfig ?? { StatusCode: '200' }, keep), keep, rest);
     if (action.Type === 'redirect') {
+      facts ??= this.facts(head);
       const cfg = action.RedirectConfig ?? { StatusCode: 'HTTP_302' };
       const loc = redirectLocation(cfg, { host: facts.host, port: view.listener.port, path: facts.path, query: facts.query });
       return this.answer(redirectResponse(cfg.StatusCode === 'HTTP_301' ? 301 : 302, loc, keep), keep, rest);
     }
-    const target: Pick | undefined = pickTarget(this.ctx.balancer, action, headers.cookie);
+    const cookie = head.names.indexOf('cookie');
+    const target: Pick | undefined = pickTarget(this.ctx.balancer, action, cookie < 0 ? undefined : head.values[cookie]);
     if (!target) return this.answer(errorResponse(503, keep), keep, rest);
-    const ip = facts.sourceIp.startsWith('::ffff:') ? facts.sourceIp.slice(7) : facts.sourceIp;
+    const remote = this.socket.remoteAddress ?? '';
+    const ip = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
     const sticky = target.tg.attributes['stickiness.enabled'] === 'true'
       ? `Set-Cookie: ${stickyCookie(target.key, Number(target.tg.attributes['stickiness.lb_cookie.duration_seconds'] ?? 86400))}` : undefined;
-    this.exchange = new Exchange(this, head, target, Buffer.from(upstreamHead(head, ip, view.listener.port, view.xffMode), 'latin1'), view.idleMs, sticky);
+    this.exchange = new Exchange(this, head, target, upstreamHead(head, ip, view.listener.port, view.xffMode), view.idleMs, sticky);
     const extra = this.exchange.body(rest);
     if (extra?.length) this.pending = extra;
   }

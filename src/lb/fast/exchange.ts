@@ -32,7 +32,7 @@ export class Exchange implements UpstreamOwner {
 
   constructor(
     private readonly conn: FastConn, private readonly req: RequestHead, private readonly target: Pick,
-    private readonly upHead: Buffer, private readonly idleMs: number, private readonly sticky: string | undefined,
+    private readonly upHead: string, private readonly idleMs: number, private readonly sticky: string | undefined,
   ) {
     this.bodyLeft = req.contentLength;
     this.keepClient = req.keepAlive;
@@ -44,8 +44,8 @@ export class Exchange implements UpstreamOwner {
     const { up, reused } = this.conn.ctx.pool.get(this.target.host, this.target.port, this);
     this.up = up;
     this.reused = reused;
-    up.socket.setTimeout(this.idleMs);
-    up.socket.write(this.upHead);
+    up.idleTimeout(this.idleMs);
+    up.socket.write(this.upHead, 'latin1');
   }
 
   upTimeout(): void {

@@ -39,6 +39,15 @@ export class Upstream {
     s.on('timeout', () => (this.owner ? this.owner.upTimeout() : this.kill()));
   }
 
+  private timeoutMs = 0;
+
+  /** Sets the socket's idle timeout; re-arming it with the same value would only make a new timer. */
+  idleTimeout(ms: number): void {
+    if (ms === this.timeoutMs) return;
+    this.timeoutMs = ms;
+    this.socket.setTimeout(ms);
+  }
+
   private gone(): void {
     if (this.dead) return;
     this.dead = true;
@@ -81,7 +90,7 @@ export class UpstreamPool {
     let list = this.idle.get(key);
     if (!list) this.idle.set(key, (list = []));
     if (list.length >= this.maxIdlePerTarget) return up.kill();
-    up.socket.setTimeout(this.idleMs);
+    up.idleTimeout(this.idleMs);
     list.push(up);
   }
 

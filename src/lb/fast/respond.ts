@@ -8,6 +8,19 @@ import type { RequestHead } from './head.js';
 const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'x-forwarded-proto', 'x-forwarded-port']);
 const traceBase = randomBytes(8).toString('hex');
 let traceCounter = 0;
+let traceSecond = 0;
+let traceEpochHex = '';
+
+/** An X-Amzn-Trace-Id root as ALB makes them: 1-<epoch seconds, hex>-<24 hex digits>. */
+function traceRoot(): string {
+  const now = Math.floor(Date.now() / 1000);
+  if (now !== traceSecond) {
+    traceSecond = now;
+    traceEpochHex = now.toString(16);
+  }
+  traceCounter = (traceCounter + 1) >>> 0;
+  return `Root=1-${traceEpochHex}-${traceBase}${traceCounter.toString(16).padStart(8, '0')}`;
+}
 
 export function upstreamHead(h: RequestHead, clientIp: string, listenerPort: number, xffMode: string): string {
   let out = `${h.method} ${h.target} HTTP/1.1\r\n`;
@@ -26,10 +39,7 @@ export function upstreamHead(h: RequestHead, clientIp: string, listenerPort: num
   if (xffMode === 'append') out += `X-Forwarded-For: ${xff ? `${xff}, ${clientIp}` : clientIp}\r\n`;
   else if (xffMode === 'preserve') out += `X-Forwarded-For: ${xff ?? clientIp}\r\n`;
   out += `X-Forwarded-Proto: http\r\nX-Forwarded-Port: ${listenerPort}\r\n`;
-  if (!trace) {
-    traceCounter = (traceCounter + 1) >>> 0;
-    out += `X-Amzn-Trace-Id: Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${traceBase}${traceCounter.toString(16).padStart(8, '0')}\r\n`;
-  }
+  if (!trace) out += `X-Amzn-Trace-Id: ${traceRoot()}\r\n`;
   return out + '\r\n';
 }
 
