@@ -114,7 +114,7 @@ describe('task metadata endpoint v4', () => {
 
   it("serves host-mode containers on the host's loopback, and answers bad requests plainly", async () => {
     const h = await withMetadata();
-    const task = makeTask([{ name: 'app', command: ['sh', '-c', 'echo "uri $ECS_CONTAINER_METADATA_URI_V4"; sleep 300'] }], { networkMode: 'host' });
+    const task = makeTask([{ name: 'app', command: ['sh', '-c', 'echo "uri $ECS_CONTAINER_METADATA_URI_V4"; echo "v3 $ECS_CONTAINER_METADATA_URI"; sleep 300'] }], { networkMode: 'host' });
     h.engine.apply([task]);
     await expect.poll(() => h.logs.messages(task.taskArn, 'app').find((m) => m.startsWith('uri ')), { timeout: 30_000 }).toBeDefined();
     const uri = h.logs.messages(task.taskArn, 'app').find((m) => m.startsWith('uri '))!.slice(4);
@@ -122,6 +122,9 @@ describe('task metadata endpoint v4', () => {
     const self = await (await fetch(uri)).json();
     expect(self).toMatchObject({ Name: 'app', KnownStatus: 'RUNNING', Networks: [{ NetworkMode: 'host', IPv4Addresses: ['127.0.0.1'] }] });
     expect((await (await fetch(`${uri}/task`)).json()).TaskARN).toBe(task.taskArn);
+    const v3 = h.logs.messages(task.taskArn, 'app').find((m) => m.startsWith('v3 '))!.slice(3);
+    expect(v3).toBe(uri.replace('/v4/', '/v3/'));
+    expect((await (await fetch(`${v3}/task`)).json()).TaskARN).toBe(task.taskArn);
 
     const base = new URL(uri).origin;
     const missing = await fetch(`${base}/v4/0123456789abcdef0123456789abcdef-0123456789`);

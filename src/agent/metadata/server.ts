@@ -1,5 +1,6 @@
-// The task metadata endpoint v4 (ECS_CONTAINER_METADATA_URI_V4): one HTTP handler in the agent, reached through
-// listeners inside each task's network namespace (netns.ts) and one on the host's loopback for host-mode tasks.
+// The task metadata endpoint v4 (ECS_CONTAINER_METADATA_URI_V4, and v3's ECS_CONTAINER_METADATA_URI with the same
+// documents): one HTTP handler in the agent, reached through listeners inside each task's network namespace
+// (netns.ts) and one on the host's loopback for host-mode tasks.
 //
 //   GET ${URI}              this container          GET ${URI}/stats        its Docker stats
 //   GET ${URI}/task         the task, all containers GET ${URI}/task/stats   Docker stats of each, by DockerId
@@ -69,7 +70,10 @@ export class MetadataServer implements MetadataHooks {
 
   env(task: AgentTask, containerName: string): [string, string][] {
     const base = task.networkMode === 'host' ? this.hostBase : this.namespaces ? `http://127.0.0.1:${this.port}` : '';
-    return base ? [['ECS_CONTAINER_METADATA_URI_V4', `${base}/v4/${endpointId(task.taskArn, containerName)}`]] : [];
+    if (!base) return [];
+    const id = endpointId(task.taskArn, containerName);
+    // v3 is what older clients read; it serves the same documents.
+    return [['ECS_CONTAINER_METADATA_URI_V4', `${base}/v4/${id}`], ['ECS_CONTAINER_METADATA_URI', `${base}/v3/${id}`]];
   }
 
   async open(key: string, pid: number, taskArn: string): Promise<void> {
@@ -120,7 +124,7 @@ export class MetadataServer implements MetadataHooks {
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { message: `${req.method} is not allowed` });
       const path = new URL(req.url ?? '/', 'http://metadata').pathname.replace(/\/+$/, '');
-      const m = /^\/v4\/([^/]+)(\/task)?(\/stats)?$/.exec(path);
+      const m = /^\/v[34]\/([^/]+)(\/task)?(\/stats)?$/.exec(path);
       if (!m) return send(404, { message: `no such metadata path: ${path}` });
       const found = this.find(m[1]!, this.scope.get(req.socket));
       if (!found) return send(404, { message: `no container with metadata id ${m[1]}` });
