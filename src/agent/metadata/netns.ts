@@ -2,7 +2,9 @@
 // child, entered into the namespace by nsenter(1), binds the socket there and hands it back over the IPC channel;
 // the agent then serves it from its own event loop. The socket pins the namespace, so close it when the task stops.
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import type { Server } from 'node:net';
+import { delimiter, join } from 'node:path';
 
 const CHILD = `
 const s = require('node:net').createServer();
@@ -10,9 +12,18 @@ s.on('error', (e) => process.send({ error: e.message }, () => process.exit(1)));
 s.listen({ host: '127.0.0.1', port: Number(process.argv[1]) }, () => process.send('listening', s, () => process.exit(0)));
 `;
 
-/** Whether this process may enter other network namespaces (it needs CAP_SYS_ADMIN: the agent runs as root). */
-export function canEnterNamespaces(): boolean {
-  return process.platform === 'linux' && process.getuid?.() === 0;
+/** Why this process cannot enter other network namespaces, or undefined when it can (root, with nsenter). */
+export function namespaceObstacle(): string | undefined {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return 'entering task network namespaces needs root';
+  const found = (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, 'nsenter'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return found ? undefined : 'nsenter (util-linux) is not installed';
 }
 
 export function listenInNamespace(pid: number, port: number, timeoutMs = 15_000): Promise<Server> {

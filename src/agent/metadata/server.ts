@@ -13,7 +13,7 @@ import type { AgentTask } from '../protocol.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import { containerDocument, taskDocument, type HostFacts } from './documents.js';
 import { endpointId } from './endpointId.js';
-import { canEnterNamespaces, listenInNamespace } from './netns.js';
+import { listenInNamespace, namespaceObstacle } from './netns.js';
 
 /** The port ECS's agent serves its metadata on; inside a task's namespace it is always free. */
 export const METADATA_PORT = 51679;
@@ -31,7 +31,8 @@ type Found = { ts: TaskState; c: ContainerState };
 export class MetadataServer implements MetadataHooks {
   private readonly http = http.createServer((req, res) => void this.handle(req, res));
   private readonly port: number;
-  private readonly namespaces = canEnterNamespaces();
+  private readonly obstacle = namespaceObstacle();
+  private readonly namespaces = !this.obstacle;
   private readonly listeners = new Map<string, Server>();
   private readonly wanted = new Set<string>();
   /** A connection accepted inside a task's namespace may read that task only. */
@@ -60,7 +61,7 @@ export class MetadataServer implements MetadataHooks {
     const s = await listen(this.port).catch(() => listen(0));
     this.hostListener = s;
     this.hostBase = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-    if (!this.namespaces) this.log('the task metadata endpoint serves host-mode tasks only: entering task network namespaces needs root');
+    if (this.obstacle) this.log(`the task metadata endpoint serves host-mode tasks only: ${this.obstacle}`);
   }
 
   /** Where the tasks come from (the engine's). */
