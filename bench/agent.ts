@@ -35,6 +35,7 @@ async function main() {
     env: { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const url = await new Promise<string>((ok) =>
     createInterface({ input: proc.stdout! }).on('line', (l) => {
       const m = /"url":"([^"]+)"/.exec(l);
@@ -58,12 +59,26 @@ async function main() {
       containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
     }),
   );
+  // The same container in awsvpc: a pause container first, the task's address, the metadata endpoint in its namespace.
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'bench-awsvpc',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, stopTimeout: 2, command: ['sleep', '3600'] }],
+    }),
+  );
   const waitRunning = async (arns: string[]) => {
     for (;;) {
       const pending: string[] = [];
       for (let i = 0; i < arns.length; i += 100) {
         const d = await ecs.send(new DescribeTasksCommand({ tasks: arns.slice(i, i + 100) }));
-        for (const t of d.tasks!) if (t.lastStatus !== 'RUNNING') pending.push(t.taskArn!);
+        for (const t of d.tasks!) {
+          if (t.lastStatus === 'STOPPED') throw new Error(`task ${t.taskArn} stopped: ${t.stoppedReason} ${JSON.stringify(t.containers?.map((c) => c.reason))}`);
+          if (t.lastStatus !== 'RUNNING') pending.push(t.taskArn!);
+        }
       }
       if (pending.length === 0) return;
       await sleep(5);
@@ -74,6 +89,7 @@ async function main() {
   };
 
   const wharfMs: number[] = [];
+  const awsvpcMs: number[] = [];
   const dockerMs: number[] = [];
   for (let i = 0; i < rounds; i++) {
     let t0 = performance.now();
@@ -86,6 +102,17 @@ async function main() {
     const { stdout } = await run('docker', ['run', '-d', '--label', 'wharf.bench=1', BUSYBOX, 'sleep', '3600']);
     dockerMs.push(performance.now() - t0);
     await run('docker', ['rm', '-f', stdout.trim()]);
+  }
+
+  // awsvpc after the bridge rounds, so that its stops (pause containers included) do not overlap them.
+  for (let i = 0; i < rounds; i++) {
+    const t1 = performance.now();
+    const v = await ecs.send(
+      new RunTaskCommand({ taskDefinition: 'bench-awsvpc', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-bench'] } } }),
+    );
+    await waitRunning([v.tasks![0]!.taskArn!]);
+    awsvpcMs.push(performance.now() - t1);
+    await stopAll([v.tasks![0]!.taskArn!]);
   }
 
   const t0 = performance.now();
@@ -101,6 +128,8 @@ async function main() {
   console.log(`  wharf RunTask -> RUNNING   ${w.toFixed(0)} ms`);
   console.log(`  docker run -d              ${d.toFixed(0)} ms`);
   console.log(`  ratio wharf/docker         ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
+  const a = median(awsvpcMs);
+  console.log(`  awsvpc (FARGATE) task      ${a.toFixed(0)} ms   (${(a / d).toFixed(2)}x docker run -d; adds the pause container and the metadata endpoint)`);
   console.log(`  50 tasks at once: all RUNNING in ${burst.toFixed(2)} s (${(arns.length / burst).toFixed(1)} tasks/s)`);
 
   ecs.destroy();

@@ -35,12 +35,16 @@ function condition(dep: ContainerState, cond: string): Gate {
   }
 }
 
-/** Before create: the awsvpc pause container must run, volumesFrom sources must exist, volumes must be ready. */
+/**
+ * Before create: the awsvpc pause container must exist (a container joins its namespace by id; Docker checks only
+ * at start that it runs, so creating both overlaps with starting the pause), volumesFrom sources must exist, volumes
+ * must be ready.
+ */
 export function createGate(t: TaskState, c: ContainerState): Gate {
   if (c.internal) return { ok: true };
   if (!t.volumesReady) return { ok: false, blockedOn: 'task volumes' };
   const pause = t.containers.find((x) => x.internal);
-  if (pause && pause.known < Status.RUNNING) return { ok: false, blockedOn: 'pause container' };
+  if (pause && pause.known < Status.CREATED) return { ok: false, blockedOn: 'pause container' };
   for (const vf of c.definition.volumesFrom ?? []) {
     const src = find(t, vf.sourceContainer ?? '');
     if (!src) return { ok: false, blockedOn: `volumesFrom ${vf.sourceContainer}`, impossible: `volumesFrom names unknown container ${vf.sourceContainer}` };
@@ -53,8 +57,13 @@ export function createGate(t: TaskState, c: ContainerState): Gate {
   return { ok: true };
 }
 
-/** Before start: every dependsOn condition, and links to running containers. */
+/** Before start: the pause container running (with the task's metadata endpoint), dependsOn, running link targets. */
 export function startGate(t: TaskState, c: ContainerState): Gate {
+  const pause = c.internal ? undefined : t.containers.find((x) => x.internal);
+  if (pause && pause.known !== Status.RUNNING) {
+    if (pause.known === Status.STOPPED) return { ok: false, blockedOn: 'pause container', impossible: 'the task network namespace (pause container) stopped' };
+    return { ok: false, blockedOn: 'pause container' };
+  }
   for (const d of c.definition.dependsOn ?? []) {
     const dep = find(t, d.containerName ?? '');
     if (!dep) return { ok: false, blockedOn: `dependsOn ${d.containerName}`, impossible: `dependsOn names unknown container ${d.containerName}` };
