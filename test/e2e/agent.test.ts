@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { LABELS } from '../../src/agent/protocol.js';
+import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
 import { startWharf, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, type Wharf } from './harness.js';
 
@@ -60,10 +61,7 @@ afterAll(async () => {
   for (const p of extraAgents) p.kill('SIGTERM');
   ecs?.destroy();
   await wharf?.stop();
-  for (const arn of instanceArns) {
-    const left = await runtime.list({ [LABELS.instanceArn]: arn });
-    await Promise.all(left.map((c) => runtime.remove(c.id)));
-  }
+  for (const arn of instanceArns) await removeLabelled(runtime, { [LABELS.instanceArn]: arn });
 });
 
 describe('wharf up runs real containers', () => {
@@ -205,8 +203,7 @@ describe('images from Wharf\'s own registry', () => {
       await ecs.send(new StopTaskCommand({ task: t.taskArn! }));
       await stopped('default', t.taskArn!);
     } finally {
-      const left = await runtime.list({ [LABELS.family]: 'pushed' });
-      await Promise.all(left.map((c) => runtime.remove(c.id)));
+      await removeLabelled(runtime, { [LABELS.family]: 'pushed' });
       await docker(['rmi', image]);
     }
   });

@@ -21,6 +21,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
+import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
 import { startWharf, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, type Wharf } from './harness.js';
 
@@ -73,7 +74,7 @@ afterAll(async () => {
   for (const h of hosts) h.kill('SIGTERM');
   ecs?.destroy();
   await wharf?.stop();
-  for (const arn of instanceArns) for (const c of await runtime.list({ [LABELS.instanceArn]: arn })) await runtime.remove(c.id);
+  for (const arn of instanceArns) await removeLabelled(runtime, { [LABELS.instanceArn]: arn });
 });
 
 const svc = async (cluster: string, name: string): Promise<Service> =>

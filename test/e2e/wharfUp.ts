@@ -4,6 +4,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll } from 'vitest';
 import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
+import { removeLabelled } from '../support/cleanup.js';
 import { ensureBusybox } from '../support/images.js';
 import { embeddedInstance, startWharf, type Wharf } from './harness.js';
 
@@ -28,7 +29,7 @@ export function useWharfUp(env: Record<string, string> = {}): WharfUp {
     up.ecs?.destroy();
     await up.wharf?.stop();
     if (!up.instanceArn) return;
-    for (const c of await up.runtime.list({ [LABELS.instanceArn]: up.instanceArn })) await up.runtime.remove(c.id);
+    await removeLabelled(up.runtime, { [LABELS.instanceArn]: up.instanceArn });
   });
   return up;
 }

@@ -1,5 +1,7 @@
 // Every container a test creates carries a per-run label; afterAll removes them all, whatever the test left behind.
 import { randomBytes } from 'node:crypto';
+import { taskCgroupsFor } from '../../src/agent/cgroups/taskCgroup.js';
+import { LABELS } from '../../src/agent/protocol.js';
 import type { ContainerRuntime } from '../../src/agent/runtime/types.js';
 
 export const TEST_LABEL = 'wharf.test-run';
@@ -11,4 +13,8 @@ export function runId(): string {
 export async function removeLabelled(runtime: ContainerRuntime, labels: Record<string, string>): Promise<void> {
   const all = await runtime.list(labels);
   await Promise.all(all.map((c) => runtime.remove(c.id)));
+  // Containers removed behind the agent's back leave their task's cgroup (task-level limits) behind.
+  const cgroups = taskCgroupsFor(await runtime.version());
+  if (typeof cgroups === 'string') return;
+  for (const arn of new Set(all.map((c) => c.labels[LABELS.taskArn]).filter((a): a is string => !!a))) await cgroups.remove(arn.split('/').pop()!);
 }
