@@ -78,9 +78,15 @@ export class MetadataServer implements MetadataHooks {
   }
 
   async open(key: string, pid: number, taskArn: string): Promise<void> {
-    if (!this.namespaces || this.listeners.has(key)) return;
+    if (!this.namespaces || this.wanted.has(key)) return; // open or being opened
     this.wanted.add(key);
-    const server = await listenInNamespace(pid, this.port);
+    let server: Server;
+    try {
+      server = await listenInNamespace(pid, this.port);
+    } catch (err) {
+      this.wanted.delete(key);
+      throw err;
+    }
     if (!this.wanted.has(key)) return void server.close(); // its container stopped meanwhile
     server.on('connection', (socket: Socket) => {
       this.scope.set(socket, taskArn);
