@@ -37,8 +37,8 @@ export class MetadataServer implements MetadataHooks {
   private readonly wanted = new Set<string>();
   /** A connection accepted inside a task's namespace may read that task only. */
   private readonly scope = new WeakMap<Socket, string>();
-  private readonly lastStats = new Map<string, Record<string, unknown>>();
-  private readonly ids = new Map<string, string>();
+  /** The previous stats read of each container (for precpu_stats); goes with the engine's record of it. */
+  private readonly lastStats = new WeakMap<ContainerState, Record<string, unknown>>();
   private hostListener?: http.Server;
   private hostBase = '';
   private tasks: () => readonly TaskState[] = () => [];
@@ -97,7 +97,6 @@ export class MetadataServer implements MetadataHooks {
 
   close(key: string): void {
     this.wanted.delete(key);
-    this.lastStats.delete(key);
     this.listeners.get(key)?.close();
     this.listeners.delete(key);
   }
@@ -114,10 +113,7 @@ export class MetadataServer implements MetadataHooks {
       if (scope && ts.task.taskArn !== scope) continue;
       for (const c of ts.containers) {
         if (c.internal) continue;
-        const key = `${ts.task.taskArn}\0${c.name}`;
-        let eid = this.ids.get(key);
-        if (!eid) this.ids.set(key, (eid = endpointId(ts.task.taskArn, c.name)));
-        if (eid === id) return { ts, c };
+        if (endpointId(ts.task.taskArn, c.name) === id) return { ts, c };
       }
     }
     return undefined;
@@ -152,8 +148,8 @@ export class MetadataServer implements MetadataHooks {
     if (!c.runtimeId || c.known !== Status.RUNNING) return undefined;
     const raw = (await this.o.runtime.stats(c.runtimeId)).raw;
     if (!raw) return undefined;
-    const prev = this.lastStats.get(c.runtimeId);
-    this.lastStats.set(c.runtimeId, raw);
+    const prev = this.lastStats.get(c);
+    this.lastStats.set(c, raw);
     return prev ? { ...raw, precpu_stats: prev.cpu_stats, preread: prev.read } : raw;
   }
 }
