@@ -482,6 +482,7 @@ export class TaskEngine {
       await this.o.runtime.stop(id, this.o.stopTimeoutSeconds).catch(() => {});
       await this.o.runtime.remove(id).catch(() => {});
     }
+    await this.o.cgroups?.remove(taskArn.split('/').pop()!);
     await this.o.reporter.taskChanged({ taskArn, status: 'STOPPED', reason: 'Task is no longer assigned to this container instance', healthStatus: 'UNKNOWN', containers: [], attachments: [] });
   }
 
@@ -490,7 +491,7 @@ export class TaskEngine {
     if (known === Status.STOPPED && ts.known !== Status.STOPPED) {
       ts.executionStoppedAt = new Date(this.o.now());
       ts.stoppedAtMs = this.o.now();
-      if (ts.cgroupParent) void this.o.cgroups?.remove(taskId(ts));
+      void this.o.cgroups?.remove(taskId(ts)); // adopted tasks have one too, without cgroupParent set
     }
     ts.known = known;
     const health = taskHealth(ts);
