@@ -19,7 +19,7 @@ import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { LABELS } from '../../src/agent/protocol.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, type Wharf } from './harness.js';
+import { startWharf, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -216,7 +216,7 @@ describe('a second host with wharf agent', () => {
       process.execPath,
       [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', 'fleet', '--attribute', 'stack=blue', '--state-dir', tempDir()],
       {
-        env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+        env: WHARF_ENV,
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -16,6 +16,9 @@ export const TEST_CREDENTIALS = {
   secretAccessKey: 'wharf-test-secret-key-0000000000000000000',
 };
 
+/** The environment for running `wharf` commands (agent, logs) with the test credentials. */
+export const WHARF_ENV = { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+
 export interface Wharf {
   url: string;
   dataDir: string;

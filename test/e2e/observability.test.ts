@@ -17,7 +17,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { BUSYBOX } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
-import { TEST_CREDENTIALS, WHARF_BIN } from './harness.js';
+import { WHARF_BIN, WHARF_ENV } from './harness.js';
 
 const up = useWharfUp({ WHARF_METRIC_PERIOD: '1' });
 const run = promisify(execFile);
@@ -66,12 +66,12 @@ describe('logs', () => {
     expect(filtered.events.map((e: { message: string }) => e.message)).toEqual(['{"level":"error","ms":250}']);
 
     const { stdout } = await run(process.execPath, [WHARF_BIN, 'logs', arn, '--endpoint-url', up.wharf.url], {
-      env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+      env: WHARF_ENV,
     });
     expect(stdout.trim().split('\n').sort()).toEqual(['main | done', 'main | hello from wharf', 'main | {"level":"error","ms":250}']);
     // --follow prints the output and stays, waiting for more.
     const follow = spawn(process.execPath, [WHARF_BIN, 'logs', taskId, '--follow', '--endpoint-url', up.wharf.url], {
-      env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+      env: WHARF_ENV,
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     let followed = '';

@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { BUSYBOX } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
-import { TEST_CREDENTIALS, WHARF_BIN } from './harness.js';
+import { WHARF_BIN, WHARF_ENV } from './harness.js';
 
 const up = useWharfUp();
 const run = promisify(execFile);
@@ -150,9 +150,8 @@ describe('services with real containers', () => {
     );
     await steady('introspect');
     const [task] = await tasksOf('introspect');
-    const env = { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
     const printed = async () => {
-      const { stdout } = await run(process.execPath, [WHARF_BIN, 'logs', task!.taskArn!, '--endpoint-url', up.wharf.url], { env });
+      const { stdout } = await run(process.execPath, [WHARF_BIN, 'logs', task!.taskArn!, '--endpoint-url', up.wharf.url], { env: WHARF_ENV });
       const line = stdout.split('\n').find((l) => l.startsWith('app | task '));
       return line ? JSON.parse(line.slice('app | task '.length)) : undefined;
     };

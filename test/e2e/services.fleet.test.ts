@@ -23,7 +23,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, type Wharf } from './harness.js';
+import { startWharf, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -44,7 +44,7 @@ function joinHost(cluster: string, az: string): ChildProcess {
     process.execPath,
     [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', cluster, '--state-dir', tempDir(), '--attribute', `zone=${az}`],
     {
-      env: { ...process.env, WHARF_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, WHARF_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+      env: WHARF_ENV,
       stdio: 'ignore',
     },
   );

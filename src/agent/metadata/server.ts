@@ -29,6 +29,7 @@ export interface MetadataServerOptions {
 type Found = { ts: TaskState; c: ContainerState };
 
 export class MetadataServer implements MetadataHooks {
+  /** Listens on the host's loopback, and serves the connections accepted inside task namespaces too. */
   private readonly http = http.createServer((req, res) => void this.handle(req, res));
   private readonly port: number;
   private readonly obstacle = namespaceObstacle();
@@ -39,7 +40,6 @@ export class MetadataServer implements MetadataHooks {
   private readonly scope = new WeakMap<Socket, string>();
   /** The previous stats read of each container (for precpu_stats); goes with the engine's record of it. */
   private readonly lastStats = new WeakMap<ContainerState, Record<string, unknown>>();
-  private hostListener?: http.Server;
   private hostBase = '';
   private tasks: () => readonly TaskState[] = () => [];
   private readonly log: NonNullable<MetadataServerOptions['log']>;
@@ -50,17 +50,18 @@ export class MetadataServer implements MetadataHooks {
     this.http.keepAliveTimeout = 5000;
   }
 
-  /** Opens the host listener (host-mode tasks): the usual port, or a free one when another agent holds it. */
+  /** Listens on the host's loopback (host-mode tasks): the usual port, or a free one when another agent holds it. */
   async start(): Promise<void> {
     const listen = (port: number) =>
-      new Promise<http.Server>((resolve, reject) => {
-        const s = http.createServer((req, res) => void this.handle(req, res));
-        s.once('error', reject);
-        s.listen({ host: '127.0.0.1', port }, () => resolve(s));
+      new Promise<void>((resolve, reject) => {
+        this.http.once('error', reject);
+        this.http.listen({ host: '127.0.0.1', port }, () => {
+          this.http.off('error', reject);
+          resolve();
+        });
       });
-    const s = await listen(this.port).catch(() => listen(0));
-    this.hostListener = s;
-    this.hostBase = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    await listen(this.port).catch(() => listen(0));
+    this.hostBase = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
     if (this.obstacle) this.log(`the task metadata endpoint serves host-mode tasks only: ${this.obstacle}`);
   }
 
@@ -103,8 +104,7 @@ export class MetadataServer implements MetadataHooks {
 
   async stop(): Promise<void> {
     for (const key of [...this.listeners.keys()]) this.close(key);
-    this.hostListener?.close();
-    this.hostListener?.closeAllConnections();
+    this.http.close();
     this.http.closeAllConnections();
   }
 

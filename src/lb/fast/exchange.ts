@@ -19,7 +19,6 @@ export class Exchange implements UpstreamOwner {
   private retried = false;
   private bodyLeft: number;
   private headBuf: Buffer | undefined;
-  private headOut: Buffer | undefined;
   private state: 'head' | 'body' = 'head';
   private resLeft = 0;
   private tracker: ChunkTracker | undefined;
@@ -102,51 +101,40 @@ export class Exchange implements UpstreamOwner {
     this.sent = true;
     this.state = 'body';
     out += '\r\n';
+    if (!noBody && h.chunked) this.tracker = new ChunkTracker();
+    else if (!noBody && !this.untilClose) this.resLeft = h.contentLength;
+    const n = noBody ? 0 : this.take(rest);
+    if (n < 0) return this.fail(502);
     // The head and the body bytes that came with it leave in one write, from one new buffer.
-    this.headOut = Buffer.allocUnsafe(out.length + rest.length);
-    this.headOut.write(out, 0, 'latin1');
-    this.rest(h, rest, noBody, out.length);
-    if (this.headOut) this.flushHead(this.headOut.length);
+    const b = Buffer.allocUnsafe(out.length + n);
+    b.write(out, 0, 'latin1');
+    rest.copy(b, out.length, 0, n);
+    this.toClient(b);
+    if (noBody || this.ended()) this.complete(n === rest.length);
   }
 
-  /** Writes the head buffer with the `used` bytes filled so far. */
-  private flushHead(used: number): void {
-    const b = this.headOut!;
-    this.headOut = undefined;
-    this.toClient(used === b.length ? b : b.subarray(0, used));
+  /** How many of these body bytes belong to the response (by its length or its chunks); -1: bad chunking. */
+  private take(d: Buffer): number {
+    if (this.untilClose) return d.length;
+    if (this.tracker) {
+      const n = this.tracker.feed(d);
+      return this.tracker.bad ? -1 : n;
+    }
+    const n = Math.min(this.resLeft, d.length);
+    this.resLeft -= n;
+    return n;
   }
 
-  private rest(h: { chunked: boolean; contentLength: number }, rest: Buffer, noBody: boolean, headLength: number): void {
-    if (noBody) {
-      this.flushHead(headLength);
-      return this.complete(!rest.length);
-    }
-    if (h.chunked) this.tracker = new ChunkTracker();
-    else this.resLeft = h.contentLength;
-    if (!h.chunked && !this.untilClose && this.resLeft === 0) {
-      this.flushHead(headLength);
-      return this.complete(!rest.length);
-    }
-    if (rest.length) this.relay(rest, headLength);
-    else this.flushHead(headLength);
+  private ended(): boolean {
+    return !this.untilClose && (this.tracker ? this.tracker.done : this.resLeft === 0);
   }
 
-  /** Relays body bytes; with `into` they go after the head still being assembled (the response's first read). */
-  private relay(d: Buffer, into?: number): void {
-    let n = d.length;
-    if (!this.untilClose && this.tracker) {
-      n = this.tracker.feed(d);
-      if (this.tracker.bad) return this.fail(502);
-    } else if (!this.untilClose) {
-      n = Math.min(this.resLeft, d.length);
-      this.resLeft -= n;
-    }
-    if (into !== undefined) {
-      d.copy(this.headOut!, into, 0, n);
-      this.flushHead(into + n);
-    } else this.toClient(Buffer.from(d.subarray(0, n)));
-    if (this.untilClose) return;
-    if (this.tracker ? this.tracker.done : this.resLeft === 0) this.complete(n === d.length);
+  /** Relays body bytes after the response's first read (copied: `d` is the pool's shared buffer). */
+  private relay(d: Buffer): void {
+    const n = this.take(d);
+    if (n < 0) return this.fail(502);
+    this.toClient(Buffer.from(d.subarray(0, n)));
+    if (this.ended()) this.complete(n === d.length);
   }
 
   upGone(): void {
