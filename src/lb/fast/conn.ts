@@ -10,7 +10,7 @@ import { pickTarget } from '../proxy.js';
 import { redirectLocation } from '../responses.js';
 import type { RequestFacts } from '../conditions.js';
 import { route, type ListenerView } from '../routing.js';
-import { parseRequestHead, type RequestHead } from './head.js';
+import { headerFields, headerValue, Kind, parseRequestHead, type RequestHead } from './head.js';
 import type { UpstreamPool } from './pool.js';
 import { errorResponse, fixedResponse, redirectResponse, upstreamHead } from './respond.js';
 import { Exchange } from './exchange.js';
@@ -57,7 +57,7 @@ export class FastConn {
     if (!buf || this.exchange || this.socket.destroyed) return;
     const end = buf.indexOf(HEAD_END);
     if (end < 0 || end > MAX_HEAD) return this.handOver();
-    const head = parseRequestHead(buf.toString('latin1', 0, end));
+    const head = parseRequestHead(buf, end);
     if (!head) return this.handOver();
     const rest = buf.subarray(end + 4);
     this.pending = undefined;
@@ -82,8 +82,7 @@ export class FastConn {
   /** What rule conditions look at; only built when the listener has rules beyond its default action. */
   private facts(head: RequestHead): RequestFacts {
     const q = head.target.indexOf('?');
-    const headers: Record<string, string> = {};
-    for (let i = 0; i < head.names.length; i++) headers[head.names[i]!] = head.values[i]!;
+    const headers = headerFields(head);
     const rawHost = headers.host ?? '';
     const colon = rawHost.lastIndexOf(':');
     return {
@@ -107,8 +106,8 @@ export class FastConn {
       const loc = redirectLocation(cfg, { host: facts.host, port: view.listener.port, path: facts.path, query: facts.query });
       return this.answer(redirectResponse(cfg.StatusCode === 'HTTP_301' ? 301 : 302, loc, keep), keep, rest);
     }
-    const cookie = head.names.indexOf('cookie');
-    const target: Pick | undefined = pickTarget(this.ctx.balancer, action, cookie < 0 ? undefined : head.values[cookie]);
+    const cookie = head.kinds.indexOf(Kind.Cookie);
+    const target: Pick | undefined = pickTarget(this.ctx.balancer, action, cookie < 0 ? undefined : headerValue(head, cookie));
     if (!target) return this.answer(errorResponse(503, keep), keep, rest);
     const remote = this.socket.remoteAddress ?? '';
     const ip = remote.startsWith('::ffff:') ? remote.slice(7) : remote;

@@ -5,13 +5,12 @@
 import type { Pick } from '../balancer.js';
 import { ChunkTracker } from './chunked.js';
 import type { FastConn } from './conn.js';
-import { parseResponseHead, type RequestHead } from './head.js';
+import { keptText, parseResponseHead, type RequestHead } from './head.js';
 import type { Upstream, UpstreamOwner } from './pool.js';
 import { errorResponse } from './respond.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_RESPONSE_HEAD = 64 * 1024;
-const SKIP = new Set(['connection', 'keep-alive']);
 
 export class Exchange implements UpstreamOwner {
   private up!: Upstream;
@@ -65,8 +64,9 @@ export class Exchange implements UpstreamOwner {
     return take < d.length ? d.subarray(take) : undefined;
   }
 
+  /** Strings are Latin-1: bytes as they came. */
   private toClient(b: Buffer | string): void {
-    if (!this.conn.socket.write(b)) {
+    if (!this.conn.socket.write(b, 'latin1')) {
       const s = this.up.socket;
       s.pause();
       this.conn.socket.once('drain', () => s.resume());
@@ -85,8 +85,7 @@ export class Exchange implements UpstreamOwner {
       return;
     }
     this.headBuf = undefined;
-    const text = buf.toString('latin1', 0, end);
-    const h = parseResponseHead(text);
+    const h = parseResponseHead(buf, end);
     if (!h || h.status === 101) return this.fail(502);
     const rest = buf.subarray(end + 4);
     if (h.status < 200) return rest.length ? this.upData(rest) : undefined; // interim (100 Continue): not relayed
@@ -94,22 +93,19 @@ export class Exchange implements UpstreamOwner {
     this.upClose = h.close;
     if (!noBody && h.contentLength < 0 && !h.chunked) this.untilClose = this.upClose = true;
     if (this.untilClose) this.keepClient = false;
-    let out = `HTTP/1.1 ${text.slice(9, text.indexOf('\r\n') < 0 ? undefined : text.indexOf('\r\n'))}\r\n`;
-    for (let i = 0; i < h.lines.length; i++) if (!SKIP.has(h.names[i]!)) out += h.lines[i] + '\r\n';
-    if (this.sticky) out += this.sticky + '\r\n';
-    if (!this.keepClient) out += 'Connection: close\r\n';
+    let extra = this.sticky ? this.sticky + '\r\n' : '';
+    if (!this.keepClient) extra += 'Connection: close\r\n';
+    extra += '\r\n';
     this.sent = true;
     this.state = 'body';
-    out += '\r\n';
     if (!noBody && h.chunked) this.tracker = new ChunkTracker();
     else if (!noBody && !this.untilClose) this.resLeft = h.contentLength;
     const n = noBody ? 0 : this.take(rest);
     if (n < 0) return this.fail(502);
-    // The head and the body bytes that came with it leave in one write, from one new buffer.
-    const b = Buffer.allocUnsafe(out.length + n);
-    b.write(out, 0, 'latin1');
-    rest.copy(b, out.length, 0, n);
-    this.toClient(b);
+    // The head (as HTTP/1.1, less hop-by-hop lines) and the body bytes that came with it leave in one write.
+    let text = keptText(h, false);
+    if (buf[7] !== 49) text = 'HTTP/1.1' + text.slice(8);
+    this.toClient(text + extra + (n ? rest.toString('latin1', 0, n) : ''));
     if (noBody || this.ended()) this.complete(n === rest.length);
   }
 

@@ -3,9 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FixedResponseActionConfig } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { errorPage, REASON } from '../responses.js';
-import type { RequestHead } from './head.js';
+import { headerValue, keptText, Kind, type RequestHead } from './head.js';
 
-const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'x-forwarded-proto', 'x-forwarded-port']);
 const traceBase = randomBytes(8).toString('hex');
 let traceCounter = 0;
 let traceSecond = 0;
@@ -22,20 +21,16 @@ function traceRoot(): string {
   return `Root=1-${traceEpochHex}-${traceBase}${traceCounter.toString(16).padStart(8, '0')}`;
 }
 
+/** The request head as forwarded to a target: received lines copied as bytes, less hop-by-hop ones, plus X-Forwarded-*. */
 export function upstreamHead(h: RequestHead, clientIp: string, listenerPort: number, xffMode: string): string {
-  let out = `${h.method} ${h.target} HTTP/1.1\r\n`;
   let xff: string | undefined;
   let trace = false;
-  for (let i = 0; i < h.lines.length; i++) {
-    const n = h.names[i]!;
-    if (DROP.has(n)) continue;
-    if (n === 'x-forwarded-for') {
-      xff = xff === undefined ? h.values[i] : `${xff}, ${h.values[i]}`;
-      continue;
-    }
-    if (n === 'x-amzn-trace-id') trace = true;
-    out += h.lines[i] + '\r\n';
+  for (let i = 0; i < h.kinds.length; i++) {
+    const k = h.kinds[i];
+    if (k === Kind.ForwardedFor) xff = xff === undefined ? headerValue(h, i) : `${xff}, ${headerValue(h, i)}`;
+    else if (k === Kind.TraceId) trace = true;
   }
+  let out = keptText(h, true);
   if (xffMode === 'append') out += `X-Forwarded-For: ${xff ? `${xff}, ${clientIp}` : clientIp}\r\n`;
   else if (xffMode === 'preserve') out += `X-Forwarded-For: ${xff ?? clientIp}\r\n`;
   out += `X-Forwarded-Proto: http\r\nX-Forwarded-Port: ${listenerPort}\r\n`;
