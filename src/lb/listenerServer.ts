@@ -59,10 +59,10 @@ export class ListenerServer {
     const pool = opts.pool;
     if (pool) {
       const ctx = { balancer: opts.ctx.balancer, pool, view: opts.view, fallback: this.server };
-      this.accept = (socket: net.Socket) => {
+      this.accept = (accepted: net.Socket) => {
+        const { socket } = new FastConn(ctx, accepted);
         this.connections.add(socket);
         socket.once('close', () => this.connections.delete(socket));
-        new FastConn(ctx, socket);
       };
       if (!opts.external) {
         this.front = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => {

@@ -30,6 +30,8 @@ export interface LoadBalancingOptions {
   fastPath?: boolean;
   /** Data plane worker processes beside this one (fast path only). Default: one per spare core, at most 2. */
   workers?: number;
+  /** The compiled worker module to fork (default: worker.js beside this module; tests running TypeScript name dist's). */
+  workerFile?: string;
 }
 
 export class LoadBalancing {
@@ -54,7 +56,7 @@ export class LoadBalancing {
     this.routes = new RouteTable(opts.tables);
     this.checker = new HealthChecker(opts.cache, opts.tables, this.book, resolve, opts.logger);
     const workers = opts.fastPath === false ? 0 : (opts.workers ?? (workersAvailable() ? Math.min(2, availableParallelism() - 1) : 0));
-    if (workers > 0) this.workers = new WorkerPool(workers, opts.cache, opts.tables, this.book, opts.logger);
+    if (workers > 0) this.workers = new WorkerPool(workers, opts.cache, opts.tables, this.book, opts.logger, opts.workerFile);
     this.drainer = new Drainer(opts.cache, opts.tables, this.balancer, this.workers);
     this.book.onChange(() => this.balancer.invalidate());
   }

@@ -30,13 +30,16 @@ export class WorkerPool {
   private readonly waiting = new Map<number, (n: number) => void>();
   private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly count: number, private readonly cache: StateCache, private readonly tables: ElbTables, private readonly book: HealthBook, private readonly logger: Logger) {}
+  constructor(
+    private readonly count: number, private readonly cache: StateCache, private readonly tables: ElbTables, private readonly book: HealthBook,
+    private readonly logger: Logger, private readonly file = WORKER_FILE,
+  ) {}
 
   async start(): Promise<void> {
     const all = Object.values(this.tables) as Table<unknown>[];
     const snapshot: ToWorker = { t: 'rows', rows: all.flatMap((t) => [...t.values()].map((r) => [t.prefix, r.id, r.value] as [string, string, unknown])) };
     for (let i = 0; i < this.count; i++) {
-      const child = fork(WORKER_FILE, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(this.file, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.on('message', (m: FromWorker) => {
         if (m.t === 'inflight') {
           this.waiting.get(m.seq)?.(m.n);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import pino from 'pino';
 import { elbv2Service } from '../../src/api/elbv2/index.js';
@@ -27,14 +28,19 @@ export interface ElbWharf {
   stop(): Promise<void>;
 }
 
-export async function startElbWharf(opts: { addressPrefix?: string; provisioningMs?: number; headersTimeoutMs?: number } = {}): Promise<ElbWharf> {
+/** dist's compiled data plane worker (npm test builds it first): workers are processes running JavaScript. */
+const WORKER_FILE = fileURLToPath(new URL('../../dist/src/lb/worker.js', import.meta.url));
+
+export async function startElbWharf(opts: { addressPrefix?: string; provisioningMs?: number; headersTimeoutMs?: number; workers?: number } = {}): Promise<ElbWharf> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-elb-'));
   const store = new SqliteStore(join(dataDir, 'state.db'));
   const cache = new StateCache(store);
   const tables = createElbTables(cache);
   await cache.start();
   const logger = pino({ level: 'warn' });
-  const lb = await startLoadBalancers({ cache, tables, logger, provisioningMs: opts.provisioningMs ?? 300, headersTimeoutMs: opts.headersTimeoutMs });
+  const lb = await startLoadBalancers({
+    cache, tables, logger, provisioningMs: opts.provisioningMs ?? 300, headersTimeoutMs: opts.headersTimeoutMs, workers: opts.workers, workerFile: WORKER_FILE,
+  });
   const dns = await startDnsServer({ address: '127.0.0.53', port: 0, zones: [loadBalancerZone(tables)], logger });
   const gateway = new Gateway({
     host: '127.0.0.1', port: 0, accountId: '000000000000',

@@ -14,6 +14,7 @@ import { headerFields, headerValue, Kind, parseRequestHead, type RequestHead } f
 import type { UpstreamPool } from './pool.js';
 import { errorResponse, fixedResponse, redirectResponse, upstreamHead } from './respond.js';
 import { Exchange } from './exchange.js';
+import { adoptSharedReads, isShared } from './sharedReads.js';
 
 export interface FastContext {
   balancer: Balancer;
@@ -27,18 +28,30 @@ const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEAD = 16 * 1024;
 
 export class FastConn {
+  readonly socket: net.Socket;
   private pending: Buffer | undefined;
   exchange: Exchange | undefined;
+  /** Handed to node:http: what still reaches the shared-buffer callback belongs to the socket's stream. */
+  private handedOver = false;
   private readonly onData = (d: Buffer) => this.data(d);
 
-  constructor(readonly ctx: FastContext, readonly socket: net.Socket) {
+  constructor(readonly ctx: FastContext, accepted: net.Socket) {
+    const shared = adoptSharedReads(accepted, (d) => this.sharedData(d));
+    const socket = (this.socket = shared ?? accepted);
     socket.setNoDelay(true);
-    socket.on('data', this.onData);
+    if (shared) socket.resume(); // flowing, so that the end of the stream is seen
+    else socket.on('data', this.onData);
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.exchange?.abort());
     socket.setTimeout(ctx.view()?.idleMs ?? 60_000, () => {
       if (!this.exchange) socket.destroy();
     });
+  }
+
+  private sharedData(d: Buffer): void {
+    if (this.handedOver) return void this.socket.push(Buffer.from(d));
+    this.data(d);
+    if (this.pending && isShared(this.pending)) this.pending = Buffer.from(this.pending);
   }
 
   private data(d: Buffer): void {
@@ -67,6 +80,7 @@ export class FastConn {
   private handOver(): void {
     const buf = this.pending;
     this.pending = undefined;
+    this.handedOver = true;
     const s = this.socket;
     s.removeListener('data', this.onData);
     s.removeAllListeners('timeout');
@@ -74,7 +88,7 @@ export class FastConn {
     s.removeAllListeners('error');
     s.setTimeout(0);
     s.pause();
-    if (buf?.length) s.unshift(buf);
+    if (buf?.length) s.unshift(isShared(buf) ? Buffer.from(buf) : buf);
     this.ctx.fallback.emit('connection', s);
     s.resume();
   }

@@ -55,12 +55,12 @@ export class Exchange implements UpstreamOwner {
     return this.bodyLeft > 0;
   }
 
-  /** Forwards request body bytes; returns what lies past this request's body. */
+  /** Forwards request body bytes; returns what lies past this request's body (a view of `d`). */
   body(d: Buffer): Buffer | undefined {
     if (this.bodyLeft <= 0) return d.length ? d : undefined;
     const take = Math.min(this.bodyLeft, d.length);
     this.bodyLeft -= take;
-    this.up.socket.write(take === d.length ? d : d.subarray(0, take));
+    this.up.socket.write(Buffer.from(d.subarray(0, take))); // a copy: `d` may be the shared read buffer
     return take < d.length ? d.subarray(take) : undefined;
   }
 
