@@ -9,6 +9,8 @@ export interface Pick {
   key: string;
   host: string;
   port: number;
+  /** `host:port`, made once: what target connections are pooled by. */
+  addr: string;
   tg: TargetGroupRecord;
 }
 
@@ -16,6 +18,13 @@ interface Group {
   tg: TargetGroupRecord;
   candidates: Pick[];
   next: number;
+  /** The group's algorithm, read once from its attributes. */
+  algorithm: 'round_robin' | 'least_outstanding_requests' | 'weighted_random';
+}
+
+function algorithm(tg: TargetGroupRecord): Group['algorithm'] {
+  const a = tg.attributes['load_balancing.algorithm.type'];
+  return a === 'least_outstanding_requests' || a === 'weighted_random' ? a : 'round_robin';
 }
 
 export class Balancer {
@@ -42,11 +51,12 @@ export class Balancer {
     for (const row of this.tables.targets.byIndex('group', tgArn)) {
       const t = row.value;
       if (t.state !== 'registered') continue;
-      registered.push({ key: row.id, host: targetHost(tg, t, this.resolveInstance), port: t.port, tg });
+      const host = targetHost(tg, t, this.resolveInstance);
+      registered.push({ key: row.id, host, port: t.port, addr: `${host}:${t.port}`, tg });
     }
     registered.sort((a, b) => (a.key < b.key ? -1 : 1));
     const healthy = tg.healthCheck.enabled ? registered.filter((p) => this.book.healthy(p.key)) : registered;
-    g = { tg, candidates: healthy.length ? healthy : registered, next: 0 };
+    g = { tg, candidates: healthy.length ? healthy : registered, next: 0, algorithm: algorithm(tg) };
     this.groups.set(tgArn, g);
     return g;
   }
@@ -61,7 +71,7 @@ export class Balancer {
       if (s) return s;
     }
     if (c.length === 1) return c[0];
-    if (g.tg.attributes['load_balancing.algorithm.type'] === 'least_outstanding_requests') {
+    if (g.algorithm === 'least_outstanding_requests') {
       let best = c[g.next++ % c.length]!;
       let bestN = this.inflight.get(best.key) ?? 0;
       for (const p of c) {
@@ -70,7 +80,7 @@ export class Balancer {
       }
       return best;
     }
-    if (g.tg.attributes['load_balancing.algorithm.type'] === 'weighted_random') return c[Math.floor(Math.random() * c.length)];
+    if (g.algorithm === 'weighted_random') return c[Math.floor(Math.random() * c.length)];
     return c[g.next++ % c.length];
   }
 

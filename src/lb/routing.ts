@@ -16,11 +16,16 @@ export interface ListenerView {
   listener: ListenerRecord;
   routes: Route[];
   idleMs: number;
-  xffMode: string;
+  xffMode: 'append' | 'preserve' | 'remove';
 }
 
 export function finalAction(actions: readonly Action[]): Action {
   return [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0))[actions.length - 1]!;
+}
+
+/** As literals: requests compare against them, and literal strings compare by identity. */
+function xffMode(value: string | undefined): ListenerView['xffMode'] {
+  return value === 'preserve' ? 'preserve' : value === 'remove' ? 'remove' : 'append';
 }
 
 export class RouteTable {
@@ -51,7 +56,7 @@ export class RouteTable {
     return {
       lb, listener, routes,
       idleMs: idleTimeoutMs(lb.attributes),
-      xffMode: lb.attributes['routing.http.xff_header_processing.mode'] ?? 'append',
+      xffMode: xffMode(lb.attributes['routing.http.xff_header_processing.mode']),
     };
   }
 }

@@ -39,7 +39,7 @@ export class Exchange implements UpstreamOwner {
   }
 
   private connect(): void {
-    const { up, reused } = this.conn.ctx.pool.get(this.target.host, this.target.port, this);
+    const { up, reused } = this.conn.ctx.pool.get(this.target.addr, this.target.host, this.target.port, this);
     this.up = up;
     this.reused = reused;
     up.idleTimeout(this.idleMs);
@@ -161,7 +161,7 @@ export class Exchange implements UpstreamOwner {
     this.conn.ctx.balancer.end(this.target.key);
     const up = this.up;
     up.socket.resume();
-    if (clean && !this.upClose && this.bodyLeft === 0 && !up.dead) this.conn.ctx.pool.release(this.target.host, this.target.port, up);
+    if (clean && !this.upClose && this.bodyLeft === 0 && !up.dead) this.conn.ctx.pool.release(this.target.addr, up);
     else {
       up.owner = undefined;
       up.kill();

@@ -68,34 +68,33 @@ export class UpstreamPool {
 
   constructor(private readonly maxIdlePerTarget = 256, private readonly idleMs = 60_000) {}
 
-  /** An idle connection (reused: true) or a new one, owned by `owner` from now on. */
-  get(host: string, port: number, owner: UpstreamOwner): { up: Upstream; reused: boolean } {
-    const list = this.idle.get(`${host}:${port}`);
+  /** An idle connection to `addr` (host:port) (reused: true) or a new one, owned by `owner` from now on. */
+  get(addr: string, host: string, port: number, owner: UpstreamOwner): { up: Upstream; reused: boolean } {
+    const list = this.idle.get(addr);
     while (list?.length) {
       const up = list.pop()!;
       if (up.dead) continue;
       up.owner = owner;
       return { up, reused: true };
     }
-    const up = new Upstream(host, port, (u) => this.forget(host, port, u));
+    const up = new Upstream(host, port, (u) => this.forget(addr, u));
     up.owner = owner;
     return { up, reused: false };
   }
 
   /** Puts a connection whose exchange completed cleanly back in the pool. */
-  release(host: string, port: number, up: Upstream): void {
+  release(addr: string, up: Upstream): void {
     up.owner = undefined;
     if (up.dead) return;
-    const key = `${host}:${port}`;
-    let list = this.idle.get(key);
-    if (!list) this.idle.set(key, (list = []));
+    let list = this.idle.get(addr);
+    if (!list) this.idle.set(addr, (list = []));
     if (list.length >= this.maxIdlePerTarget) return up.kill();
     up.idleTimeout(this.idleMs);
     list.push(up);
   }
 
-  private forget(host: string, port: number, up: Upstream): void {
-    const list = this.idle.get(`${host}:${port}`);
+  private forget(addr: string, up: Upstream): void {
+    const list = this.idle.get(addr);
     const at = list?.indexOf(up) ?? -1;
     if (at >= 0) list!.splice(at, 1);
   }
