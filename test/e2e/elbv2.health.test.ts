@@ -72,6 +72,27 @@ describe('health checks', () => {
     expect(new Set(both)).toEqual(new Set(['A', 'B']));
   });
 
+  it('takes turns by default, and picks the target with the fewest requests in flight under least_outstanding_requests', async () => {
+    const turns: string[] = [];
+    for (let i = 0; i < 6; i++) turns.push((await hit()).body[0]!);
+    expect(turns.join('')).toMatch(/^(AB){3}$|^(BA){3}$/);
+    const setAlgorithm = (Value: string) =>
+      elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'load_balancing.algorithm.type', Value }] }));
+    await setAlgorithm('least_outstanding_requests');
+    const slowSeen = () => ({ A: a.seen.filter((r) => r.url === '/slow').length, B: b.seen.filter((r) => r.url === '/slow').length });
+    const before = slowSeen();
+    const slow = hit('/slow');
+    const busy = await until(() => {
+      const now = slowSeen();
+      return now.A > before.A ? 'A' : now.B > before.B ? 'B' : undefined;
+    }, 5000, 20);
+    const quick: string[] = [];
+    for (let i = 0; i < 6; i++) quick.push((await hit()).body[0]!);
+    expect(quick.join('')).toBe((busy === 'A' ? 'B' : 'A').repeat(6));
+    expect((await slow).body).toBe(`${busy} slow done`);
+    await setAlgorithm('round_robin');
+  });
+
   it('sticks a client to one target with the AWSALB cookie', async () => {
     await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'stickiness.enabled', Value: 'true' }] }));
     await sleep(100);
