@@ -31,10 +31,10 @@ describe('fast path heads', () => {
   });
 
   it('forwards the request head byte for byte, less hop-by-hop lines, plus X-Forwarded-*', () => {
-    const h = parseRequestHead('GET /p?q=1 HTTP/1.1\r\nHost: example.com\r\nKeep-Alive: 5\r\nAccept: */*\r\nX-Forwarded-For: 10.9.9.9\r\n' +
+    const h = parseRequestHead('GET /p?q=1 HTTP/1.1\r\nHost: example.com\r\nKeep-Alive: 5\r\nAccept: */*\r\nX-Forwarded-For: 127.9.9.9\r\n' +
       'Connection: keep-alive\r\nX-Forwarded-Port: 1\r\nCookie: a=b\r\nX-Amzn-Trace-Id: Root=1-abc\r\nUser-Agent: t\xe9st')!;
     expect(upstreamHead(h, '127.0.0.9', 80, 'append')).toBe('GET /p?q=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n' +
-      'Cookie: a=b\r\nX-Amzn-Trace-Id: Root=1-abc\r\nUser-Agent: t\xe9st\r\nX-Forwarded-For: 10.9.9.9, 127.0.0.9\r\n' +
+      'Cookie: a=b\r\nX-Amzn-Trace-Id: Root=1-abc\r\nUser-Agent: t\xe9st\r\nX-Forwarded-For: 127.9.9.9, 127.0.0.9\r\n' +
       'X-Forwarded-Proto: http\r\nX-Forwarded-Port: 80\r\n\r\n');
     const plain = upstreamHead(parseRequestHead('GET / HTTP/1.1\r\nHost: x')!, '127.0.0.9', 8080, 'remove');
     expect(plain).toMatch(/^GET \/ HTTP\/1\.1\r\nHost: x\r\nX-Forwarded-Proto: http\r\nX-Forwarded-Port: 8080\r\nX-Amzn-Trace-Id: Root=1-[0-9a-f]{8}-[0-9a-f]{24}\r\n\r\n$/);

@@ -20,7 +20,10 @@ export enum Kind {
 }
 
 export interface Head {
-  /** The bytes the head was parsed from; offsets below index into it. */
+  /**
+   * The bytes the head was parsed from; offsets below index into it. Valid only while the message is being started:
+   * it may be a view of a shared read buffer (sharedReads.ts, pool.ts).
+   */
   buf: Buffer;
   /** End of the first line (its CR). */
   lineEnd: number;
@@ -76,8 +79,8 @@ function kindOf(buf: Buffer, start: number, colon: number): Kind {
 }
 
 /**
- * The header lines from `from` (just past a CRLF) to `end` (the CR of the blank line's CRLF pair, i.e. the head's
- * last CRLF): names must be tokens, values free of control characters but tab. False when a line is malformed.
+ * The header lines from `from` (just past a CRLF) to `end` (the CR that starts the head's closing CRLF CRLF):
+ * names must be tokens, values free of control characters but tab. False when a line is malformed.
  */
 function scanHeaders(h: Head, from: number): boolean {
   const { buf, end, spans, kinds } = h;
@@ -176,7 +179,7 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead | undefi
   return hosts === 1 ? head : undefined;
 }
 
-/** The response head in `buf` from `from` to `end` (the CR of its closing CRLF CRLF); undefined when malformed. */
+/** The response head in `buf` up to `end` (the CR that starts its closing CRLF CRLF); undefined when malformed. */
 export function parseResponseHead(buf: Buffer, end: number): ResponseHead | undefined {
   // "HTTP/1.x NNN" then optionally a space and a reason phrase.
   for (let i = 0; i < 7; i++) if (buf[i] !== HTTP11[i]) return undefined;
