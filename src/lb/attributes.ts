@@ -91,8 +91,16 @@ export function applyAttributes(
     }
     next[key] = value;
   }
+  if (kind === 'target group' && Number(next['slow_start.duration_seconds'] ?? 0) > 0) {
+    const algorithm = next['load_balancing.algorithm.type'];
+    if (algorithm === 'least_outstanding_requests') throw new InvalidConfigurationRequest('You cannot enable both slow start mode and least outstanding requests algorithm on a target group');
+    if (algorithm === 'weighted_random') throw new InvalidConfigurationRequest('You cannot enable both slow start and weighted random algorithm on a target group');
+  }
   return next;
 }
+
+/** A target group's slow start duration in ms (0: off). */
+export const slowStartMs = (attrs: Record<string, string>) => Number(attrs['slow_start.duration_seconds'] ?? 0) * 1000;
 
 export function attributeList(attrs: Record<string, string>): { Key: string; Value: string }[] {
   return Object.entries(attrs).map(([Key, Value]) => ({ Key, Value }));

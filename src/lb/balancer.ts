@@ -1,7 +1,9 @@
 // Picks the target for a request within one target group: healthy registered targets (all registered ones when none
 // is healthy: ALB fails open), by round robin or least outstanding requests, honouring lb_cookie stickiness. Keeps the
-// in-flight count per target that least-outstanding routing and draining read. Candidate lists are cached and
-// rebuilt when the store or a target's health changes.
+// in-flight count per target that least-outstanding routing and draining read. Targets in slow start get a share
+// that grows linearly over the group's slow start duration. Candidate lists are cached and rebuilt when the store or
+// a target's health changes.
+import { slowStartMs } from './attributes.js';
 import { targetHost, type ResolveInstance } from './healthChecker.js';
 import { first, type ElbTables, type TargetGroupRecord } from './tables.js';
 
@@ -12,6 +14,8 @@ export interface Pick {
   /** `host:port`, made once: what target connections are pooled by. */
   addr: string;
   tg: TargetGroupRecord;
+  /** When the target entered slow start, while its group has slow start on. */
+  warmingSince?: number;
 }
 
 interface Group {
@@ -20,6 +24,9 @@ interface Group {
   next: number;
   /** The group's algorithm, read once from its attributes. */
   algorithm: 'round_robin' | 'least_outstanding_requests' | 'weighted_random';
+  slowStartMs: number;
+  /** Some candidate is in slow start: picks are weighted until every one has warmed up. */
+  warming: boolean;
 }
 
 function algorithm(tg: TargetGroupRecord): Group['algorithm'] {
@@ -33,7 +40,7 @@ export class Balancer {
 
   constructor(
     private readonly tables: ElbTables,
-    private readonly book: { healthy(key: string): boolean },
+    private readonly book: { healthy(key: string): boolean; warmingSince(key: string): number | undefined },
     private readonly resolveInstance: ResolveInstance,
   ) {}
 
@@ -56,7 +63,10 @@ export class Balancer {
     }
     registered.sort((a, b) => (a.key < b.key ? -1 : 1));
     const healthy = tg.healthCheck.enabled ? registered.filter((p) => this.book.healthy(p.key)) : registered;
-    g = { tg, candidates: healthy.length ? healthy : registered, next: 0, algorithm: algorithm(tg) };
+    const slow = slowStartMs(tg.attributes);
+    if (slow > 0) for (const p of healthy) p.warmingSince = this.book.warmingSince(p.key);
+    const candidates = healthy.length ? healthy : registered;
+    g = { tg, candidates, next: 0, algorithm: algorithm(tg), slowStartMs: slow, warming: candidates.some((p) => p.warmingSince !== undefined) };
     this.groups.set(tgArn, g);
     return g;
   }
@@ -81,7 +91,29 @@ export class Balancer {
       return best;
     }
     if (g.algorithm === 'weighted_random') return c[Math.floor(Math.random() * c.length)];
+    if (g.warming) {
+      const p = this.warmingPick(g);
+      if (p) return p;
+    }
     return c[g.next++ % c.length];
+  }
+
+  /**
+   * Slow start: a warming target's weight grows linearly from 0 to 1 over the group's slow start duration (the
+   * others weigh 1), and a weighted random pick follows. Undefined once every target has warmed up.
+   */
+  private warmingPick(g: Group): Pick | undefined {
+    const now = Date.now();
+    const weights = g.candidates.map((p) => (p.warmingSince === undefined ? 1 : Math.min(1, Math.max(0, (now - p.warmingSince) / g.slowStartMs))));
+    if (weights.every((w) => w === 1)) {
+      g.warming = false;
+      return undefined;
+    }
+    const total = weights.reduce((a, b) => a + b, 0);
+    if (total <= 0) return undefined;
+    let r = Math.random() * total;
+    for (let i = 0; i < weights.length; i++) if ((r -= weights[i]!) < 0) return g.candidates[i];
+    return g.candidates[g.candidates.length - 1];
   }
 
   begin(key: string): void {

@@ -2,6 +2,7 @@
 // consecutive-failure thresholds, an HTTP code matcher, traffic-port; and the one place that turns what it has seen
 // into DescribeTargetHealth's states and reason codes. Only targets of target groups in use are checked.
 import http from 'node:http';
+import { slowStartMs } from './attributes.js';
 import type { TargetGroupRecord, TargetRecord } from './tables.js';
 
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'unused' | 'draining' | 'unavailable';
@@ -24,6 +25,8 @@ interface Seen {
   successes: number;
   failures: number;
   checked: boolean;
+  /** When the target entered slow start (ms since the epoch), while its group's slow start lasts. */
+  warmingSince?: number;
 }
 
 export const REASONS = {
@@ -44,7 +47,9 @@ export class HealthBook implements HealthView {
   private readonly seen = new Map<string, Seen>();
   private readonly listeners = new Set<(key: string, state: TargetHealthInfo) => void>();
   /** Told whenever a target starts or stops counting as healthy (data plane workers follow this). */
-  onHealthy: ((key: string, healthy: boolean) => void) | undefined;
+  onHealthy: ((key: string, healthy: boolean, warmingSince?: number) => void) | undefined;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   describe(tg: TargetGroupRecord, t: TargetRecord | undefined, inUse: boolean): TargetHealthInfo {
     if (!t) return info('unused', REASONS.notRegistered);
@@ -63,6 +68,11 @@ export class HealthBook implements HealthView {
     return this.seen.get(key)?.state === 'healthy';
   }
 
+  /** When a healthy target entered slow start, if it did. */
+  warmingSince(key: string): number | undefined {
+    return this.seen.get(key)?.warmingSince;
+  }
+
   onChange(fn: (key: string, state: TargetHealthInfo) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -75,6 +85,22 @@ export class HealthBook implements HealthView {
   forget(key: string): void {
     if (this.seen.get(key)?.state === 'healthy') this.onHealthy?.(key, false);
     this.seen.delete(key);
+  }
+
+  /**
+   * ELBv2's slow start: a target that turns healthy warms up only when its group has slow start on and another
+   * healthy target that is not warming up itself (so the first targets of a group get their full share at once).
+   */
+  private entersSlowStart(key: string, tg: TargetGroupRecord): boolean {
+    const duration = slowStartMs(tg.attributes);
+    if (duration <= 0) return false;
+    const prefix = `${tg.id}/`;
+    const now = this.now();
+    for (const [other, s] of this.seen) {
+      if (other === key || !other.startsWith(prefix) || s.state !== 'healthy') continue;
+      if (s.warmingSince === undefined || now - s.warmingSince >= duration) return true;
+    }
+    return false;
   }
 
   /** Records one check's outcome; `failure` is [reason, description] when it failed. */
@@ -95,7 +121,8 @@ export class HealthBook implements HealthView {
     }
     this.seen.set(key, s);
     if (s.state !== before) {
-      if (s.state === 'healthy' || before === 'healthy') this.onHealthy?.(key, s.state === 'healthy');
+      s.warmingSince = s.state === 'healthy' && this.entersSlowStart(key, tg) ? this.now() : undefined;
+      if (s.state === 'healthy' || before === 'healthy') this.onHealthy?.(key, s.state === 'healthy', s.warmingSince);
       const st: TargetHealthInfo = s.state === 'unhealthy' ? { State: s.state, Reason: s.reason, Description: s.description } : { State: s.state };
       for (const l of this.listeners) l(key, st);
     }

@@ -14,8 +14,9 @@ import type { ToWorker } from './workerPool.js';
 const cacheStub = { table: (spec: { prefix: string; indexes?: Record<string, never> }) => new Table(spec.prefix, spec.indexes) };
 const tables = createElbTables(cacheStub as unknown as StateCache);
 const byPrefix = new Map<string, Table<unknown>>(Object.values(tables).map((t: Table<unknown>) => [t.prefix, t]));
-const healthy = new Set<string>();
-const balancer = new Balancer(tables, { healthy: (k) => healthy.has(k) }, () => undefined);
+/** Healthy targets, with when each entered slow start (if it did). */
+const healthy = new Map<string, number | undefined>();
+const balancer = new Balancer(tables, { healthy: (k) => healthy.has(k), warmingSince: (k) => healthy.get(k) }, () => undefined);
 const routes = new RouteTable(tables);
 const pool = new UpstreamPool();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512, scheduling: 'lifo' });
@@ -30,7 +31,7 @@ process.on('message', (m: ToWorker, handle?: net.Socket) => {
       for (const s of servers.values()) s.tune();
       break;
     case 'health':
-      if (m.healthy) healthy.add(m.key);
+      if (m.healthy) healthy.set(m.key, m.warmingSince);
       else healthy.delete(m.key);
       balancer.invalidate();
       break;

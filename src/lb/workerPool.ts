@@ -12,7 +12,7 @@ import type { ElbTables } from './tables.js';
 
 export type ToWorker =
   | { t: 'rows'; rows: [prefix: string, id: string, value: unknown][] }
-  | { t: 'health'; key: string; healthy: boolean }
+  | { t: 'health'; key: string; healthy: boolean; warmingSince?: number }
   | { t: 'listen'; id: string; headersTimeoutMs?: number }
   | { t: 'conn'; id: string }
   | { t: 'close'; id: string }
@@ -62,8 +62,8 @@ export class WorkerPool {
       }
       if (rows.length) this.broadcast({ t: 'rows', rows });
     });
-    this.book.onHealthy = (key, healthy) => this.broadcast({ t: 'health', key, healthy });
-    for (const key of this.book.keys()) if (this.book.healthy(key)) this.broadcast({ t: 'health', key, healthy: true });
+    this.book.onHealthy = (key, healthy, warmingSince) => this.broadcast({ t: 'health', key, healthy, warmingSince });
+    for (const key of this.book.keys()) if (this.book.healthy(key)) this.broadcast({ t: 'health', key, healthy: true, warmingSince: this.book.warmingSince(key) });
   }
 
   private broadcast(m: ToWorker): void {

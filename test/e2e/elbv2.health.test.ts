@@ -1,7 +1,7 @@
 // Health checks with AWS semantics (thresholds, matcher, reason codes), routing only to healthy targets, draining
 // with the deregistration delay, lb_cookie stickiness, and the hooks the ECS service controller calls.
 import {
-  DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand, ModifyTargetGroupCommand,
+  DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand, ModifyTargetGroupCommand, RegisterTargetsCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +91,26 @@ describe('health checks', () => {
     expect(quick.join('')).toBe((busy === 'A' ? 'B' : 'A').repeat(6));
     expect((await slow).body).toBe(`${busy} slow done`);
     await setAlgorithm('round_robin');
+  });
+
+  it('warms a newly healthy target up with slow start: a small share at first, and not with least outstanding requests', async () => {
+    const slowTg = await targetGroup(elb, [a], '/health');
+    const { address } = await loadBalancer(elb, forward(slowTg));
+    const state = async () => {
+      const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: slowTg }));
+      return Object.fromEntries(out.TargetHealthDescriptions!.map((d) => [d.Target!.Id, d.TargetHealth!.State]));
+    };
+    await until(async () => (await state())['127.0.0.7'] === 'healthy', 15_000, 250);
+    await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: slowTg, Attributes: [{ Key: 'slow_start.duration_seconds', Value: '60' }] }));
+    await expect(elb.send(new ModifyTargetGroupAttributesCommand({
+      TargetGroupArn: slowTg, Attributes: [{ Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' }],
+    }))).rejects.toMatchObject({ name: 'InvalidConfigurationRequestException', message: expect.stringContaining('slow start') });
+    await elb.send(new RegisterTargetsCommand({ TargetGroupArn: slowTg, Targets: [{ Id: b.host, Port: b.port }] }));
+    await until(async () => (await state())['127.0.0.8'] === 'healthy', 15_000, 100);
+    // Just healthy, B weighs a few hundredths of A: round robin would give it half of these.
+    const bodies: string[] = [];
+    for (let i = 0; i < 40; i++) bodies.push((await (await fetch(`http://${address}/`)).text())[0]!);
+    expect(bodies.filter((x) => x === 'B').length).toBeLessThan(8);
   });
 
   it('sticks a client to one target with the AWSALB cookie', async () => {
