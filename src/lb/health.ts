@@ -49,8 +49,6 @@ export class HealthBook implements HealthView {
   /** Told whenever a target starts or stops counting as healthy (data plane workers follow this). */
   onHealthy: ((key: string, healthy: boolean, warmingSince?: number) => void) | undefined;
 
-  constructor(private readonly now: () => number = Date.now) {}
-
   describe(tg: TargetGroupRecord, t: TargetRecord | undefined, inUse: boolean): TargetHealthInfo {
     if (!t) return info('unused', REASONS.notRegistered);
     if (t.state === 'draining') return info('draining', REASONS.draining);
@@ -95,7 +93,7 @@ export class HealthBook implements HealthView {
     const duration = slowStartMs(tg.attributes);
     if (duration <= 0) return false;
     const prefix = `${tg.id}/`;
-    const now = this.now();
+    const now = Date.now();
     for (const [other, s] of this.seen) {
       if (other === key || !other.startsWith(prefix) || s.state !== 'healthy') continue;
       if (s.warmingSince === undefined || now - s.warmingSince >= duration) return true;
@@ -121,7 +119,7 @@ export class HealthBook implements HealthView {
     }
     this.seen.set(key, s);
     if (s.state !== before) {
-      s.warmingSince = s.state === 'healthy' && this.entersSlowStart(key, tg) ? this.now() : undefined;
+      s.warmingSince = s.state === 'healthy' && this.entersSlowStart(key, tg) ? Date.now() : undefined;
       if (s.state === 'healthy' || before === 'healthy') this.onHealthy?.(key, s.state === 'healthy', s.warmingSince);
       const st: TargetHealthInfo = s.state === 'unhealthy' ? { State: s.state, Reason: s.reason, Description: s.description } : { State: s.state };
       for (const l of this.listeners) l(key, st);
