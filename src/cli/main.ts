@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `wharf` command: up (everything on this machine), server (the control plane alone), version.
+import './quietSdk.js';
 import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
 import { createLogger } from '../logging/logger.js';

@@ -25,6 +25,8 @@ export interface Wharf {
   proc: ChildProcess;
   /** Everything the process wrote to stdout so far. */
   output: string[];
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
   ecs(region?: string): ECSClient;
   /** Runs `aws ARGS --endpoint-url URL --output json`; resolves with parsed stdout, or rejects with stderr. */
   aws(...args: string[]): Promise<any>;
@@ -93,6 +95,7 @@ export async function startWharf(
     dataDir,
     proc,
     output,
+    stderr: () => stderr,
     ecs: (region = 'us-east-1') =>
       new ECSClient({ endpoint: url, region, credentials: creds ?? { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 }),
     awsRaw,
