@@ -56,6 +56,11 @@ export function capabilityAttributes(engineApi: string, publishAddress: string, 
     ...apiVersions(engineApi).map((v) => `com.amazonaws.ecs.capability.docker-remote-api.${v}`),
     'com.amazonaws.ecs.capability.logging-driver.json-file',
     'com.amazonaws.ecs.capability.logging-driver.awslogs',
+    // awslogs output travels on the agent's channel and images come from Wharf's registry with the agent's own
+    // credentials, so a task's execution role needs nothing more from the host: both work as on ECS.
+    'ecs.capability.execution-role-awslogs',
+    'ecs.capability.execution-role-ecr-pull',
+    'com.amazonaws.ecs.capability.ecr-auth',
     ...(allowPrivileged ? ['com.amazonaws.ecs.capability.privileged-container'] : []),
     'ecs.capability.task-eni',
     'ecs.capability.container-health-check',
