@@ -88,8 +88,9 @@ export function containerInstanceOperations(ecs: EcsContext) {
       input: DescribeContainerInstancesRequest,
       ctx: RequestContext,
     ): DescribeContainerInstancesResponse {
-      const cluster = ecs.activeCluster(input.cluster).id;
       const refs = input.containerInstances ?? [];
+      if (refs.length === 0) throw new InvalidParameter('Container Instances cannot be empty.');
+      const cluster = ecs.activeCluster(input.cluster).id;
       if (refs.length > 100) throw new InvalidParameter('containerInstances can have at most 100 items.');
       const withTags = input.include?.includes('TAGS') ?? false;
       const containerInstances: ContainerInstance[] = [];

@@ -58,6 +58,25 @@ export function tagOperations(ecs: EcsContext) {
           write: (tags) => new Txn().put(tables.containerInstances, row.id, { ...row.value, tags }, row.modRevision),
         };
       }
+      case 'service': {
+        // Only the long ARN format (service/CLUSTER/NAME) names a taggable service, as on ECS.
+        if (rest.length !== 2) throw new InvalidParameter('Long arn format must be used for tagging operations');
+        const row = tables.services.get(id);
+        if (!row || row.value.service.status === 'INACTIVE') throw new ResourceNotFound('The specified resource could not be found.');
+        return {
+          tags: row.value.service.tags ?? [],
+          write: (tags) => new Txn().put(tables.services, row.id, { ...row.value, service: { ...row.value.service, tags } }, row.modRevision),
+        };
+      }
+      case 'task': {
+        if (rest.length !== 2) throw new InvalidParameter('Long arn format must be used for tagging operations');
+        const row = tables.tasks.get(id);
+        if (!row) throw new ResourceNotFound('The specified resource could not be found.');
+        return {
+          tags: row.value.task.tags ?? [],
+          write: (tags) => new Txn().put(tables.tasks, row.id, { ...row.value, task: { ...row.value.task, tags } }, row.modRevision),
+        };
+      }
       default:
         throw new InvalidParameter(`Invalid resource ARN: ${arn}. The resource type '${kind}' cannot be tagged.`);
     }

@@ -51,8 +51,10 @@ export function taskOperations(ecs: EcsContext, opts: { stoppedRetentionMs?: num
     },
 
     DescribeTasks(input: DescribeTasksRequest, ctx: RequestContext): DescribeTasksResponse {
-      const cluster = ecs.activeCluster(input.cluster).id;
       const refs = input.tasks ?? [];
+      // Input is checked before the cluster is looked up, as ECS does.
+      if (refs.length === 0) throw new InvalidParameter('Tasks cannot be empty.');
+      const cluster = ecs.activeCluster(input.cluster).id;
       if (refs.length > 100) throw new InvalidParameter('tasks can have at most 100 items.');
       const withTags = input.include?.includes('TAGS') ?? false;
       const tasks: Task[] = [];

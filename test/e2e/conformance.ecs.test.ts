@@ -1,0 +1,129 @@
+// ECS conformance, table-driven: each row is an operation, its input, and what ECS answers (an error code and
+// message, or response members), with the AWS reference page it comes from. Rows run in order against one Wharf
+// (`wharf server`, no agent), so a row may rely on what earlier rows created.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWharf, type Wharf } from './harness.js';
+import { ecsCall } from './signing.js';
+
+const API = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference';
+const ACCOUNT = '000000000000';
+const SERVICE_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:service/conf/web`;
+
+interface Row {
+  /** What the row shows, as a test title. */
+  title: string;
+  operation: string;
+  input: unknown;
+  /** Expected error: code and message (exact), or undefined for success. */
+  error?: { code: string; message: string };
+  /** Expected members of a successful response (checked with toMatchObject). */
+  output?: unknown;
+  source: string;
+}
+
+const ROWS: Row[] = [
+  { title: 'set-up: a cluster', operation: 'CreateCluster', input: { clusterName: 'conf' }, output: { cluster: { clusterName: 'conf' } }, source: `${API}/API_CreateCluster.html` },
+  {
+    title: 'set-up: a task definition',
+    operation: 'RegisterTaskDefinition',
+    input: { family: 'conf', containerDefinitions: [{ name: 'web', image: 'busybox', memory: 64 }] },
+    output: { taskDefinition: { revision: 1 } },
+    source: `${API}/API_RegisterTaskDefinition.html`,
+  },
+  {
+    title: 'set-up: a service with a tag',
+    operation: 'CreateService',
+    input: { cluster: 'conf', serviceName: 'web', taskDefinition: 'conf:1', desiredCount: 0, tags: [{ key: 'team', value: 'web' }] },
+    output: { service: { serviceArn: SERVICE_ARN } },
+    source: `${API}/API_CreateService.html`,
+  },
+  {
+    title: 'ListTagsForResource on a service (long ARN) lists its tags',
+    operation: 'ListTagsForResource',
+    input: { resourceArn: SERVICE_ARN },
+    output: { tags: [{ key: 'team', value: 'web' }] },
+    source: `${API}/API_ListTagsForResource.html`,
+  },
+  {
+    title: 'TagResource tags a service',
+    operation: 'TagResource',
+    input: { resourceArn: SERVICE_ARN, tags: [{ key: 'env', value: 'dev' }] },
+    output: {},
+    source: `${API}/API_TagResource.html`,
+  },
+  {
+    title: 'UntagResource untags a service',
+    operation: 'UntagResource',
+    input: { resourceArn: SERVICE_ARN, tagKeys: ['team'] },
+    output: {},
+    source: `${API}/API_UntagResource.html`,
+  },
+  {
+    title: "a service's tags after tagging and untagging",
+    operation: 'ListTagsForResource',
+    input: { resourceArn: SERVICE_ARN },
+    output: { tags: [{ key: 'env', value: 'dev' }] },
+    source: `${API}/API_ListTagsForResource.html`,
+  },
+  {
+    title: 'DescribeServices include TAGS shows the tags written by TagResource',
+    operation: 'DescribeServices',
+    input: { cluster: 'conf', services: ['web'], include: ['TAGS'] },
+    output: { services: [{ tags: [{ key: 'env', value: 'dev' }] }] },
+    source: `${API}/API_DescribeServices.html`,
+  },
+  {
+    title: 'a short service ARN cannot be tagged',
+    operation: 'TagResource',
+    input: { resourceArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/web`, tags: [{ key: 'a', value: 'b' }] },
+    error: { code: 'InvalidParameterException', message: 'Long arn format must be used for tagging operations' },
+    source: `${API}/API_TagResource.html`,
+  },
+  {
+    title: 'a service that does not exist cannot be tagged',
+    operation: 'TagResource',
+    input: { resourceArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service/conf/nope`, tags: [{ key: 'a', value: 'b' }] },
+    error: { code: 'ResourceNotFoundException', message: 'The specified resource could not be found.' },
+    source: `${API}/API_TagResource.html`,
+  },
+  {
+    title: 'DescribeTasks with no tasks',
+    operation: 'DescribeTasks',
+    input: { cluster: 'conf', tasks: [] },
+    error: { code: 'InvalidParameterException', message: 'Tasks cannot be empty.' },
+    source: `${API}/API_DescribeTasks.html`,
+  },
+  {
+    title: 'DescribeContainerInstances with no container instances',
+    operation: 'DescribeContainerInstances',
+    input: { cluster: 'conf', containerInstances: [] },
+    error: { code: 'InvalidParameterException', message: 'Container Instances cannot be empty.' },
+    source: `${API}/API_DescribeContainerInstances.html`,
+  },
+];
+
+let wharf: Wharf;
+beforeAll(async () => {
+  wharf = await startWharf();
+});
+afterAll(async () => {
+  await wharf?.stop();
+});
+
+describe(`ECS conformance (${ROWS.length} rows, ${new Set(ROWS.map((r) => r.operation)).size} operations)`, () => {
+  for (const row of ROWS) {
+    it(`${row.operation}: ${row.title}`, async () => {
+      const res = await ecsCall(wharf.url, row.operation, row.input);
+      if (row.error) {
+        expect({ status: res.status, code: res.json().__type, message: res.json().message }).toEqual({
+          status: 400,
+          code: row.error.code,
+          message: row.error.message,
+        });
+      } else {
+        expect(res.status, res.text).toBe(200);
+        expect(res.json()).toMatchObject(row.output as object);
+      }
+    });
+  }
+});
