@@ -9,6 +9,8 @@ import { knownSigningKey as knownKey, signingKey } from './signingKey.js';
 const PREFIX = 'wharf1.';
 /** ECR's tokens last 12 hours; no password is accepted that claims to outlive that, whoever made it. */
 export const MAX_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+/** Another control plane replica's clock may run a little ahead of this one's; its fresh passwords still pass. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 interface Claims {
   /** Account id. */
@@ -39,7 +41,7 @@ export function verifyPassword(reg: Registry, password: string): boolean {
   try {
     const c = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as Claims;
     const now = reg.now().getTime();
-    return c.a === reg.opts.accountId && typeof c.e === 'number' && c.e > now && c.e <= now + MAX_TOKEN_TTL_MS;
+    return c.a === reg.opts.accountId && typeof c.e === 'number' && c.e > now && c.e <= now + MAX_TOKEN_TTL_MS + CLOCK_SKEW_MS;
   } catch {
     return false;
   }
