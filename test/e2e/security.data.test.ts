@@ -4,7 +4,7 @@
 // key and the agents' secrets are not readable in state.db; the limits AWS enforces hold and write nothing; /metrics
 // answers only signed requests, or on its own address.
 import { createHash, createHmac } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ApplicationAutoScalingClient, DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand,
@@ -69,6 +69,9 @@ describe('wharf up --no-agent in a data directory that exists 0755', () => {
   beforeAll(async () => {
     const dataDir = tempDir();
     chmodSync(dataDir, 0o755);
+    // As an older Wharf left it: an empty state.db, readable by all.
+    writeFileSync(join(dataDir, 'state.db'), '');
+    chmodSync(join(dataDir, 'state.db'), 0o644);
     w = await startWharf({ dataDir, mode: 'up', args: ['--no-agent'] });
     ecs = w.ecs();
     const ecr = new ECRClient({ endpoint: w.url, region, credentials: creds, maxAttempts: 1 });
@@ -179,6 +182,8 @@ describe('wharf up --no-agent in a data directory that exists 0755', () => {
     instanceSecret = agent.credentials()!.secretAccessKey;
     await agent.close();
 
+    const warning = w.output.map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((r) => /tightened/.test(r.msg ?? ''));
+    expect(warning).toMatchObject({ level: 40, paths: ['.', 'state.db'] });
     const seen = modes(w.dataDir);
     for (const f of ['state.db', 'state.db-wal', 'state.db-shm', 'logs.db', 'logs.db-wal', 'logs.db-shm', 'sealing.key']) {
       expect(seen.get(f), f).toEqual({ dir: false, mode: 0o600 });
