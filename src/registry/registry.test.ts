@@ -128,6 +128,10 @@ describe('the signing key at rest', () => {
     reg.stop();
     expect((reg.tables.meta.get('token-key')!.value as { key: string }).key).toMatch(/^wharf-sealed:v1:/);
     expect(verifyPassword(reg, password)).toBe(true);
+
+    // Started with another sealing key, the registry says so instead of refusing every password.
+    const other = new Registry({ ...reg.opts, sealer: new Sealer(Buffer.alloc(32, 4)) });
+    await expect(other.start(async () => undefined)).rejects.toThrow(/does not open with this sealing key/);
   });
 });
 

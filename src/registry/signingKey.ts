@@ -45,8 +45,16 @@ export async function signingKey(reg: Registry): Promise<Buffer> {
   return open(reg, stored);
 }
 
-/** Seals a key an older Wharf stored in plain text; the key itself is unchanged, so issued passwords stay valid. */
+/**
+ * Seals a key an older Wharf stored in plain text; the key itself is unchanged, so issued passwords stay valid. A
+ * sealed key that does not open (another sealing key) stops the start with a message that says so.
+ */
 export async function sealStoredKey(reg: Registry): Promise<boolean> {
+  try {
+    knownSigningKey(reg);
+  } catch {
+    throw new Error('the registry signing key does not open with this sealing key (WHARF_SEALING_KEY or DATA_DIR/sealing.key): is it the key this data was sealed with?');
+  }
   return reg.cache.update(() => {
     const row = reg.tables.meta.get(KEY_ID);
     const stored = (row?.value as KeyRow | undefined)?.key;

@@ -34,6 +34,9 @@ describe('instance credentials at rest', () => {
     expect(() => instanceSecret(sealer, { ...stored, accessKeyId: 'AKIWOTHER' })).toThrow();
     expect(sealedCredential(sealer, stored)).toBe(stored);
 
+    // Another sealing key: the start stops with a message instead of agents failing one by one.
+    await expect(sealInstanceCredentials(cache, tables, new Sealer(Buffer.alloc(32, 1)))).rejects.toThrow(/do not open with this sealing key/);
+
     cache.stop();
     await store.close();
     const raw = Buffer.concat([readFileSync(join(dir, 'state.db')), readFileSync(join(dir, 'state.db-wal'), { flag: 'a+' })]);

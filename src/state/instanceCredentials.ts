@@ -15,21 +15,33 @@ export function sealedCredential(sealer: Sealer, cred: InstanceCredentialRecord)
   return { ...cred, secretAccessKey: sealer.seal(cred.secretAccessKey, context(cred.accessKeyId)) };
 }
 
-// Cached rows are never mutated in place, so a record object always holds the same secret: open it once.
-const opened = new WeakMap<InstanceCredentialRecord, string>();
+// Cached rows are never mutated in place, so a record object always holds the same secret: open it once per sealer.
+const opened = new WeakMap<Sealer, WeakMap<InstanceCredentialRecord, string>>();
 
 /** The plain secret of a stored record (sealed or, from an older data directory, plain). */
 export function instanceSecret(sealer: Sealer, rec: InstanceCredentialRecord): string {
-  let secret = opened.get(rec);
+  let memo = opened.get(sealer);
+  if (!memo) opened.set(sealer, (memo = new WeakMap()));
+  let secret = memo.get(rec);
   if (secret === undefined) {
     secret = isSealed(rec.secretAccessKey) ? sealer.openText(rec.secretAccessKey, context(rec.accessKeyId)) : rec.secretAccessKey;
-    opened.set(rec, secret);
+    memo.set(rec, secret);
   }
   return secret;
 }
 
-/** Seals every instance secret still stored in plain text; returns how many it sealed. */
+/**
+ * Seals every instance secret still stored in plain text; returns how many it sealed. A sealed one that does not open
+ * (another sealing key) stops the start with a message that says so, rather than every agent failing later.
+ */
 export async function sealInstanceCredentials(cache: StateCache, tables: Tables, sealer: Sealer): Promise<number> {
+  for (const row of tables.instanceCredentials.values()) {
+    try {
+      instanceSecret(sealer, row.value);
+    } catch {
+      throw new Error(`instance credentials ${row.value.accessKeyId} do not open with this sealing key (WHARF_SEALING_KEY or DATA_DIR/sealing.key): is it the key this data was sealed with?`);
+    }
+  }
   return cache.update(() => {
     const txn = new Txn();
     let n = 0;
