@@ -29,7 +29,8 @@ async function serveWharf() {
   const tables = reg.createRegistryTables(cache);
   await cache.start();
   let host = '';
-  const registry = await reg.startRegistry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => host, sweepIntervalMs: 0 });
+  const registry = await reg.startRegistry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => host, sweepIntervalMs: 0,
+    sealer: new (await import('../src/sealing/index.js')).Sealer(randomBytes(32)) });
   const gateway = new Gateway({
     host: '127.0.0.1', port: 0, accountId: '000000000000', secretFor: () => undefined, services: [ecrService(registry)],
     logger: pino({ level: 'warn' }), routes: reg.registryRoutes(registry),

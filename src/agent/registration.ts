@@ -28,15 +28,15 @@ export function hostResources(cores = cpus().length, memBytes = totalmem()) {
 export function loadIdentity(stateDir: string): Identity {
   const file = join(stateDir, 'agent-identity.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Identity;
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const id: Identity = { instanceId: 'i-' + randomBytes(9).toString('hex').slice(0, 17) };
-  writeFileSync(file, JSON.stringify(id, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify(id, null, 2) + '\n', { mode: 0o600 });
   return id;
 }
 
 export function saveIdentity(stateDir: string, id: Identity): void {
-  mkdirSync(stateDir, { recursive: true });
-  writeFileSync(join(stateDir, 'agent-identity.json'), JSON.stringify(id, null, 2) + '\n');
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(stateDir, 'agent-identity.json'), JSON.stringify(id, null, 2) + '\n', { mode: 0o600 });
 }
 
 export function instanceIdentityDocument(id: Identity, region: string): string {

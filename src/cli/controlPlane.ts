@@ -20,6 +20,8 @@ import { logsService } from '../api/logs/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
 import { Logs } from '../logs/index.js';
 import { createMetricsTables, Metrics } from '../metrics/index.js';
+import { listenMetrics, signedOnly } from '../metrics/access.js';
+import { secureDataDir } from '../config/dataDir.js';
 import { channelIngest } from '../api/acs/ingest.js';
 import { serviceScalingHooks } from '../api/ecs/serviceScaling.js';
 import { elbv2Service } from '../api/elbv2/index.js';
@@ -32,11 +34,15 @@ import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { createTables, type Tables } from '../state/tables.js';
+import { instanceSecret, sealInstanceCredentials } from '../state/instanceCredentials.js';
+import { loadSealingKey, Sealer } from '../sealing/index.js';
 
 export interface ControlPlane {
   url: string;
   /** Where Wharf's DNS server answers (load balancer names), when it could bind. */
   dns?: { address: string; port: number };
+  /** The unauthenticated /metrics listener (--metrics-address), when there is one. */
+  metricsUrl?: string;
   credentials: Credentials;
   cache: StateCache;
   tables: Tables;
@@ -44,6 +50,10 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(opts: ServerOptions, logger: Logger): Promise<ControlPlane> {
+  const tightened = secureDataDir(opts.dataDir);
+  if (tightened.length > 0) {
+    logger.warn({ dataDir: opts.dataDir, paths: tightened.slice(0, 20), count: tightened.length }, 'the data directory was readable by others: tightened to 0700 (files 0600)');
+  }
   const store = new SqliteStore(join(opts.dataDir, 'state.db'));
   const cache = new StateCache(store);
   const tables = createTables(cache);
@@ -53,6 +63,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const elbTables = createElbTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
+  // Secrets in the store (registry signing key, instance credentials) are sealed with a key kept outside it.
+  const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
+  const sealed = await sealInstanceCredentials(cache, tables, sealer);
+  if (sealed > 0) logger.info({ count: sealed }, 'instance credentials sealed at rest');
   // repositoryUri carries the host and port docker reaches; known once the gateway listens.
   let publicHost = `${opts.host}:${opts.port}`;
   const registry = await startRegistry({
@@ -63,12 +77,16 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     region: opts.region,
     publicHost: () => publicHost,
     logger,
+    sealer,
   });
 
   const credentials = loadCredentials(opts.dataDir);
   // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents.
-  const secretFor = (id: string) =>
-    id === credentials.accessKeyId ? credentials.secretAccessKey : tables.instanceCredentials.get(id)?.value.secretAccessKey;
+  const secretFor = (id: string) => {
+    if (id === credentials.accessKeyId) return credentials.secretAccessKey;
+    const row = tables.instanceCredentials.get(id);
+    return row ? instanceSecret(sealer, row.value) : undefined;
+  };
   const pools = new PlacementPools(cache, tables);
   const metrics = new Metrics({
     cache,
@@ -136,6 +154,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables,
     logger,
     secretFor,
+    sealer,
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
@@ -174,7 +193,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logger,
     routes: [
       ...registryRoutes(registry),
-      metrics.route(),
+      signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -187,6 +206,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;
+  const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   lifecycle.start();
   metrics.start();
   logs.start();
@@ -206,6 +226,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   return {
     url,
     dns: dns ? { address: dns.address, port: dns.port } : undefined,
+    metricsUrl: metricsListener?.url,
     credentials,
     cache,
     tables,
@@ -220,6 +241,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       metrics.stop();
       logs.stop();
       channel.close();
+      await metricsListener?.close();
       await gateway.close();
       cache.stop();
       await store.close();

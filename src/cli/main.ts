@@ -8,6 +8,7 @@ import { startControlPlane } from './controlPlane.js';
 import { showTaskLogs } from './logsCommand.js';
 import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
+import { credentialsNotice } from './credentialsNotice.js';
 import { defaultStateDir, parseAttributes, runAgent } from './agentCommand.js';
 import type { RunningAgent } from '../agent/agent.js';
 import { homedir } from 'node:os';
@@ -29,6 +30,17 @@ interface ServeFlags {
   dnsAddress?: string;
   lbWorkers?: string;
   agent?: boolean;
+  printCredentials?: boolean;
+  metricsAddress?: string;
+}
+
+/**
+ * Everything Wharf writes (state.db and its -wal/-shm, logs.db, keys, agent identity, registry uploads) is private to
+ * its user whatever the inherited umask: one umask covers every file any library creates (SQLite makes the -wal and
+ * -shm files itself), where per-call modes would miss one. Containers never see these files; Docker creates theirs.
+ */
+function privateFiles(): void {
+  process.umask(0o077);
 }
 
 function serveCommand(name: string, description: string) {
@@ -44,14 +56,17 @@ function serveCommand(name: string, description: string) {
     .option('--stopped-task-retention-seconds <n>', 'how long STOPPED tasks stay describable (default 3600)')
     .option('--metric-period <seconds>', 'the period of the AWS/ECS metrics Wharf records (default 60, as AWS)')
     .option('--dns-address <addr:port>', 'where Wharf\'s DNS server answers load balancer names (default 127.0.0.53:53)')
-    .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))');
+    .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))')
+    .option('--metrics-address <host:port>', 'serve Prometheus /metrics there without authentication (default: on the gateway, SigV4-signed)')
+    .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {
+  privateFiles();
   const opts = resolveServerOptions(flags);
   const logger = createLogger({ level: opts.logLevel });
   const cp = await startControlPlane(opts, logger);
-  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns }, 'wharf is listening');
+  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl }, 'wharf is listening');
   let agent: RunningAgent | undefined;
   if (mode === 'up' && flags.agent !== false) {
     // This host becomes a container instance of `default` and the capacity behind FARGATE.
@@ -76,22 +91,15 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
       return undefined;
     });
   }
-  if (mode === 'up') {
-    const c = cp.credentials;
-    process.stdout.write(
-      [
-        '',
-        'To use the aws CLI against Wharf:',
-        `  export AWS_ACCESS_KEY_ID=${c.accessKeyId}`,
-        `  export AWS_SECRET_ACCESS_KEY=${c.secretAccessKey}`,
-        `  export AWS_DEFAULT_REGION=${opts.region}`,
-        `  export AWS_ENDPOINT_URL=${cp.url}`,
-        '  aws ecs list-clusters',
-        `(an aws CLI older than 2.13 ignores AWS_ENDPOINT_URL: add --endpoint-url ${cp.url} to each command)`,
-        '',
-      ].join('\n') + '\n',
-    );
-  }
+  process.stdout.write(
+    credentialsNotice(cp.credentials, {
+      url: cp.url,
+      region: opts.region,
+      dataDir: opts.dataDir,
+      tty: Boolean(process.stdout.isTTY),
+      print: flags.printCredentials === true,
+    }),
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -123,6 +131,7 @@ program
   .option('--allow-privileged', 'allow containers with privileged: true', false)
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
   .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
+    privateFiles();
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;

@@ -16,6 +16,7 @@ export interface ServerOptionsInput {
   metricPeriod?: number | string;
   dnsAddress?: string;
   lbWorkers?: number | string;
+  metricsAddress?: string;
 }
 
 export interface ServerOptions {
@@ -43,6 +44,8 @@ export interface ServerOptions {
   dnsPort: number;
   /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
   lbWorkers: number;
+  /** --metrics-address: a listener of its own for /metrics, unauthenticated. Default none (on the gateway, signed). */
+  metricsListen?: { host: string; port: number };
 }
 
 export const DEFAULT_PORT = 4510;
@@ -70,6 +73,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     heartbeatSeconds: seconds('heartbeat', input.heartbeatSeconds ?? env.WHARF_HEARTBEAT_SECONDS, 20),
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
     ...dnsAddress(input.dnsAddress ?? env.WHARF_DNS_ADDRESS ?? '127.0.0.53:53'),
+    metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
 }
@@ -86,4 +90,13 @@ function dnsAddress(text: string): { dnsAddress: string; dnsPort: number } {
   const port = i < 0 ? 53 : Number(text.slice(i + 1));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --dns-address: ${text}`);
   return { dnsAddress: i < 0 ? text : text.slice(0, i), dnsPort: port };
+}
+
+function hostPort(what: string, text: string | undefined): { host: string; port: number } | undefined {
+  if (text === undefined) return undefined;
+  const i = text.lastIndexOf(':');
+  const port = Number(text.slice(i + 1));
+  const host = text.slice(0, i).replace(/^\[(.*)\]$/, '$1');
+  if (i <= 0 || !/^\d+$/.test(text.slice(i + 1)) || port > 65535) throw new Error(`invalid ${what} (HOST:PORT expected): ${text}`);
+  return { host, port };
 }

@@ -2,6 +2,7 @@
 // ones ECS sets, plus custom ones), as RegisterContainerInstance creates and DescribeContainerInstances shows them.
 import type { Attribute, ContainerInstance, RegisterContainerInstanceRequest, Resource } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
+import { checkAttributeLimits, validateAttribute } from './attributes.js';
 import { InvalidParameter } from './errors.js';
 
 export interface IdentityDocument {
@@ -64,7 +65,12 @@ export function registerInstance(
   const attributes = new Map<string, Attribute>();
   for (const a of builtinAttributes(doc, meta.ctx.region)) attributes.set(a.name!, a);
   for (const a of prev?.attributes ?? []) if (!a.name!.startsWith('ecs.')) attributes.set(a.name!, a);
-  for (const a of input.attributes ?? []) attributes.set(a.name!, { name: a.name, value: a.value });
+  for (const a of input.attributes ?? []) {
+    validateAttribute(a);
+    attributes.set(a.name!, { name: a.name, value: a.value });
+  }
+  // ECS's limits hold at registration as with PutAttributes: a list of thousands is refused, not stored.
+  checkAttributeLimits([...attributes.values()]);
   return {
     containerInstanceArn: containerInstanceArn(meta.ctx, meta.cluster, meta.id),
     ec2InstanceId: doc.instanceId ?? prev?.ec2InstanceId ?? `i-${meta.id.slice(0, 17)}`,

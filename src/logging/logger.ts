@@ -6,6 +6,8 @@ export function createLogger(opts: { level?: string; pretty?: boolean } = {}): L
   return pino({
     level: opts.level ?? process.env.WHARF_LOG_LEVEL ?? 'info',
     base: undefined,
+    // Log lines end up in journald or `docker logs`: a secret passed in a log object never reaches them.
+    redact: { paths: ['secretAccessKey', '*.secretAccessKey', 'password', '*.password', 'authorization', '*.authorization'], censor: '[redacted]' },
     transport: pretty ? { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } : undefined,
   });
 }

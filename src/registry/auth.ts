@@ -1,36 +1,22 @@
 // Registry passwords: what GetAuthorizationToken hands out and what `docker login --username AWS` presents. A
 // password is an HMAC-signed, expiring claim (12 hours, as ECR's), so checking one needs no lookup; the signing key
-// lives in the store (created on first use) so every control plane replica and every restart accept the same tokens.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+// (signingKey.ts) is shared by every control plane replica and survives restarts.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import { Txn } from '../store/cache.js';
 import type { Registry } from './core.js';
+import { knownSigningKey as knownKey, signingKey } from './signingKey.js';
 
-const KEY_ID = 'token-key';
 const PREFIX = 'wharf1.';
+/** ECR's tokens last 12 hours; no password is accepted that claims to outlive that, whoever made it. */
+export const MAX_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+/** Another control plane replica's clock may run a little ahead of this one's; its fresh passwords still pass. */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 interface Claims {
   /** Account id. */
   a: string;
   /** Expiry, epoch milliseconds. */
   e: number;
-}
-
-async function signingKey(reg: Registry): Promise<Buffer> {
-  const existing = reg.tables.meta.get(KEY_ID)?.value as { key: string } | undefined;
-  if (existing) return Buffer.from(existing.key, 'base64');
-  const key = await reg.cache.update(() => {
-    const row = reg.tables.meta.get(KEY_ID);
-    if (row) return { txn: new Txn(), result: (row.value as { key: string }).key };
-    const fresh = randomBytes(32).toString('base64');
-    return { txn: new Txn().put(reg.tables.meta, KEY_ID, { key: fresh }, 0), result: fresh };
-  });
-  return Buffer.from(key, 'base64');
-}
-
-function knownKey(reg: Registry): Buffer | undefined {
-  const row = reg.tables.meta.get(KEY_ID)?.value as { key: string } | undefined;
-  return row ? Buffer.from(row.key, 'base64') : undefined;
 }
 
 const mac = (key: Buffer, data: string) => createHmac('sha256', key).update(data).digest('base64url');
@@ -54,7 +40,8 @@ export function verifyPassword(reg: Registry, password: string): boolean {
   if (want.length !== got.length || !timingSafeEqual(want, got)) return false;
   try {
     const c = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as Claims;
-    return c.a === reg.opts.accountId && c.e > reg.now().getTime();
+    const now = reg.now().getTime();
+    return c.a === reg.opts.accountId && typeof c.e === 'number' && c.e > now && c.e <= now + MAX_TOKEN_TTL_MS + CLOCK_SKEW_MS;
   } catch {
     return false;
   }

@@ -4,6 +4,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { RegistryError } from './errors.js';
+import { isDigest } from './names.js';
 
 export class BlobStore {
   readonly root: string;
@@ -20,7 +22,9 @@ export class BlobStore {
     await mkdir(this.uploadsDir, { recursive: true });
   }
 
+  /** Only a well-formed digest names a file, so no name can reach outside the blob directory. */
   path(digest: string): string {
+    if (!isDigest(digest)) throw new RegistryError('DIGEST_INVALID', `invalid digest '${digest}'`);
     const [alg, hex] = digest.split(':') as [string, string];
     return join(this.root, alg, hex.slice(0, 2), hex);
   }
@@ -73,7 +77,7 @@ export class BlobStore {
       for (const prefix of await readdir(join(this.root, alg)).catch(() => [] as string[])) {
         for (const hex of await readdir(join(this.root, alg, prefix)).catch(() => [] as string[])) {
           const st = await stat(join(this.root, alg, prefix, hex)).catch(() => undefined);
-          if (st) yield { digest: `${alg}:${hex}`, mtimeMs: st.mtimeMs };
+          if (st && isDigest(`${alg}:${hex}`)) yield { digest: `${alg}:${hex}`, mtimeMs: st.mtimeMs };
         }
       }
     }

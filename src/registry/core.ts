@@ -2,9 +2,12 @@
 // resolved options, the tables, the blob store and the upload sessions; the operations live in images.ts, links.ts,
 // gc.ts and lifecycle runs, each a small module over this.
 import type { Logger } from 'pino';
+import type { Sealer } from '../sealing/index.js';
+import { MAX_TOKEN_TTL_MS } from './auth.js';
 import type { StateCache } from '../store/cache.js';
 import { BlobStore } from './blobStore.js';
 import type { ImageRecord, RegistryTables, RepositoryRecord } from './tables.js';
+import { sealStoredKey } from './signingKey.js';
 import { Uploads } from './uploads.js';
 import { imageId, isDigest, tagId } from './names.js';
 
@@ -23,8 +26,10 @@ export interface RegistryDeps {
   gcGraceMs?: number;
   /** How often GC and lifecycle policies run; 0 disables the timers. Default ten minutes. */
   sweepIntervalMs?: number;
-  /** Lifetime of registry passwords. Default 12 hours, as ECR's. */
+  /** Lifetime of registry passwords. Default and most 12 hours, as ECR's. */
   tokenTtlMs?: number;
+  /** Seals the password signing key in the store. */
+  sealer: Sealer;
 }
 
 export type RegistryOptions = Required<Omit<RegistryDeps, 'logger'>> & { logger?: Logger };
@@ -40,8 +45,8 @@ export class Registry {
       now: () => new Date(),
       gcGraceMs: 60 * 60 * 1000,
       sweepIntervalMs: 10 * 60 * 1000,
-      tokenTtlMs: 12 * 60 * 60 * 1000,
       ...deps,
+      tokenTtlMs: Math.min(deps.tokenTtlMs ?? MAX_TOKEN_TTL_MS, MAX_TOKEN_TTL_MS),
     };
     this.blobs = new BlobStore(deps.dataDir);
     this.uploads = new Uploads(this.blobs);
@@ -62,6 +67,7 @@ export class Registry {
   /** Creates the directories and starts the periodic sweep (`sweep` runs GC and lifecycle policies). */
   async start(sweep: () => Promise<void>): Promise<void> {
     await this.blobs.init();
+    if (await sealStoredKey(this)) this.opts.logger?.info('registry signing key sealed at rest');
     if (this.opts.sweepIntervalMs > 0) {
       this.timer = setInterval(() => {
         sweep().catch((err: unknown) => this.opts.logger?.warn({ err }, 'registry sweep failed'));

@@ -1,14 +1,17 @@
-// Unit tests for the registry's pure and clock-driven parts: password expiry (12 hours) and lifecycle rule evaluation.
+// Unit tests for the registry's pure and clock-driven parts: password expiry (12 hours, at most), the signing key at
+// rest, blob paths, and lifecycle rule evaluation.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StateCache } from '../store/cache.js';
+import { Sealer } from '../sealing/index.js';
+import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { issuePassword, verifyPassword } from './auth.js';
 import { Registry } from './core.js';
 import { evaluateLifecycle, parseLifecyclePolicy } from './lifecycle.js';
 import { isRepositoryName } from './names.js';
+import { knownSigningKey } from './signingKey.js';
 import { createRegistryTables } from './tables.js';
 
 const dirs: string[] = [];
@@ -20,7 +23,7 @@ async function registry(now: { t: number }) {
   const cache = new StateCache(new SqliteStore(join(dataDir, 'state.db')));
   const tables = createRegistryTables(cache);
   await cache.start();
-  return new Registry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => 'h:1', now: () => new Date(now.t) });
+  return new Registry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => 'h:1', now: () => new Date(now.t), sealer: new Sealer(Buffer.alloc(32, 3)) });
 }
 
 describe('registry passwords', () => {
@@ -76,5 +79,68 @@ describe('lifecycle evaluation', () => {
       ] }),
     ];
     for (const b of bad) expect(() => parseLifecyclePolicy(b)).toThrow(/InvalidParameter|Lifecycle policy|not valid/);
+  });
+});
+
+describe('registry passwords at the edges', () => {
+  it('refuses a validly signed password whose claimed expiry is beyond 12 hours', async () => {
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    const now = { t: t0 + 115 * 86_400_000 - 12 * 3600_000 };
+    const reg = await registry(now);
+    // Signed with the registry's own key, claiming to last until t0 + 115 days.
+    const { password, expiresAt } = await issuePassword(reg);
+    now.t = t0;
+    expect(expiresAt.getTime() - now.t).toBe(115 * 86_400_000);
+    expect(verifyPassword(reg, password)).toBe(false);
+    // A replica whose clock runs a minute ahead issues passwords this one still takes.
+    now.t = t0 + 60_000;
+    const ahead = await issuePassword(reg);
+    now.t = t0;
+    expect(verifyPassword(reg, ahead.password)).toBe(true);
+  });
+
+  it('never hands out a password that lasts longer than 12 hours', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-reg-unit-'));
+    dirs.push(dataDir);
+    const cache = new StateCache(new SqliteStore(join(dataDir, 'state.db')));
+    const tables = createRegistryTables(cache);
+    await cache.start();
+    const reg = new Registry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => 'h:1', sealer: new Sealer(Buffer.alloc(32, 3)), tokenTtlMs: 115 * 86_400_000 });
+    const { expiresAt } = await issuePassword(reg);
+    expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(12 * 3600_000);
+  });
+});
+
+describe('the signing key at rest', () => {
+  it('is stored sealed, and a plain key from an older data directory still verifies and is sealed at start', async () => {
+    const now = { t: Date.parse('2025-01-01T00:00:00Z') };
+    const reg = await registry(now);
+    const { password } = await issuePassword(reg);
+    const stored = (reg.tables.meta.get('token-key')!.value as { key: string }).key;
+    expect(stored).toMatch(/^wharf-sealed:v1:/);
+
+    // An older Wharf's row: the same key in plain base64.
+    const plain = knownSigningKey(reg)!.toString('base64');
+    const row = reg.tables.meta.get('token-key')!;
+    await reg.cache.commit(new Txn().put(reg.tables.meta, 'token-key', { key: plain }, row.modRevision));
+    expect(verifyPassword(reg, password)).toBe(true);
+    await reg.start(async () => undefined);
+    reg.stop();
+    expect((reg.tables.meta.get('token-key')!.value as { key: string }).key).toMatch(/^wharf-sealed:v1:/);
+    expect(verifyPassword(reg, password)).toBe(true);
+
+    // Started with another sealing key, the registry says so instead of refusing every password.
+    const other = new Registry({ ...reg.opts, sealer: new Sealer(Buffer.alloc(32, 4)) });
+    await expect(other.start(async () => undefined)).rejects.toThrow(/does not open with this sealing key/);
+  });
+});
+
+describe('the blob store', () => {
+  it('names no file for anything but a well-formed digest', async () => {
+    const reg = await registry({ t: Date.now() });
+    for (const bad of ['sha256:../../x', 'sha256:..%2F..%2Fx', '../x', 'sha256:' + 'a'.repeat(63) + '/']) {
+      expect(() => reg.blobs.path(bad)).toThrow(/invalid digest/);
+    }
+    expect(reg.blobs.path('sha256:' + 'a'.repeat(64)).startsWith(reg.blobs.root + '/')).toBe(true);
   });
 });

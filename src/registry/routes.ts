@@ -26,6 +26,14 @@ type Handler = (c: RouteContext) => Promise<void> | void;
 
 const PATH = /^\/v2\/(.+?)\/(tags\/list|manifests\/([^/]+)|blobs\/uploads\/([^/]*)|blobs\/([^/]+)|referrers\/([^/]+))$/;
 
+function safeDecode(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+}
+
 export function registryRoutes(reg: Registry): { prefix: string; handle: (req: http.IncomingMessage, res: http.ServerResponse) => void }[] {
   const blobs = blobHandlers();
   const uploads = uploadHandlers();
@@ -47,8 +55,9 @@ export function registryRoutes(reg: Registry): { prefix: string; handle: (req: h
     const method = req.method ?? 'GET';
     const m = PATH.exec(url.pathname);
     const kind = !m ? undefined : m[2] === 'tags/list' ? 'tags' : m[3] !== undefined ? 'manifests' : m[4] !== undefined ? 'uploads' : m[5] !== undefined ? 'blobs' : 'referrers';
-    const ref = m ? decodeURIComponent(m[3] ?? m[4] ?? m[5] ?? m[6] ?? '') : '';
-    const presigned = kind === 'blobs' && method === 'GET' && url.searchParams.has('X-Wharf-Signature') && verifyDownload(reg, m![1]!, ref, url.searchParams);
+    // Decoding can fail (`%zz`); until the caller is known that is only "not a presigned download", never an error.
+    const ref = m ? safeDecode(m[3] ?? m[4] ?? m[5] ?? m[6] ?? '') : '';
+    const presigned = kind === 'blobs' && method === 'GET' && ref !== undefined && url.searchParams.has('X-Wharf-Signature') && verifyDownload(reg, m![1]!, ref, url.searchParams);
     if (!presigned && !authorized(reg, req)) {
       if (req.headers['content-length'] || req.headers['transfer-encoding']) res.setHeader('connection', 'close');
       throw new RegistryError('UNAUTHORIZED', 'authentication required', undefined);
@@ -59,6 +68,7 @@ export function registryRoutes(reg: Registry): { prefix: string; handle: (req: h
     const name = m[1]!;
     if (!isRepositoryName(name)) throw new RegistryError('NAME_INVALID', `invalid repository name '${name}'`);
     if (!reg.repository(name)) throw new RegistryError('NAME_UNKNOWN', `The repository with name '${name}' does not exist in the registry`, { name });
+    if (ref === undefined) throw new RegistryError(kind === 'manifests' ? 'TAG_INVALID' : kind === 'uploads' ? 'BLOB_UPLOAD_UNKNOWN' : 'DIGEST_INVALID', 'the path is not valid percent-encoding');
     const h = table[kind]![method];
     if (!h) throw new RegistryError('UNSUPPORTED', `${method} is not supported here`);
     await h({ reg, req, res, name, ref, query: url.searchParams });

@@ -17,6 +17,8 @@ function progress(res: RouteContext['res'], name: string, s: UploadSession, stat
 async function finish(c: RouteContext, s: UploadSession, digest: string | null) {
   if (!digest || !isDigest(digest)) {
     if (hasBody(c.req)) c.req.resume();
+    // The session cannot finish without a digest it could trust, so it ends here, its file with it.
+    await c.reg.uploads.cancel(s);
     throw new RegistryError('DIGEST_INVALID', 'a valid digest query parameter is required to finish an upload');
   }
   if (hasBody(c.req)) await c.reg.uploads.append(s, c.req);

@@ -36,7 +36,7 @@ export class Uploads {
       id, repositoryName, startedAt: Date.now(), size: 0, file: join(this.blobs.uploadsDir, id), hash: createHash('sha256'), busy: false,
     };
     await writeFile(s.file, '', { mode: 0o600 });
-    await writeFile(s.file + '.json', JSON.stringify({ repositoryName, startedAt: s.startedAt }));
+    await writeFile(s.file + '.json', JSON.stringify({ repositoryName, startedAt: s.startedAt }), { mode: 0o600 });
     this.sessions.set(id, s);
     return s;
   }

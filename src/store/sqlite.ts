@@ -34,6 +34,8 @@ export class SqliteStore implements Store {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
+    // A value replaced (a secret sealed on upgrade) or deleted is zeroed in its page, not left readable in free space.
+    this.db.pragma('secure_delete = FAST');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS kv (
         key TEXT PRIMARY KEY, value TEXT NOT NULL,

@@ -3,6 +3,7 @@
 import { GetMetricStatisticsCommand, PutMetricDataCommand, DescribeAlarmsCommand, DeleteAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startObsWharf, type ObsWharf } from './cloudwatchHarness.js';
+import { signedGet } from './signing.js';
 
 let w: ObsWharf;
 beforeAll(async () => {
@@ -47,7 +48,8 @@ describe('metrics', () => {
     expect((await get(['Name=ClusterName,Value=demo', 'Name=ServiceName,Value=web'], 'MemoryUtilization')).Datapoints[0].Average).toBe(37.5);
     w.metrics.ecs.recordReservations([{ cluster: 'demo', cpuReserved: 1024, cpuRegistered: 2048, memoryReservedMiB: 512, memoryRegisteredMiB: 4096 }]);
     expect((await get(['Name=ClusterName,Value=demo'], 'CPUReservation')).Datapoints[0].Average).toBe(50);
-    const prom = await (await fetch(`${w.url}/metrics`)).text();
+    expect((await fetch(`${w.url}/metrics`)).status).toBe(403);
+    const prom = (await signedGet(`${w.url}/metrics`)).text;
     expect(prom).toContain('wharf_task_cpu_utilization_percent{cluster="demo",service="web",task_arn="t1"} 150');
   });
 

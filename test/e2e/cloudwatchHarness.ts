@@ -16,6 +16,7 @@ import { createScalingTables, startAutoScaling, type ScalingEngine } from '../..
 import { Gateway } from '../../src/gateway/server.js';
 import { Logs } from '../../src/logs/index.js';
 import { createMetricsTables, Metrics } from '../../src/metrics/index.js';
+import { signedOnly } from '../../src/metrics/access.js';
 import { StateCache } from '../../src/store/cache.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { AWS_CLI, TEST_CREDENTIALS } from './harness.js';
@@ -65,7 +66,8 @@ export async function startObsWharf(opts: { metricPeriodSeconds?: number; dataDi
     secretFor: (id) => (id === TEST_CREDENTIALS.accessKeyId ? TEST_CREDENTIALS.secretAccessKey : undefined),
     services: [cloudwatchService(metrics), logsService(logs), autoScalingService(engine, metrics.periodSeconds)],
     logger,
-    routes: [metrics.route()],
+    // As the control plane serves it: only to a request signed with the root key.
+    routes: [signedOnly(metrics.route(), (id) => (id === TEST_CREDENTIALS.accessKeyId ? TEST_CREDENTIALS.secretAccessKey : undefined))],
   });
   const url = await gateway.listen();
   metrics.start();

@@ -39,7 +39,7 @@ export function tempDir(prefix = 'wharf-e2e-'): string {
 }
 
 export async function startWharf(
-  opts: { dataDir?: string; mode?: 'up' | 'server'; env?: Record<string, string>; credentials?: boolean; port?: number } = {},
+  opts: { dataDir?: string; mode?: 'up' | 'server'; env?: Record<string, string>; credentials?: boolean; port?: number; args?: string[] } = {},
 ): Promise<Wharf> {
   const dataDir = opts.dataDir ?? tempDir();
   const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', ...(opts.env ?? {}) } as Record<string, string>;
@@ -47,7 +47,7 @@ export async function startWharf(
     env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     env.WHARF_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
   }
-  const proc = spawn(process.execPath, [WHARF_BIN, opts.mode ?? 'server', '--port', String(opts.port ?? 0), '--data-dir', dataDir], {
+  const proc = spawn(process.execPath, [WHARF_BIN, opts.mode ?? 'server', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { ecrService } from '../../src/api/ecr/index.js';
 import { Gateway } from '../../src/gateway/server.js';
 import { createRegistryTables, registryRoutes, startRegistry, type Registry } from '../../src/registry/index.js';
+import { loadSealingKey, Sealer } from '../../src/sealing/index.js';
 import { StateCache } from '../../src/store/cache.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { AWS_CLI, TEST_CREDENTIALS } from './harness.js';
@@ -48,7 +49,7 @@ export async function startRegistryWharf(opts: { tokenTtlMs?: number; now?: () =
   const logger = pino({ level: 'warn' });
   const registry = await startRegistry({
     cache, tables: registryTables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => publicHost, logger,
-    sweepIntervalMs: 0, ...opts,
+    sweepIntervalMs: 0, sealer: new Sealer(loadSealingKey(dataDir).key), ...opts,
   });
   const gateway = new Gateway({
     host: '127.0.0.1', port: 0, accountId: '000000000000',

@@ -55,3 +55,26 @@ export function ecsCall(url: string, operation: string, body: unknown, opts: Sig
     },
   });
 }
+
+/** A GET signed as the SDKs sign one (e.g. a Prometheus scrape of /metrics with the root key). */
+export async function signedGet(url: string, opts: SignOptions = {}): Promise<RawResponse> {
+  const u = new URL(url);
+  const query = Object.fromEntries(u.searchParams);
+  let req = new HttpRequest({ method: 'GET', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, query, headers: { host: u.host, ...(opts.headers ?? {}) } });
+  if (!opts.unsigned) {
+    const signer = new SignatureV4({
+      service: opts.service ?? 'wharf',
+      region: opts.region ?? 'us-east-1',
+      credentials: {
+        accessKeyId: opts.accessKeyId ?? TEST_CREDENTIALS.accessKeyId,
+        secretAccessKey: opts.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey,
+      },
+      sha256: Sha256,
+    });
+    req = (await signer.sign(req, { signingDate: opts.signingDate })) as HttpRequest;
+  }
+  const { host: _host, ...sendHeaders } = req.headers;
+  const res = await fetch(url, { method: 'GET', headers: sendHeaders });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+}

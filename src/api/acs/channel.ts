@@ -12,6 +12,8 @@ import { taskIdOf } from '../../domain/task.js';
 import { verifySigV4 } from '../../gateway/auth/index.js';
 import { Txn, type StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
+import { instanceSecret, sealedCredential } from '../../state/instanceCredentials.js';
+import type { Sealer } from '../../sealing/index.js';
 import { agentTask } from './payload.js';
 import { withContainers, writeTask } from '../../tasks/transitions.js';
 import type { Container } from '@aws-sdk/client-ecs';
@@ -24,6 +26,8 @@ export interface AgentChannelOptions {
   tables: Tables;
   logger: Logger;
   secretFor: (accessKeyId: string) => string | undefined;
+  /** Seals the instance secrets it creates (they are stored sealed, sent in the clear on the channel). */
+  sealer: Sealer;
   heartbeatMs?: number;
   now?: () => Date;
   /** Container output an agent ships (see ingest.ts). */
@@ -95,11 +99,10 @@ export class AgentChannel {
           { ...row.value, agentConnected: true, disconnectedAt: undefined },
           row.modRevision,
         );
-        let cred = [...tables.instanceCredentials.byIndex('instance', instanceKey)][0]?.value;
-        if (!cred) {
-          cred = { accessKeyId: `AKIW${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64'), instanceKey };
-          txn.put(tables.instanceCredentials, cred.accessKeyId, cred, 0);
-        }
+        const stored = [...tables.instanceCredentials.byIndex('instance', instanceKey)][0]?.value;
+        if (stored) return { txn, result: { ...stored, secretAccessKey: instanceSecret(this.opts.sealer, stored) } };
+        const cred = { accessKeyId: `AKIW${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64'), instanceKey };
+        txn.put(tables.instanceCredentials, cred.accessKeyId, sealedCredential(this.opts.sealer, cred), 0);
         return { txn, result: cred };
       });
       this.send(socket, { type: 'InstanceCredentials', accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey });

@@ -12,6 +12,7 @@ import { trackingAlarms } from '../../autoscaling/trackingAlarms.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import { pageOf } from '../cloudwatch/paging.js';
+import { pageSize } from './pageSize.js';
 import { checkEcsTarget, notFound } from './targets.js';
 
 export function policyOperations(e: ScalingEngine, metricPeriodSeconds: number) {
@@ -67,7 +68,7 @@ export function policyOperations(e: ScalingEngine, metricPeriodSeconds: number) 
         .filter((p) => (!input.ResourceId || p.ResourceId === input.ResourceId) && (!names || names.has(p.PolicyName)))
         .map((p) => (p.PolicyType === 'StepScaling' ? { ...p, Alarms: alarmsNaming(p.PolicyARN) } : p))
         .sort((a, b) => (a.PolicyName < b.PolicyName ? -1 : 1));
-      const { page, next } = pageOf(found, input.NextToken, input.MaxResults ?? 50, () => new ValidationError('Invalid NextToken'));
+      const { page, next } = pageOf(found, input.NextToken, pageSize(input.MaxResults, 10), () => new ValidationError('Invalid NextToken'));
       return { ScalingPolicies: page.map(present), NextToken: next };
     },
 

@@ -11,6 +11,7 @@ import type { ScheduledRecord } from '../../autoscaling/tables.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import { pageOf } from '../cloudwatch/paging.js';
+import { pageSize } from './pageSize.js';
 import { checkEcsTarget, notFound } from './targets.js';
 
 export function scheduledOperations(e: ScalingEngine) {
@@ -59,7 +60,7 @@ export function scheduledOperations(e: ScalingEngine) {
         .map((r) => r.value)
         .filter((s) => (!input.ResourceId || s.ResourceId === input.ResourceId) && (!names || names.has(s.ScheduledActionName)))
         .sort((a, b) => (a.ScheduledActionName < b.ScheduledActionName ? -1 : 1));
-      const { page, next } = pageOf(found, input.NextToken, input.MaxResults ?? 50, badToken);
+      const { page, next } = pageOf(found, input.NextToken, pageSize(input.MaxResults, 50), badToken);
       return { ScheduledActions: page.map(({ checkedUntil: _c, ...s }) => s as ScheduledAction), NextToken: next };
     },
 
@@ -79,7 +80,7 @@ export function scheduledOperations(e: ScalingEngine) {
         .filter((r) => !input.ResourceId || r.value.ResourceId === input.ResourceId)
         .sort((a, b) => (a.id < b.id ? 1 : -1))
         .map((r) => r.value as ScalingActivity);
-      const { page, next } = pageOf(found, input.NextToken, input.MaxResults ?? 50, badToken);
+      const { page, next } = pageOf(found, input.NextToken, pageSize(input.MaxResults, 50), badToken);
       return { ScalingActivities: page, NextToken: next };
     },
   };

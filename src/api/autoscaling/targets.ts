@@ -12,6 +12,7 @@ import { targetId, type TargetRecord } from '../../autoscaling/tables.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import { pageOf } from '../cloudwatch/paging.js';
+import { pageSize } from './pageSize.js';
 
 export function checkEcsTarget(ns: string | undefined, dim: string | undefined, resourceId: string | undefined): string {
   if (ns !== 'ecs') throw new ValidationError(`Wharf scales ECS services only; unsupported service namespace: ${ns}`);
@@ -64,7 +65,7 @@ export function targetOperations(e: ScalingEngine) {
       checkEcsTarget(input.ServiceNamespace, input.ScalableDimension, undefined);
       const ids = input.ResourceIds?.length ? new Set(input.ResourceIds) : undefined;
       const found = [...tables.targets.values()].map((r) => r.value).filter((t) => !ids || ids.has(t.ResourceId)).sort((a, b) => (a.ResourceId < b.ResourceId ? -1 : 1));
-      const { page, next } = pageOf(found, input.NextToken, input.MaxResults ?? 50, () => new ValidationError('Invalid NextToken'));
+      const { page, next } = pageOf(found, input.NextToken, pageSize(input.MaxResults, 50), () => new ValidationError('Invalid NextToken'));
       return { ScalableTargets: page.map(presentTarget), NextToken: next };
     },
 

@@ -51,7 +51,11 @@ export function layerOperations(reg: Registry) {
       const repo = requireRepository(reg, input.repositoryName, input.registryId).repositoryName;
       const s = await session(repo, input.uploadId);
       const digest = input.layerDigests?.[0] ?? '';
-      if (input.layerDigests?.length !== 1 || !isDigest(digest)) throw new InvalidLayer('Exactly one valid layer digest is required.');
+      if (input.layerDigests?.length !== 1 || !isDigest(digest)) {
+        // As with a digest that does not match: the upload ends, so no file is left behind for it.
+        await reg.uploads.cancel(s);
+        throw new InvalidLayer('Exactly one valid layer digest is required.');
+      }
       if (s.size === 0) throw new EmptyUpload(`The upload with id '${s.id}' contains no data.`);
       if (linkedSize(reg, repo, digest) !== undefined) {
         await reg.uploads.cancel(s);

@@ -17,6 +17,8 @@ import { Txn } from '../../store/cache.js';
 import { checkNewTags, dnsName, type ElbContext, newId, page } from './context.js';
 import { presentLoadBalancer } from './present.js';
 
+/** Availability zones a load balancer's subnets are spread over (REGIONa .. REGIONf). */
+const ZONES = 6;
 const NAME = /^(?!-)(?!internal-)[A-Za-z0-9-]{1,32}(?<!-)$/;
 
 export function loadBalancerOperations(elb: ElbContext) {
@@ -31,8 +33,13 @@ export function loadBalancerOperations(elb: ElbContext) {
       const scheme = input.Scheme ?? 'internet-facing';
       if (scheme !== 'internet-facing' && scheme !== 'internal') throw new InvalidScheme(`Scheme '${scheme}' is not valid`);
       const subnetIds = input.Subnets ?? input.SubnetMappings?.map((m) => m.SubnetId!) ?? [];
+      // Subnets are free-form here and each takes the next of ZONES zones; more would put two in one zone, which
+      // ELBv2 refuses (so a load balancer has at most one subnet per zone, as on AWS).
+      if (subnetIds.length > ZONES || new Set(subnetIds).size !== subnetIds.length) {
+        throw new InvalidConfigurationRequest('A load balancer cannot be attached to multiple subnets in the same Availability Zone');
+      }
       const subnets = (subnetIds.length ? subnetIds : ['subnet-wharf0a', 'subnet-wharf0b']).map((subnetId, i) => ({
-        subnetId, zoneName: `${ctx.region}${String.fromCharCode(97 + (i % 6))}`,
+        subnetId, zoneName: `${ctx.region}${String.fromCharCode(97 + i)}`,
       }));
       const tags = checkNewTags(input.Tags);
       const id = newId();
