@@ -59,6 +59,7 @@ export const PlatformUnknown = kind('PlatformUnknownException', 400);
 export const PlatformTaskDefinitionIncompatibility = kind('PlatformTaskDefinitionIncompatibilityException', 400);
 export const UnsupportedFeature = kind('UnsupportedFeatureException', 400);
 export const Conflict = kind('ConflictException', 400);
+export const NoUpdateAvailable = kind('NoUpdateAvailableException', 400);
 
 /** Every code in the catalogue, for the docs/test cross-check. */
 export const ERROR_CODES: readonly string[] = [
@@ -67,6 +68,7 @@ export const ERROR_CODES: readonly string[] = [
   ClusterContainsContainerInstances, ClusterContainsServices, ClusterContainsTasks, ResourceNotFound, ResourceInUse,
   TargetNotFound, AttributeLimitExceeded, LimitExceeded, AccessDenied, UpdateInProgress, ServiceNotFound,
   ServiceNotActive, PlatformUnknown, PlatformTaskDefinitionIncompatibility, UnsupportedFeature, Conflict,
+  NoUpdateAvailable,
 ].map((k) => k.code);
 
 // ECR (its InvalidParameterException, ServerException and LimitExceededException are the shared ones above).

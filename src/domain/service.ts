@@ -65,6 +65,8 @@ export function presentService(rec: ServiceRecord, tasks: readonly Task[], withT
     return { ...d, desiredCount: i === 0 ? d.desiredCount : live, runningCount: c.running, pendingCount: c.pending };
   });
   const s: Service = {
+    // Every service Wharf holds was created by a user; ECS says CUSTOMER for those (ECS for Express services).
+    resourceManagementType: 'CUSTOMER',
     ...rec.service,
     runningCount: all.running,
     pendingCount: all.pending,

@@ -100,6 +100,48 @@ const ROWS: Row[] = [
     error: { code: 'InvalidParameterException', message: 'Container Instances cannot be empty.' },
     source: `${API}/API_DescribeContainerInstances.html`,
   },
+  {
+    title: 'DescribeServices says who manages the service',
+    operation: 'DescribeServices',
+    input: { cluster: 'conf', services: ['web'] },
+    output: { services: [{ serviceName: 'web', resourceManagementType: 'CUSTOMER' }], failures: [] },
+    source: `${API}/API_Service.html`,
+  },
+  {
+    title: 'ListServices filtered on resourceManagementType CUSTOMER lists user-created services',
+    operation: 'ListServices',
+    input: { cluster: 'conf', resourceManagementType: 'CUSTOMER' },
+    output: { serviceArns: [SERVICE_ARN] },
+    source: `${API}/API_ListServices.html`,
+  },
+  {
+    title: 'ListServices filtered on resourceManagementType ECS lists no ECS-managed services',
+    operation: 'ListServices',
+    input: { cluster: 'conf', resourceManagementType: 'ECS' },
+    output: { serviceArns: [] },
+    source: `${API}/API_ListServices.html`,
+  },
+  {
+    title: 'ListTasks for a daemon that does not exist lists nothing',
+    operation: 'ListTasks',
+    input: { cluster: 'conf', daemonName: 'nope' },
+    output: { taskArns: [] },
+    source: `${API}/API_ListTasks.html`,
+  },
+  {
+    title: 'UpdateContainerAgent on an instance that does not exist',
+    operation: 'UpdateContainerAgent',
+    input: { cluster: 'conf', containerInstance: '0123456789abcdef0123456789abcdef' },
+    error: { code: 'InvalidParameterException', message: 'The referenced container instance was not found.' },
+    source: `${API}/API_UpdateContainerAgent.html`,
+  },
+  {
+    title: 'UpdateContainerAgent in a cluster that does not exist',
+    operation: 'UpdateContainerAgent',
+    input: { cluster: 'nope', containerInstance: '0123456789abcdef0123456789abcdef' },
+    error: { code: 'ClusterNotFoundException', message: 'Cluster not found.' },
+    source: `${API}/API_UpdateContainerAgent.html`,
+  },
 ];
 
 let wharf: Wharf;
@@ -126,4 +168,16 @@ describe(`ECS conformance (${ROWS.length} rows, ${new Set(ROWS.map((r) => r.oper
       }
     });
   }
+});
+
+describe('UpdateContainerAgent on a registered instance', () => {
+  it('answers NoUpdateAvailableException: Wharf agents are updated with wharf on their host', async () => {
+    const reg = await ecsCall(wharf.url, 'RegisterContainerInstance', { cluster: 'conf', versionInfo: { agentVersion: '1.0.0' } });
+    expect(reg.status, reg.text).toBe(200);
+    const arn = reg.json().containerInstance.containerInstanceArn as string;
+    const res = await ecsCall(wharf.url, 'UpdateContainerAgent', { cluster: 'conf', containerInstance: arn });
+    expect(res.status).toBe(400);
+    expect(res.json().__type).toBe('NoUpdateAvailableException');
+    expect(res.json().message).toMatch(/^There is no update available for your container agent\./);
+  });
 });

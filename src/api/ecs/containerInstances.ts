@@ -11,12 +11,14 @@ import type {
   ListContainerInstancesResponse,
   RegisterContainerInstanceRequest,
   RegisterContainerInstanceResponse,
+  UpdateContainerAgentRequest,
+  UpdateContainerAgentResponse,
   UpdateContainerInstancesStateRequest,
   UpdateContainerInstancesStateResponse,
 } from '@aws-sdk/client-ecs';
 import { parseArn } from '../../domain/arn.js';
 import { containerInstanceArn, registerInstance } from '../../domain/containerInstance.js';
-import { InvalidParameter } from '../../domain/errors.js';
+import { InvalidParameter, NoUpdateAvailable } from '../../domain/errors.js';
 import { paginate } from '../../domain/paging.js';
 import { initialTags } from '../../domain/tags.js';
 import type { RequestContext } from '../../gateway/service.js';
@@ -63,6 +65,21 @@ export function containerInstanceOperations(ecs: EcsContext) {
         const txn = new Txn().put(tables.containerInstances, `${cluster}/${id}`, rec, prev?.modRevision ?? 0);
         return { txn, result: { containerInstance: present(rec, true) } };
       });
+    },
+
+    /**
+     * ECS updates its agent through ecs-init; a Wharf agent is updated by installing a newer wharf on its host, so
+     * the control plane never has an update to hand out and answers as ECS does for an agent already current.
+     */
+    UpdateContainerAgent(input: UpdateContainerAgentRequest): UpdateContainerAgentResponse {
+      const cluster = ecs.activeCluster(input.cluster).id;
+      const row = find(cluster, input.containerInstance!);
+      if (!row || row.value.status === 'INACTIVE') {
+        throw new InvalidParameter('The referenced container instance was not found.');
+      }
+      throw new NoUpdateAvailable(
+        'There is no update available for your container agent. A Wharf agent is updated by installing a newer wharf on its host.',
+      );
     },
 
     async DeregisterContainerInstance(

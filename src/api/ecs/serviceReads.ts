@@ -69,6 +69,8 @@ export function serviceReadOperations(ecs: EcsContext) {
       const arns = listed(cluster)
         .filter((r) => !input.launchType || r.service.launchType === input.launchType)
         .filter((r) => !input.schedulingStrategy || r.service.schedulingStrategy === input.schedulingStrategy)
+        // Every Wharf service is created by a user (CUSTOMER); ECS-managed ones (Express Gateway) do not exist here.
+        .filter(() => input.resourceManagementType !== 'ECS')
         .map((r) => r.service.serviceArn!)
         .sort();
       const page = paginate(arns, (a) => a, { maxResults: input.maxResults, nextToken: input.nextToken, defaultMax: 10 });

@@ -70,7 +70,9 @@ export function taskOperations(ecs: EcsContext, opts: { stoppedRetentionMs?: num
     ListTasks(input: ListTasksRequest): ListTasksResponse {
       const cluster = ecs.activeCluster(input.cluster).id;
       let rows: Iterable<Row<TaskRecord>>;
-      if (input.containerInstance) rows = tables.tasks.byIndex('instance', `${cluster}/${instanceIdOf(input.containerInstance)}`);
+      // Wharf runs no ECS managed daemons (CreateDaemon), so no task belongs to one.
+      if (input.daemonName !== undefined) rows = [];
+      else if (input.containerInstance) rows = tables.tasks.byIndex('instance', `${cluster}/${instanceIdOf(input.containerInstance)}`);
       else if (input.startedBy) rows = tables.tasks.byIndex('startedBy', `${cluster}|${input.startedBy}`);
       else if (input.serviceName) rows = tables.tasks.byIndex('group', `${cluster}|service:${input.serviceName}`);
       else if (input.family) rows = tables.tasks.byIndex('family', `${cluster}|${input.family}`);
