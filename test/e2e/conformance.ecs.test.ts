@@ -142,6 +142,29 @@ const ROWS: Row[] = [
     error: { code: 'ClusterNotFoundException', message: 'Cluster not found.' },
     source: `${API}/API_UpdateContainerAgent.html`,
   },
+  {
+    title: 'DescribeCapacityProviders lists the FARGATE and FARGATE_SPOT providers every account has',
+    operation: 'DescribeCapacityProviders',
+    input: {},
+    output: {
+      capacityProviders: [
+        { name: 'FARGATE', status: 'ACTIVE', capacityProviderArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:capacity-provider/FARGATE` },
+        { name: 'FARGATE_SPOT', status: 'ACTIVE', capacityProviderArn: `arn:aws:ecs:us-east-1:${ACCOUNT}:capacity-provider/FARGATE_SPOT` },
+      ],
+      failures: [],
+    },
+    source: `${API}/API_DescribeCapacityProviders.html`,
+  },
+  {
+    title: 'DescribeCapacityProviders names one that does not exist as a MISSING failure',
+    operation: 'DescribeCapacityProviders',
+    input: { capacityProviders: ['FARGATE', 'nope'] },
+    output: {
+      capacityProviders: [{ name: 'FARGATE' }],
+      failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:capacity-provider/nope`, reason: 'MISSING' }],
+    },
+    source: `${API}/API_DescribeCapacityProviders.html`,
+  },
 ];
 
 let wharf: Wharf;

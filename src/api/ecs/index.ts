@@ -3,6 +3,7 @@ import { loadModel } from '../../gateway/model/index.js';
 import type { ServiceDefinition } from '../../gateway/service.js';
 import { accountSettingOperations } from './accountSettings.js';
 import { attributeOperations } from './attributes.js';
+import { capacityProviderOperations } from './capacityProviders.js';
 import { clusterOperations } from './clusters.js';
 import { containerInstanceOperations } from './containerInstances.js';
 import { EcsContext, type EcsDeps } from './context.js';
@@ -34,6 +35,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
     maxBodyBytes: 1024 * 1024,
     operations: {
       ...clusterOperations(ecs),
+      ...capacityProviderOperations(),
       ...taskDefinitionOperations(ecs),
       ...tagOperations(ecs),
       ...accountSettingOperations(ecs),
