@@ -21,7 +21,7 @@ export const LIMITS = {
   /** Body bytes the AWS APIs hold at once across all requests (each request reserves its declared length first). */
   apiBodyBudgetBytes: 64 * 1024 * 1024,
   /** How long a connection whose body was refused unread stays open, not read, for its answer to be read. */
-  refusalGraceMs: 2_000,
+  refusalGraceMs: 5_000,
   /** Waiting for the budget plus reading an AWS API body. */
   apiBodyDeadlineMs: 60_000,
 } as const;

@@ -67,6 +67,8 @@ export class Gateway {
     this.now = opts.now ?? (() => new Date());
     this.server = http.createServer(serverOptions(), (req, res) => this.handle(req, res));
     this.server.maxConnections = LIMITS.maxConnections;
+    // A client that asks before sending its body (Expect: 100-continue) is told to go on only once its head passes.
+    this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res, true));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       const u = opts.upgrades?.find((x) => (req.url ?? '').startsWith(x.prefix));
       if (u) u.handle(req, socket, head);
@@ -90,10 +92,12 @@ export class Gateway {
     });
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): void {
     const url = req.url ?? '/';
     for (const r of this.opts.routes ?? []) {
-      if (url.startsWith(r.prefix)) return r.handle(req, res);
+      if (!url.startsWith(r.prefix)) continue;
+      if (expectsContinue) res.writeContinue();
+      return r.handle(req, res);
     }
     const requestId = randomUUID();
     let admitted: Admitted;
@@ -108,6 +112,7 @@ export class Gateway {
       return this.reply(res, protocol, service, requestId, this.asAwsError(err, requestId), close);
     }
     const { service, protocol } = admitted;
+    if (expectsContinue) res.writeContinue();
     readHashedBody(req, this.bodyRules(service)).then(
       ({ body, sha256, release }) => {
         res.once('close', release);

@@ -1,5 +1,6 @@
 // An attacker's view of the gateway: what a signature must cover (the operation, the body), what an anonymous client
 // can make the server hold, which HTTP methods name an operation, and the error codes each protocol answers with.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWharf, type Wharf } from './harness.js';
 import { ecsJsonRequest, memoryOf, postLargeBody, presignRaw, send, signRaw } from './rawHttp.js';
@@ -146,6 +147,38 @@ describe('what an anonymous client can cost', () => {
     // docs/architecture.md: anonymous clients are refused on their head; their bodies are never held.
     expect(after.peak - Math.max(before.rss, 0)).toBeLessThan(48 * 1024 * 1024);
     expect((await ecsCall(wharf.url, 'ListClusters', {})).status).toBe(200);
+  });
+
+  it('answers an anonymous Expect: 100-continue with the refusal, never with 100 Continue', async () => {
+    const net = await import('node:net');
+    const u = new URL(wharf.url);
+    const socket = net.connect(Number(u.port), u.hostname);
+    socket.write(
+      'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-amz-json-1.1\r\n' +
+        'X-Amz-Target: AmazonEC2ContainerServiceV20141113.ListClusters\r\nContent-Length: 15000000\r\nExpect: 100-continue\r\n\r\n',
+    );
+    const first = await new Promise<string>((resolve) => {
+      socket.once('data', (d) => resolve(d.toString('latin1')));
+      socket.on('error', () => resolve(''));
+    });
+    socket.destroy();
+    expect(first).toMatch(/^HTTP\/1\.1 403 /);
+  });
+
+  it('tells a signed Expect: 100-continue client to go on, and runs its request', async () => {
+    const signed = await signRaw(wharf.url, ecsJsonRequest('ListClusters', '{}'));
+    const u = new URL(wharf.url);
+    const { host: _host, ...headers } = signed.headers!;
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: u.hostname, port: u.port, method: 'POST', path: '/', headers: { ...headers, expect: '100-continue' }, agent: false });
+      req.on('continue', () => req.end(signed.body));
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
   });
 
   it('closes a connection whose headers do not arrive in time', async () => {
