@@ -23,12 +23,11 @@ import { BodyBudget } from './budget.js';
 import { declaredLength, readHashedBody, type BodyRules } from './hashedBody.js';
 import { LIMITS, serverOptions } from './limits.js';
 import { hasBody, lingerOnClose } from './linger.js';
-import { decodeQueryInput, encodeQueryError, encodeQueryOutput, validateInput } from './model/index.js';
-import { CBOR_CONTENT_TYPE, encodeCbor, operationFromPath, parseCborBody } from './protocols/cbor.js';
-import { encodeJson, encodeJsonError, jsonContentType, operationFromTarget, parseJsonBody } from './protocols/json.js';
-import {
-  checkMethod, guessProtocol, inflate, queryErrorHeader, requestProtocol, type WireProtocol,
-} from './protocols/negotiate.js';
+import { decodeQueryInput, validateInput } from './model/index.js';
+import { operationFromPath, parseCborBody } from './protocols/cbor.js';
+import { operationFromTarget, parseJsonBody } from './protocols/json.js';
+import { checkMethod, guessProtocol, inflate, requestProtocol, type WireProtocol } from './protocols/negotiate.js';
+import { respond } from './respond.js';
 import { signedTarget } from './protocols/target.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
 
@@ -109,7 +108,7 @@ export class Gateway {
       const protocol = service ? safeProtocol(service, req) : guessProtocol(req);
       const close = hasBody(req.headers);
       if (close) lingerOnClose(req.socket, LIMITS.refusalGraceMs);
-      return this.reply(res, protocol, service, requestId, this.asAwsError(err, requestId), close);
+      return respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close });
     }
     const { service, protocol } = admitted;
     if (expectsContinue) res.writeContinue();
@@ -120,7 +119,7 @@ export class Gateway {
       },
       (err: unknown) => {
         lingerOnClose(req.socket, LIMITS.refusalGraceMs);
-        this.reply(res, protocol, service, requestId, this.asAwsError(err, requestId), true);
+        respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close: true });
       },
     );
   }
@@ -181,9 +180,9 @@ export class Gateway {
       };
       const { operation, input } = decode(service, protocol, req, target, inflate(req, body, service.maxBodyBytes));
       const output = await service.operations[operation]!(input, ctx);
-      this.reply(res, protocol, service, requestId, undefined, false, operation, output);
+      respond(res, { protocol, service, requestId, operation, output });
     } catch (err) {
-      this.reply(res, protocol, service, requestId, this.asAwsError(err, requestId), false);
+      respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId) });
     }
   }
 
@@ -197,49 +196,6 @@ export class Gateway {
     if (err instanceof AwsError) return err;
     this.opts.logger.error({ err, requestId }, 'request failed with an internal error');
     return new ServerError('An internal error occurred. The request id is ' + requestId + '.');
-  }
-
-  private reply(
-    res: http.ServerResponse,
-    protocol: WireProtocol,
-    service: ServiceDefinition | undefined,
-    requestId: string,
-    err: AwsError | undefined,
-    closeConnection: boolean,
-    operation?: string,
-    output?: unknown,
-  ): void {
-    if (res.headersSent || res.destroyed) return;
-    let payload: string | Buffer;
-    let contentType: string;
-    const status = err ? err.status : 200;
-    if (protocol === 'cbor') {
-      const ns = service?.model?.metadata.serviceId ? `com.amazonaws.${service.model.metadata.serviceId.toLowerCase().replace(/\s+/g, '')}#` : '';
-      payload = encodeCbor(err ? { __type: ns + err.code, message: err.message } : output);
-      contentType = CBOR_CONTENT_TYPE;
-    } else if (protocol === 'json') {
-      payload = err ? encodeJsonError(err) : encodeJson(output);
-      contentType = service ? jsonContentType(service) : 'application/x-amz-json-1.1';
-    } else if (err) {
-      // The query APIs name some shared errors their own way (SignatureDoesNotMatch, InvalidClientTokenId, ...).
-      const code = err.query?.code ?? err.code;
-      payload = encodeQueryError(code, err.query?.message ?? err.message, requestId, err.fault === 'server' ? 'Receiver' : 'Sender', service?.model);
-      contentType = 'text/xml';
-    } else {
-      payload = encodeQueryOutput(service!.model!, operation!, output, requestId);
-      contentType = 'text/xml';
-    }
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': contentType,
-      'content-length': Buffer.byteLength(payload),
-      'x-amzn-requestid': requestId,
-    };
-    if (err && protocol === 'json') headers['x-amzn-errortype'] = err.code;
-    if (protocol === 'cbor') headers['smithy-protocol'] = 'rpc-v2-cbor';
-    if (err && protocol !== 'query') Object.assign(headers, queryErrorHeader(service, err.code, err.fault));
-    if (closeConnection) headers.connection = 'close';
-    res.writeHead(status, headers);
-    res.end(payload);
   }
 }
 
