@@ -118,6 +118,7 @@ export class Gateway {
         void this.dispatch(req, res, admitted, requestId, body, sha256);
       },
       (err: unknown) => {
+        if (!(err instanceof AwsError)) return void res.destroy(); // the client went away mid-body: no one to answer
         lingerOnClose(req.socket, LIMITS.refusalGraceMs);
         respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close: true });
       },
