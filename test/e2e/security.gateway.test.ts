@@ -18,6 +18,8 @@ afterAll(async () => {
 const clusterNames = async () =>
   ((await ecsCall(wharf.url, 'ListClusters', {})).json().clusterArns as string[]).map((a) => a.split('/').pop());
 
+/** docs/architecture.md, "What a client can cost". */
+const MAX_CONNECTIONS = 512;
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 const DESCRIBE_LBS = 'Action=DescribeLoadBalancers&Version=2015-12-01';
 const xmlCode = (xml: string) => /<Code>([^<]*)<\/Code>/.exec(xml)?.[1];
@@ -179,6 +181,23 @@ describe('what an anonymous client can cost', () => {
       req.on('error', reject);
     });
     expect(status).toBe(200);
+  });
+
+  it('caps open connections: those past the cap are closed at once, and the server still answers after', async () => {
+    const net = await import('node:net');
+    const u = new URL(wharf.url);
+    const sockets = Array.from({ length: MAX_CONNECTIONS + 8 }, () => net.connect(Number(u.port), u.hostname));
+    let closedByServer = 0;
+    for (const s of sockets) {
+      s.on('error', () => {});
+      s.on('close', () => closedByServer++);
+    }
+    await expect.poll(() => closedByServer, { timeout: 5_000 }).toBeGreaterThanOrEqual(8);
+    expect(closedByServer).toBeLessThan(sockets.length);
+    for (const s of sockets) s.destroy();
+    // The server sees the closes a moment later; until then a new connection may still be over the cap.
+    const answer = () => ecsCall(wharf.url, 'ListClusters', {}).then((r) => r.status, () => 0);
+    await expect.poll(answer, { timeout: 5_000 }).toBe(200);
   });
 
   it('closes a connection whose headers do not arrive in time', async () => {
