@@ -8,7 +8,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, type ModelName, type ServiceModel } from '../../src/gateway/model/index.js';
+import { loadModel, type ServiceModel } from '../../src/gateway/model/index.js';
 import { startWharf, TEST_CREDENTIALS, type Wharf } from './harness.js';
 import { invalidJsonBody, invalidQueryBody, type Mutation } from './invalidInputs.js';
 
@@ -27,7 +27,7 @@ const SERVED: Record<string, Served> = {
   ecs: { model: loadModel('ecs'), signingName: 'ecs', protocol: 'json' },
   ecr: { model: loadModel('ecr'), signingName: 'ecr', protocol: 'json' },
   logs: { model: loadModel('logs'), signingName: 'logs', protocol: 'json' },
-  autoscaling: { model: loadModel('autoscaling' as ModelName), signingName: 'application-autoscaling', protocol: 'json' },
+  autoscaling: { model: loadModel('autoscaling'), signingName: 'application-autoscaling', protocol: 'json' },
   elbv2: { model: loadModel('elbv2'), signingName: 'elasticloadbalancing', protocol: 'query' },
   cloudwatch: { model: loadModel('cloudwatch'), signingName: 'monitoring', protocol: 'query', cbor: true },
 };
