@@ -47,7 +47,8 @@ export function respond(res: http.ServerResponse, a: Answer): void {
   };
   if (err && protocol === 'json') headers['x-amzn-errortype'] = err.code;
   if (protocol === 'cbor') headers['smithy-protocol'] = 'rpc-v2-cbor';
-  if (err && protocol !== 'query') Object.assign(headers, queryErrorHeader(service, err.code, err.fault));
+  // Query-compatible JSON/CBOR (CloudWatch): the SDKs take the code from this header, so it names the query code.
+  if (err && protocol !== 'query') Object.assign(headers, queryErrorHeader(service, err.query?.code ?? err.code, err.fault));
   if (a.close) headers.connection = 'close';
   res.writeHead(err ? err.status : 200, headers);
   res.end(payload);

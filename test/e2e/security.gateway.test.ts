@@ -116,6 +116,18 @@ describe('error codes per protocol', () => {
     expect(xmlCode(bearer.text)).toBe('IncompleteSignature');
   });
 
+  it('names the query code in x-amzn-query-error when CloudWatch is called in JSON with a bad signature', async () => {
+    const json = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'GraniteServiceVersion20100801.DescribeAlarms' },
+      body: '{}',
+    };
+    const r = await send(wharf.url, await signRaw(wharf.url, json, { service: 'monitoring', secretAccessKey: 'wrong' }));
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.text).__type).toBe('InvalidSignatureException');
+    expect(r.headers['x-amzn-query-error']).toBe('SignatureDoesNotMatch;Sender');
+  });
+
   it('answers an unsigned GET query request in XML', async () => {
     const r = await send(wharf.url, { method: 'GET', query: { Action: 'DescribeLoadBalancers', Version: '2015-12-01' } });
     expect(r.status).toBe(403);
