@@ -11,26 +11,38 @@ export class AwsError extends Error {
     message: string,
     readonly status = 400,
     readonly fault: Fault = 'client',
+    /** Where a query-protocol API (ELBv2, CloudWatch) names this error differently, its code and text there. */
+    readonly query?: QueryForm,
   ) {
     super(message);
     this.name = code;
   }
 }
 
-function kind(code: string, status = 400, fault: Fault = 'client') {
+export interface QueryForm {
+  code: string;
+  /** A fixed text the query APIs answer with instead of the message; the message otherwise. */
+  message?: string;
+}
+
+function kind(code: string, status = 400, fault: Fault = 'client', query?: QueryForm) {
   return class extends AwsError {
     static readonly code = code;
     constructor(message: string) {
-      super(code, message, status, fault);
+      super(code, message, status, fault, query);
     }
   };
 }
 
-// Authentication (shared by every AWS API).
-export const MissingAuthenticationToken = kind('MissingAuthenticationTokenException', 403);
-export const UnrecognizedClient = kind('UnrecognizedClientException', 403);
-export const InvalidSignature = kind('InvalidSignatureException', 403);
-export const IncompleteSignature = kind('IncompleteSignatureException', 403);
+// Authentication (shared by every AWS API). The query-protocol APIs name them as AWS's Common Errors pages do (and
+// STS answers: "Request is missing Authentication Token"); an incomplete signature is a 400 there and in JSON alike.
+export const MissingAuthenticationToken = kind('MissingAuthenticationTokenException', 403, 'client', {
+  code: 'MissingAuthenticationToken',
+  message: 'Request is missing Authentication Token',
+});
+export const UnrecognizedClient = kind('UnrecognizedClientException', 403, 'client', { code: 'InvalidClientTokenId' });
+export const InvalidSignature = kind('InvalidSignatureException', 403, 'client', { code: 'SignatureDoesNotMatch' });
+export const IncompleteSignature = kind('IncompleteSignatureException', 400, 'client', { code: 'IncompleteSignature' });
 
 // Protocol level (shared by every JSON API).
 export const SerializationError = kind('SerializationException', 400);
@@ -157,3 +169,7 @@ export const OBSERVABILITY_ERROR_CODES: readonly string[] = [
   CwLimitExceeded, ResourceAlreadyExists, DataAlreadyAccepted, InvalidSequenceToken, ObjectNotFound, ConcurrentUpdate,
   FailedResourceAccess,
 ].map((k) => k.code);
+
+// The gateway's own refusals of a body it will not wait for (shared by every AWS API).
+export const Throttling = kind('ThrottlingException', 400, 'client', { code: 'Throttling' });
+export const RequestTimeout = kind('RequestTimeoutException', 408, 'client', { code: 'RequestTimeout' });

@@ -1,6 +1,8 @@
-// The one HTTP port for every AWS API Wharf serves: reads the body (bounded), authenticates with SigV4, picks the
-// service by signing name and the operation by X-Amz-Target or Action, validates input against the service model,
-// runs the handler and encodes the answer or the error in that service's protocol.
+// The one HTTP port for every AWS API Wharf serves. A request is authenticated as far as its head allows before any
+// of its body is read (signature form, time, scope, known key, every steering header signed, method, declared size),
+// then its body is read within its service's limit and a shared memory budget, hashed as it streams, and the
+// signature checked over that hash; only then is the operation (from the signed X-Amz-Target, Action or CBOR path)
+// decoded, validated against the service model and run, and the answer or error encoded in the service's protocol.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,17 +10,25 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import {
   AwsError,
-  MissingAuthenticationToken,
+  InvalidSignature,
   RequestEntityTooLarge,
+  RequestTimeout,
   ServerError,
+  Throttling,
   UnknownOperation,
 } from '../domain/errors.js';
-import { peekScope, verifySigV4 } from './auth/index.js';
-import { readBoundedBody } from './body.js';
-import { decodeQueryInput, encodeQueryError, encodeQueryOutput, validateInput } from './model/index.js';
-import { CBOR_CONTENT_TYPE, encodeCbor, operationFromPath, parseCborBody } from './protocols/cbor.js';
-import { encodeJson, encodeJsonError, jsonContentType, operationFromTarget, parseJsonBody } from './protocols/json.js';
-import { inflate, queryErrorHeader, requestProtocol, type WireProtocol } from './protocols/negotiate.js';
+import { checkSignedHead, peekScope, type PendingSignature, type Principal } from './auth/index.js';
+import { SIGNATURE_MISMATCH } from './auth/messages.js';
+import { BodyBudget } from './budget.js';
+import { declaredLength, readHashedBody, type BodyRules } from './hashedBody.js';
+import { LIMITS, serverOptions } from './limits.js';
+import { hasBody, lingerOnClose } from './linger.js';
+import { decodeQueryInput, validateInput } from './model/index.js';
+import { operationFromPath, parseCborBody } from './protocols/cbor.js';
+import { operationFromTarget, parseJsonBody } from './protocols/json.js';
+import { checkMethod, guessProtocol, inflate, requestProtocol, type WireProtocol } from './protocols/negotiate.js';
+import { respond } from './respond.js';
+import { signedTarget } from './protocols/target.js';
 import type { RequestContext, ServiceDefinition } from './service.js';
 
 export interface GatewayOptions {
@@ -37,18 +47,27 @@ export interface GatewayOptions {
   upgrades?: { prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }[];
 }
 
-/** Largest body read before a service is known; services may allow less, never more. */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** A request past its head checks, on its way to the body. */
+interface Admitted {
+  service: ServiceDefinition;
+  protocol: WireProtocol;
+  pending: PendingSignature;
+  target: string | undefined;
+}
 
 export class Gateway {
   private readonly server: http.Server;
   private readonly bySigningName = new Map<string, ServiceDefinition>();
   private readonly now: () => Date;
+  private readonly budget = new BodyBudget(LIMITS.apiBodyBudgetBytes);
 
   constructor(private readonly opts: GatewayOptions) {
     for (const s of opts.services) this.bySigningName.set(s.signingName, s);
     this.now = opts.now ?? (() => new Date());
-    this.server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+    this.server = http.createServer(serverOptions(), (req, res) => this.handle(req, res));
+    this.server.maxConnections = LIMITS.maxConnections;
+    // A client that asks before sending its body (Expect: 100-continue) is told to go on only once its head passes.
+    this.server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res, true));
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       const u = opts.upgrades?.find((x) => (req.url ?? '').startsWith(x.prefix));
       if (u) u.handle(req, socket, head);
@@ -72,35 +91,86 @@ export class Gateway {
     });
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, expectsContinue = false): void {
     const url = req.url ?? '/';
     for (const r of this.opts.routes ?? []) {
-      if (url.startsWith(r.prefix)) return r.handle(req, res);
+      if (!url.startsWith(r.prefix)) continue;
+      if (expectsContinue) res.writeContinue();
+      return r.handle(req, res);
     }
     const requestId = randomUUID();
-    readBoundedBody(req, MAX_BODY_BYTES, () => new RequestEntityTooLarge(`Request body exceeds the ${MAX_BODY_BYTES} byte limit.`)).then(
-      (body) => this.dispatch(req, body, requestId, res),
+    let admitted: Admitted;
+    try {
+      admitted = this.admit(req);
+    } catch (err) {
+      // Refused on its head alone: a body still on the wire is never read; the connection closes after the answer.
+      const service = this.serviceOf(req);
+      const protocol = service ? safeProtocol(service, req) : guessProtocol(req);
+      const close = hasBody(req.headers);
+      if (close) lingerOnClose(req.socket, LIMITS.refusalGraceMs);
+      return respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close });
+    }
+    const { service, protocol } = admitted;
+    if (expectsContinue) res.writeContinue();
+    readHashedBody(req, this.bodyRules(service)).then(
+      ({ body, sha256, release }) => {
+        res.once('close', release);
+        void this.dispatch(req, res, admitted, requestId, body, sha256);
+      },
       (err: unknown) => {
-        const aws = err instanceof AwsError ? err : new ServerError('Failed to read the request body.');
-        this.reply(res, guessProtocol(req), undefined, requestId, aws, true);
+        if (!(err instanceof AwsError)) return void res.destroy(); // the client went away mid-body: no one to answer
+        lingerOnClose(req.socket, LIMITS.refusalGraceMs);
+        respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close: true });
       },
     );
   }
 
-  private async dispatch(req: http.IncomingMessage, body: Buffer, requestId: string, res: http.ServerResponse) {
-    let service: ServiceDefinition | undefined;
-    let protocol: WireProtocol = guessProtocol(req);
+  /** Every check that needs no body; throws the AWS error to answer with. */
+  private admit(req: http.IncomingMessage): Admitted {
+    const head = { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders };
+    const pending = checkSignedHead(head, this.opts.secretFor, this.now());
+    const service = this.bySigningName.get(pending.claimed.service);
+    if (!service) throw new UnknownOperation(`Wharf does not serve the AWS API signed for '${pending.claimed.service}'.`);
+    const target = signedTarget(req, pending.presigned);
+    const protocol = requestProtocol(service, req, target);
+    checkMethod(protocol, req.method);
+    const length = declaredLength(req);
+    if (length !== undefined && length > service.maxBodyBytes) {
+      throw new RequestEntityTooLarge(`Request body of ${length} bytes exceeds the ${service.maxBodyBytes} byte limit.`);
+    }
+    // A client that declared its payload hash signed over it: the signature can be proven before the body is read.
+    if (pending.declaredHash !== undefined) pending.verify(pending.declaredHash);
+    return { service, protocol, pending, target };
+  }
+
+  private bodyRules(service: ServiceDefinition): BodyRules {
+    return {
+      limit: service.maxBodyBytes,
+      budget: this.budget,
+      deadlineMs: LIMITS.apiBodyDeadlineMs,
+      tooLarge: (n) => new RequestEntityTooLarge(`Request body of ${n} bytes exceeds the ${service.maxBodyBytes} byte limit.`),
+      busy: () => new Throttling('Too many request bodies are being received; try again.'),
+      tooSlow: () => new RequestTimeout(`The request body did not arrive within ${LIMITS.apiBodyDeadlineMs / 1000} seconds.`),
+    };
+  }
+
+  private async dispatch(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    { service, protocol, pending, target }: Admitted,
+    requestId: string,
+    body: Buffer,
+    sha256: string,
+  ) {
     try {
-      const signed = { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body };
-      const scope = peekScope(signed);
-      if (!scope) throw new MissingAuthenticationToken('Missing Authentication Token');
-      service = this.bySigningName.get(scope.service);
-      if (!service) throw new UnknownOperation(`Wharf does not serve the AWS API signed for '${scope.service}'.`);
-      protocol = requestProtocol(service, req);
-      if (body.length > service.maxBodyBytes) {
-        throw new RequestEntityTooLarge(`Request body of ${body.length} bytes exceeds the ${service.maxBodyBytes} byte limit.`);
+      let principal: Principal;
+      if (pending.declaredHash !== undefined) {
+        // Already proven over the declared hash; the body must be the one it names.
+        if (pending.declaredHash !== sha256) throw new InvalidSignature(SIGNATURE_MISMATCH);
+        principal = pending.claimed;
+      } else {
+        principal = pending.verify(sha256);
       }
-      const principal = verifySigV4(signed, this.opts.secretFor, this.now());
       const ctx: RequestContext = {
         requestId,
         region: principal.region,
@@ -109,64 +179,39 @@ export class Gateway {
         principalArn: `arn:aws:iam::${this.opts.accountId}:root`,
         now: this.now(),
       };
-      const { operation, input } = decode(service, protocol, req, inflate(req, body, service.maxBodyBytes));
+      const { operation, input } = decode(service, protocol, req, target, inflate(req, body, service.maxBodyBytes));
       const output = await service.operations[operation]!(input, ctx);
-      this.reply(res, protocol, service, requestId, undefined, false, operation, output);
+      respond(res, { protocol, service, requestId, operation, output });
     } catch (err) {
-      const aws = err instanceof AwsError ? err : this.internal(err, requestId);
-      this.reply(res, protocol, service, requestId, aws, false);
+      respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId) });
     }
   }
 
-  private internal(err: unknown, requestId: string): AwsError {
+  /** The service a request's scope names, for shaping an error; nothing is verified. */
+  private serviceOf(req: http.IncomingMessage): ServiceDefinition | undefined {
+    const scope = peekScope({ method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: Buffer.alloc(0) });
+    return scope ? this.bySigningName.get(scope.service) : undefined;
+  }
+
+  private asAwsError(err: unknown, requestId: string): AwsError {
+    if (err instanceof AwsError) return err;
     this.opts.logger.error({ err, requestId }, 'request failed with an internal error');
     return new ServerError('An internal error occurred. The request id is ' + requestId + '.');
   }
+}
 
-  private reply(
-    res: http.ServerResponse,
-    protocol: WireProtocol,
-    service: ServiceDefinition | undefined,
-    requestId: string,
-    err: AwsError | undefined,
-    closeConnection: boolean,
-    operation?: string,
-    output?: unknown,
-  ): void {
-    let payload: string | Buffer;
-    let contentType: string;
-    if (protocol === 'cbor') {
-      const ns = service?.model?.metadata.serviceId ? `com.amazonaws.${service.model.metadata.serviceId.toLowerCase().replace(/\s+/g, '')}#` : '';
-      payload = encodeCbor(err ? { __type: ns + err.code, message: err.message } : output);
-      contentType = CBOR_CONTENT_TYPE;
-    } else if (protocol === 'json') {
-      payload = err ? encodeJsonError(err) : encodeJson(output);
-      contentType = service ? jsonContentType(service) : 'application/x-amz-json-1.1';
-    } else {
-      payload = err
-        ? encodeQueryError(err.code, err.message, requestId, err.fault === 'server' ? 'Receiver' : 'Sender', service?.model)
-        : encodeQueryOutput(service!.model!, operation!, output, requestId);
-      contentType = 'text/xml';
-    }
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': contentType,
-      'content-length': Buffer.byteLength(payload),
-      'x-amzn-requestid': requestId,
-    };
-    if (err && protocol === 'json') headers['x-amzn-errortype'] = err.code;
-    if (protocol === 'cbor') headers['smithy-protocol'] = 'rpc-v2-cbor';
-    if (err && protocol !== 'query') Object.assign(headers, queryErrorHeader(service, err.code, err.fault));
-    if (closeConnection) headers.connection = 'close';
-    res.writeHead(err ? err.status : 200, headers);
-    res.end(payload);
+/** The protocol to shape a head refusal in; the headers it reads may be the very ones refused, so never throws. */
+function safeProtocol(service: ServiceDefinition, req: http.IncomingMessage): WireProtocol {
+  try {
+    return requestProtocol(service, req, signedTarget(req, false));
+  } catch {
+    return service.protocol;
   }
 }
 
-function decode(service: ServiceDefinition, protocol: WireProtocol, req: http.IncomingMessage, body: Buffer) {
+function decode(service: ServiceDefinition, protocol: WireProtocol, req: http.IncomingMessage, target: string | undefined, body: Buffer) {
   if (protocol === 'json' || protocol === 'cbor') {
-    const target = req.headers['x-amz-target'];
-    const operation =
-      protocol === 'cbor' ? operationFromPath(service, req.url ?? '/') : operationFromTarget(service, Array.isArray(target) ? target[0] : target);
+    const operation = protocol === 'cbor' ? operationFromPath(service, req.url ?? '/') : operationFromTarget(service, target);
     const raw = protocol === 'cbor' ? parseCborBody(body) : parseJsonBody(body);
     const input = service.model
       ? validateInput(service.model, operation, raw, { validationErrorCode: service.validationErrorCode })
@@ -183,8 +228,4 @@ function decode(service: ServiceDefinition, protocol: WireProtocol, req: http.In
     throw new AwsError('InvalidAction', `The action ${operation || '(none)'} is not valid for this web service.`);
   }
   return { operation, input: decodeQueryInput(service.model!, operation, params) };
-}
-
-function guessProtocol(req: http.IncomingMessage): 'json' | 'query' {
-  return (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded') ? 'query' : 'json';
 }

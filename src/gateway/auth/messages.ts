@@ -63,3 +63,11 @@ export const badTerminator = (term: string) =>
 export const scopeDateMismatch = (scopeDate: string, requestDay: string, requestDate: string) =>
   `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scopeDate}' != ` +
   `'${requestDay}', from '${requestDate}'.`;
+
+/**
+ * A header that steers the request but was left out of SignedHeaders. AWS's only wording on record for this is the
+ * Host sentence above; the same sentence names the other headers, in their usual capitalization (X-Amz-Target).
+ */
+export const mustBeSigned = (lowercaseName: string) =>
+  `'${lowercaseName.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())}' must be a ` +
+  "'SignedHeader' in the AWS Authorization.";

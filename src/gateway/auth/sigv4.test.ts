@@ -3,8 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { cachedSigningKeys } from './signing-key.js';
-import { peekScope, verifySigV4 } from './sigv4.js';
-import { AKID, NOW, ecsJson, elbQuery, presign, secrets, sign, withHeader, withoutHeader } from './testkit.js';
+import { SIGNATURE_MISMATCH } from './messages.js';
+import { checkSignedHead, peekScope, verifySigV4 } from './sigv4.js';
+import { AKID, NOW, ecsJson, elbQuery, expectAwsError, presign, secrets, sign, withHeader, withoutHeader } from './testkit.js';
 
 describe('verifySigV4, Authorization header', () => {
   it('accepts an ECS JSON-protocol call', async () => {
@@ -23,9 +24,10 @@ describe('verifySigV4, Authorization header', () => {
     expect(verifySigV4(req, secrets, NOW)).toMatchObject({ service: 'elasticloadbalancing', region: 'eu-west-3' });
   });
 
-  it('accepts an X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD', async () => {
+  it('refuses an X-Amz-Content-Sha256 of UNSIGNED-PAYLOAD: outside S3 the signature covers the body', async () => {
     const req = await sign({ ...ecsJson(), headers: { ...ecsJson().headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-    expect(verifySigV4({ ...req, body: Buffer.from('anything') }, secrets, NOW).service).toBe('ecs');
+    expectAwsError(() => verifySigV4({ ...req, body: Buffer.from('anything') }, secrets, NOW), 'InvalidSignatureException', SIGNATURE_MISMATCH);
+    expectAwsError(() => checkSignedHead(req, secrets, NOW), 'InvalidSignatureException', SIGNATURE_MISMATCH);
   });
 
   it('accepts temporary credentials (X-Amz-Security-Token) without checking the token', async () => {
@@ -115,20 +117,21 @@ describe('verifySigV4, presigned URL', () => {
     expect(verifySigV4(req, secrets, NOW).service).toBe('ecs');
   });
 
-  it('accepts a presigned URL signed over UNSIGNED-PAYLOAD without saying so', async () => {
+  it('refuses a presigned URL signed over UNSIGNED-PAYLOAD without saying so (S3 only)', async () => {
     // How S3-style presigners sign: the payload is UNSIGNED-PAYLOAD but nothing in the URL declares it.
     const o = { ...ecsJson(), unhoistableHeaders: new Set(['x-amz-content-sha256']), unsignableHeaders: new Set(['x-amz-content-sha256']) };
     const signed = await presign({ ...o, headers: { ...o.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     const rawHeaders = signed.rawHeaders.slice();
     rawHeaders.splice(rawHeaders.indexOf('x-amz-content-sha256'), 2);
-    expect(verifySigV4({ ...signed, rawHeaders, body: Buffer.from('{"any":"body"}') }, secrets, NOW).service).toBe('ecs');
+    expectAwsError(() => verifySigV4({ ...signed, rawHeaders, body: Buffer.from('{"any":"body"}') }, secrets, NOW),
+      'InvalidSignatureException', SIGNATURE_MISMATCH);
   });
 
-  it('accepts a presigned URL declaring X-Amz-Content-Sha256=UNSIGNED-PAYLOAD in its query', async () => {
+  it('refuses a presigned URL declaring X-Amz-Content-Sha256=UNSIGNED-PAYLOAD in its query', async () => {
     const o = ecsJson();
     const req = await presign({ ...o, headers: { ...o.headers, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' } });
     expect(req.url).toContain('X-Amz-Content-Sha256=UNSIGNED-PAYLOAD');
-    expect(verifySigV4({ ...req, body: Buffer.from('other') }, secrets, NOW).service).toBe('ecs');
+    expectAwsError(() => verifySigV4({ ...req, body: Buffer.from('other') }, secrets, NOW), 'InvalidSignatureException', SIGNATURE_MISMATCH);
   });
 
   it('accepts the full seven days', async () => {

@@ -11,14 +11,19 @@ import { formatAmzDate, parseRequestDate } from './dates.js';
 import { decodeQueryPart } from './encoding.js';
 import * as msg from './messages.js';
 import { signingKey } from './signing-key.js';
+import { unsignedSteeringHeader } from './steering.js';
 
-export interface IncomingSignedRequest {
+export interface IncomingSignedRequest extends SignedRequestHead {
+  body: Buffer;
+}
+
+/** What can be checked before a body is read: the request line and headers. */
+export interface SignedRequestHead {
   method: string;
   /** Path and query exactly as received on the wire (Node's req.url). */
   url: string;
   /** Node's req.rawHeaders: [name, value, name, value, ...], duplicates kept. */
   rawHeaders: string[];
-  body: Buffer;
 }
 
 export interface Principal {
@@ -28,13 +33,28 @@ export interface Principal {
   signedAt: Date;
 }
 
+/**
+ * A request whose head passed every check that needs no body (form, time, scope, known key, signed headers), waiting
+ * for the payload hash the signature covers.
+ */
+export interface PendingSignature {
+  /** Who the request claims to be; not proven until `verify` returns. */
+  claimed: Principal;
+  /** Lowercase names of the headers the signature covers. */
+  signedHeaders: ReadonlySet<string>;
+  presigned: boolean;
+  /** The client's X-Amz-Content-Sha256 (64 lowercase hex digits), if it sent one: the body must hash to it. */
+  declaredHash?: string;
+  /** Checks the signature over `payloadHash` (the body's SHA-256 in hex); throws the AWS-shaped 403 otherwise. */
+  verify(payloadHash: string): Principal;
+}
+
 /** The secret access key for an access key id, or undefined if the id is unknown. */
 export type SecretLookup = (accessKeyId: string) => string | undefined;
 
 const SKEW_MS = 15 * 60 * 1000;
 const SKEW_TEXT = '15 min.';
 const MAX_EXPIRES_SECONDS = 7 * 24 * 60 * 60;
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const LOWER_HEX_64 = /^[0-9a-f]{64}$/;
 
@@ -43,6 +63,17 @@ const LOWER_HEX_64 = /^[0-9a-f]{64}$/;
  * caller's secret, at time `now`. Returns who signed it and for which scope; throws the AWS-shaped 403 otherwise.
  */
 export function verifySigV4(req: IncomingSignedRequest, secretFor: SecretLookup, now: Date): Principal {
+  const pending = checkSignedHead(req, secretFor, now);
+  const hash = sha256Hex(req.body);
+  if (pending.declaredHash !== undefined && pending.declaredHash !== hash) throw new InvalidSignature(msg.SIGNATURE_MISMATCH);
+  return pending.verify(hash);
+}
+
+/**
+ * Everything SigV4 lets a server check before it reads the body. The gateway calls this first, so a request that
+ * cannot be authenticated is refused before its body costs anything.
+ */
+export function checkSignedHead(req: SignedRequestHead, secretFor: SecretLookup, now: Date): PendingSignature {
   const headers = indexHeaders(req.rawHeaders);
   const { path, query } = splitUrl(req.url);
   const params = parseQuery(query);
@@ -63,9 +94,13 @@ export function verifySigV4(req: IncomingSignedRequest, secretFor: SecretLookup,
 
   // Without the host signed, a signature could be replayed against another endpoint.
   const signedHeaderNames = claims.signedHeaders.split(';');
-  if (!signedHeaderNames.includes('host') && !signedHeaderNames.includes(':authority')) {
+  const signedSet = new Set(signedHeaderNames.map((n) => n.toLowerCase()));
+  if (!signedSet.has('host') && !signedSet.has(':authority')) {
     throw new InvalidSignature(msg.HOST_MUST_BE_SIGNED);
   }
+  // A header that steers the request but is not signed could be added or changed by anyone on the way.
+  const unsigned = unsignedSteeringHeader(headers.canonical.keys(), signedSet);
+  if (unsigned !== undefined) throw new InvalidSignature(msg.mustBeSigned(unsigned));
 
   const date = parseRequestDate(claims.date, !presigned && headers.amzDate === undefined);
   if (date === undefined) throw new IncompleteSignature(msg.badDate(claims.date));
@@ -75,10 +110,10 @@ export function verifySigV4(req: IncomingSignedRequest, secretFor: SecretLookup,
   const secret = secretFor(accessKeyId);
   if (secret === undefined) throw new UnrecognizedClient(msg.INVALID_TOKEN);
 
+  // Outside S3 the signature always covers the body: UNSIGNED-PAYLOAD (or any declared hash that is not a SHA-256)
+  // can never match the body's hash, so it is refused here, before the body is read, as AWS would refuse it after.
   const declared = headers.contentSha256 ?? (presigned ? readParam(params, 'X-Amz-Content-Sha256') : undefined);
-  const payloadHash = declared === UNSIGNED_PAYLOAD ? declared : bodyHash(req.body);
-  // A declared hash is what the client signed; it must also be the body's, or the body could be swapped under it.
-  if (declared !== undefined && declared !== payloadHash) throw new InvalidSignature(msg.SIGNATURE_MISMATCH);
+  if (declared !== undefined && !LOWER_HEX_64.test(declared)) throw new InvalidSignature(msg.SIGNATURE_MISMATCH);
 
   const canonicalPrefix =
     `${req.method}\n${canonicalUri(path)}\n${canonicalQuery(params, presigned ? 'X-Amz-Signature' : undefined)}\n` +
@@ -86,18 +121,21 @@ export function verifySigV4(req: IncomingSignedRequest, secretFor: SecretLookup,
   const stringToSignPrefix = `${ALGORITHM}\n${date.amzDate}\n${day}/${region}/${service}/aws4_request\n`;
   const key = signingKey(secret, day, region, service);
   const provided = LOWER_HEX_64.test(claims.signature) ? Buffer.from(claims.signature, 'hex') : undefined;
+  const claimed: Principal = { accessKeyId, region, service, signedAt: new Date(date.ms) };
 
-  const matches = (hash: string) => {
-    // latin1: header values reach us from Node one char per byte, which is how the client hashed them (as bytes).
-    const canonicalHash = createHash('sha256').update(canonicalPrefix + hash, 'latin1').digest('hex');
-    const expected = createHmac('sha256', key).update(stringToSignPrefix + canonicalHash, 'utf8').digest();
-    return provided !== undefined && timingSafeEqual(expected, provided);
+  return {
+    claimed,
+    signedHeaders: signedSet,
+    presigned,
+    declaredHash: declared,
+    verify(payloadHash: string): Principal {
+      // latin1: header values reach us from Node one char per byte, which is how the client hashed them (as bytes).
+      const canonicalHash = createHash('sha256').update(canonicalPrefix + payloadHash, 'latin1').digest('hex');
+      const expected = createHmac('sha256', key).update(stringToSignPrefix + canonicalHash, 'utf8').digest();
+      if (provided !== undefined && timingSafeEqual(expected, provided)) return claimed;
+      throw new InvalidSignature(msg.SIGNATURE_MISMATCH);
+    },
   };
-  // Presigned URLs may be signed over the body's hash or over UNSIGNED-PAYLOAD without saying which.
-  if (matches(payloadHash) || (presigned && declared === undefined && matches(UNSIGNED_PAYLOAD))) {
-    return { accessKeyId, region, service, signedAt: new Date(date.ms) };
-  }
-  throw new InvalidSignature(msg.SIGNATURE_MISMATCH);
 }
 
 /** Cheap pre-routing peek (no verification): the signing service and region from the Authorization header's or X-Amz-Credential's scope, if any. */
@@ -130,7 +168,8 @@ function readParam(params: readonly QueryParam[], name: string): string | undefi
   return value === undefined ? undefined : decodeQueryPart(value);
 }
 
-function bodyHash(body: Buffer): string {
+/** The payload hash SigV4 signs: the body's SHA-256 in lowercase hex. */
+export function sha256Hex(body: Buffer): string {
   return body.length === 0 ? EMPTY_SHA256 : createHash('sha256').update(body).digest('hex');
 }
 
