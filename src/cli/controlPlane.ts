@@ -17,6 +17,8 @@ import { Gateway } from '../gateway/server.js';
 import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
 import { logsService } from '../api/logs/index.js';
+import { secretsManagerService } from '../api/secretsmanager/index.js';
+import { ssmService } from '../api/ssm/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
 import { Logs } from '../logs/index.js';
 import { createMetricsTables, Metrics } from '../metrics/index.js';
@@ -31,6 +33,8 @@ import { stopNow, writeTask } from '../tasks/transitions.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { loadSealingKey, Sealer } from '../sealing/index.js';
+import { createSecretTables, ParameterStore, SecretsManager } from '../secrets/index.js';
 import { createTables, type Tables } from '../state/tables.js';
 
 export interface ControlPlane {
@@ -51,6 +55,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const metricsTables = createMetricsTables(cache);
   const scalingTables = createScalingTables(cache);
   const elbTables = createElbTables(cache);
+  const secretTables = createSecretTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
   // repositoryUri carries the host and port docker reaches; known once the gateway listens.
@@ -66,6 +71,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
 
   const credentials = loadCredentials(opts.dataDir);
+  // Secret values and SecureString parameters are sealed at rest with the data directory's sealing key.
+  const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
+  const secrets = new SecretsManager({ cache, tables: secretTables, sealer });
+  const parameters = new ParameterStore({ cache, tables: secretTables, sealer });
   // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents.
   const secretFor = (id: string) =>
     id === credentials.accessKeyId ? credentials.secretAccessKey : tables.instanceCredentials.get(id)?.value.secretAccessKey;
@@ -170,6 +179,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       logsService(logs),
       autoScalingService(scaling, metrics.periodSeconds),
       elbv2Service({ cache, tables: elbTables, health: lb.health }),
+      secretsManagerService(secrets),
+      ssmService(parameters),
     ],
     logger,
     routes: [
@@ -191,6 +202,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   metrics.start();
   logs.start();
   scaling.start();
+  secrets.startSweeping();
   const services = new ServiceController({
     cache,
     tables,
@@ -211,6 +223,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables,
     async close() {
       registry.stop();
+      secrets.stop();
       lifecycle.stop();
       services.stop();
       targets.stop();
