@@ -28,7 +28,7 @@ const fails = async (args: string[], code: string, message?: string) => {
 };
 const sec = (...args: string[]) => w.aws('secretsmanager', ...args);
 
-describe('values and stages', () => {
+describe('values and stages', { timeout: 180_000 }, () => {
   it('creates a secret, reads it by name, ARN and partial ARN, and moves AWSCURRENT to AWSPREVIOUS on a new value', async () => {
     const created = await sec('create-secret', '--name', 'prod/db/password', '--secret-string', 'hunter2', '--description', 'The database', '--kms-key-id', 'alias/my-key');
     expect(created.ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:000000000000:secret:prod\/db\/password-[A-Za-z0-9]{6}$/);
@@ -118,7 +118,7 @@ describe('values and stages', () => {
   });
 });
 
-describe('listing', () => {
+describe('listing', { timeout: 180_000 }, () => {
   it('filters by name, tag and description, negates, sorts and pages', async () => {
     await sec('create-secret', '--name', 'list/a', '--secret-string', 'x', '--description', 'Alpha service', '--tags', 'Key=team,Value=core');
     await sec('create-secret', '--name', 'list/b', '--secret-string', 'x', '--tags', 'Key=team,Value=edge');
@@ -150,7 +150,7 @@ describe('listing', () => {
   });
 });
 
-describe('deletion', () => {
+describe('deletion', { timeout: 180_000 }, () => {
   it('schedules with a recovery window, refuses reads and writes meanwhile, and restores', async () => {
     await sec('create-secret', '--name', 'doomed', '--secret-string', 'v');
     await fails(['delete-secret', '--secret-id', 'doomed', '--recovery-window-in-days', '6'], 'InvalidParameterException', 'The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).');
@@ -186,7 +186,7 @@ describe('deletion', () => {
   });
 });
 
-describe('tags, policies and passwords', () => {
+describe('tags, policies and passwords', { timeout: 180_000 }, () => {
   it('tags and untags', async () => {
     await sec('create-secret', '--name', 'tagged', '--secret-string', 'v', '--tags', 'Key=a,Value=1');
     await sec('tag-resource', '--secret-id', 'tagged', '--tags', 'Key=b,Value=2', 'Key=a,Value=9');
