@@ -162,6 +162,7 @@ export const ResourceExists = kind('ResourceExistsException', 400);
 export const InvalidRequest = kind('InvalidRequestException', 400);
 export const MalformedPolicyDocument = kind('MalformedPolicyDocumentException', 400);
 export const SmInvalidNextToken = kind('InvalidNextTokenException', 400);
+export const DecryptionFailure = kind('DecryptionFailure', 400);
 
 // SSM Parameter Store (its ValidationException is the shared one; InvalidNextToken is CloudWatch's code as well).
 export const ParameterNotFound = kind('ParameterNotFound', 400);
@@ -182,7 +183,7 @@ export const TooManyTagsError = kind('TooManyTagsError', 400);
 
 /** The Secrets Manager and SSM codes, for the same cross-check as ERROR_CODES. */
 export const SECRETS_ERROR_CODES: readonly string[] = [
-  ResourceExists, InvalidRequest, MalformedPolicyDocument, SmInvalidNextToken, ParameterNotFound,
+  ResourceExists, InvalidRequest, MalformedPolicyDocument, SmInvalidNextToken, DecryptionFailure, ParameterNotFound,
   ParameterAlreadyExists, ParameterVersionNotFound, ParameterVersionLabelLimitExceeded,
   ParameterMaxVersionLimitExceeded, ParameterPatternMismatch, InvalidAllowedPattern, HierarchyLevelLimitExceeded,
   UnsupportedParameterType, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue, InvalidResourceType,

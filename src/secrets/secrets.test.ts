@@ -44,7 +44,7 @@ describe('secrets in the store', () => {
     const b = tables.secrets.get('b')!.value;
     const forged = { ...a, versions: [{ ...a.versions[0]!, sealed: b.versions[0]!.sealed }] };
     await store.txn([], [{ type: 'put', key: tables.secrets.key('a'), value: JSON.stringify(forged) }]);
-    await expect(sm.getValue('a')).rejects.toThrow();
+    await expect(sm.getValue('a')).rejects.toMatchObject({ code: 'DecryptionFailure' });
   });
 
   it('write nothing on a refusal', async () => {

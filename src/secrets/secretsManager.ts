@@ -2,7 +2,7 @@
 // one guarded put or delete of the secret's row. Values are sealed before they reach the row and opened only to
 // answer GetSecretValue; a refused request writes nothing.
 import { randomInt, randomUUID } from 'node:crypto';
-import { InvalidParameter, InvalidRequest, ResourceExists } from '../domain/errors.js';
+import { DecryptionFailure, InvalidParameter, InvalidRequest, ResourceExists } from '../domain/errors.js';
 import { purgeTime, type DeletionRequest } from '../domain/secrets/deletion.js';
 import {
   isPurged, requireLive, resolveSecret, secretArn, validateSecretName, type SecretRecord, type SecretTag, type SecretVersion,
@@ -237,7 +237,13 @@ export class SecretsManager {
   }
 
   private open(rec: SecretRecord, v: SecretVersion): SecretValue {
-    const raw = this.deps.sealer.open(v.sealed, secretContext(this.deps.tables, rec, v.versionId));
+    let raw: Buffer;
+    try {
+      raw = this.deps.sealer.open(v.sealed, secretContext(this.deps.tables, rec, v.versionId));
+    } catch {
+      // Another sealing key, or a value moved from another row: it does not open here.
+      throw new DecryptionFailure("Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
+    }
     return v.binary ? { SecretBinary: raw } : { SecretString: raw.toString('utf8') };
   }
 
