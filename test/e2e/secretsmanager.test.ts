@@ -106,7 +106,7 @@ describe('values and stages', { timeout: 180_000 }, () => {
   it('refuses bad input as AWS does, and writes nothing', async () => {
     await fails(['create-secret', '--name', 'prod/db/password', '--secret-string', 'x'], 'ResourceExistsException', 'The operation failed because the secret prod/db/password already exists.');
     await fails(['get-secret-value', '--secret-id', 'nope'], 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-    await fails(['create-secret', '--name', 'bad name'], 'InvalidParameterException', 'Invalid name');
+    await fails(['create-secret', '--name', 'bad name'], 'ValidationException', 'Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
     await fails(['create-secret', '--name', 'big', '--secret-string', 'x'.repeat(65_537)], 'ValidationException', "at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536");
     await fails(['create-secret', '--name', 'big', '--secret-string', 'é'.repeat(40_000)], 'InvalidParameterException', '65536 bytes');
     await fails(['get-secret-value', '--secret-id', 'prod/db/password', '--version-stage', 'NOPE'], 'ResourceNotFoundException', 'for staging label: NOPE');

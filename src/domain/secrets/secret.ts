@@ -1,6 +1,6 @@
 // What a secret is in Wharf's state, and the rules that name and find one: the name's characters, the ARN with
 // AWS's six-character random suffix, and SecretId resolution (full ARN, partial ARN without the suffix, or name).
-import { InvalidParameter, InvalidRequest, ResourceNotFound } from '../errors.js';
+import { InvalidRequest, ResourceNotFound, ValidationError } from '../errors.js';
 
 export const CURRENT = 'AWSCURRENT';
 export const PREVIOUS = 'AWSPREVIOUS';
@@ -47,7 +47,7 @@ const SUFFIX_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 
 export function validateSecretName(name: string): void {
   if (!NAME.test(name)) {
-    throw new InvalidParameter('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
+    throw new ValidationError('Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!');
   }
 }
 
