@@ -3,7 +3,7 @@
 // same run. Prints requests/s and p50/p99 latency, and each read's throughput as a share of DescribeClusters'.
 // Run: npm run bench:secrets [-- --duration 10 --connections 64]
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,9 @@ const creds = { accessKeyId: 'AKIAWHARFBENCH000001', secretAccessKey: 'wharf-ben
 async function startServer() {
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-secrets-'));
-  const proc = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir], {
+  // BENCH_CPU_PROF=DIR writes a CPU profile of the server to DIR.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, bin, 'server', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -78,20 +80,37 @@ async function main() {
     { name: 'GetParameter (WithDecryption)', request: await presign(url, 'ssm', 'AmazonSSM.GetParameter', { Name: '/bench/db/password', WithDecryption: true }) },
   ];
   console.log(`secrets: signed reads, ${connections} keep-alive clients, ${duration}s each, one after another in one run`);
-  const results: { name: string; rps: number; p50: number; p99: number; bad: number }[] = [];
+  const results: { name: string; rps: number; p50: number; p99: number; bad: number; cpuUs: number }[] = [];
+  const only = process.env.BENCH_ONLY;
   for (const c of cases) {
+    if (only && !c.name.startsWith(only)) continue;
     await autocannon({ url, connections, duration: 2, requests: [c.request] }); // warm up
+    const cpu0 = serverCpuMs(proc.pid!);
     const r = await autocannon({ url, connections, duration, requests: [c.request] });
-    results.push({ name: c.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors });
+    const cpuUs = ((serverCpuMs(proc.pid!) - cpu0) * 1000) / Math.max(1, r.requests.total);
+    results.push({ name: c.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors, cpuUs });
   }
   proc.kill('SIGTERM');
   const base = results[0]!.rps;
   for (const r of results) {
     const share = ((r.rps / base) * 100).toFixed(1);
-    console.log(`  ${r.name.padEnd(30)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx/errors ${r.bad}  ${share}% of DescribeClusters`);
+    console.log(
+      `  ${r.name.padEnd(30)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpuUs.toFixed(0)} µs/req  non-2xx/errors ${r.bad}  ${share}% of DescribeClusters`,
+    );
   }
+  if (results.length < 3) return;
   const worst = Math.min(...results.slice(1).map((r) => r.rps / base));
   console.log(`  goal         secrets reads within 10% of DescribeClusters: ${worst >= 0.9 ? 'met' : 'NOT met'} (worst ${(worst * 100).toFixed(1)}%)`);
+}
+
+/** The server's user + system CPU time so far, from /proc (Linux), in milliseconds. */
+function serverCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime and stime, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
 }
 
 main().catch((e) => {
