@@ -13,6 +13,7 @@ import { resolveTier } from '../domain/parameters/tiers.js';
 import { appendVersion, attachLabels, detachLabels, findVersion } from '../domain/parameters/versions.js';
 import type { Sealer } from '../sealing/index.js';
 import { Txn, type StateCache } from '../store/cache.js';
+import { OpenedValues } from './opened.js';
 import { parameterContext, type SecretTables } from './tables.js';
 
 export const MAX_PARAMETER_TAGS = 50;
@@ -42,9 +43,11 @@ export interface ParameterDeps {
 
 export class ParameterStore {
   readonly now: () => Date;
+  private readonly values: OpenedValues;
 
   constructor(private readonly deps: ParameterDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.values = new OpenedValues(deps.sealer);
   }
 
   async put(input: PutParameterInput, ctx: { region: string; accountId: string; principalArn: string }): Promise<{ version: number; tier: string }> {
@@ -121,7 +124,7 @@ export class ParameterStore {
   value(rec: ParameterRecord, v: ParameterVersionRecord, decrypt: boolean): string {
     if (v.type !== 'SecureString') return v.value;
     if (!decrypt) return v.value.slice(SEALED_PREFIX.length);
-    return this.deps.sealer.openText(v.value, parameterContext(this.deps.tables, rec.name, v.version));
+    return this.values.open(v.value, parameterContext(this.deps.tables, rec.name, v.version)).toString('utf8');
   }
 
   /** Every parameter, by name. */

@@ -10,6 +10,7 @@ import {
 import { addVersion, moveStage, pickVersion } from '../domain/secrets/versions.js';
 import type { Sealer } from '../sealing/index.js';
 import { Txn, type StateCache } from '../store/cache.js';
+import { OpenedValues } from './opened.js';
 import { secretContext, type SecretTables } from './tables.js';
 
 export const MAX_SECRET_BYTES = 65_536;
@@ -30,10 +31,12 @@ export interface SecretsDeps {
 
 export class SecretsManager {
   readonly now: () => Date;
+  private readonly values: OpenedValues;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: SecretsDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.values = new OpenedValues(deps.sealer);
   }
 
   get tables(): SecretTables {
@@ -239,7 +242,7 @@ export class SecretsManager {
   private open(rec: SecretRecord, v: SecretVersion): SecretValue {
     let raw: Buffer;
     try {
-      raw = this.deps.sealer.open(v.sealed, secretContext(this.deps.tables, rec, v.versionId));
+      raw = this.values.open(v.sealed, secretContext(this.deps.tables, rec, v.versionId));
     } catch {
       // Another sealing key, or a value moved from another row: it does not open here.
       throw new DecryptionFailure("Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
