@@ -21,6 +21,8 @@ const SERVICES = {
   logs: ['logs'],
   autoscaling: ['application-autoscaling'],
   servicediscovery: ['servicediscovery'],
+  secretsmanager: ['secretsmanager'],
+  ssm: ['ssm'],
 };
 
 const METADATA_KEYS = [

@@ -14,6 +14,7 @@ const FORBIDDEN: Record<string, string[]> = {
   tasks: ['gateway', 'api', 'agent', 'cli', 'controllers'],
   placement: ['gateway', 'api', 'agent', 'cli', 'controllers'],
   controllers: ['gateway', 'api', 'cli'],
+  secrets: ['gateway', 'api', 'agent', 'cli', 'controllers', 'placement', 'tasks'],
   gateway: ['api', 'agent', 'cli', 'controllers', 'placement', 'tasks', 'state'],
 };
 

@@ -17,6 +17,8 @@ import { Gateway } from '../gateway/server.js';
 import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
 import { logsService } from '../api/logs/index.js';
+import { secretsManagerService } from '../api/secretsmanager/index.js';
+import { ssmService } from '../api/ssm/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
 import { Logs } from '../logs/index.js';
 import { createMetricsTables, Metrics } from '../metrics/index.js';
@@ -33,6 +35,7 @@ import { stopNow, writeTask } from '../tasks/transitions.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
+import { createSecretTables, ParameterStore, SecretsManager } from '../secrets/index.js';
 import { createTables, type Tables } from '../state/tables.js';
 import { instanceSecret, sealInstanceCredentials } from '../state/instanceCredentials.js';
 import { loadSealingKey, Sealer } from '../sealing/index.js';
@@ -61,9 +64,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const metricsTables = createMetricsTables(cache);
   const scalingTables = createScalingTables(cache);
   const elbTables = createElbTables(cache);
+  const secretTables = createSecretTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
-  // Secrets in the store (registry signing key, instance credentials) are sealed with a key kept outside it.
+  // Secrets in the store (registry signing key, instance credentials, secret values) are sealed with a key kept outside it.
   const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
   const sealed = await sealInstanceCredentials(cache, tables, sealer);
   if (sealed > 0) logger.info({ count: sealed }, 'instance credentials sealed at rest');
@@ -81,6 +85,9 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
 
   const credentials = loadCredentials(opts.dataDir);
+  // Secret values and SecureString parameters are sealed at rest with the same key.
+  const secrets = new SecretsManager({ cache, tables: secretTables, sealer });
+  const parameters = new ParameterStore({ cache, tables: secretTables, sealer });
   // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents.
   const secretFor = (id: string) => {
     if (id === credentials.accessKeyId) return credentials.secretAccessKey;
@@ -189,6 +196,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       logsService(logs),
       autoScalingService(scaling, metrics.periodSeconds),
       elbv2Service({ cache, tables: elbTables, health: lb.health }),
+      secretsManagerService(secrets),
+      ssmService(parameters),
     ],
     logger,
     routes: [
@@ -211,6 +220,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   metrics.start();
   logs.start();
   scaling.start();
+  secrets.startSweeping();
   const services = new ServiceController({
     cache,
     tables,
@@ -232,6 +242,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables,
     async close() {
       registry.stop();
+      secrets.stop();
       lifecycle.stop();
       services.stop();
       targets.stop();

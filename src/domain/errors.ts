@@ -173,3 +173,37 @@ export const OBSERVABILITY_ERROR_CODES: readonly string[] = [
 // The gateway's own refusals of a body it will not wait for (shared by every AWS API).
 export const Throttling = kind('ThrottlingException', 400, 'client', { code: 'Throttling' });
 export const RequestTimeout = kind('RequestTimeoutException', 408, 'client', { code: 'RequestTimeout' });
+
+// Secrets Manager (its InvalidParameterException, ResourceNotFoundException, LimitExceededException and
+// ValidationException are the shared ones above).
+export const ResourceExists = kind('ResourceExistsException', 400);
+export const InvalidRequest = kind('InvalidRequestException', 400);
+export const MalformedPolicyDocument = kind('MalformedPolicyDocumentException', 400);
+export const SmInvalidNextToken = kind('InvalidNextTokenException', 400);
+export const DecryptionFailure = kind('DecryptionFailure', 400);
+
+// SSM Parameter Store (its ValidationException is the shared one; InvalidNextToken is CloudWatch's code as well).
+export const ParameterNotFound = kind('ParameterNotFound', 400);
+export const ParameterAlreadyExists = kind('ParameterAlreadyExists', 400);
+export const ParameterVersionNotFound = kind('ParameterVersionNotFound', 400);
+export const ParameterVersionLabelLimitExceeded = kind('ParameterVersionLabelLimitExceeded', 400);
+export const ParameterMaxVersionLimitExceeded = kind('ParameterMaxVersionLimitExceeded', 400);
+export const ParameterPatternMismatch = kind('ParameterPatternMismatchException', 400);
+export const InvalidAllowedPattern = kind('InvalidAllowedPatternException', 400);
+export const HierarchyLevelLimitExceeded = kind('HierarchyLevelLimitExceededException', 400);
+export const UnsupportedParameterType = kind('UnsupportedParameterType', 400);
+export const InvalidFilterKey = kind('InvalidFilterKey', 400);
+export const InvalidFilterOption = kind('InvalidFilterOption', 400);
+export const InvalidFilterValue = kind('InvalidFilterValue', 400);
+export const InvalidResourceType = kind('InvalidResourceType', 400);
+export const InvalidResourceId = kind('InvalidResourceId', 400);
+export const TooManyTagsError = kind('TooManyTagsError', 400);
+
+/** The Secrets Manager and SSM codes, for the same cross-check as ERROR_CODES. */
+export const SECRETS_ERROR_CODES: readonly string[] = [
+  ResourceExists, InvalidRequest, MalformedPolicyDocument, SmInvalidNextToken, DecryptionFailure, ParameterNotFound,
+  ParameterAlreadyExists, ParameterVersionNotFound, ParameterVersionLabelLimitExceeded,
+  ParameterMaxVersionLimitExceeded, ParameterPatternMismatch, InvalidAllowedPattern, HierarchyLevelLimitExceeded,
+  UnsupportedParameterType, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue, InvalidResourceType,
+  InvalidResourceId, TooManyTagsError,
+].map((k) => k.code);

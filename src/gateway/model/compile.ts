@@ -191,10 +191,15 @@ function fill(n: Node, shape: Shape, node: (name: string) => Node, model: Servic
  * Java-only syntax is translated; a pattern JavaScript cannot express is dropped (no check) rather than guessed.
  */
 export function compilePattern(pattern: string): RegExp | undefined {
-  const source = pattern.replace(/\\p\{Print\}/g, '[\\x20-\\x7E]').replace(/\\p\{Alnum\}/g, '[A-Za-z0-9]');
+  // Java's leading inline flag `(?i)` (SSM's account ids: `(?i)all|[0-9]{12}`) becomes JavaScript's `i` flag.
+  const insensitive = pattern.startsWith('(?i)') ? 'i' : '';
+  const source = pattern
+    .slice(insensitive ? 4 : 0)
+    .replace(/\\p\{Print\}/g, '[\\x20-\\x7E]')
+    .replace(/\\p\{Alnum\}/g, '[A-Za-z0-9]');
   for (const flags of ['u', '']) {
     try {
-      return new RegExp(`^(?:${source})$`, flags);
+      return new RegExp(`^(?:${source})$`, flags + insensitive);
     } catch {
       // try the next flag set
     }

@@ -10,7 +10,9 @@ import ecr from '../../models/ecr.json' with { type: 'json' };
 import ecs from '../../models/ecs.json' with { type: 'json' };
 import elbv2 from '../../models/elbv2.json' with { type: 'json' };
 import logs from '../../models/logs.json' with { type: 'json' };
+import secretsmanager from '../../models/secretsmanager.json' with { type: 'json' };
 import servicediscovery from '../../models/servicediscovery.json' with { type: 'json' };
+import ssm from '../../models/ssm.json' with { type: 'json' };
 import type { ModelName, ServiceModel } from './types.js';
 
 const MODELS: Record<ModelName, ServiceModel> = {
@@ -21,6 +23,8 @@ const MODELS: Record<ModelName, ServiceModel> = {
   logs: logs as unknown as ServiceModel,
   autoscaling: autoscaling as unknown as ServiceModel,
   servicediscovery: servicediscovery as unknown as ServiceModel,
+  secretsmanager: secretsmanager as unknown as ServiceModel,
+  ssm: ssm as unknown as ServiceModel,
 };
 
 /** The committed model of one service. The same object on every call. */

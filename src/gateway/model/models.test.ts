@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel, compilePattern, loadModel } from './index.js';
 import type { ModelName } from './types.js';
 
-const NAMES: ModelName[] = ['ecs', 'elbv2', 'cloudwatch', 'ecr', 'logs', 'autoscaling', 'servicediscovery'];
+const NAMES: ModelName[] = ['ecs', 'elbv2', 'cloudwatch', 'ecr', 'logs', 'autoscaling', 'servicediscovery', 'secretsmanager', 'ssm'];
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 describe('committed service models', () => {
@@ -48,6 +48,8 @@ describe('committed service models', () => {
     expect(loadModel('cloudwatch').metadata.protocols).toContain('query');
     expect(loadModel('logs').metadata.targetPrefix).toBe('Logs_20140328');
     expect(loadModel('autoscaling').metadata.targetPrefix).toBe('AnyScaleFrontendService');
+    expect(loadModel('secretsmanager').metadata).toMatchObject({ targetPrefix: 'secretsmanager', signingName: 'secretsmanager' });
+    expect(loadModel('ssm').metadata).toMatchObject({ targetPrefix: 'AmazonSSM', endpointPrefix: 'ssm' });
   });
 
   it('translates Java-only pattern syntax and anchors patterns like Coral', () => {

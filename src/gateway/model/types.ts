@@ -1,7 +1,8 @@
 // Why this exists: the typed shape of the compact service models in src/models/ (written by scripts/gen-models.mjs from
 // botocore's service-2.json), shared by the validator and the query codec.
 
-export type ModelName = 'ecs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'logs' | 'autoscaling' | 'servicediscovery';
+export type ModelName =
+  | 'ecs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'logs' | 'autoscaling' | 'servicediscovery' | 'secretsmanager' | 'ssm';
 
 export type ShapeType =
   | 'structure' | 'list' | 'map'
