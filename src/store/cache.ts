@@ -126,10 +126,18 @@ export class Txn {
 }
 
 export class ConflictError extends Error {
-  constructor() {
+  /** A store revision at which the change that beat this transaction is visible (0: unknown). */
+  constructor(readonly revision = 0) {
     super('transaction conflict: the state changed under the writer');
   }
 }
+
+/**
+ * How long a retry after a conflict waits for the cache to hold the change that caused it. With a store of its own
+ * that is a watch delivery away (milliseconds); it only runs out when others write to the same etcd outside Wharf's
+ * namespace, and the retry then goes on from the cache as it is.
+ */
+const CATCH_UP_MS = 2000;
 
 export class StateCache {
   private readonly tables: Table<unknown>[] = [];
@@ -240,7 +248,7 @@ export class StateCache {
     this.inflight.add(txn);
     try {
       const res = await this.store.txn(txn.compares, txn.ops);
-      if (!res.succeeded) throw new ConflictError();
+      if (!res.succeeded) throw new ConflictError(res.revision);
       if (res.changed) await this.waitFor(res.revision);
       return res.revision;
     } finally {
@@ -250,7 +258,8 @@ export class StateCache {
 
   /**
    * Optimistic concurrency: runs `attempt` (which reads the cache and returns a txn and a result), commits, and
-   * re-runs it from fresh reads when another writer got there first.
+   * re-runs it from fresh reads when another writer got there first (once the cache holds that writer's change:
+   * another replica's write reaches this cache through the watch, later than the conflict).
    */
   async update<R>(attempt: () => { txn: Txn; result: R }, tries = 20): Promise<R> {
     for (let i = 0; ; i++) {
@@ -260,14 +269,23 @@ export class StateCache {
         return result;
       } catch (e) {
         if (!(e instanceof ConflictError) || i >= tries) throw e;
+        if (e.revision > this.rev) await this.waitFor(e.revision, CATCH_UP_MS);
       }
     }
   }
 
-  /** Resolves once the cache has applied the store's changes up to `rev`. */
-  waitFor(rev: number): Promise<void> {
+  /** Resolves once the cache has applied the store's changes up to `rev` (or, given a timeout, when it runs out). */
+  waitFor(rev: number, timeoutMs?: number): Promise<void> {
     if (this.rev >= rev) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ rev, resolve }));
+    return new Promise((resolve) => {
+      const waiter = { rev, resolve };
+      this.waiters.push(waiter);
+      if (timeoutMs === undefined) return;
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
+      }, timeoutMs).unref();
+    });
   }
 
   private wake(): void {
