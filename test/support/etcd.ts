@@ -48,11 +48,14 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `size` members forming one cluster and resolves once every member answers /health. */
-export async function startEtcd(size = 1, opts: { bin?: string; maxTxnOps?: number } = {}): Promise<EtcdCluster> {
+export async function startEtcd(
+  size = 1,
+  opts: { bin?: string; maxTxnOps?: number; /** Client ports to use, one per member, instead of free ones. */ clientPorts?: number[] } = {},
+): Promise<EtcdCluster> {
   const token = `wharf-test-${process.pid}-${Date.now()}`;
   const members: EtcdMember[] = [];
   for (let i = 0; i < size; i++) {
-    const [client, peer] = [await freePort(), await freePort()];
+    const [client, peer] = [opts.clientPorts?.[i] ?? (await freePort()), await freePort()];
     members.push({
       name: `m${i}`,
       clientUrl: `http://127.0.0.1:${client}`,
