@@ -124,6 +124,13 @@ describe('StateCache on etcd, two replicas of a three-member cluster', () => {
     // And follows again: a's next write reaches b through the watch.
     await increment(a, 'after');
     await expect.poll(() => counters.get('after')?.value, { timeout: 10_000 }).toBe(1);
+
+    // Member 0 dies again; with no compaction this time, b's watch resumes where it left off: no re-list.
+    await three.kill(m0);
+    for (let i = 0; i < 3; i++) await increment(a, 'second-absence');
+    await three.restart(m0);
+    await expect.poll(() => counters.get('second-absence')?.value, { timeout: 30_000 }).toBe(3);
+    expect(resyncs).toBe(1);
     b.stop();
     a.cache.stop();
     await a.cache.store.close();

@@ -91,11 +91,12 @@ export class EtcdStore implements Store {
   watch(prefix: string, fromRevision: number, listener: WatchListener, onResync: ResyncListener): () => void {
     let delivered = fromRevision;
     let done = false;
-    const end = () => {
+    /** Ends the watch; `cancel`: ask etcd to drop it (not when etcd already has). */
+    const end = (cancel: boolean) => {
       if (done) return;
       done = true;
       this.watchers.delete(watcher);
-      void watcher.cancel().catch(() => {});
+      if (cancel) void cancelWithin(watcher, 1000);
     };
     const [key, rangeEnd] = prefixRange(this.namespace + prefix);
     const watcher = this.client
@@ -137,10 +138,10 @@ export class EtcdStore implements Store {
     // etcd cancels a watch whose start revision was compacted (and nothing else cancels ours): the history is gone.
     watcher.on('error', () => {
       if (done) return;
-      end();
+      end(false);
       onResync();
     });
-    return end;
+    return () => end(true);
   }
 
   /** Compacts etcd's history at revision (operators usually let etcd's auto-compaction do it). */
@@ -151,7 +152,7 @@ export class EtcdStore implements Store {
   async close(): Promise<void> {
     const all = [...this.watchers];
     this.watchers.clear();
-    await Promise.all(all.map((w) => w.cancel().catch(() => {})));
+    await Promise.all(all.map((w) => cancelWithin(w, 1000)));
     this.client.close();
   }
 
@@ -168,6 +169,13 @@ export class EtcdStore implements Store {
       version: Number(kv.version),
     };
   }
+}
+
+/** Cancels a watcher, waiting for etcd's answer no longer than `ms` (an etcd that went away never answers). */
+async function cancelWithin(w: Watcher, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([w.cancel().catch(() => {}), new Promise((ok) => (timer = setTimeout(ok, ms)))]);
+  clearTimeout(timer);
 }
 
 /** etcd's [key, range_end) for every key starting with prefix ('' is the whole key space). */
