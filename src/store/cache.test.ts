@@ -22,6 +22,7 @@ class LateWatchStore implements Store {
   range = (prefix: string) => this.inner.range(prefix);
   txn = (compares: Compare[], ops: Op[]) => this.inner.txn(compares, ops);
   close = () => this.inner.close();
+  grantLease = (ttl: number) => this.inner.grantLease(ttl);
 
   watch(prefix: string, from: number, listener: WatchListener, onResync: ResyncListener): () => void {
     let chain = Promise.resolve();

@@ -14,6 +14,11 @@ export interface ContractBackend {
    */
   compact(store: Store, revision: number): Promise<void>;
   /**
+   * Closes `store` without revoking its leases, as a crash would, and opens another store on the same state (SQLite:
+   * the next process on the file; etcd: another replica, which sees the leases expire).
+   */
+  reopen(store: Store): Promise<Store>;
+  /**
    * A second replica over the same state as `store`, whose writes reach `store`'s watches; undefined for a backend
    * that has no such thing (embedded SQLite: one process owns the file).
    */
@@ -190,6 +195,45 @@ export function storeContract(name: string, backend: ContractBackend): void {
       whole.cancel();
       await s.close();
     });
+
+    it('deletes the keys under a lease when it is revoked, except those put again without it', async () => {
+      const s = await open();
+      const lease = await s.grantLease(5);
+      let lost = 0;
+      lease.onLost(() => lost++);
+      await s.txn([], [
+        { type: 'put', key: 'l/a', value: 'a', lease: lease.id },
+        { type: 'put', key: 'l/b', value: 'b', lease: lease.id },
+        { type: 'put', key: 'l/c', value: 'c' },
+      ]);
+      await s.txn([], [{ type: 'put', key: 'l/b', value: 'b2' }]);
+      const { revision } = await s.range('');
+      const w = follow(s, 'l/', revision);
+      await lease.revoke();
+      expect((await s.range('l/')).kvs.map((k) => k.key)).toEqual(['l/b', 'l/c']);
+      await expect.poll(() => w.events().map((e) => [e.type, e.key])).toEqual([['delete', 'l/a']]);
+      expect(lost).toBe(0);
+      await expect(s.txn([], [{ type: 'put', key: 'l/d', value: 'd', lease: lease.id }])).rejects.toThrow(/lease/);
+      expect(await s.get('l/d')).toBeUndefined();
+      w.cancel();
+      await s.close();
+    });
+
+    it('deletes the keys under a lease whose holder died, and only those', async () => {
+      const s = await open();
+      const lease = await s.grantLease(2);
+      // The leader pattern: create the key under the lease only if nobody holds it.
+      const won = await s.txn([{ key: 'leader', modRevision: 0 }], [{ type: 'put', key: 'leader', value: 'me', lease: lease.id }]);
+      expect(won.succeeded).toBe(true);
+      await s.txn([], [{ type: 'put', key: 'plain', value: 'stays' }]);
+      const next = await backend.reopen(s);
+      await expect.poll(async () => (await next.get('leader'))?.value, { timeout: 15_000 }).toBeUndefined();
+      expect((await next.get('plain'))?.value).toBe('stays');
+      const mine = await next.grantLease(2);
+      expect((await next.txn([{ key: 'leader', modRevision: 0 }], [{ type: 'put', key: 'leader', value: 'next', lease: mine.id }])).succeeded).toBe(true);
+      await mine.revoke();
+      await next.close();
+    }, 30_000);
 
     it.skipIf(!backend.replica)('shows one replica\'s writes to another: reads at once, watches in revision order', async () => {
       const a = await open();

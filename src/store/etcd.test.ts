@@ -22,6 +22,10 @@ storeContract('etcd', {
   open: () => openStore(),
   compact: (s, revision) => (s as EtcdStore).compact(revision),
   replica: (s) => openStore((s as EtcdStore).namespace),
+  reopen: async (s) => {
+    await s.close();
+    return openStore((s as EtcdStore).namespace);
+  },
 });
 
 describe('EtcdStore', () => {

@@ -3,8 +3,8 @@
 // comparing each guarded key's mod revision (0: absent), range is a prefix Range, and a watch is an etcd watch from
 // the next revision with the previous values. Reads are linearizable (etcd's default), so a replica reads what any
 // replica's acknowledged write left.
-import { Etcd3, type IOptions, type Watcher } from 'etcd3';
-import type { Compare, KeyValue, Op, ResyncListener, Store, TxnResult, WatchEvent, WatchListener } from './types.js';
+import { Etcd3, type IOptions, type Lease as EtcdLease, type Watcher } from 'etcd3';
+import type { Compare, KeyValue, Lease, Op, ResyncListener, Store, TxnResult, WatchEvent, WatchListener } from './types.js';
 
 export interface EtcdStoreOptions {
   /** Client endpoints: HOST:PORT or http(s)://HOST:PORT, any members of one cluster. */
@@ -31,6 +31,7 @@ export class EtcdStore implements Store {
   /** The prefix before every key of this store in etcd. */
   readonly namespace: string;
   private readonly watchers = new Set<Watcher>();
+  private readonly leases = new Set<EtcdLease>();
 
   constructor(opts: EtcdStoreOptions) {
     const timeout = opts.requestTimeoutMs ?? 5000;
@@ -78,7 +79,7 @@ export class EtcdStore implements Store {
       })),
       success: [...last.values()].map((op) =>
         op.type === 'put'
-          ? { request_put: { key: Buffer.from(this.namespace + op.key), value: Buffer.from(op.value) } }
+          ? { request_put: { key: Buffer.from(this.namespace + op.key), value: Buffer.from(op.value), lease: op.lease ?? 0 } }
           : { request_delete_range: { key: Buffer.from(this.namespace + op.key) } },
       ),
     });
@@ -144,6 +145,27 @@ export class EtcdStore implements Store {
     return () => end(true);
   }
 
+  async grantLease(ttlSeconds: number): Promise<Lease> {
+    // The client renews it (a third of the time to live apart) until revoked or the client is closed.
+    const lease = this.client.lease(ttlSeconds);
+    this.leases.add(lease);
+    const id = await lease.grant();
+    let revoked = false;
+    const lost: (() => void)[] = [];
+    lease.on('lost', () => {
+      if (!revoked) for (const l of lost.splice(0)) l();
+    });
+    return {
+      id,
+      onLost: (l) => void lost.push(l),
+      revoke: async () => {
+        revoked = true;
+        this.leases.delete(lease);
+        await lease.revoke();
+      },
+    };
+  }
+
   /** Compacts etcd's history at revision (operators usually let etcd's auto-compaction do it). */
   async compact(revision: number): Promise<void> {
     await this.client.kv.compact({ revision, physical: true });
@@ -153,6 +175,9 @@ export class EtcdStore implements Store {
     const all = [...this.watchers];
     this.watchers.clear();
     await Promise.all(all.map((w) => cancelWithin(w, 1000)));
+    // Leases are not revoked: they expire unless renewed, and a holder that closes stops renewing them.
+    for (const l of this.leases) l.release();
+    this.leases.clear();
     this.client.close();
   }
 

@@ -11,6 +11,10 @@ const fresh = () => join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'state.db'
 storeContract('sqlite', {
   open: async () => new SqliteStore(fresh()),
   compact: async (s, revision) => (s as SqliteStore).compact(revision),
+  reopen: async (s) => {
+    await s.close();
+    return new SqliteStore((s as SqliteStore).path);
+  },
 });
 
 describe('SqliteStore', () => {

@@ -1,7 +1,8 @@
 // The embedded Store backend: one SQLite file in WAL mode. Every transaction is one SQLite transaction, so a write
 // that was acknowledged is in the WAL before the caller hears of it and survives a kill -9 of the process.
+import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Compare, KeyValue, Op, ResyncListener, Store, TxnResult, WatchEvent, WatchListener } from './types.js';
+import type { Compare, KeyValue, Lease, Op, ResyncListener, Store, TxnResult, WatchEvent, WatchListener } from './types.js';
 
 interface Row {
   key: string;
@@ -44,8 +45,11 @@ export class SqliteStore implements Store {
   private historySize = 0;
   private readonly historyLimit: number;
   private compacted: number;
+  /** Keys put under a lease, and the lease; the same as the lease_keys table, kept here for the write path. */
+  private readonly leased = new Map<string, string>();
+  private readonly leases = new Set<string>();
 
-  constructor(path: string, opts: SqliteStoreOptions = {}) {
+  constructor(readonly path: string, opts: SqliteStoreOptions = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'NORMAL'}`);
@@ -57,6 +61,7 @@ export class SqliteStore implements Store {
         create_rev INTEGER NOT NULL, mod_rev INTEGER NOT NULL, version INTEGER NOT NULL
       ) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS lease_keys (key TEXT PRIMARY KEY, lease TEXT NOT NULL) WITHOUT ROWID;
       INSERT OR IGNORE INTO meta (name, value) VALUES ('revision', 0);
     `);
     this.stmt = {
@@ -70,10 +75,17 @@ export class SqliteStore implements Store {
       del: this.db.prepare('DELETE FROM kv WHERE key = ?'),
       rev: this.db.prepare<[], { value: number }>("SELECT value FROM meta WHERE name = 'revision'"),
       setRev: this.db.prepare("UPDATE meta SET value = ? WHERE name = 'revision'"),
+      leaseKeys: this.db.prepare<[], { key: string; lease: string }>('SELECT key, lease FROM lease_keys'),
+      attach: this.db.prepare('INSERT OR REPLACE INTO lease_keys (key, lease) VALUES (?, ?)'),
+      detach: this.db.prepare('DELETE FROM lease_keys WHERE key = ?'),
     };
     this.rev = this.stmt.rev.get()!.value;
     this.compacted = this.rev;
     this.historyLimit = opts.historyEvents ?? 1024;
+    // Leases live as long as the process that granted them: keys left under one by an earlier process go now.
+    const orphans = this.stmt.leaseKeys.all();
+    for (const { key } of orphans) this.leased.set(key, '');
+    if (orphans.length > 0) this.txnSync([], orphans.map(({ key }) => ({ type: 'delete', key })));
   }
 
   get revision(): number {
@@ -96,6 +108,9 @@ export class SqliteStore implements Store {
 
   /** Synchronous core of txn: SQLite is in-process, so there is nothing to wait for. */
   txnSync(compares: Compare[], ops: Op[]): TxnResult {
+    for (const op of ops) {
+      if (op.type === 'put' && op.lease !== undefined && !this.leases.has(op.lease)) throw new Error(`lease ${op.lease} not found`);
+    }
     const events: WatchEvent[] = [];
     const run = this.db.transaction((): TxnResult => {
       for (const c of compares) {
@@ -117,9 +132,16 @@ export class SqliteStore implements Store {
           };
           this.stmt.put.run(kv.key, kv.value, kv.createRevision, kv.modRevision, kv.version);
           events.push({ type: 'put', key: op.key, kv, prev });
+          if (op.lease !== undefined) {
+            this.stmt.attach.run(op.key, op.lease);
+            this.leased.set(op.key, op.lease);
+          } else if (this.leased.delete(op.key)) {
+            this.stmt.detach.run(op.key);
+          }
         } else if (prev) {
           this.stmt.del.run(op.key);
           events.push({ type: 'delete', key: op.key, prev });
+          if (this.leased.delete(op.key)) this.stmt.detach.run(op.key);
         }
       }
       // Deletes of missing keys change nothing: no new revision, as in etcd.
@@ -181,6 +203,21 @@ export class SqliteStore implements Store {
       const mine = w.prefix === '' ? events : events.filter((e) => e.key.startsWith(w.prefix));
       if (mine.length > 0) w.listener(mine, revision);
     }
+  }
+
+  async grantLease(_ttlSeconds: number): Promise<Lease> {
+    const id = randomBytes(8).toString('hex');
+    this.leases.add(id);
+    return {
+      id,
+      // One process owns the file: the lease cannot be lost while the process lives.
+      onLost: () => {},
+      revoke: async () => {
+        if (!this.leases.delete(id) || !this.db.open) return;
+        const keys = [...this.leased].filter(([, l]) => l === id).map(([key]) => key);
+        if (keys.length > 0) this.txnSync([], keys.map((key) => ({ type: 'delete', key })));
+      },
+    };
   }
 
   async close(): Promise<void> {

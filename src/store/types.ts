@@ -19,7 +19,22 @@ export interface Compare {
   modRevision: number;
 }
 
-export type Op = { type: 'put'; key: string; value: string } | { type: 'delete'; key: string };
+/** A put may attach its key to a lease (Lease.id): the key is deleted when the lease ends. */
+export type Op = { type: 'put'; key: string; value: string; lease?: string } | { type: 'delete'; key: string };
+
+/**
+ * A lease: keys put under it live as long as its holder does. It ends when revoked, or when the holder stops renewing
+ * it (the process died or lost the store) for its time to live; its keys are then deleted, as a change like any
+ * other. A put of the key without the lease detaches it. This is what leadership is built on: the leader key is put
+ * under the leader's lease with a guard that it does not exist, and everyone else watches for its delete.
+ */
+export interface Lease {
+  readonly id: string;
+  /** Called once if the lease ends without revoke(): this holder no longer holds its keys. */
+  onLost(listener: () => void): void;
+  /** Ends the lease now: its keys are deleted. */
+  revoke(): Promise<void>;
+}
 
 export interface TxnResult {
   succeeded: boolean;
@@ -69,5 +84,10 @@ export interface Store {
    * more. Returns the cancel function.
    */
   watch(prefix: string, fromRevision: number, listener: WatchListener, onResync: ResyncListener): () => void;
+  /**
+   * A new lease renewed by this store until revoked or closed. SQLite's leases live as long as the process (its keys
+   * are deleted when the store is next opened); etcd's expire ttlSeconds after the last renewal.
+   */
+  grantLease(ttlSeconds: number): Promise<Lease>;
   close(): Promise<void>;
 }
