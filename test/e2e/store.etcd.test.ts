@@ -37,7 +37,7 @@ describe('wharf server --store etcd://', () => {
     expect(found.clusters.map((c: { clusterName: string }) => c.clusterName)).toEqual(['on-etcd', 'default']);
     expect(found.failures).toEqual([]);
     await second.stop();
-  });
+  }, 120_000);
 
   it('shows a write through one server to the other as soon as the watch delivers it', async () => {
     const [a, b] = await Promise.all([server(), server()]);
@@ -56,7 +56,7 @@ describe('wharf server --store etcd://', () => {
     );
     expect([ra.taskDefinition.revision, rb.taskDefinition.revision].sort()).toEqual([2, 3]);
     await Promise.all([a.stop(), b.stop()]);
-  });
+  }, 120_000);
 });
 
 describe('wharf server --store etcd:// when etcd does not answer', () => {
