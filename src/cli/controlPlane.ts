@@ -33,8 +33,8 @@ import { loadBalancerZone } from '../dns/loadBalancerZone.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
 import { stopNow, writeTask } from '../tasks/transitions.js';
 import { PlacementPools } from '../placement/pools.js';
-import { StateCache, Txn } from '../store/cache.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { ConflictError, StateCache, Txn } from '../store/cache.js';
+import { describeStore, openStore } from '../store/open.js';
 import { createSecretTables, ParameterStore, SecretsManager } from '../secrets/index.js';
 import { createTables, type Tables } from '../state/tables.js';
 import { instanceSecret, sealInstanceCredentials } from '../state/instanceCredentials.js';
@@ -57,7 +57,11 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   if (tightened.length > 0) {
     logger.warn({ dataDir: opts.dataDir, paths: tightened.slice(0, 20), count: tightened.length }, 'the data directory was readable by others: tightened to 0700 (files 0600)');
   }
-  const store = new SqliteStore(join(opts.dataDir, 'state.db'));
+  // The store first: when it cannot be reached, start-up stops here, before anything listens.
+  const store = await openStore(opts.store, {
+    connectTimeoutMs: opts.storeConnectSeconds * 1000,
+    onRetry: (err, attempt, delayMs) => logger.warn({ store: describeStore(opts.store), attempt, retryInMs: delayMs, err: err.message }, 'the store does not answer yet'),
+  });
   const cache = new StateCache(store);
   const tables = createTables(cache);
   const registryTables = createRegistryTables(cache);
@@ -65,9 +69,16 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const scalingTables = createScalingTables(cache);
   const elbTables = createElbTables(cache);
   const secretTables = createSecretTables(cache);
-  await cache.start();
-  await initialize(cache, tables, opts);
-  // Secrets in the store (registry signing key, instance credentials, secret values) are sealed with a key kept outside it.
+  try {
+    await cache.start();
+    await initialize(cache, tables, opts);
+  } catch (e) {
+    cache.stop();
+    await store.close();
+    throw e;
+  }
+  // Secrets in the store (registry signing key, instance credentials, secret values) are sealed with a key kept
+  // outside it.
   const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
   const sealed = await sealInstanceCredentials(cache, tables, sealer);
   if (sealed > 0) logger.info({ count: sealed }, 'instance credentials sealed at rest');
@@ -276,7 +287,12 @@ async function initialize(cache: StateCache, tables: Tables, opts: ServerOptions
   };
   const txn = new Txn().put(tables.meta, 'initialized', { at: new Date() }, 0);
   if (!tables.clusters.get(name)) txn.put(tables.clusters, name, cluster, 0);
-  await cache.commit(txn);
+  try {
+    await cache.commit(txn);
+  } catch (e) {
+    // Another replica sharing the store initialized it first.
+    if (!(e instanceof ConflictError)) throw e;
+  }
 }
 
 /** Per cluster: CPU and memory registered on its ACTIVE instances, how much of it tasks reserve, running tasks. */

@@ -32,6 +32,7 @@ interface ServeFlags {
   agent?: boolean;
   printCredentials?: boolean;
   metricsAddress?: string;
+  store?: string;
 }
 
 /**
@@ -58,6 +59,7 @@ function serveCommand(name: string, description: string) {
     .option('--dns-address <addr:port>', 'where Wharf\'s DNS server answers load balancer names (default 127.0.0.53:53)')
     .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))')
     .option('--metrics-address <host:port>', 'serve Prometheus /metrics there without authentication (default: on the gateway, SigV4-signed)')
+    .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 

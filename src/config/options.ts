@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { StoreSpec } from '../store/open.js';
 
 export interface ServerOptionsInput {
   dataDir?: string;
@@ -17,6 +18,8 @@ export interface ServerOptionsInput {
   dnsAddress?: string;
   lbWorkers?: number | string;
   metricsAddress?: string;
+  store?: string;
+  storeConnectSeconds?: number | string;
 }
 
 export interface ServerOptions {
@@ -46,6 +49,10 @@ export interface ServerOptions {
   lbWorkers: number;
   /** --metrics-address: a listener of its own for /metrics, unauthenticated. Default none (on the gateway, signed). */
   metricsListen?: { host: string; port: number };
+  /** --store / WHARF_STORE. Default SQLite at DATA_DIR/state.db. */
+  store: StoreSpec;
+  /** How long start-up keeps trying an etcd that does not answer before it gives up (WHARF_STORE_CONNECT_SECONDS). Default 30. */
+  storeConnectSeconds: number;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -74,6 +81,8 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
     ...dnsAddress(input.dnsAddress ?? env.WHARF_DNS_ADDRESS ?? '127.0.0.53:53'),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
+    store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
+    storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
 }
@@ -99,4 +108,21 @@ function hostPort(what: string, text: string | undefined): { host: string; port:
   const host = text.slice(0, i).replace(/^\[(.*)\]$/, '$1');
   if (i <= 0 || !/^\d+$/.test(text.slice(i + 1)) || port > 65535) throw new Error(`invalid ${what} (HOST:PORT expected): ${text}`);
   return { host, port };
+}
+
+export function storeSpec(text: string | undefined, dataDir: string): StoreSpec {
+  if (text === undefined || text === '') return { kind: 'sqlite', path: join(dataDir, 'state.db') };
+  if (text.startsWith('sqlite:')) {
+    const path = text.slice('sqlite:'.length);
+    if (!path) throw new Error(`invalid --store (sqlite:PATH expected): ${text}`);
+    return { kind: 'sqlite', path: resolve(path) };
+  }
+  const m = /^etcd:\/\/([^/]+)(\/.*)?$/.exec(text);
+  if (!m) throw new Error(`invalid --store (sqlite:PATH or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] expected): ${text}`);
+  const endpoints = m[1]!.split(',').map((e) => {
+    const hp = hostPort('--store', e);
+    return `${hp!.host.includes(':') ? `[${hp!.host}]` : hp!.host}:${hp!.port}`;
+  });
+  const path = (m[2] ?? '').slice(1);
+  return { kind: 'etcd', endpoints, namespace: path === '' || path.endsWith('/') ? path : `${path}/` };
 }

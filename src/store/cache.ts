@@ -1,7 +1,10 @@
 // The in-memory, indexed read side of the store. Every API read is served from here; the store's watch keeps it
-// current. Cached values are shared and must never be mutated in place: writers build new objects.
+// current, in revision order, whether it delivers synchronously (SQLite, in-process) or later (etcd, other replicas).
+// A write through the cache resolves once the watch has brought the cache to the write's revision, so this process
+// reads its own writes and the cache is always a snapshot of the store at one revision. Cached values are shared and
+// must never be mutated in place: writers build new objects.
 import { decodeValue, encodeValue } from './codec.js';
-import type { Compare, Op, Store, WatchEvent } from './types.js';
+import type { Compare, KeyValue, Op, Store, WatchEvent } from './types.js';
 
 export interface Row<T> {
   id: string;
@@ -94,15 +97,16 @@ function keysOf(k: string | readonly string[] | undefined): readonly string[] {
 export class Txn {
   readonly compares: Compare[] = [];
   readonly ops: Op[] = [];
-  /** The objects written, by key: the cache takes them as they are instead of decoding what it just encoded. */
-  readonly objects = new Map<string, unknown>();
+  /** The objects written, by key, with their encoding: the cache takes them instead of decoding what it encoded. */
+  readonly objects = new Map<string, { value: unknown; encoded: string }>();
 
   /** Writes value; `expected` is the modRevision read (0: must not exist yet), or undefined for an unguarded write. */
   put<T>(table: Table<T>, id: string, value: T, expected?: number): this {
     const key = table.key(id);
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
-    this.ops.push({ type: 'put', key, value: encodeValue(value) });
-    this.objects.set(key, value);
+    const encoded = encodeValue(value);
+    this.ops.push({ type: 'put', key, value: encoded });
+    this.objects.set(key, { value, encoded });
     return this;
   }
 
@@ -110,6 +114,7 @@ export class Txn {
     const key = table.key(id);
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     this.ops.push({ type: 'delete', key });
+    this.objects.delete(key);
     return this;
   }
 
@@ -121,17 +126,27 @@ export class Txn {
 }
 
 export class ConflictError extends Error {
-  constructor() {
+  /** A store revision at which the change that beat this transaction is visible (0: unknown). */
+  constructor(readonly revision = 0) {
     super('transaction conflict: the state changed under the writer');
   }
 }
+
+/**
+ * How long a retry after a conflict waits for the cache to hold the change that caused it. With a store of its own
+ * that is a watch delivery away (milliseconds); it only runs out when others write to the same etcd outside Wharf's
+ * namespace, and the retry then goes on from the cache as it is.
+ */
+const CATCH_UP_MS = 2000;
 
 export class StateCache {
   private readonly tables: Table<unknown>[] = [];
   private rev = 0;
   private cancel: (() => void) | undefined;
+  private stopped = false;
   private waiters: { rev: number; resolve: () => void }[] = [];
-  private written: Map<string, unknown> | undefined;
+  /** Transactions committed through this cache whose changes the watch has not delivered yet. */
+  private readonly inflight = new Set<Txn>();
   private readonly changeListeners = new Set<(keys: readonly string[]) => void>();
 
   constructor(readonly store: Store) {}
@@ -151,15 +166,66 @@ export class StateCache {
     const { kvs, revision } = await this.store.range('');
     for (const kv of kvs) this.applyOne({ type: 'put', key: kv.key, kv });
     this.rev = revision;
-    this.cancel = this.store.watch('', revision, (events, rev) => {
-      for (const e of events) this.applyOne(e);
-      this.rev = rev;
-      if (this.changeListeners.size > 0) {
-        const keys = events.map((e) => e.key);
-        for (const l of this.changeListeners) l(keys);
+    this.follow();
+  }
+
+  private follow(): void {
+    if (this.stopped) return;
+    this.cancel = this.store.watch(
+      '',
+      this.rev,
+      (events, rev) => {
+        if (rev <= this.rev) return;
+        for (const e of events) this.applyOne(e);
+        this.rev = rev;
+        this.changed(events.map((e) => e.key));
+      },
+      () => void this.resync(),
+    );
+  }
+
+  /**
+   * The watch lost its history (compaction, or the store cancelled it): read the whole state again, apply the
+   * difference as one change at the read's revision, and follow from there. Retries until the store answers.
+   */
+  private async resync(): Promise<void> {
+    this.cancel = undefined;
+    let snapshot: { kvs: KeyValue[]; revision: number } | undefined;
+    for (let delay = 100; !snapshot; delay = Math.min(delay * 2, 5000)) {
+      if (this.stopped) return;
+      try {
+        snapshot = await this.store.range('');
+      } catch {
+        await new Promise((ok) => setTimeout(ok, delay).unref());
       }
-      this.wake();
-    });
+    }
+    if (this.stopped) return;
+    const keys: string[] = [];
+    const present = new Set<string>();
+    for (const kv of snapshot.kvs) {
+      present.add(kv.key);
+      const t = this.tableOf(kv.key);
+      if (t && t.get(kv.key.slice(t.prefix.length))?.modRevision !== kv.modRevision) {
+        this.applyOne({ type: 'put', key: kv.key, kv });
+        keys.push(kv.key);
+      }
+    }
+    for (const t of this.tables) {
+      for (const row of [...t.values()]) {
+        const key = t.key(row.id);
+        if (present.has(key)) continue;
+        t.apply(row.id, undefined);
+        keys.push(key);
+      }
+    }
+    this.rev = Math.max(this.rev, snapshot.revision);
+    this.changed(keys);
+    this.follow();
+  }
+
+  private changed(keys: string[]): void {
+    if (this.changeListeners.size > 0 && keys.length > 0) for (const l of this.changeListeners) l(keys);
+    this.wake();
   }
 
   /** Called after each applied batch of changes with the keys it touched (derived indexes follow the cache). */
@@ -169,28 +235,31 @@ export class StateCache {
   }
 
   stop(): void {
+    this.stopped = true;
     this.cancel?.();
     this.cancel = undefined;
   }
 
-  /** Commits txn; throws ConflictError when a guard failed. Resolves once the cache has seen the write. */
+  /**
+   * Commits txn; throws ConflictError when a guard failed. Resolves once the cache holds the write (and everything
+   * before it), so the caller's next read sees it.
+   */
   async commit(txn: Txn): Promise<number> {
-    // The in-process store applies its watch synchronously inside txn(): hand it the objects for that moment.
-    this.written = txn.objects;
-    let res;
+    this.inflight.add(txn);
     try {
-      res = await this.store.txn(txn.compares, txn.ops);
+      const res = await this.store.txn(txn.compares, txn.ops);
+      if (!res.succeeded) throw new ConflictError(res.revision);
+      if (res.changed) await this.waitFor(res.revision);
+      return res.revision;
     } finally {
-      this.written = undefined;
+      this.inflight.delete(txn);
     }
-    if (!res.succeeded) throw new ConflictError();
-    await this.waitFor(res.revision);
-    return res.revision;
   }
 
   /**
    * Optimistic concurrency: runs `attempt` (which reads the cache and returns a txn and a result), commits, and
-   * re-runs it from fresh reads when another writer got there first.
+   * re-runs it from fresh reads when another writer got there first (once the cache holds that writer's change:
+   * another replica's write reaches this cache through the watch, later than the conflict).
    */
   async update<R>(attempt: () => { txn: Txn; result: R }, tries = 20): Promise<R> {
     for (let i = 0; ; i++) {
@@ -200,13 +269,23 @@ export class StateCache {
         return result;
       } catch (e) {
         if (!(e instanceof ConflictError) || i >= tries) throw e;
+        if (e.revision > this.rev) await this.waitFor(e.revision, CATCH_UP_MS);
       }
     }
   }
 
-  waitFor(rev: number): Promise<void> {
+  /** Resolves once the cache has applied the store's changes up to `rev` (or, given a timeout, when it runs out). */
+  waitFor(rev: number, timeoutMs?: number): Promise<void> {
     if (this.rev >= rev) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ rev, resolve }));
+    return new Promise((resolve) => {
+      const waiter = { rev, resolve };
+      this.waiters.push(waiter);
+      if (timeoutMs === undefined) return;
+      setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve();
+      }, timeoutMs).unref();
+    });
   }
 
   private wake(): void {
@@ -216,13 +295,24 @@ export class StateCache {
     for (const w of ready) w.resolve();
   }
 
+  private tableOf(key: string): Table<unknown> | undefined {
+    for (const t of this.tables) if (key.startsWith(t.prefix)) return t;
+    return undefined;
+  }
+
   private applyOne(e: WatchEvent): void {
-    for (const t of this.tables) {
-      if (!e.key.startsWith(t.prefix)) continue;
-      const id = e.key.slice(t.prefix.length);
-      const value = e.kv ? (this.written?.has(e.key) ? this.written.get(e.key) : decodeValue(e.kv.value)) : undefined;
-      t.apply(id, e.kv ? { id, value, modRevision: e.kv.modRevision } : undefined);
-      return;
+    const t = this.tableOf(e.key);
+    if (!t) return;
+    const id = e.key.slice(t.prefix.length);
+    t.apply(id, e.kv ? { id, value: this.valueOf(e.kv), modRevision: e.kv.modRevision } : undefined);
+  }
+
+  /** The object a transaction of this process wrote, when this is its write (same encoding); else the decoded value. */
+  private valueOf(kv: KeyValue): unknown {
+    for (const txn of this.inflight) {
+      const w = txn.objects.get(kv.key);
+      if (w && w.encoded === kv.value) return w.value;
     }
+    return decodeValue(kv.value);
   }
 }

@@ -8,7 +8,14 @@ import { SqliteStore } from './sqlite.js';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'state.db');
 
-storeContract('sqlite', async () => new SqliteStore(fresh()));
+storeContract('sqlite', {
+  open: async () => new SqliteStore(fresh()),
+  compact: async (s, revision) => (s as SqliteStore).compact(revision),
+  reopen: async (s) => {
+    await s.close();
+    return new SqliteStore((s as SqliteStore).path);
+  },
+});
 
 describe('SqliteStore', () => {
   it('keeps state and revision across reopen', async () => {
@@ -19,7 +26,25 @@ describe('SqliteStore', () => {
     const b = new SqliteStore(path);
     expect((await b.get('k'))?.value).toBe('v');
     expect(b.revision).toBe(r.revision);
+    // History does not survive the reopen: a watch from before it is told to re-list.
+    let resyncs = 0;
+    b.watch('', r.revision - 1, () => {}, () => resyncs++);
+    await expect.poll(() => resyncs).toBe(1);
     await b.close();
+  });
+
+  it('keeps a bounded history: a watch from before it is told to re-list', async () => {
+    const s = new SqliteStore(fresh(), { historyEvents: 4 });
+    const revs: number[] = [];
+    for (let i = 0; i < 6; i++) revs.push((await s.txn([], [{ type: 'put', key: `k/${i}`, value: String(i) }])).revision);
+    const seen: string[] = [];
+    let resyncs = 0;
+    s.watch('k/', revs[1]!, (events) => seen.push(...events.map((e) => e.key)), () => resyncs++);
+    expect(seen).toEqual(['k/2', 'k/3', 'k/4', 'k/5']);
+    s.watch('k/', revs[0]!, () => seen.push('wrong'), () => resyncs++);
+    await expect.poll(() => resyncs).toBe(1);
+    expect(seen).toHaveLength(4);
+    await s.close();
   });
 });
 

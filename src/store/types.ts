@@ -19,12 +19,32 @@ export interface Compare {
   modRevision: number;
 }
 
-export type Op = { type: 'put'; key: string; value: string } | { type: 'delete'; key: string };
+/** A put may attach its key to a lease (Lease.id): the key is deleted when the lease ends. */
+export type Op = { type: 'put'; key: string; value: string; lease?: string } | { type: 'delete'; key: string };
+
+/**
+ * A lease: keys put under it live as long as its holder does. It ends when revoked, or when the holder stops renewing
+ * it (the process died or lost the store) for its time to live; its keys are then deleted, as a change like any
+ * other. A put of the key without the lease detaches it. This is what leadership is built on: the leader key is put
+ * under the leader's lease with a guard that it does not exist, and everyone else watches for its delete.
+ */
+export interface Lease {
+  readonly id: string;
+  /** Called once if the lease ends without revoke(): this holder no longer holds its keys. */
+  onLost(listener: () => void): void;
+  /** Ends the lease now: its keys are deleted. */
+  revoke(): Promise<void>;
+}
 
 export interface TxnResult {
   succeeded: boolean;
-  /** The store revision after the transaction (unchanged when it failed or wrote nothing). */
+  /**
+   * The store revision after the transaction: the revision of its writes when it wrote something; otherwise a
+   * revision at least as recent as every write acknowledged before it (a reader at this revision misses nothing).
+   */
   revision: number;
+  /** True when the transaction changed at least one key (a delete of a missing key changes nothing). */
+  changed: boolean;
 }
 
 export interface WatchEvent {
@@ -35,15 +55,39 @@ export interface WatchEvent {
   prev?: KeyValue;
 }
 
+/**
+ * What a watch hands its consumer: batches in revision order, never split inside one revision, each with the
+ * revision it brings the watcher to (every change under the prefix up to it has been delivered).
+ */
 export type WatchListener = (events: WatchEvent[], revision: number) => void;
 
+/**
+ * Called once, instead of any further batch, when the watch cannot go on without a gap: the history it needs was
+ * compacted away, or the store cancelled it. The watch has ended; the consumer re-lists with range() and watches again
+ * from the revision that read returned.
+ */
+export type ResyncListener = () => void;
+
 export interface Store {
+  /**
+   * Reads are linearizable: they see every transaction acknowledged before they were issued, through any replica
+   * (read-your-writes).
+   */
   get(key: string): Promise<KeyValue | undefined>;
   /** Every key starting with prefix, sorted by key, and the revision the read saw. */
   range(prefix: string): Promise<{ kvs: KeyValue[]; revision: number }>;
   /** Applies all ops atomically when every compare holds; otherwise applies nothing. */
   txn(compares: Compare[], ops: Op[]): Promise<TxnResult>;
-  /** Delivers the changes under prefix made after fromRevision, in revision order. Returns the cancel function. */
-  watch(prefix: string, fromRevision: number, listener: WatchListener): () => void;
+  /**
+   * Delivers the changes under prefix made after fromRevision, in revision order, synchronously or not (a consumer
+   * must not rely on either). When the history after fromRevision is gone, calls onResync once and delivers nothing
+   * more. Returns the cancel function.
+   */
+  watch(prefix: string, fromRevision: number, listener: WatchListener, onResync: ResyncListener): () => void;
+  /**
+   * A new lease renewed by this store until revoked or closed. SQLite's leases live as long as the process (its keys
+   * are deleted when the store is next opened); etcd's expire ttlSeconds after the last renewal.
+   */
+  grantLease(ttlSeconds: number): Promise<Lease>;
   close(): Promise<void>;
 }
