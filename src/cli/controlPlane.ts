@@ -12,7 +12,6 @@ import { loadCredentials, type Credentials } from '../config/credentials.js';
 import type { ServerOptions } from '../config/options.js';
 import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
 import { ServiceController } from '../controllers/services/controller.js';
-import { serviceTaskLauncher } from '../api/ecs/services.js';
 import { Gateway } from '../gateway/server.js';
 import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
@@ -27,7 +26,7 @@ import { createElbTables, startLoadBalancers } from '../lb/index.js';
 import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
-import { stopNow, writeTask } from '../tasks/transitions.js';
+import { TaskBatch } from '../tasks/batch.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -86,16 +85,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logger,
     failTask: (rec, reason) =>
       cache.update(() => {
-        const id = `${rec.clusterName}/${rec.task.taskArn!.split('/').pop()}`;
-        const row = tables.tasks.get(id);
-        const txn = new Txn();
-        if (row && row.value.task.lastStatus !== 'STOPPED') {
-          writeTask(tables, txn, row, stopNow(row.value.task, reason, 'TaskFailedToStart', new Date()), {
-            now: new Date(),
-            stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
-          });
-        }
-        return { txn, result: undefined };
+        const row = tables.tasks.get(`${rec.clusterName}/${rec.task.taskArn!.split('/').pop()}`);
+        const batch = new TaskBatch(tables, { now: new Date(), stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000 });
+        if (row) batch.apply(row, { type: 'launch-failed', reason });
+        return { txn: batch.done(), result: undefined };
       }),
   });
   // Load balancers: instance targets are reached on their host's publish address.
@@ -146,7 +139,6 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logger,
     instanceGraceMs: opts.instanceGraceSeconds * 1000,
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
-    holdsDeactivation: (rec) => targets.holdsDeactivation(rec),
   });
   await lifecycle.markAllDisconnected();
 
@@ -196,7 +188,6 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables,
     pools,
     logger,
-    launcher: serviceTaskLauncher(tables),
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
     targetHealth: (task, svc) => targets.healthy(task, svc),
     targetFailure: (task, svc) => targets.failingGroup(task, svc),

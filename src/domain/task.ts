@@ -6,7 +6,7 @@
 //                            creates)        started)                     stopping)    released)
 //
 // A status never moves backwards; STOPPED is final. desiredStatus is RUNNING until someone asks for STOPPED.
-import type { Container, Task, TaskOverride } from '@aws-sdk/client-ecs';
+import type { Container, Task } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 
 export const TASK_STATUSES = [
@@ -53,6 +53,10 @@ export interface TaskRecord {
   privateIPv4Address?: string;
   /** When the record may be pruned (set when STOPPED). */
   expiresAt?: Date;
+  /** The essential containers' names (from the definition at launch); absent on older records: all are. */
+  essentialContainers?: string[];
+  /** DEACTIVATING behind a load balancer: only the end of its deregistration moves it on. */
+  awaitsDeregistration?: boolean;
 }
 
 export const taskArn = (ctx: ArnContext, cluster: string, id: string) => ecsArn(ctx, `task/${cluster}/${id}`);
@@ -67,16 +71,6 @@ export function presentTask(rec: TaskRecord, withTags: boolean): Task {
   const t: Task = { ...rec.task };
   if (!withTags) delete t.tags;
   return t;
-}
-
-/** Overrides as ECS echoes them: every container present, with an empty override when none was given. */
-export function normalizeOverrides(o: TaskOverride | undefined, containerNames: readonly string[]): TaskOverride {
-  const given = new Map((o?.containerOverrides ?? []).map((c) => [c.name, c]));
-  return {
-    ...o,
-    containerOverrides: containerNames.map((name) => given.get(name) ?? { name }),
-    inferenceAcceleratorOverrides: o?.inferenceAcceleratorOverrides ?? [],
-  };
 }
 
 /** A container's API shape when its task is created. */

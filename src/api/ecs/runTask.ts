@@ -1,8 +1,7 @@
-// RunTask and StartTask: resolve the definition and launch type, ask the scheduler for a plan, and commit the
-// tasks together with the reservations on their instances in one guarded transaction (a plan made on a view that
-// changed meanwhile is re-made, so concurrent calls never oversubscribe an instance).
+// RunTask and StartTask: check the request, resolve the definition and launch type, ask the scheduler for a plan,
+// and hand it to tasks/launch.ts, which writes the tasks with the reservations on their instances in one guarded
+// transaction (a plan made on a view that changed meanwhile is re-made, so concurrent calls never oversubscribe).
 import type {
-  CapacityProviderStrategyItem,
   Failure,
   PlacementConstraint,
   RunTaskRequest,
@@ -15,56 +14,18 @@ import type {
 import { ClientError, InvalidParameter } from '../../domain/errors.js';
 import { initialTags, mergeTags } from '../../domain/tags.js';
 import { FARGATE_POOL, type PlacementPools } from '../../placement/pools.js';
-import { reserve } from '../../placement/resources.js';
 import { planPlacement, planStartTask, taskDemand, type Plan, type TaskDemand } from '../../scheduler/index.js';
 import type { RequestContext } from '../../gateway/service.js';
-import { Txn } from '../../store/cache.js';
-import type { ContainerInstanceRecord } from '../../state/tables.js';
-import { taskIdOf, type TaskRecord } from '../../domain/task.js';
+import { TaskBatch } from '../../tasks/batch.js';
+import { launch, type LaunchSpec } from '../../tasks/launch.js';
+import { launchPlan, type LaunchType } from '../../tasks/launchTypes.js';
+import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import type { EcsContext } from './context.js';
-import { instanceIdOf } from './containerInstances.js';
-import { buildTask, type TaskSpec } from './taskFactory.js';
 import { findTaskDefinition } from './taskDefinitions.js';
-import { allocateAddress, usedAddresses } from './addresses.js';
 
 const CLIENT_TOKEN_TTL_MS = 24 * 3600 * 1000;
 
-type LaunchType = 'EC2' | 'FARGATE' | 'EXTERNAL';
-
-/** Launch type per task from launchType or a FARGATE/FARGATE_SPOT capacity provider strategy (base, then weights). */
-export function launchPlan(
-  count: number,
-  launchType: string | undefined,
-  strategy: readonly CapacityProviderStrategyItem[],
-): { launchType: LaunchType; capacityProviderName?: string }[] {
-  if (launchType && strategy.length > 0) {
-    throw new InvalidParameter('Specifying both a launch type and capacity provider strategy is not supported.');
-  }
-  if (strategy.length === 0) return Array.from({ length: count }, () => ({ launchType: (launchType ?? 'EC2') as LaunchType }));
-  for (const s of strategy) {
-    if (s.capacityProvider !== 'FARGATE' && s.capacityProvider !== 'FARGATE_SPOT') {
-      throw new InvalidParameter(`The specified capacity provider ${s.capacityProvider} does not exist.`);
-    }
-  }
-  const out: { launchType: LaunchType; capacityProviderName: string }[] = [];
-  const withBase = strategy.find((s) => (s.base ?? 0) > 0);
-  for (let i = 0; i < Math.min(count, withBase?.base ?? 0); i++) out.push({ launchType: 'FARGATE', capacityProviderName: withBase!.capacityProvider! });
-  const weighted = strategy.filter((s) => (s.weight ?? 0) > 0);
-  const total = weighted.reduce((n, s) => n + s.weight!, 0);
-  const given = new Map<string, number>();
-  while (out.length < count) {
-    // The provider furthest below its weighted share gets the next task.
-    const next = weighted.reduce((best, s) =>
-      (given.get(s.capacityProvider!) ?? 0) / s.weight! < (given.get(best.capacityProvider!) ?? 0) / best.weight! ? s : best,
-    );
-    given.set(next.capacityProvider!, (given.get(next.capacityProvider!) ?? 0) + 1);
-    out.push({ launchType: 'FARGATE', capacityProviderName: next.capacityProvider! });
-    if (total === 0) break;
-  }
-  return out;
-}
-
-export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
+export function runTaskOperations(ecs: EcsContext, pools: PlacementPools, stoppedRetentionMs = DEFAULT_STOPPED_RETENTION_MS) {
   const { tables } = ecs;
 
   const checkDefinition = (td: TaskDefinition, launchType: LaunchType, input: { networkConfiguration?: RunTaskRequest['networkConfiguration'] }) => {
@@ -75,37 +36,6 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
     if (td.networkMode === 'awsvpc' && !input.networkConfiguration?.awsvpcConfiguration) {
       throw new InvalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
     }
-  };
-
-  /** Commits the placed tasks; throws ConflictError (retried by cache.update) when an instance changed. */
-  const commitTasks = (
-    spec: Omit<TaskSpec, 'launchType' | 'capacityProviderName'>,
-    launches: { launchType: LaunchType; capacityProviderName?: string }[],
-    plan: Plan,
-    txn: Txn,
-  ): TaskRecord[] => {
-    const instances = new Map<string, { rec: ContainerInstanceRecord; rev: number }>();
-    // Only awsvpc tasks need an address; collecting the used ones walks every live task.
-    const taken = spec.taskDefinition.networkMode === 'awsvpc' ? usedAddresses(tables) : new Set<string>();
-    const records: TaskRecord[] = [];
-    plan.placements.forEach((placement, i) => {
-      const cluster = placement.instanceArn.split('/').slice(-2)[0]!;
-      const instanceKey = `${cluster}/${instanceIdOf(placement.instanceArn)}`;
-      let entry = instances.get(instanceKey);
-      if (!entry) {
-        const row = tables.containerInstances.get(instanceKey)!;
-        entry = { rec: row.value, rev: row.modRevision };
-        instances.set(instanceKey, entry);
-      }
-      const address = spec.taskDefinition.networkMode === 'awsvpc' ? allocateAddress(entry.rec, taken) : undefined;
-      const az = entry.rec.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
-      const rec = buildTask({ ...spec, ...launches[i]! }, { placement, instanceKey, address, availabilityZone: az });
-      entry.rec = reserve(entry.rec, rec.reservation!, true);
-      records.push(rec);
-      txn.put(tables.tasks, `${spec.clusterName}/${taskIdOf(rec.task.taskArn!)}`, rec, 0);
-    });
-    for (const [key, { rec, rev }] of instances) txn.put(tables.containerInstances, key, rec, rev);
-    return records;
   };
 
   const failuresOf = (plan: Plan): Failure[] =>
@@ -160,20 +90,15 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
           placementStrategy: input.placementStrategy ?? [],
           origin: 'standalone',
         });
-        const txn = new Txn();
-        const records = commitTasks(
-          specFor(ctx, cluster, td, input, group, demand, tags),
-          launches,
-          plan,
-          txn,
-        );
+        const batch = new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs });
+        const records = launch(batch, specFor(ctx, cluster, td, input, group, demand, tags, launches), plan);
         if (input.clientToken !== undefined && records.length > 0) {
-          txn.put(tables.clientTokens, input.clientToken, {
+          batch.txn.put(tables.clientTokens, input.clientToken, {
             taskArns: records.map((r) => r.task.taskArn!),
             expiresAt: new Date(ctx.now.getTime() + CLIENT_TOKEN_TTL_MS),
           });
         }
-        return { txn, result: { tasks: records.map((r) => r.task), failures: failuresOf(plan) } };
+        return { txn: batch.done(), result: { tasks: records.map((r) => r.task), failures: failuresOf(plan) } };
       });
     },
 
@@ -202,15 +127,10 @@ export function runTaskOperations(ecs: EcsContext, pools: PlacementPools) {
           demand,
           placementConstraints: taskDefinition.placementConstraints ?? [],
         });
-        const txn = new Txn();
+        const batch = new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs });
         const launches = plan.placements.map(() => ({ launchType: 'EC2' as const }));
-        const records = commitTasks(
-          specFor(ctx, cluster, td, input, group, demand, tags),
-          launches,
-          plan,
-          txn,
-        );
-        return { txn, result: { tasks: records.map((r) => r.task), failures: plan.rejections.map((r) => ({ arn: r.arn, reason: r.reason })) } };
+        const records = launch(batch, specFor(ctx, cluster, td, input, group, demand, tags, launches), plan);
+        return { txn: batch.done(), result: { tasks: records.map((r) => r.task), failures: plan.rejections.map((r) => ({ arn: r.arn, reason: r.reason })) } };
       });
     },
   };
@@ -225,10 +145,11 @@ function specFor(
   group: string,
   demand: TaskDemand,
   tags: Tag[],
-): Omit<TaskSpec, 'launchType' | 'capacityProviderName'> {
+  launches: LaunchSpec['launches'],
+): LaunchSpec {
   return {
     ctx,
-    now: ctx.now,
+    launches,
     clusterName: cluster.clusterName,
     clusterArn: cluster.clusterArn,
     taskDefinition: td.taskDefinition,

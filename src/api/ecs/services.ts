@@ -14,23 +14,12 @@ import { newDeploymentId, resolveDeploymentConfiguration, RolloutReasons } from 
 import { ClientError, InvalidParameter, ServiceNotActive, ServiceNotFound } from '../../domain/errors.js';
 import { presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
 import { initialTags } from '../../domain/tags.js';
-import type { Launcher } from '../../controllers/services/apply.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
-import { allocateAddress, usedAddresses } from './addresses.js';
 import type { EcsContext } from './context.js';
-import { launchPlan } from './runTask.js';
-import { buildTask } from './taskFactory.js';
+import { launchPlan } from '../../tasks/launchTypes.js';
 import { findTaskDefinition } from './taskDefinitions.js';
-
-/** The task factory the service controller launches with (it may not import api/ itself). */
-export const serviceTaskLauncher = (tables: Tables): Launcher => ({
-  buildTask: (spec, on) => buildTask(spec, on),
-  usedAddresses: () => usedAddresses(tables),
-  allocateAddress,
-  launchPlan,
-});
 
 type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
 
