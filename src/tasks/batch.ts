@@ -21,6 +21,7 @@ export class TaskBatch {
 
   /** Feeds `event` to the task and records what follows; throws InvalidParameter when the machine refuses it. */
   apply(row: Row<TaskRecord>, event: TaskEvent): TaskRecord {
+    this.open();
     const out = next(row.value, event, this.ctx);
     if (!out.ok) throw new InvalidParameter(out.refusal);
     if (!out.changed) return row.value;
@@ -43,6 +44,7 @@ export class TaskBatch {
 
   /** A new task: its record, the reservation on its instance and its address claim. */
   add(id: string, rec: TaskRecord): void {
+    this.open();
     this.txn.put(this.tables.tasks, id, rec, 0);
     if (rec.reservation) this.change(rec.reservation.instanceKey, (ci) => reserve(ci, rec.reservation!, true));
   }
@@ -56,6 +58,10 @@ export class TaskBatch {
       this.flushed = true;
     }
     return this.txn;
+  }
+
+  private open(): void {
+    if (this.flushed) throw new Error('TaskBatch used after done()');
   }
 
   private change(key: string, f: (ci: ContainerInstanceRecord) => ContainerInstanceRecord): void {
