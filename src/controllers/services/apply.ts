@@ -1,18 +1,18 @@
 // Turns one Decision into one guarded transaction: the tasks it stops (scheduler-stop events for the task
-// machine), the tasks it starts (a scheduler plan launched through tasks/launch.ts) and the service record with
+// machine), the tasks it starts (placed and launched through tasks/run.ts) and the service record with
 // its events. Nothing is written unless every guard holds, so a pass that raced anything is simply made again.
 import type { Tag } from '@aws-sdk/client-ecs';
 import { placementDetail, ServiceEvents } from '../../domain/deployment.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import { taskIdOf, type TaskRecord } from '../../domain/task.js';
-import { FARGATE_POOL, type PlacementPools } from '../../placement/pools.js';
-import { planPlacement, planStartTask, taskDemand, type Plan } from '../../scheduler/index.js';
+import type { PlacementPools } from '../../placement/pools.js';
+import type { Plan } from '../../scheduler/index.js';
 import type { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { TaskBatch } from '../../tasks/batch.js';
-import { launch } from '../../tasks/launch.js';
 import { launchPlan } from '../../tasks/launchTypes.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
+import { placeAndLaunch } from '../../tasks/run.js';
 import { addEvent } from './events.js';
 import type { Decision } from './reconcile.js';
 import type { ServiceView } from './view.js';
@@ -49,7 +49,7 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
   return { txn: batch.done(), started: placed.records.length, stopped: stoppedIds.length };
 }
 
-/** The service's tasks to start: planned on its pool, launched with the service's tags and its deployment's id. */
+/** The service's tasks to start: placed on its pool, launched with the service's tags and its deployment's id. */
 function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, d: Decision): { records: TaskRecord[]; plan?: Plan } {
   const count = d.start + d.startOn.length;
   if (count === 0) return { records: [] };
@@ -58,38 +58,25 @@ function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, d: Decisio
   const td = [...tables.taskDefinitions.byIndex('arn', dep.taskDefinition!)][0]?.value;
   const cluster = tables.clusters.get(rec.clusterName)?.value;
   if (!td || !cluster) return { records: [] };
-  const launches = launchPlan(count, dep.launchType, dep.capacityProviderStrategy ?? []);
-  const fargate = launches[0]!.launchType === 'FARGATE';
-  const state = deps.pools.pool(fargate ? FARGATE_POOL : rec.clusterName);
-  const demand = taskDemand(td.taskDefinition, undefined);
-  const group = `service:${rec.service.serviceName}`;
-  const placementConstraints = [...(td.taskDefinition.placementConstraints ?? []), ...(rec.service.placementConstraints ?? [])];
-  const plan =
-    d.startOn.length > 0
-      ? planStartTask(state, { instanceArns: d.startOn, group, demand, placementConstraints })
-      : planPlacement(state, { count, group, demand, placementConstraints, placementStrategy: rec.service.placementStrategy ?? [], origin: 'service' });
   const s = rec.service;
   const tags: Tag[] = [
     ...(s.propagateTags === 'SERVICE' ? (s.tags ?? []) : s.propagateTags === 'TASK_DEFINITION' ? td.tags : []),
     ...(s.enableECSManagedTags ? [{ key: 'aws:ecs:serviceName', value: s.serviceName }, { key: 'aws:ecs:clusterName', value: rec.clusterName }] : []),
   ];
   const arn = s.serviceArn!.split(':');
-  const records = launch(
-    batch,
-    {
-      ctx: { region: arn[3]!, accountId: arn[4]! },
-      clusterName: rec.clusterName,
-      clusterArn: cluster.clusterArn,
-      taskDefinition: td.taskDefinition,
-      launches,
-      group,
-      startedBy: dep.id,
-      tags,
-      demand,
-      enableExecuteCommand: s.enableExecuteCommand,
-      subnets: dep.networkConfiguration?.awsvpcConfiguration?.subnets,
-    },
-    plan,
-  );
-  return { records, plan };
+  return placeAndLaunch(deps.pools, batch, {
+    ctx: { region: arn[3]!, accountId: arn[4]! },
+    cluster,
+    taskDefinition: td.taskDefinition,
+    launches: launchPlan(count, dep.launchType, dep.capacityProviderStrategy ?? []),
+    group: `service:${s.serviceName}`,
+    startedBy: dep.id,
+    tags,
+    enableExecuteCommand: s.enableExecuteCommand,
+    subnets: dep.networkConfiguration?.awsvpcConfiguration?.subnets,
+    placementConstraints: s.placementConstraints ?? [],
+    placementStrategy: s.placementStrategy ?? [],
+    origin: 'service',
+    instanceArns: d.startOn.length > 0 ? d.startOn : undefined,
+  });
 }
