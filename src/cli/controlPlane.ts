@@ -26,6 +26,7 @@ import { createElbTables, startLoadBalancers } from '../lb/index.js';
 import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
+import { claimLiveAddresses } from '../tasks/addresses.js';
 import { TaskBatch } from '../tasks/batch.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
@@ -52,6 +53,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const elbTables = createElbTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
+  await claimLiveAddresses(cache, tables);
   // repositoryUri carries the host and port docker reaches; known once the gateway listens.
   let publicHost = `${opts.host}:${opts.port}`;
   const registry = await startRegistry({

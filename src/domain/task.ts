@@ -1,9 +1,8 @@
-// ECS tasks: the stored record, the lifecycle as ordered statuses, and the one place that maps what the control
-// plane knows to what DescribeTasks shows.
+// ECS tasks: the stored record, the lifecycle as ordered statuses (so code can compare them), and the one place that
+// maps what the control plane knows to what DescribeTasks shows. Which status a task moves to on which event is
+// decided in one place: tasks/machine.ts, where the whole machine is drawn.
 //
-//   PROVISIONING -> PENDING -> ACTIVATING -> RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
-//        (awsvpc address)   (agent pulls,   (all      (desired STOPPED)  (agent is    (awsvpc address
-//                            creates)        started)                     stopping)    released)
+//   PROVISIONING < PENDING < ACTIVATING < RUNNING < DEACTIVATING < STOPPING < DEPROVISIONING < STOPPED
 //
 // A status never moves backwards; STOPPED is final. desiredStatus is RUNNING until someone asks for STOPPED.
 import type { Container, Task } from '@aws-sdk/client-ecs';

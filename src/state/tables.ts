@@ -54,7 +54,7 @@ export interface Tables {
   instanceCredentials: Table<InstanceCredentialRecord>;
   clientTokens: Table<ClientTokenRecord>;
   taskAddresses: Table<TaskAddressRecord>;
-  /** Services by `CLUSTER/NAME` (issue 5). */
+  /** Services by `CLUSTER/NAME`. */
   services: Table<ServiceRecord>;
   /** Small facts about the data directory itself (e.g. that it was initialized). */
   meta: Table<unknown>;

@@ -3,7 +3,7 @@
 // and guarded on not existing), so two control plane processes never hand out one address twice; the claim goes
 // when the task reaches STOPPED. An agent on another host publishes on its own address instead (its
 // `wharf.publish-address` attribute with `wharf.awsvpc-address-mode` = shared): nothing to claim.
-import type { Txn } from '../store/cache.js';
+import { Txn, type StateCache } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
 
 /** Hands out addresses within one transaction, skipping those claimed in the store or earlier in it. */
@@ -27,4 +27,20 @@ export class AddressClaims {
     }
     throw new Error('no free loopback address for an awsvpc task');
   }
+}
+
+/**
+ * Claims the addresses of live tasks written before addresses had claims, so a data directory from an older Wharf
+ * never hands out an address a running task still holds. Run once at start; writes nothing when all are claimed.
+ */
+export async function claimLiveAddresses(cache: StateCache, tables: Tables): Promise<void> {
+  await cache.update(() => {
+    const txn = new Txn();
+    for (const row of tables.tasks.byIndex('live', 'live')) {
+      const addr = row.value.privateIPv4Address;
+      if (!addr?.startsWith('127.1.') || tables.taskAddresses.get(addr)) continue;
+      txn.put(tables.taskAddresses, addr, { task: row.id }, 0);
+    }
+    return { txn, result: null };
+  });
 }

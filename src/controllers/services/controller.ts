@@ -19,7 +19,7 @@ export interface ServiceControllerOptions {
   tables: Tables;
   pools: PlacementPools;
   logger: Logger;
-  /** Target health from the load balancer (issue 6); every task is healthy until it is wired. */
+  /** Target health from the load balancer; without it every task counts as healthy. */
   targetHealth?: TargetHealth;
   /** The target group a task's target is failing in (the load balancer's health checks), if any. */
   targetFailure?: TargetFailure;
