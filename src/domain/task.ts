@@ -22,8 +22,12 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const statusRank = (s: string | undefined): number => TASK_STATUSES.indexOf((s ?? 'PROVISIONING') as TaskStatus);
 
-/** Whether moving from `from` to `to` goes forward (or stays), as the lifecycle allows. */
-export const isForward = (from: string | undefined, to: string) => statusRank(to) >= statusRank(from);
+/**
+ * A container's statuses as the API shows them, in order. Agents report PULLED and CREATED too (ECS's container
+ * states before RUNNING); they show as PENDING.
+ */
+const CONTAINER_RANK: Readonly<Record<string, number>> = { PENDING: 0, PULLED: 0, CREATED: 0, RUNNING: 1, STOPPED: 2 };
+export const containerRank = (s: string | undefined): number => CONTAINER_RANK[s ?? 'PENDING'] ?? 0;
 
 export const isStopped = (t: Task) => t.lastStatus === 'STOPPED';
 /** Pending in ECS's counts: not yet RUNNING. Running: RUNNING up to (not including) STOPPED. */

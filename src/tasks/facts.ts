@@ -2,7 +2,7 @@
 // SubmitTaskStateChange has no stop code; as in ECS, the stop code follows from these facts (which essential
 // container stopped, whether it ran), never from the reason text.
 import type { Container, NetworkBinding, Task } from '@aws-sdk/client-ecs';
-import type { TaskRecord } from '../domain/task.js';
+import { containerRank, type TaskRecord } from '../domain/task.js';
 import { REASONS } from './reasons.js';
 
 export type StopCode = NonNullable<Task['stopCode']>;
@@ -18,13 +18,10 @@ export interface ContainerFacts {
   imageDigest?: string;
 }
 
-/** Container statuses as the API shows them, in order (the agent's PULLED and CREATED show as PENDING). */
-const CONTAINER_RANK: Record<string, number> = { PENDING: 0, PULLED: 0, CREATED: 0, RUNNING: 1, STOPPED: 2 };
-
 /** The container after a report: statuses only move forward, facts accumulate. */
 export function mergeContainer(c: Container, f: ContainerFacts): Container {
   const status = f.status ?? c.lastStatus;
-  if ((CONTAINER_RANK[status ?? 'PENDING'] ?? 0) < (CONTAINER_RANK[c.lastStatus ?? 'PENDING'] ?? 0)) return c;
+  if (containerRank(status) < containerRank(c.lastStatus)) return c;
   return {
     ...c,
     lastStatus: status === 'PULLED' || status === 'CREATED' ? 'PENDING' : status,

@@ -1,24 +1,24 @@
 // The control plane's task machine: one pure function, next(task, event), decides every move of a task's status,
 // its stop code and its stopped reason, and names what the move frees (the effects). Callers feed it events
 // (api/ecs for agents and people, controllers for the scheduler, host loss, load balancers and retention) and
-// commit what it returns through commit.ts; nothing else writes a task's status. The order of statuses and what
-// DescribeTasks shows live in domain/task.ts.
+// commit what it returns through batch.ts; nothing else writes a task's status. The order of statuses and what
+// DescribeTasks shows live in domain/task.ts; docs/architecture.md lists who feeds which event.
 //
 //   PROVISIONING --agent PENDING--> PENDING --agent ACTIVATING--> ACTIVATING --agent RUNNING--> RUNNING
-//   (awsvpc, with                   (bridge, host and none start here)                            |
-//    its address)                                                      stop (user or scheduler) |
-//                                                                                                v
-//              load balanced: target-deregistered / else: deactivated      (awsvpc or load balanced)
-//        STOPPING <-------------------------------------------------------------------- DEACTIVATING
-//           |       (other running tasks go straight to STOPPING)
-//           | agent STOPPED: reservation released
-//           v
+//   (awsvpc, with its               (bridge, host and none                                        |
+//    address claimed)                start here)                 stop-requested / scheduler-stop  |
+//                                                                                                  v
+//                   behind a load balancer: target-deregistered                 awsvpc or behind a load balancer:
+//   STOPPING <-------------- otherwise: deactivated ------------------------------------- DEACTIVATING
+//      |       (any other running task goes straight to STOPPING)
+//      | agent STOPPED: reservation released
+//      v
 //   DEPROVISIONING (awsvpc) --deprovisioned: address released--> STOPPED --expired--> (deleted)
-//   (others go straight to STOPPED, address and reservation released together)
+//   (the others go straight to STOPPED)
 //
-// From any status below STOPPED, agent STOPPED, host-lost and launch-failed jump ahead (never back). desiredStatus
-// turns STOPPED on the first stop of any kind and stays so. A STOPPED task always carries a stop code and a reason:
-// the first one decided wins, later events only add facts.
+// From any status below STOPPED, agent STOPPED jumps ahead, and host-lost and launch-failed go to STOPPED at once,
+// releasing what is still held (never back). desiredStatus turns STOPPED on the first stop of any kind and stays so.
+// A STOPPED task always carries a stop code and a reason: the first decided wins, later events only add facts.
 import type { Attachment, Container, Task } from '@aws-sdk/client-ecs';
 import { isPending, statusRank, type Reservation, type TaskRecord } from '../domain/task.js';
 import { decideAgentStop, mergeContainer, taskHealth } from './facts.js';
