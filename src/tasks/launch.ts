@@ -9,7 +9,7 @@ import type { Placement, Plan, TaskDemand } from '../scheduler/index.js';
 import { AddressClaims } from './addresses.js';
 import type { TaskBatch } from './batch.js';
 import type { LaunchChoice } from './launchTypes.js';
-import { normalizeOverrides, overriddenContainer } from './overrides.js';
+import { normalizeOverrides, overriddenContainer } from '../domain/overrides.js';
 
 /** What every task of one launch shares. */
 export interface LaunchSpec {

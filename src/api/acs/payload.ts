@@ -1,9 +1,9 @@
 // From a stored task to the AgentTask an agent receives (docs/agent-protocol.md): the definition's containers with
-// RunTask's overrides applied (tasks/overrides.ts) and the host ports the scheduler chose.
+// RunTask's overrides applied (domain/overrides.ts) and the host ports the scheduler chose.
 import type { AgentTask } from '../../agent/protocol.js';
 import type { TaskRecord } from '../../domain/task.js';
 import type { Tables } from '../../state/tables.js';
-import { overriddenContainer } from '../../tasks/overrides.js';
+import { overriddenContainer } from '../../domain/overrides.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 
 export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefined {

@@ -1,5 +1,6 @@
 // RunTask's overrides, applied in one place: what DescribeTasks echoes (every container present), and each
-// container's definition as the agent runs it (command, environment, cpu and memory overridden).
+// container's definition with its override (command, environment, cpu and memory), which the scheduler reserves
+// for, the task's containers show and the agent runs.
 import type { ContainerDefinition, ContainerOverride, KeyValuePair, TaskOverride } from '@aws-sdk/client-ecs';
 
 /** Overrides as ECS echoes them: every container present, with an empty override when none was given. */
