@@ -27,7 +27,6 @@ import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
 import { claimLiveAddresses } from '../tasks/addresses.js';
-import { TaskBatch } from '../tasks/batch.js';
 import { PlacementPools } from '../placement/pools.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -81,17 +80,12 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const logs = new Logs({ path: join(opts.dataDir, 'logs.db'), logger, onIngest: (n) => metrics.prom.counters.logEvents.inc(n) });
   const scaling = startAutoScaling(metrics, { tables: scalingTables, logger, ...serviceScalingHooks(cache, tables) });
   const ingest = channelIngest({
+    cache,
     tables,
+    stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
     logs,
     metrics,
     logger,
-    failTask: (rec, reason) =>
-      cache.update(() => {
-        const row = tables.tasks.get(`${rec.clusterName}/${rec.task.taskArn!.split('/').pop()}`);
-        const batch = new TaskBatch(tables, { now: new Date(), stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000 });
-        if (row) batch.apply(row, { type: 'launch-failed', reason });
-        return { txn: batch.done(), result: undefined };
-      }),
   });
   // Load balancers: instance targets are reached on their host's publish address.
   const lb = await startLoadBalancers({

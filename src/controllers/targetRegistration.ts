@@ -11,7 +11,7 @@ import { ServiceEvents } from '../domain/deployment.js';
 import type { TaskRecord } from '../domain/task.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
-import { TaskBatch } from '../tasks/batch.js';
+import { feedTask } from '../tasks/batch.js';
 import { addEvent } from './services/events.js';
 
 export interface TargetRef {
@@ -121,12 +121,10 @@ export class TargetRegistrationController {
       await Promise.all(entries.map((e) => this.opts.registry.deregisterTargets(e.group, [e.target])));
       this.registered.delete(id);
       if (svc) for (const e of entries) await this.event(svc, ServiceEvents.deregisteredTargets(svc.service.serviceName!, 1, e.group));
-      await this.opts.cache.update(() => {
-        const row = this.opts.tables.tasks.get(id);
-        const batch = new TaskBatch(this.opts.tables, { now: new Date(), stoppedRetentionMs: this.opts.stoppedRetentionMs });
-        if (row) batch.apply(row, { type: 'target-deregistered' });
-        return { txn: batch.done(), result: null };
-      });
+      await feedTask(this.opts.cache, this.opts.tables, id, { type: 'target-deregistered' }, () => ({
+        now: new Date(),
+        stoppedRetentionMs: this.opts.stoppedRetentionMs,
+      }));
     } catch (err) {
       this.opts.logger.warn({ err, task: id }, 'could not deregister a task from its target groups');
     } finally {

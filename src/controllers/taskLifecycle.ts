@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { Txn, type StateCache, type Row } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
 import type { TaskRecord } from '../domain/task.js';
-import { TaskBatch } from '../tasks/batch.js';
+import { feedTask, TaskBatch } from '../tasks/batch.js';
 import type { TaskEvent } from '../tasks/machine.js';
 
 export interface LifecycleOptions {
@@ -86,12 +86,7 @@ export class TaskLifecycleController {
 
   private async feed(id: string, event: TaskEvent, now: Date): Promise<void> {
     const { tables, cache, stoppedRetentionMs } = this.opts;
-    await cache.update(() => {
-      const row = tables.tasks.get(id);
-      const batch = new TaskBatch(tables, { now, stoppedRetentionMs });
-      if (row) batch.apply(row, event);
-      return { txn: batch.done(), result: null };
-    });
+    await feedTask(cache, tables, id, event, () => ({ now, stoppedRetentionMs }));
   }
 
   private async prune(now: Date): Promise<void> {

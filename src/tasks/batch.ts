@@ -4,7 +4,7 @@
 import { InvalidParameter } from '../domain/errors.js';
 import type { TaskRecord } from '../domain/task.js';
 import { promote, release, reserve } from '../placement/resources.js';
-import { Txn, type Row } from '../store/cache.js';
+import { Txn, type Row, type StateCache } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
 import { next, type Effect, type MachineContext, type TaskEvent } from './machine.js';
 
@@ -96,4 +96,17 @@ export function deregistersFirst(tables: Tables, rec: TaskRecord): boolean {
   if (!group.startsWith('service:')) return false;
   const svc = tables.services.get(`${rec.clusterName}/${group.slice('service:'.length)}`)?.value;
   return (svc?.service.loadBalancers?.length ?? 0) > 0;
+}
+
+/**
+ * Feeds one event to one task in a transaction of its own (made again on fresh reads after a conflict), for the
+ * controllers and the channel; a task that is gone is left alone. Returns the task as it is after the event.
+ */
+export function feedTask(cache: StateCache, tables: Tables, id: string, event: TaskEvent, ctx: () => MachineContext): Promise<TaskRecord | undefined> {
+  return cache.update(() => {
+    const row = tables.tasks.get(id);
+    const batch = new TaskBatch(tables, ctx());
+    const rec = row ? batch.apply(row, event) : undefined;
+    return { txn: batch.done(), result: rec };
+  });
 }

@@ -128,4 +128,23 @@ describe('launch', () => {
     });
     expect(again[0]!.privateIPv4Address).toBe('127.1.0.1');
   });
+
+  it('two tasks of one instance stopped in one batch both give their reservation back', async () => {
+    const { cache, tables } = await setup();
+    const recs = await cache.update(() => {
+      const batch = new TaskBatch(tables, ctx);
+      const result = launch(batch, spec(2), plan(2));
+      return { txn: batch.done(), result };
+    });
+    await cache.update(() => {
+      const batch = new TaskBatch(tables, ctx);
+      for (const r of recs) batch.apply(tables.tasks.get(`c/${r.task.taskArn!.split('/').pop()}`)!, { type: 'launch-failed', reason: 'no log group' });
+      return { txn: batch.done(), result: null };
+    });
+    const ci = tables.containerInstances.get('c/i1')!.value;
+    expect(ci.remainingResources!.find((r) => r.name === 'MEMORY')!.integerValue).toBe(2048);
+    expect(ci.remainingResources!.find((r) => r.name === 'CPU')!.integerValue).toBe(1024);
+    expect(ci.pendingTasksCount).toBe(0);
+    expect([...tables.taskAddresses.values()]).toEqual([]);
+  });
 });
