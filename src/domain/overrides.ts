@@ -15,7 +15,7 @@ export function normalizeOverrides(o: TaskOverride | undefined, containerNames: 
 
 /** The container definition with its override applied. */
 export function overriddenContainer(def: ContainerDefinition, o: ContainerOverride | undefined): ContainerDefinition {
-  if (!o) return def;
+  if (!o || isEmpty(o)) return def;
   return {
     ...def,
     command: o.command ?? def.command,
@@ -31,4 +31,16 @@ function mergeEnv(base: KeyValuePair[] | undefined, extra: KeyValuePair[] | unde
   const byName = new Map((base ?? []).map((e) => [e.name, e]));
   for (const e of extra ?? []) byName.set(e.name, e);
   return [...byName.values()];
+}
+
+/** An override that changes nothing (every container has one once normalized): the definition stands as it is. */
+function isEmpty(o: ContainerOverride): boolean {
+  return (
+    o.command === undefined &&
+    o.environment === undefined &&
+    o.environmentFiles === undefined &&
+    o.cpu === undefined &&
+    o.memory === undefined &&
+    o.memoryReservation === undefined
+  );
 }
