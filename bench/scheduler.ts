@@ -5,7 +5,6 @@
 
 import { performance } from 'node:perf_hooks';
 import {
-  applyPlan,
   ClusterState,
   planPlacement,
   seededRandom,
@@ -13,6 +12,7 @@ import {
   type PlacementRequest,
   type TaskDemand,
 } from '../src/scheduler/index.js';
+import { takePlan } from '../src/scheduler/testing.js';
 
 const TYPES = [
   { type: 'm5.large', cpu: 2048, memory: 7680 },
@@ -119,7 +119,7 @@ function run(s: Scenario, instances: number, tasks: number, perGroup = 100): Res
     const t0 = performance.now();
     const plan = planPlacement(state, req, { random });
     latencies[k] = performance.now() - t0;
-    applyPlan(state, plan);
+    takePlan(state, plan);
     placed += plan.placements.length;
   }
   const seconds = (performance.now() - start) / 1000;

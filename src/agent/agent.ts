@@ -2,7 +2,7 @@
 // already runs, and keeps the channel on which the control plane pushes its tasks to the task engine.
 import { DiscoverPollEndpointCommand, ECSClient, RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { credentialsFromAuthorizationData, RegistryCredentialCache } from '../registry/credentials.js';
+import { credentialsFromAuthorizationData, RegistryCredentialCache } from '../imageAuth/credentials.js';
 import { ApiReporter } from './channel/reporter.js';
 import { ChannelLogSink, StatsSampler } from './channel/shipping.js';
 import { ChannelClient } from './channel/client.js';

@@ -12,7 +12,6 @@ import { loadCredentials, type Credentials } from '../config/credentials.js';
 import type { ServerOptions } from '../config/options.js';
 import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
 import { ServiceController } from '../controllers/services/controller.js';
-import { serviceTaskLauncher } from '../api/ecs/services.js';
 import { Gateway } from '../gateway/server.js';
 import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
@@ -31,7 +30,7 @@ import { createElbTables, startLoadBalancers } from '../lb/index.js';
 import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
-import { stopNow, writeTask } from '../tasks/transitions.js';
+import { claimLiveAddresses } from '../tasks/addresses.js';
 import { PlacementPools } from '../placement/pools.js';
 import { ConflictError, StateCache, Txn } from '../store/cache.js';
 import { describeStore, openStore } from '../store/open.js';
@@ -72,6 +71,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   try {
     await cache.start();
     await initialize(cache, tables, opts);
+    await claimLiveAddresses(cache, tables);
   } catch (e) {
     cache.stop();
     await store.close();
@@ -116,23 +116,12 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const logs = new Logs({ path: join(opts.dataDir, 'logs.db'), logger, onIngest: (n) => metrics.prom.counters.logEvents.inc(n) });
   const scaling = startAutoScaling(metrics, { tables: scalingTables, logger, ...serviceScalingHooks(cache, tables) });
   const ingest = channelIngest({
+    cache,
     tables,
+    stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
     logs,
     metrics,
     logger,
-    failTask: (rec, reason) =>
-      cache.update(() => {
-        const id = `${rec.clusterName}/${rec.task.taskArn!.split('/').pop()}`;
-        const row = tables.tasks.get(id);
-        const txn = new Txn();
-        if (row && row.value.task.lastStatus !== 'STOPPED') {
-          writeTask(tables, txn, row, stopNow(row.value.task, reason, 'TaskFailedToStart', new Date()), {
-            now: new Date(),
-            stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
-          });
-        }
-        return { txn, result: undefined };
-      }),
   });
   // Load balancers: instance targets are reached on their host's publish address.
   const lb = await startLoadBalancers({
@@ -183,7 +172,6 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logger,
     instanceGraceMs: opts.instanceGraceSeconds * 1000,
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
-    holdsDeactivation: (rec) => targets.holdsDeactivation(rec),
   });
   await lifecycle.markAllDisconnected();
 
@@ -237,7 +225,6 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables,
     pools,
     logger,
-    launcher: serviceTaskLauncher(tables),
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
     targetHealth: (task, svc) => targets.healthy(task, svc),
     targetFailure: (task, svc) => targets.failingGroup(task, svc),

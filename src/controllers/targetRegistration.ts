@@ -1,7 +1,8 @@
 // Services behind load balancers: registers each task of a service with `loadBalancers` in its target groups once
 // it is RUNNING (ip targets with the task's address in awsvpc, instance targets with the host port otherwise), and
-// when the task is to stop (DEACTIVATING) deregisters it, waits out the target group's draining, and only then lets
-// it go on to STOPPING, so no request in flight is dropped. Level-driven: each pass compares what should be
+// when the task is to stop (DEACTIVATING, awaiting deregistration) deregisters it, waits out the target group's
+// draining, and only then feeds the task machine target-deregistered (on to STOPPING), so no request in flight is
+// dropped. Level-driven: each pass compares what should be
 // registered with what this controller has registered; safe to restart (registration is idempotent).
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
@@ -10,7 +11,7 @@ import { ServiceEvents } from '../domain/deployment.js';
 import type { TaskRecord } from '../domain/task.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
-import { writeTask } from '../tasks/transitions.js';
+import { feedTask } from '../tasks/batch.js';
 import { addEvent } from './services/events.js';
 
 export interface TargetRef {
@@ -52,12 +53,6 @@ export class TargetRegistrationController {
     clearInterval(this.timer);
   }
 
-  /** Whether a DEACTIVATING task waits for this controller (its service is behind a load balancer). */
-  holdsDeactivation(rec: TaskRecord): boolean {
-    const svc = this.serviceOf(rec);
-    return (svc?.service.loadBalancers?.length ?? 0) > 0;
-  }
-
   /** The target group in which the task's target is failing health checks, if any. */
   failingGroup(rec: TaskRecord, svc: ServiceRecord): string | undefined {
     for (const lb of svc.service.loadBalancers ?? []) {
@@ -80,11 +75,14 @@ export class TargetRegistrationController {
     this.running = true;
     try {
       for (const row of [...this.opts.tables.tasks.byIndex('live', 'live')]) {
-        const svc = this.serviceOf(row.value);
-        if (!svc || (svc.service.loadBalancers?.length ?? 0) === 0) continue;
         const t = row.value.task;
+        const svc = this.serviceOf(row.value);
+        if (t.lastStatus === 'DEACTIVATING' && row.value.awaitsDeregistration) {
+          if (!this.draining.has(row.id)) void this.deactivate(row.id, svc);
+          continue;
+        }
+        if (!svc || (svc.service.loadBalancers?.length ?? 0) === 0) continue;
         if (t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && !this.registered.has(row.id)) await this.register(row, svc);
-        else if (t.lastStatus === 'DEACTIVATING' && !this.draining.has(row.id)) void this.deactivate(row.id, svc);
       }
       // Tasks that stopped without deactivating (a crash, a lost host) leave their target groups too.
       for (const id of [...this.registered.keys()]) {
@@ -123,17 +121,10 @@ export class TargetRegistrationController {
       await Promise.all(entries.map((e) => this.opts.registry.deregisterTargets(e.group, [e.target])));
       this.registered.delete(id);
       if (svc) for (const e of entries) await this.event(svc, ServiceEvents.deregisteredTargets(svc.service.serviceName!, 1, e.group));
-      await this.opts.cache.update(() => {
-        const row = this.opts.tables.tasks.get(id);
-        const txn = new Txn();
-        if (row?.value.task.lastStatus === 'DEACTIVATING') {
-          writeTask(this.opts.tables, txn, row, { ...row.value.task, lastStatus: 'STOPPING' }, {
-            now: new Date(),
-            stoppedRetentionMs: this.opts.stoppedRetentionMs,
-          });
-        }
-        return { txn, result: null };
-      });
+      await feedTask(this.opts.cache, this.opts.tables, id, { type: 'target-deregistered' }, () => ({
+        now: new Date(),
+        stoppedRetentionMs: this.opts.stoppedRetentionMs,
+      }));
     } catch (err) {
       this.opts.logger.warn({ err, task: id }, 'could not deregister a task from its target groups');
     } finally {

@@ -1,13 +1,13 @@
-// The task lifecycle controller: a level-driven loop that finishes what no agent report will finish: tasks of a
-// lost host (its agent gone past the grace period), DEACTIVATING -> STOPPING, DEPROVISIONING -> STOPPED, and the
-// pruning of STOPPED tasks past their retention. Safe to kill and restart at any point: each pass reads the
-// state afresh and every write is guarded.
+// The task lifecycle controller: a level-driven loop that feeds the task machine the events no agent report will
+// bring: host-lost (its agent gone past the grace period, or the instance deregistered), deactivated (DEACTIVATING
+// with nothing to deregister), deprovisioned (DEPROVISIONING), and expired (STOPPED past its retention). Safe to
+// kill and restart at any point: each pass reads the state afresh and every write is guarded.
 import type { Logger } from 'pino';
-import type { Task } from '@aws-sdk/client-ecs';
 import { Txn, type StateCache, type Row } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
 import type { TaskRecord } from '../domain/task.js';
-import { stopNow, writeTask } from '../tasks/transitions.js';
+import { feedTask, TaskBatch } from '../tasks/batch.js';
+import type { TaskEvent } from '../tasks/machine.js';
 
 export interface LifecycleOptions {
   cache: StateCache;
@@ -17,12 +17,7 @@ export interface LifecycleOptions {
   instanceGraceMs: number;
   stoppedRetentionMs: number;
   now?: () => Date;
-  /** A DEACTIVATING task whose load balancer deregistration another controller finishes first. */
-  holdsDeactivation?: (rec: TaskRecord) => boolean;
 }
-
-export const HOST_LOST_REASON =
-  'Task stopped because its container instance lost contact with the control plane (host lost).';
 
 export class TaskLifecycleController {
   private timer: NodeJS.Timeout | undefined;
@@ -63,8 +58,8 @@ export class TaskLifecycleController {
     try {
       const now = this.now();
       for (const row of [...this.opts.tables.tasks.byIndex('live', 'live')]) {
-        const next = this.nextFor(row, now);
-        if (next) await this.write(row.id, next, now);
+        const event = this.eventFor(row, now);
+        if (event) await this.feed(row.id, event, now);
       }
       await this.prune(now);
     } catch (err) {
@@ -74,7 +69,8 @@ export class TaskLifecycleController {
     }
   }
 
-  private nextFor(row: Row<TaskRecord>, now: Date): ((t: Task) => Task | undefined) | undefined {
+  /** The event this pass feeds a live task, if any. */
+  private eventFor(row: Row<TaskRecord>, now: Date): TaskEvent | undefined {
     const { tables, instanceGraceMs } = this.opts;
     const t = row.value.task;
     const ci = row.value.instanceKey ? tables.containerInstances.get(row.value.instanceKey)?.value : undefined;
@@ -82,43 +78,27 @@ export class TaskLifecycleController {
       !ci ||
       ci.status === 'INACTIVE' ||
       (!ci.agentConnected && ci.disconnectedAt !== undefined && now.getTime() - ci.disconnectedAt.getTime() >= instanceGraceMs);
-    if (lost) return (cur) => stopNow(cur, HOST_LOST_REASON, 'TaskFailedToStart', now);
-    if (t.lastStatus === 'DEACTIVATING' && this.opts.holdsDeactivation?.(row.value)) return undefined;
-    if (t.lastStatus === 'DEACTIVATING') return (cur) => (cur.lastStatus === 'DEACTIVATING' ? { ...cur, lastStatus: 'STOPPING' } : undefined);
-    if (t.lastStatus === 'DEPROVISIONING') {
-      return (cur) =>
-        cur.lastStatus === 'DEPROVISIONING'
-          ? {
-              ...cur,
-              lastStatus: 'STOPPED',
-              stoppedAt: now,
-              attachments: (cur.attachments ?? []).map((a) => ({ ...a, status: 'DELETED' })),
-            }
-          : undefined;
-    }
+    if (lost) return { type: 'host-lost' };
+    if (t.lastStatus === 'DEACTIVATING' && !row.value.awaitsDeregistration) return { type: 'deactivated' };
+    if (t.lastStatus === 'DEPROVISIONING') return { type: 'deprovisioned' };
     return undefined;
   }
 
-  private async write(id: string, change: (t: Task) => Task | undefined, now: Date): Promise<void> {
+  private async feed(id: string, event: TaskEvent, now: Date): Promise<void> {
     const { tables, cache, stoppedRetentionMs } = this.opts;
-    await cache.update(() => {
-      const row = tables.tasks.get(id);
-      const next = row && row.value.task.lastStatus !== 'STOPPED' ? change(row.value.task) : undefined;
-      const txn = new Txn();
-      if (row && next) writeTask(tables, txn, row, next, { now, stoppedRetentionMs });
-      return { txn, result: null };
-    });
+    await feedTask(cache, tables, id, event, () => ({ now, stoppedRetentionMs }));
   }
 
   private async prune(now: Date): Promise<void> {
-    const { tables, cache } = this.opts;
-    const txn = new Txn();
+    const { tables, cache, stoppedRetentionMs } = this.opts;
+    const batch = new TaskBatch(tables, { now, stoppedRetentionMs });
+    let n = 0;
     for (const row of tables.tasks.values()) {
-      if (row.value.task.lastStatus === 'STOPPED' && row.value.expiresAt && row.value.expiresAt <= now) {
-        txn.delete(tables.tasks, row.id, row.modRevision);
-      }
-      if (txn.ops.length >= 500) break;
+      if (row.value.task.lastStatus !== 'STOPPED' || !row.value.expiresAt || row.value.expiresAt > now) continue;
+      batch.apply(row, { type: 'expired' });
+      if (++n >= 500) break;
     }
+    const txn = batch.done();
     for (const row of tables.clientTokens.values()) {
       if (row.value.expiresAt <= now) txn.delete(tables.clientTokens, row.id, row.modRevision);
       if (txn.ops.length >= 1000) break;

@@ -28,6 +28,9 @@ export function parseIdentityDocument(text: string | undefined): IdentityDocumen
 export const containerInstanceArn = (ctx: ArnContext, cluster: string, id: string) =>
   ecsArn(ctx, `container-instance/${cluster}/${id}`);
 
+/** The table id (`CLUSTER/ID`) of a container instance ARN (`...:container-instance/CLUSTER/ID`). */
+export const instanceKeyOf = (arn: string) => arn.split('/').slice(-2).join('/');
+
 /** The attributes ECS sets itself; custom ones given at registration are added after them. */
 export function builtinAttributes(doc: IdentityDocument, region: string): Attribute[] {
   const arch = doc.architecture === 'arm64' || doc.architecture === 'aarch64' ? 'arm64' : 'x86_64';

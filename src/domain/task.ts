@@ -1,12 +1,11 @@
-// ECS tasks: the stored record, the lifecycle as ordered statuses, and the one place that maps what the control
-// plane knows to what DescribeTasks shows.
+// ECS tasks: the stored record, the lifecycle as ordered statuses (so code can compare them), and the one place that
+// maps what the control plane knows to what DescribeTasks shows. Which status a task moves to on which event is
+// decided in one place: tasks/machine.ts, where the whole machine is drawn.
 //
-//   PROVISIONING -> PENDING -> ACTIVATING -> RUNNING -> DEACTIVATING -> STOPPING -> DEPROVISIONING -> STOPPED
-//        (awsvpc address)   (agent pulls,   (all      (desired STOPPED)  (agent is    (awsvpc address
-//                            creates)        started)                     stopping)    released)
+//   PROVISIONING < PENDING < ACTIVATING < RUNNING < DEACTIVATING < STOPPING < DEPROVISIONING < STOPPED
 //
 // A status never moves backwards; STOPPED is final. desiredStatus is RUNNING until someone asks for STOPPED.
-import type { Container, Task, TaskOverride } from '@aws-sdk/client-ecs';
+import type { Container, Task } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 
 export const TASK_STATUSES = [
@@ -23,8 +22,12 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const statusRank = (s: string | undefined): number => TASK_STATUSES.indexOf((s ?? 'PROVISIONING') as TaskStatus);
 
-/** Whether moving from `from` to `to` goes forward (or stays), as the lifecycle allows. */
-export const isForward = (from: string | undefined, to: string) => statusRank(to) >= statusRank(from);
+/**
+ * A container's statuses as the API shows them, in order. Agents report PULLED and CREATED too (ECS's container
+ * states before RUNNING); they show as PENDING.
+ */
+const CONTAINER_RANK: Readonly<Record<string, number>> = { PENDING: 0, PULLED: 0, CREATED: 0, RUNNING: 1, STOPPED: 2 };
+export const containerRank = (s: string | undefined): number => CONTAINER_RANK[s ?? 'PENDING'] ?? 0;
 
 export const isStopped = (t: Task) => t.lastStatus === 'STOPPED';
 /** Pending in ECS's counts: not yet RUNNING. Running: RUNNING up to (not including) STOPPED. */
@@ -53,6 +56,10 @@ export interface TaskRecord {
   privateIPv4Address?: string;
   /** When the record may be pruned (set when STOPPED). */
   expiresAt?: Date;
+  /** The essential containers' names (from the definition at launch); absent on older records: all are. */
+  essentialContainers?: string[];
+  /** DEACTIVATING behind a load balancer: only the end of its deregistration moves it on. */
+  awaitsDeregistration?: boolean;
 }
 
 export const taskArn = (ctx: ArnContext, cluster: string, id: string) => ecsArn(ctx, `task/${cluster}/${id}`);
@@ -67,16 +74,6 @@ export function presentTask(rec: TaskRecord, withTags: boolean): Task {
   const t: Task = { ...rec.task };
   if (!withTags) delete t.tags;
   return t;
-}
-
-/** Overrides as ECS echoes them: every container present, with an empty override when none was given. */
-export function normalizeOverrides(o: TaskOverride | undefined, containerNames: readonly string[]): TaskOverride {
-  const given = new Map((o?.containerOverrides ?? []).map((c) => [c.name, c]));
-  return {
-    ...o,
-    containerOverrides: containerNames.map((name) => given.get(name) ?? { name }),
-    inferenceAcceleratorOverrides: o?.inferenceAcceleratorOverrides ?? [],
-  };
 }
 
 /** A container's API shape when its task is created. */

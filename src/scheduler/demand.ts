@@ -1,7 +1,8 @@
 // What one task reserves on an instance, computed from its task definition and RunTask overrides the way ECS
 // does, so RunTask, StartTask and the service controller all ask the scheduler for the same thing.
 
-import type { ContainerDefinition, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import type { TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import { overriddenContainer } from '../domain/overrides.js';
 import type { PortNeed, TaskDemand } from './types.js';
 
 /**
@@ -14,7 +15,9 @@ import type { PortNeed, TaskDemand } from './types.js';
  *   own network interface), but `awsvpc` needs the `ecs.capability.task-eni` attribute.
  */
 export function taskDemand(td: TaskDefinition, overrides?: TaskOverride): TaskDemand {
-  const containers = (td.containerDefinitions ?? []).map((c) => withOverride(c, overrides));
+  const containers = (td.containerDefinitions ?? []).map((c) =>
+    overriddenContainer(c, overrides?.containerOverrides?.find((x) => x.name === c.name)),
+  );
   const cpu = parseCpu(overrides?.cpu ?? td.cpu) ?? containers.reduce((n, c) => n + (c.cpu ?? 0), 0);
   const memory =
     parseMemory(overrides?.memory ?? td.memory) ??
@@ -37,17 +40,6 @@ export function taskDemand(td: TaskDefinition, overrides?: TaskOverride): TaskDe
     required.push({ name: 'ecs.capability.task-eni' });
   }
   return { cpu, memory, ports, requiredAttributes: required };
-}
-
-function withOverride(c: ContainerDefinition, o: TaskOverride | undefined): ContainerDefinition {
-  const co = o?.containerOverrides?.find((x) => x.name === c.name);
-  if (!co) return c;
-  return {
-    ...c,
-    cpu: co.cpu ?? c.cpu,
-    memory: co.memory ?? c.memory,
-    memoryReservation: co.memoryReservation ?? c.memoryReservation,
-  };
 }
 
 /** Task-level CPU as ECS accepts it: CPU units ("1024") or vCPUs ("1 vCPU", "0.25 vcpu"). */

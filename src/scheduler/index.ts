@@ -16,7 +16,6 @@ export type {
 export { Reason, type FailureReason } from './reasons.js';
 export { ClusterState, DEFAULT_EPHEMERAL_RANGE, type StateOptions } from './state/clusterState.js';
 export { planPlacement, type PlanOptions } from './planner.js';
-export { applyPlan, StalePlanError } from './apply.js';
 export { planStartTask, type StartTaskRequest } from './startTask.js';
 export { taskDemand, parseCpu, parseMemory } from './demand.js';
 export { instanceViewFromEcs } from './ecs.js';

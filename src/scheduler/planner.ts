@@ -1,6 +1,6 @@
 // Placement of one request: filter, rank, place, repeat for each task, with every task seeing what the earlier
 // ones of the same call took. The plan is computed against the caller's ClusterState, which is handed back
-// exactly as it was; committing is a separate step (applyPlan), after the store has accepted the plan.
+// exactly as it was; committing is the caller's (tasks/launch.ts writes it in one guarded transaction).
 
 import { compileRequest } from './compile.js';
 import { selectSlot, type SelectContext } from './rank/select.js';

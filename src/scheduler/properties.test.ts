@@ -5,13 +5,12 @@
 import type { PlacementConstraint, PlacementStrategy } from '@aws-sdk/client-ecs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyPlan } from './apply.js';
 import { compileRequest } from './compile.js';
 import { planPlacement } from './planner.js';
 import { seededRandom } from './rank/random.js';
 import { selectNaive, selectSlot, type SelectContext } from './rank/select.js';
 import { ClusterState } from './state/clusterState.js';
-import { instance } from './testing.js';
+import { instance, takePlan } from './testing.js';
 import type { InstanceView, PlacementRequest, PortNeed } from './types.js';
 
 const RANGE = [40000, 40005] as const; // a tiny dynamic range, so running out of ports is common
@@ -99,7 +98,7 @@ describe('no plan oversubscribes an instance', () => {
         const random = seededRandom(9);
         for (const req of reqs) {
           const plan = planPlacement(state, req, { random });
-          applyPlan(state, plan);
+          takePlan(state, plan);
           for (const p of plan.placements) {
             const u = used.get(p.instanceArn)!;
             u.cpu += req.demand.cpu;
@@ -168,7 +167,7 @@ describe('indexed selection', () => {
             random: () => 0,
           };
           expect(selectSlot(ctx, chain)).toBe(selectNaive(ctx, chain));
-          applyPlan(state, planPlacement(state, step.req));
+          takePlan(state, planPlacement(state, step.req));
         }
       }),
       { numRuns: 300 },

@@ -1,7 +1,8 @@
 // Builders for InstanceViews and requests with sensible defaults, for this module's tests and for callers'
 // deterministic harnesses (a service controller test wants a three-instance cluster in one line).
 
-import type { InstanceView, PlacementRequest, PortNeed, TaskDemand } from './types.js';
+import type { ClusterState } from './state/clusterState.js';
+import type { InstanceView, Plan, PlacementRequest, PortNeed, TaskDemand } from './types.js';
 
 export interface InstanceSpec {
   arn?: string;
@@ -65,4 +66,13 @@ export function demand(d: { cpu?: number; memory?: number; ports?: PortNeed[]; r
 
 export function request(r: Partial<PlacementRequest> = {}): PlacementRequest {
   return { count: 1, group: 'family:web', demand: demand(), ...r };
+}
+
+/**
+ * Takes a plan's placements into the state, as Wharf's control plane does by committing them to the store (whose
+ * guard on each instance's revision is the re-check) and following the cache: for tests and benchmarks that plan
+ * one request after another on one state.
+ */
+export function takePlan(state: ClusterState, plan: Plan): void {
+  for (const p of plan.placements) state.reserve(state.slotOf(p.instanceArn)!, plan.demand, p.hostPorts, plan.group);
 }

@@ -32,6 +32,12 @@ export interface InstanceCredentialRecord {
   instanceKey: string;
 }
 
+/** An awsvpc task's claim on its address (`ecs/task-addresses/IP`), so two tasks never share one. */
+export interface TaskAddressRecord {
+  /** Task table id (`CLUSTER/ID`). */
+  task: string;
+}
+
 /** RunTask's clientToken: the same token answers with the same tasks. */
 export interface ClientTokenRecord {
   taskArns: string[];
@@ -47,7 +53,8 @@ export interface Tables {
   tasks: Table<TaskRecord>;
   instanceCredentials: Table<InstanceCredentialRecord>;
   clientTokens: Table<ClientTokenRecord>;
-  /** Services by `CLUSTER/NAME` (issue 5). */
+  taskAddresses: Table<TaskAddressRecord>;
+  /** Services by `CLUSTER/NAME`. */
   services: Table<ServiceRecord>;
   /** Small facts about the data directory itself (e.g. that it was initialized). */
   meta: Table<unknown>;
@@ -89,6 +96,7 @@ export function createTables(cache: StateCache): Tables {
       indexes: { instance: (r) => r.instanceKey },
     }),
     clientTokens: cache.table<ClientTokenRecord>({ prefix: 'ecs/client-tokens/' }),
+    taskAddresses: cache.table<TaskAddressRecord>({ prefix: 'ecs/task-addresses/' }),
     services: cache.table<ServiceRecord>({ prefix: 'ecs/services/', indexes: { cluster: (r) => r.clusterName } }),
     meta: cache.table<unknown>({ prefix: 'meta/' }),
   };

@@ -76,6 +76,16 @@ describe('stopping', () => {
     expect(report.pullStartedAt!.getTime()).toBeLessThanOrEqual(report.pullStoppedAt!.getTime());
   });
 
+  it('an essential container that exits at once is EssentialContainerExited, not a failed start', async () => {
+    const h = await newEngine();
+    const task = makeTask([{ name: 'main', command: ['sh', '-c', 'exit 3'] }]);
+    h.engine.apply([task]);
+    await expect.poll(() => h.reporter.lastTask(task.taskArn)?.status, { timeout: 20_000 }).toBe('STOPPED');
+    const report = h.reporter.lastTask(task.taskArn)!;
+    expect(report).toMatchObject({ stopCode: 'EssentialContainerExited', reason: 'Essential container in task exited' });
+    expect(report.containers[0]).toMatchObject({ status: 'STOPPED', exitCode: 3 });
+  });
+
   it('reports an OOM kill as ECS does', async () => {
     const h = await newEngine();
     const task = makeTask([{ name: 'hog', memory: 32, command: ['sh', '-c', 'head -c 200m /dev/zero | tail'] }]);

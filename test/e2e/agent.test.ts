@@ -167,6 +167,35 @@ describe('wharf up runs real containers', () => {
     expect(codes.main).toBe(3);
     expect(codes.side).toBeDefined();
   });
+
+  it('an essential container that exits at once: EssentialContainerExited with its exit code, as ECS shows it', async () => {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'exits-at-once',
+        containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 32, command: ['sh', '-c', 'exit 3'] }],
+      }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'exits-at-once' }));
+    const s = await stopped('default', run.tasks![0]!.taskArn!);
+    expect(s).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
+    expect(s.containers![0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 3 });
+  });
+
+  it('an image that cannot be pulled: TaskFailedToStart with CannotPullContainerError', async () => {
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'cannot-pull',
+        // A registry address on loopback where nothing listens: the pull fails at once, nothing leaves the host.
+        containerDefinitions: [{ name: 'main', image: '127.0.0.1:9/wharf-test/nothing-here:1', memory: 32 }],
+      }),
+    );
+    const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'cannot-pull' }));
+    const s = await stopped('default', run.tasks![0]!.taskArn!);
+    expect(s.stopCode).toBe('TaskFailedToStart');
+    expect(s.stoppedReason).toMatch(/^CannotPullContainerError: /);
+    expect(s.containers![0]!.reason).toMatch(/^CannotPullContainerError: /);
+    expect(s.containers![0]!.exitCode).toBeUndefined();
+  });
 });
 
 describe('images from Wharf\'s own registry', () => {

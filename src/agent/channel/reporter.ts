@@ -53,6 +53,8 @@ export class ApiReporter implements StateReporter {
   }
 
   taskChanged(r: TaskReport): void {
+    // SubmitTaskStateChange has no stop code (nor does ECS's agent send one): the control plane decides it from the
+    // facts sent here (each container's status, exit code and reason), by the same rule as engine/task.ts.
     this.enqueue(r.taskArn, () =>
       this.client.send(
         new SubmitTaskStateChangeCommand({

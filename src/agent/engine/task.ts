@@ -16,9 +16,11 @@ export function mustStop(t: TaskState): StopDecision | undefined {
   if (failed) return { stopCode: 'TaskFailedToStart', reason: failed.reason! };
   const exited = t.containers.find((c) => c.known === Status.STOPPED && essential(c));
   if (exited) {
-    const started = t.known >= Status.RUNNING;
+    // An essential container that ran and exited (even at once, before the task counted as RUNNING) is ECS's
+    // EssentialContainerExited; the pause container going before the task ran is a failed start.
+    const ran = exited.internal ? t.known >= Status.RUNNING : hasRun(exited);
     const reason = exited.internal ? REASONS.pauseExited : REASONS.essentialExited;
-    return { stopCode: started ? 'EssentialContainerExited' : 'TaskFailedToStart', reason };
+    return { stopCode: ran ? 'EssentialContainerExited' : 'TaskFailedToStart', reason };
   }
   return undefined;
 }

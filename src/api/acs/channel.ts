@@ -15,7 +15,8 @@ import type { Tables } from '../../state/tables.js';
 import { instanceSecret, sealedCredential } from '../../state/instanceCredentials.js';
 import type { Sealer } from '../../sealing/index.js';
 import { agentTask } from './payload.js';
-import { withContainers, writeTask } from '../../tasks/transitions.js';
+import { TaskBatch } from '../../tasks/batch.js';
+import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import type { Container } from '@aws-sdk/client-ecs';
 
 type HealthStatus = NonNullable<Container['healthStatus']>;
@@ -155,15 +156,12 @@ export class AgentChannel {
       .update(() => {
         const row = tables.tasks.get(`${cluster}/${taskIdOf(arn)}`);
         if (!row || row.value.instanceKey !== session.instanceKey) return { txn: new Txn(), result: null };
-        const byName = new Map(reports.map((r) => [r.containerName, r.healthStatus as HealthStatus]));
-        const cur = row.value.task.containers ?? [];
-        // Health comes with every report; only a change is worth a write (and a push back to the agent).
-        if (cur.every((c) => !byName.has(c.name) || byName.get(c.name) === (c.healthStatus ?? 'UNKNOWN'))) {
-          return { txn: new Txn(), result: null };
-        }
-        const containers = cur.map((c) => (byName.has(c.name) ? { ...c, healthStatus: byName.get(c.name) } : c));
-        const txn = new Txn();
-        writeTask(tables, txn, row, withContainers(row.value.task, containers), { now: this.now() });
+        const health: Record<string, HealthStatus> = {};
+        for (const r of reports) if (r.containerName && r.healthStatus) health[r.containerName] = r.healthStatus as HealthStatus;
+        // Health comes with every report; the machine writes (and pushes back to the agent) only a change.
+        const batch = new TaskBatch(tables, { now: this.now(), stoppedRetentionMs: DEFAULT_STOPPED_RETENTION_MS });
+        batch.apply(row, { type: 'agent-health', health });
+        const txn = batch.done();
         return { txn, result: null };
       })
       .catch((err: unknown) => this.opts.logger.warn({ err }, 'could not record container health'));

@@ -7,7 +7,10 @@ import type { TaskRecord } from '../../domain/task.js';
 import { taskIdOf } from '../../domain/task.js';
 import type { Logs } from '../../logs/index.js';
 import type { Metrics } from '../../metrics/index.js';
+import type { StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
+import { feedTask } from '../../tasks/batch.js';
+import { REASONS } from '../../tasks/reasons.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 
 export const taskLogGroup = (cluster: string) => `/wharf/tasks/${cluster}`;
@@ -27,12 +30,12 @@ export interface StatsMessage {
 }
 
 export interface IngestDeps {
+  cache: StateCache;
   tables: Tables;
   logs: Logs;
   metrics: Metrics;
   logger: Logger;
-  /** Stops a task whose log configuration cannot be honoured (as ECS fails a task whose log group is missing). */
-  failTask: (rec: TaskRecord, reason: string) => Promise<void>;
+  stoppedRetentionMs: number;
 }
 
 export function channelIngest(deps: IngestDeps) {
@@ -70,10 +73,10 @@ export function channelIngest(deps: IngestDeps) {
       } catch (err) {
         if (failed.has(msg.taskArn)) return;
         failed.add(msg.taskArn);
-        const reason =
-          'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: ' +
-          `failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. (${(err as Error).message})`;
-        void deps.failTask(rec, reason).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not stop the task'));
+        // A log configuration that cannot be honoured fails the task, as ECS fails one whose log group is missing.
+        const event = { type: 'launch-failed', reason: REASONS.missingLogGroup((err as Error).message) } as const;
+        void feedTask(deps.cache, deps.tables, `${rec.clusterName}/${taskId}`, event, () => ({ now: new Date(), stoppedRetentionMs: deps.stoppedRetentionMs }))
+          .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not stop the task'));
       }
     },
 

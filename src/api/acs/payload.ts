@@ -1,9 +1,9 @@
 // From a stored task to the AgentTask an agent receives (docs/agent-protocol.md): the definition's containers with
-// RunTask's overrides applied and the host ports the scheduler chose.
-import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
+// RunTask's overrides applied (domain/overrides.ts) and the host ports the scheduler chose.
 import type { AgentTask } from '../../agent/protocol.js';
 import type { TaskRecord } from '../../domain/task.js';
 import type { Tables } from '../../state/tables.js';
+import { overriddenContainer } from '../../domain/overrides.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 
 export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefined {
@@ -32,17 +32,7 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);
       const container = t.containers?.find((c) => c.name === def.name);
-      const definition: ContainerDefinition = o
-        ? {
-            ...def,
-            command: o.command ?? def.command,
-            environment: mergeEnv(def.environment, o.environment),
-            environmentFiles: [...(def.environmentFiles ?? []), ...(o.environmentFiles ?? [])],
-            cpu: o.cpu ?? def.cpu,
-            memory: o.memory ?? def.memory,
-            memoryReservation: o.memoryReservation ?? def.memoryReservation,
-          }
-        : def;
+      const definition = overriddenContainer(def, o);
       return {
         name: def.name!,
         containerArn: container?.containerArn ?? '',
@@ -51,10 +41,4 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
       };
     }),
   };
-}
-
-function mergeEnv(base: KeyValuePair[] | undefined, extra: KeyValuePair[] | undefined): KeyValuePair[] {
-  const byName = new Map((base ?? []).map((e) => [e.name, e]));
-  for (const e of extra ?? []) byName.set(e.name, e);
-  return [...byName.values()];
 }

@@ -1,7 +1,7 @@
 // The agent-facing ECS operations: where an agent finds its channel, and how it reports what its containers and
-// tasks did. An agent may only report on tasks placed on its own instance; statuses only move forward.
+// tasks did. Each report is decoded into facts and fed to the task machine (tasks/machine.ts), which decides the
+// status; an agent may only report on tasks placed on its own instance.
 import type {
-  Container,
   ContainerStateChange,
   DiscoverPollEndpointRequest,
   DiscoverPollEndpointResponse,
@@ -11,16 +11,16 @@ import type {
   SubmitContainerStateChangeResponse,
   SubmitTaskStateChangeRequest,
   SubmitTaskStateChangeResponse,
-  Task,
 } from '@aws-sdk/client-ecs';
 import { AccessDenied, InvalidParameter } from '../../domain/errors.js';
-import { isPending, statusRank, taskIdOf, type TaskRecord } from '../../domain/task.js';
+import { taskIdOf, type TaskRecord } from '../../domain/task.js';
 import type { RequestContext } from '../../gateway/service.js';
-import { Txn, type Row } from '../../store/cache.js';
-import { withContainers, writeTask } from '../../tasks/transitions.js';
+import type { Row } from '../../store/cache.js';
+import { TaskBatch } from '../../tasks/batch.js';
+import { DEFAULT_STOPPED_RETENTION_MS, type ContainerFacts, type TaskFacts } from '../../tasks/machine.js';
 import type { EcsContext } from './context.js';
 
-const CONTAINER_RANK: Record<string, number> = { PENDING: 0, PULLED: 0, CREATED: 0, RUNNING: 1, STOPPED: 2 };
+const TASK_STATUSES = new Set(['PENDING', 'ACTIVATING', 'RUNNING', 'STOPPED']);
 
 export interface AgentReportOptions {
   /** The channel URL agents connect to, e.g. ws://127.0.0.1:4510/_wharf/acs. */
@@ -43,19 +43,8 @@ export function agentReportOperations(ecs: EcsContext, opts: AgentReportOptions)
     return row;
   };
 
-  const mergeContainer = (c: Container, change: ContainerStateChange | SubmitContainerStateChangeRequest): Container => {
-    const status = change.status ?? c.lastStatus;
-    if ((CONTAINER_RANK[status ?? 'PENDING'] ?? 0) < (CONTAINER_RANK[c.lastStatus ?? 'PENDING'] ?? 0)) return c;
-    return {
-      ...c,
-      lastStatus: status === 'PULLED' || status === 'CREATED' ? 'PENDING' : status,
-      exitCode: change.exitCode ?? c.exitCode,
-      reason: change.reason ?? c.reason,
-      runtimeId: change.runtimeId ?? c.runtimeId,
-      networkBindings: change.networkBindings ?? c.networkBindings,
-      ...('imageDigest' in change && change.imageDigest ? { imageDigest: change.imageDigest } : {}),
-    };
-  };
+  const batch = (ctx: RequestContext) =>
+    new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs: opts.stoppedRetentionMs ?? DEFAULT_STOPPED_RETENTION_MS });
 
   return {
     DiscoverPollEndpoint(_input: DiscoverPollEndpointRequest): DiscoverPollEndpointResponse {
@@ -69,14 +58,9 @@ export function agentReportOperations(ecs: EcsContext, opts: AgentReportOptions)
     ): Promise<SubmitContainerStateChangeResponse> {
       await ecs.cache.update(() => {
         const row = taskFor(ctx, input.cluster, input.task);
-        const t = row.value.task;
-        if (!t.containers?.some((c) => c.name === input.containerName)) {
-          throw new InvalidParameter(`The task has no container named ${input.containerName}.`);
-        }
-        const containers = t.containers.map((c) => (c.name === input.containerName ? mergeContainer(c, input) : c));
-        const txn = new Txn();
-        writeTask(tables, txn, row, withContainers(t, containers), { now: ctx.now, stoppedRetentionMs: opts.stoppedRetentionMs });
-        return { txn, result: null };
+        const b = batch(ctx);
+        b.apply(row, { type: 'agent-container', facts: containerFacts(input.containerName ?? '', input) });
+        return { txn: b.done(), result: null };
       });
       return { acknowledgment: 'ACK' };
     },
@@ -85,57 +69,20 @@ export function agentReportOperations(ecs: EcsContext, opts: AgentReportOptions)
       input: SubmitTaskStateChangeRequest,
       ctx: RequestContext,
     ): Promise<SubmitTaskStateChangeResponse> {
+      if (!TASK_STATUSES.has(input.status ?? '')) throw new InvalidParameter(`Unknown task status ${input.status}.`);
+      const facts: TaskFacts = {
+        status: input.status as TaskFacts['status'],
+        reason: input.reason,
+        containers: (input.containers ?? []).map((c) => containerFacts(c.containerName ?? '', c)),
+        pullStartedAt: input.pullStartedAt,
+        pullStoppedAt: input.pullStoppedAt,
+        executionStoppedAt: input.executionStoppedAt,
+      };
       await ecs.cache.update(() => {
         const row = taskFor(ctx, input.cluster, input.task);
-        const t = row.value.task;
-        const byName = new Map((input.containers ?? []).map((c) => [c.containerName, c]));
-        const containers = (t.containers ?? []).map((c) => (byName.has(c.name) ? mergeContainer(c, byName.get(c.name)!) : c));
-        const next: Task = { ...withContainers(t, containers) };
-        if (input.pullStartedAt) next.pullStartedAt = input.pullStartedAt;
-        if (input.pullStoppedAt) next.pullStoppedAt = input.pullStoppedAt;
-        if (input.executionStoppedAt) next.executionStoppedAt = input.executionStoppedAt;
-        const awsvpc = (t.attachments ?? []).some((a) => a.type === 'ElasticNetworkInterface');
-        if (input.status !== 'STOPPED' && statusRank(input.status) < statusRank(t.lastStatus)) {
-          throw new InvalidParameter(`Task status cannot move from ${t.lastStatus} back to ${input.status}.`);
-        }
-        switch (input.status) {
-          case 'PENDING':
-          case 'ACTIVATING':
-            if (t.lastStatus === 'PROVISIONING') next.lastStatus = 'PENDING';
-            if (input.status === 'ACTIVATING') next.lastStatus = 'ACTIVATING';
-            next.attachments = attach(next.attachments, 'ATTACHED');
-            break;
-          case 'RUNNING':
-            if (t.desiredStatus === 'STOPPED' && t.lastStatus !== 'RUNNING' && !isPending(t)) break;
-            next.lastStatus = 'RUNNING';
-            next.startedAt = t.startedAt ?? ctx.now;
-            next.connectivity = 'CONNECTED';
-            next.connectivityAt = t.connectivityAt ?? ctx.now;
-            next.attachments = attach(next.attachments, 'ATTACHED');
-            break;
-          case 'STOPPED': {
-            next.desiredStatus = 'STOPPED';
-            next.lastStatus = awsvpc ? 'DEPROVISIONING' : 'STOPPED';
-            next.stoppingAt = t.stoppingAt ?? ctx.now;
-            next.executionStoppedAt = input.executionStoppedAt ?? t.executionStoppedAt ?? ctx.now;
-            if (!awsvpc) next.stoppedAt = ctx.now;
-            next.stoppedReason = t.stoppedReason ?? input.reason;
-            next.stopCode =
-              t.stopCode ??
-              (isPending(t) && !t.startedAt
-                ? 'TaskFailedToStart'
-                : /essential container/i.test(input.reason ?? '')
-                  ? 'EssentialContainerExited'
-                  : undefined);
-            next.connectivity = undefined;
-            break;
-          }
-          default:
-            throw new InvalidParameter(`Unknown task status ${input.status}.`);
-        }
-        const txn = new Txn();
-        writeTask(tables, txn, row, next, { now: ctx.now, stoppedRetentionMs: opts.stoppedRetentionMs });
-        return { txn, result: null };
+        const b = batch(ctx);
+        b.apply(row, { type: 'agent-task', facts });
+        return { txn: b.done(), result: null };
       });
       return { acknowledgment: 'ACK' };
     },
@@ -146,23 +93,31 @@ export function agentReportOperations(ecs: EcsContext, opts: AgentReportOptions)
     ): Promise<SubmitAttachmentStateChangesResponse> {
       await ecs.cache.update(() => {
         const clusterName = ecs.activeCluster(input.cluster).id;
-        const txn = new Txn();
-        const wanted = new Map((input.attachments ?? []).map((a) => [a.attachmentArn?.split('/').pop(), a.status]));
+        const statuses: Record<string, string> = {};
+        for (const a of input.attachments ?? []) {
+          const id = a.attachmentArn?.split('/').pop();
+          if (id && a.status) statuses[id] = a.status;
+        }
         const caller = tables.instanceCredentials.get(ctx.accessKeyId);
         const rows = caller ? tables.tasks.byIndex('instance', caller.value.instanceKey) : tables.tasks.byIndex('cluster', clusterName);
-        for (const row of rows) {
-          const atts = row.value.task.attachments ?? [];
-          if (!atts.some((a) => wanted.has(a.id))) continue;
-          const attachments = atts.map((a) => (wanted.has(a.id) ? { ...a, status: wanted.get(a.id) } : a));
-          writeTask(tables, txn, row, { ...row.value.task, attachments }, { now: ctx.now });
-        }
-        return { txn, result: null };
+        const b = batch(ctx);
+        for (const row of rows) b.apply(row, { type: 'agent-attachments', statuses });
+        return { txn: b.done(), result: null };
       });
       return { acknowledgment: 'ACK' };
     },
   };
 }
 
-function attach(attachments: Task['attachments'], status: string): Task['attachments'] {
-  return attachments?.map((a) => (a.status === 'PRECREATED' || a.status === 'ATTACHING' ? { ...a, status } : a));
+/** One container's change as the machine reads it. */
+function containerFacts(name: string, c: ContainerStateChange | SubmitContainerStateChangeRequest): ContainerFacts {
+  return {
+    containerName: name,
+    status: c.status,
+    exitCode: c.exitCode,
+    reason: c.reason,
+    runtimeId: c.runtimeId,
+    networkBindings: c.networkBindings,
+    imageDigest: 'imageDigest' in c ? c.imageDigest : undefined,
+  };
 }

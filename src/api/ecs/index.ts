@@ -41,7 +41,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...accountSettingOperations(ecs),
       ...attributeOperations(ecs),
       ...containerInstanceOperations(ecs),
-      ...runTaskOperations(ecs, opts.pools),
+      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs),
       ...taskOperations(ecs, { stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...serviceOperations(ecs),

@@ -14,23 +14,13 @@ import { newDeploymentId, resolveDeploymentConfiguration, RolloutReasons } from 
 import { ClientError, InvalidParameter, ServiceNotActive, ServiceNotFound } from '../../domain/errors.js';
 import { presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
 import { initialTags } from '../../domain/tags.js';
-import type { Launcher } from '../../controllers/services/apply.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
-import { allocateAddress, usedAddresses } from './addresses.js';
 import type { EcsContext } from './context.js';
-import { launchPlan } from './runTask.js';
-import { buildTask } from './taskFactory.js';
+import { launchPlan } from '../../tasks/launchTypes.js';
+import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
-
-/** The task factory the service controller launches with (it may not import api/ itself). */
-export const serviceTaskLauncher = (tables: Tables): Launcher => ({
-  buildTask: (spec, on) => buildTask(spec, on),
-  usedAddresses: () => usedAddresses(tables),
-  allocateAddress,
-  launchPlan,
-});
 
 type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
 
@@ -42,15 +32,10 @@ export function serviceOperations(ecs: EcsContext) {
     const cluster = ecs.activeCluster(clusterName).value;
     const td = findTaskDefinition(tables, tdRef)?.value.taskDefinition;
     if (!td) throw new ClientError('Unable to describe task definition.');
-    if (td.status !== 'ACTIVE') throw new ClientError('TaskDefinition is inactive');
     const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy);
+    if (td.status !== 'ACTIVE') throw new ClientError('TaskDefinition is inactive');
     const launch = launchPlan(1, input.launchType, strategy)[0]!;
-    if (launch.launchType === 'FARGATE' && !td.compatibilities?.includes('FARGATE')) {
-      throw new ClientError('Task definition does not support launch_type FARGATE.');
-    }
-    if (td.networkMode === 'awsvpc' && !input.networkConfiguration?.awsvpcConfiguration) {
-      throw new InvalidParameter("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-    }
+    checkLaunchable(td, launch.launchType, input.networkConfiguration);
     const id = newDeploymentId();
     const fargate = launch.launchType === 'FARGATE';
     return {

@@ -1,4 +1,4 @@
-// StopTask, DescribeTasks and ListTasks.
+// StopTask (an event for the task machine), DescribeTasks and ListTasks.
 import type {
   DescribeTasksRequest,
   DescribeTasksResponse,
@@ -11,10 +11,11 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { InvalidParameter } from '../../domain/errors.js';
 import { paginate } from '../../domain/paging.js';
-import { isPending, presentTask, statusRank, taskArn, taskIdOf, type TaskRecord } from '../../domain/task.js';
+import { isPending, presentTask, taskArn, taskIdOf, type TaskRecord } from '../../domain/task.js';
 import type { RequestContext } from '../../gateway/service.js';
-import { Txn, type Row } from '../../store/cache.js';
-import { writeTask } from '../../tasks/transitions.js';
+import type { Row } from '../../store/cache.js';
+import { deregistersFirst, TaskBatch } from '../../tasks/batch.js';
+import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import type { EcsContext } from './context.js';
 import { instanceIdOf } from './containerInstances.js';
 
@@ -28,25 +29,9 @@ export function taskOperations(ecs: EcsContext, opts: { stoppedRetentionMs?: num
         const cluster = ecs.activeCluster(input.cluster).id;
         const row = find(cluster, input.task!);
         if (!row) throw new InvalidParameter('The referenced task was not found.');
-        const t = row.value.task;
-        if (t.desiredStatus === 'STOPPED') return { txn: new Txn(), result: { task: presentTask(row.value, true) } };
-        const next: Task = {
-          ...t,
-          desiredStatus: 'STOPPED',
-          stopCode: 'UserInitiated',
-          stoppedReason: input.reason ?? 'Task stopped by user',
-          stoppingAt: ctx.now,
-          // A running awsvpc task deactivates first (load balancer deregistration), then stops.
-          lastStatus:
-            statusRank(t.lastStatus) === statusRank('RUNNING')
-              ? t.attachments?.length
-                ? 'DEACTIVATING'
-                : 'STOPPING'
-              : t.lastStatus,
-        };
-        const txn = new Txn();
-        const rec = writeTask(tables, txn, row, next, { now: ctx.now, stoppedRetentionMs: opts.stoppedRetentionMs });
-        return { txn, result: { task: presentTask(rec, true) } };
+        const batch = new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs: opts.stoppedRetentionMs ?? DEFAULT_STOPPED_RETENTION_MS });
+        const rec = batch.apply(row, { type: 'stop-requested', reason: input.reason, deregisterFirst: deregistersFirst(tables, row.value) });
+        return { txn: batch.done(), result: { task: presentTask(rec, true) } };
       });
     },
 

@@ -8,7 +8,7 @@ import type { PlacementPools } from '../../placement/pools.js';
 import { Txn, type StateCache } from '../../store/cache.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import type { Tables } from '../../state/tables.js';
-import { applyDecision, type Launcher } from './apply.js';
+import { applyDecision } from './apply.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './circuitBreaker.js';
 import { allTargetsHealthy, type TargetFailure, type TargetHealth } from './health.js';
 import { reconcile, type ReconcileEnv } from './reconcile.js';
@@ -18,9 +18,8 @@ export interface ServiceControllerOptions {
   cache: StateCache;
   tables: Tables;
   pools: PlacementPools;
-  launcher: Launcher;
   logger: Logger;
-  /** Target health from the load balancer (issue 6); every task is healthy until it is wired. */
+  /** Target health from the load balancer; without it every task counts as healthy. */
   targetHealth?: TargetHealth;
   /** The target group a task's target is failing in (the load balancer's health checks), if any. */
   targetFailure?: TargetFailure;

@@ -1,6 +1,7 @@
 // What the service controller means by a healthy task: RUNNING and wanted, HEALTHY where the definition has
-// container health checks, and healthy in its target groups (a pluggable check the load balancer issue supplies;
-// until then every task is healthy there). healthCheckGracePeriodSeconds keeps a young task from being replaced.
+// container health checks, and healthy in its target groups (a check targetRegistration.ts supplies from the load
+// balancer; without one every task is healthy there). healthCheckGracePeriodSeconds keeps a young task from being
+// replaced.
 import type { TaskRecord } from '../../domain/task.js';
 import type { ServiceRecord } from '../../domain/service.js';
 

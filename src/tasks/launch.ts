@@ -1,17 +1,52 @@
-// Turns placements into task records: ARNs, containers, attachments, overrides, and the reservation each task
-// holds on its instance. Shared by RunTask, StartTask and the service controller (through its Launcher).
+// The one launch path: a placement plan becomes task records, the reservations on their instances and the
+// addresses of awsvpc tasks, all in the caller's batch (one guarded transaction). RunTask, StartTask, services
+// and DAEMON services all launch through here.
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Attachment, Task, TaskOverride } from '@aws-sdk/client-ecs';
-import { containerArn, newContainer, normalizeOverrides, taskArn, type Reservation, type TaskRecord } from '../../domain/task.js';
-import type { Placement } from '../../scheduler/index.js';
-import type { LaunchSpec } from '../../controllers/services/apply.js';
+import type { Attachment, Tag, Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import { instanceKeyOf } from '../domain/containerInstance.js';
+import { containerArn, newContainer, taskArn, type Reservation, type TaskRecord } from '../domain/task.js';
+import type { Placement, Plan, TaskDemand } from '../scheduler/index.js';
+import { AddressClaims } from './addresses.js';
+import type { TaskBatch } from './batch.js';
+import type { LaunchChoice } from './launchTypes.js';
+import { normalizeOverrides, overriddenContainer } from '../domain/overrides.js';
 
-/** A service launch (LaunchSpec, declared where the service controller needs it) plus RunTask's overrides. */
-export interface TaskSpec extends LaunchSpec {
+/** What every task of one launch shares. */
+export interface LaunchSpec {
+  ctx: { region: string; accountId: string };
+  clusterName: string;
+  clusterArn: string;
+  taskDefinition: TaskDefinition;
+  /** One per task to launch, in the plan's order. */
+  launches: LaunchChoice[];
   overrides?: TaskOverride;
+  group: string;
+  startedBy?: string;
+  tags: Tag[];
+  demand: TaskDemand;
+  enableExecuteCommand?: boolean;
+  subnets?: string[];
 }
 
-export interface PlacedOn {
+/** Writes one task per placement of `plan` into the batch; returns them in the plan's order. */
+export function launch(batch: TaskBatch, spec: LaunchSpec, plan: Plan): TaskRecord[] {
+  const awsvpc = spec.taskDefinition.networkMode === 'awsvpc';
+  const addresses = awsvpc ? new AddressClaims(batch.tables, batch.txn) : undefined;
+  return plan.placements.map((placement, i) => {
+    const instanceKey = instanceKeyOf(placement.instanceArn);
+    const ci = batch.instance(instanceKey);
+    if (!ci) throw new Error(`placement on an unknown instance ${placement.instanceArn}`);
+    const id = randomBytes(16).toString('hex');
+    const taskKey = `${spec.clusterName}/${id}`;
+    const address = addresses?.claim(ci, taskKey);
+    const availabilityZone = ci.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
+    const rec = buildTask(id, { ...spec, ...spec.launches[i]!, now: batch.ctx.now }, { placement, instanceKey, address, availabilityZone });
+    batch.add(taskKey, rec);
+    return rec;
+  });
+}
+
+interface PlacedOn {
   placement: Placement;
   instanceKey: string;
   /** awsvpc: the address given to the task. */
@@ -19,8 +54,7 @@ export interface PlacedOn {
   availabilityZone?: string;
 }
 
-export function buildTask(spec: TaskSpec, on: PlacedOn): TaskRecord {
-  const id = randomBytes(16).toString('hex');
+function buildTask(id: string, spec: LaunchSpec & LaunchChoice & { now: Date }, on: PlacedOn): TaskRecord {
   const arn = taskArn(spec.ctx, spec.clusterName, id);
   const td = spec.taskDefinition;
   const mode = td.networkMode ?? 'bridge';
@@ -70,17 +104,9 @@ export function buildTask(spec: TaskSpec, on: PlacedOn): TaskRecord {
     desiredStatus: 'RUNNING',
     cpu: String(spec.overrides?.cpu ?? td.cpu ?? spec.demand.cpu),
     memory: String(spec.overrides?.memory ?? td.memory ?? spec.demand.memory),
-    containers: (td.containerDefinitions ?? []).map((c) => {
-      const o = overrides.containerOverrides?.find((x) => x.name === c.name);
-      const container = newContainer(
-        containerArn(spec.ctx, spec.clusterName, id, randomUUID()),
-        arn,
-        c.name!,
-        c.image,
-        o?.cpu ?? c.cpu,
-        o?.memory ?? c.memory,
-        o?.memoryReservation ?? c.memoryReservation,
-      );
+    containers: (td.containerDefinitions ?? []).map((def) => {
+      const c = overriddenContainer(def, overrides.containerOverrides?.find((x) => x.name === def.name));
+      const container = newContainer(containerArn(spec.ctx, spec.clusterName, id, randomUUID()), arn, c.name!, c.image, c.cpu, c.memory, c.memoryReservation);
       if (on.address) container.networkInterfaces = [{ attachmentId: attachments[0]!.id, privateIpv4Address: on.address }];
       return container;
     }),
@@ -107,5 +133,6 @@ export function buildTask(spec: TaskSpec, on: PlacedOn): TaskRecord {
     reservation,
     hostPorts,
     privateIPv4Address: on.address,
+    essentialContainers: (td.containerDefinitions ?? []).filter((c) => c.essential !== false).map((c) => c.name!),
   };
 }
