@@ -89,19 +89,23 @@ export class TaskLifecycleController {
     await feedTask(cache, tables, id, event, () => ({ now, stoppedRetentionMs }));
   }
 
+  /** Operations per prune transaction: under etcd's default limit of 128 per transaction; a pass runs every second. */
+  private static readonly PRUNE_OPS = 100;
+
   private async prune(now: Date): Promise<void> {
     const { tables, cache, stoppedRetentionMs } = this.opts;
+    const max = TaskLifecycleController.PRUNE_OPS;
     const batch = new TaskBatch(tables, { now, stoppedRetentionMs });
     let n = 0;
     for (const row of tables.tasks.values()) {
       if (row.value.task.lastStatus !== 'STOPPED' || !row.value.expiresAt || row.value.expiresAt > now) continue;
       batch.apply(row, { type: 'expired' });
-      if (++n >= 500) break;
+      if (++n >= max / 2) break;
     }
     const txn = batch.done();
     for (const row of tables.clientTokens.values()) {
       if (row.value.expiresAt <= now) txn.delete(tables.clientTokens, row.id, row.modRevision);
-      if (txn.ops.length >= 1000) break;
+      if (txn.ops.length >= max) break;
     }
     if (txn.ops.length > 0) await cache.commit(txn).catch(() => undefined);
   }
