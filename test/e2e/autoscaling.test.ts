@@ -118,11 +118,12 @@ describe('step scaling and scheduled actions', () => {
     const id = 'service/default/batch';
     w.services.set(id, { desiredCount: 1, runningCount: 1 });
     await w.aws('application-autoscaling', 'register-scalable-target', ...target(id), '--min-capacity', '1', '--max-capacity', '3');
-    const at = new Date(Date.now() + 2000).toISOString().slice(0, 19);
+    // Far enough ahead that the CLI call storing it lands before it is due, even on a busy machine.
+    const at = new Date(Date.now() + 12_000).toISOString().slice(0, 19);
     await w.aws('application-autoscaling', 'put-scheduled-action', ...target(id), '--scheduled-action-name', 'morning', '--schedule', `at(${at})`, '--scalable-target-action', 'MinCapacity=3,MaxCapacity=6');
     await w.aws('application-autoscaling', 'put-scheduled-action', ...target(id), '--scheduled-action-name', 'nightly', '--schedule', 'cron(0 22 * * ? *)', '--timezone', 'Europe/Paris', '--scalable-target-action', 'MinCapacity=0,MaxCapacity=1');
     expect((await w.awsRaw(['application-autoscaling', 'put-scheduled-action', ...target(id), '--scheduled-action-name', 'bad', '--schedule', 'cron(0 22 * *)'])).stderr).toContain('ValidationException');
-    await eventually(() => desired(id) === 3, 10_000);
+    await eventually(() => desired(id) === 3, 40_000);
     const t = (await w.aws('application-autoscaling', 'describe-scalable-targets', '--service-namespace', 'ecs', '--resource-ids', id)).ScalableTargets[0];
     expect([t.MinCapacity, t.MaxCapacity]).toEqual([3, 6]);
     const acts = await w.aws('application-autoscaling', 'describe-scheduled-actions', '--service-namespace', 'ecs', '--resource-id', id);
@@ -131,5 +132,5 @@ describe('step scaling and scheduled actions', () => {
     await w.aws('application-autoscaling', 'deregister-scalable-target', ...target(id));
     expect((await w.awsRaw(['application-autoscaling', 'deregister-scalable-target', ...target(id)])).stderr).toContain('ObjectNotFoundException');
     expect((await w.aws('application-autoscaling', 'describe-scheduled-actions', '--service-namespace', 'ecs', '--resource-id', id)).ScheduledActions).toEqual([]);
-  });
+  }, 120_000);
 });
