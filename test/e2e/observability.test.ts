@@ -155,14 +155,14 @@ describe('metrics and auto scaling', () => {
       }, { timeout: 60_000, interval: 500 })
       .toBe(true);
 
-    // A scheduled action raises the floor a few seconds from now.
-    const at = new Date(Date.now() + 3000).toISOString().slice(0, 19);
+    // A scheduled action raises the floor a few seconds from now (after the CLI has stored it, even on a busy machine).
+    const at = new Date(Date.now() + 12_000).toISOString().slice(0, 19);
     await up.wharf.aws(
       'application-autoscaling', 'put-scheduled-action', '--service-namespace', 'ecs', '--scalable-dimension', 'ecs:service:DesiredCount',
       '--resource-id', 'service/default/burner', '--scheduled-action-name', 'morning', '--schedule', `at(${at})`,
       '--scalable-target-action', 'MinCapacity=2,MaxCapacity=3',
     );
-    await expect.poll(desired, { timeout: 30_000, interval: 500 }).toBe(2);
+    await expect.poll(desired, { timeout: 45_000, interval: 500 }).toBe(2);
     const activities = await up.wharf.aws('application-autoscaling', 'describe-scaling-activities', '--service-namespace', 'ecs');
     expect(activities.ScalingActivities.length).toBeGreaterThanOrEqual(3);
     await up.ecs.send(new DeleteServiceCommand({ service: 'burner', force: true }));
