@@ -15,6 +15,8 @@ const FORBIDDEN: Record<string, string[]> = {
   placement: ['gateway', 'api', 'agent', 'cli', 'controllers'],
   controllers: ['gateway', 'api', 'cli'],
   gateway: ['api', 'agent', 'cli', 'controllers', 'placement', 'tasks', 'state'],
+  // The server side of the web console only serves files; the console itself talks to the public APIs.
+  console: ['gateway', 'api', 'agent', 'cli', 'controllers', 'placement', 'tasks', 'state', 'store', 'domain', 'scheduler'],
 };
 
 function files(dir: string): string[] {
