@@ -1,6 +1,8 @@
 // The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages, each loaded on demand.
 import '@cloudscape-design/global-styles/index.css';
 import AppLayout from '@cloudscape-design/components/app-layout';
+import { I18nProvider } from '@cloudscape-design/components/i18n';
+import enMessages from '@cloudscape-design/components/i18n/messages/all.en';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
@@ -8,6 +10,7 @@ import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { lazy, StrictMode, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { clearSession, loadSession, type Session } from './aws/session';
+import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
 import { match, navigate, useHashPath } from './lib/router';
 import { SignIn } from './pages/SignIn';
@@ -68,11 +71,14 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
       <div id="top-nav">
         <TopNavigation
           identity={{ href: '#/clusters', title: 'Wharf' }}
+          i18nStrings={{ overflowMenuTriggerText: 'More', overflowMenuTitleText: 'All', overflowMenuDismissIconAriaLabel: 'Close menu', overflowMenuBackIconAriaLabel: 'Back' }}
           utilities={[
-            { type: 'button', text: session.region, ariaLabel: `Region ${session.region}` },
+            { type: 'button', text: session.region, ariaLabel: `Region ${session.region}`, disableTextCollapse: true },
             {
               type: 'menu-dropdown',
               text: session.accessKeyId,
+              iconName: 'user-profile',
+              disableTextCollapse: true,
               ariaLabel: `Signed in as ${session.accessKeyId}`,
               items: [{ id: 'signout', text: 'Sign out' }],
               onItemClick: (e) => e.detail.id === 'signout' && onSignOut(),
@@ -124,8 +130,13 @@ function Root() {
   );
 }
 
-createRoot(document.getElementById('root')!).render(
+const root = document.getElementById('root')!;
+dropUnsupportedNavOrientation(root);
+createRoot(root).render(
   <StrictMode>
-    <Root />
+    {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}
+    <I18nProvider locale="en" messages={[enMessages]}>
+      <Root />
+    </I18nProvider>
   </StrictMode>,
 );

@@ -7,7 +7,7 @@ export function ErrorAlert({ error, onDismiss }: { error: unknown; onDismiss?: (
   const code = error instanceof ApiError ? error.code : ((error as Error).name ?? 'Error');
   const message = (error as Error).message ?? String(error);
   return (
-    <Alert type="error" header={code} dismissible={Boolean(onDismiss)} onDismiss={onDismiss} data-testid="api-error">
+    <Alert type="error" header={code} dismissible={Boolean(onDismiss)} onDismiss={onDismiss} i18nStrings={{ dismissAriaLabel: "Dismiss error" }} data-testid="api-error">
       {message}
     </Alert>
   );

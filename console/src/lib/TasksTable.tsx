@@ -19,7 +19,7 @@ export function TasksTable(props: { cluster: string; tasks: Task[] | undefined; 
   return (
     <>
       <Table
-        data-testid="tasks"
+        data-testid="tasks-table"
         items={props.tasks ?? []}
         loading={props.loading && !props.tasks}
         loadingText="Loading tasks"

@@ -62,7 +62,7 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
               <SpaceBetween size="s">
                 <ErrorAlert error={services.error} />
                 <Table
-                  data-testid="services"
+                  data-testid="services-table"
                   items={services.data ?? []}
                   loading={services.loading && !services.data}
                   loadingText="Loading services"
@@ -125,7 +125,7 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
               <SpaceBetween size="s">
                 <ErrorAlert error={instances.error} />
                 <Table
-                  data-testid="instances"
+                  data-testid="instances-table"
                   items={instances.data ?? []}
                   loading={instances.loading && !instances.data}
                   loadingText="Loading container instances"

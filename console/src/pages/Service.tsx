@@ -96,7 +96,7 @@ export default function Service({ cluster, service }: { cluster: string; service
             label: 'Deployments',
             content: (
               <Table
-                data-testid="deployments"
+                data-testid="deployments-table"
                 items={s?.deployments ?? []}
                 loading={poll.loading && !s}
                 loadingText="Loading deployments"
@@ -131,7 +131,7 @@ export default function Service({ cluster, service }: { cluster: string; service
             label: 'Events',
             content: (
               <Table
-                data-testid="events"
+                data-testid="events-table"
                 items={(s?.events ?? []).slice(0, 50)}
                 trackBy="id"
                 header={<Header variant="h2">Events</Header>}
