@@ -7,7 +7,7 @@ import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flas
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
-import { lazy, StrictMode, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
+import { lazy, StrictMode, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
@@ -27,6 +27,7 @@ const RunTask = lazy(() => import('./pages/RunTask'));
 const Task = lazy(() => import('./pages/Task'));
 const Repositories = lazy(() => import('./pages/Repositories'));
 const LoadBalancers = lazy(() => import('./pages/LoadBalancers'));
+const Alarms = lazy(() => import('./pages/Alarms'));
 
 function route(path: string): ReactNode {
   let m: Record<string, string> | undefined;
@@ -43,17 +44,20 @@ function route(path: string): ReactNode {
   if ((m = match('/task-definitions/:family/:revision', p))) return <TaskDefinition family={m.family!} revision={m.revision!} />;
   if (p === '/repositories') return <Repositories />;
   if (p === '/load-balancers') return <LoadBalancers />;
+  if (p === '/alarms') return <Alarms />;
   navigate('/clusters');
   return null;
 }
 
 function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
   const path = useHashPath();
-  const [flashes, setFlashes] = useState<(Flash & { id: string })[]>([]);
+  const [flashes, setFlashes] = useState<(Flash & { id: string; at: number })[]>([]);
+  // A message outlives the page it was written on only when that page just sent the user here.
+  useEffect(() => setFlashes((all) => all.filter((f) => Date.now() - f.at < 3000)), [path]);
   const [navOpen, setNavOpen] = useState(window.innerWidth > 688);
   const flash = useCallback((f: Flash) => {
     const id = `${Date.now()}-${Math.random()}`;
-    setFlashes((all) => [...all.slice(-2), { ...f, id }]);
+    setFlashes((all) => [...all.slice(-2), { ...f, id, at: Date.now() }]);
   }, []);
   const ctx = useMemo(() => ({ session, flash }), [session, flash]);
   const items: FlashbarProps.MessageDefinition[] = flashes.map((f) => ({
@@ -100,6 +104,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
               { type: 'divider' },
               { type: 'link', text: 'Repositories (ECR)', href: '#/repositories' },
               { type: 'link', text: 'Load balancers', href: '#/load-balancers' },
+              { type: 'link', text: 'CloudWatch alarms', href: '#/alarms' },
             ]}
           />
         }

@@ -108,7 +108,8 @@ describe('the web console', () => {
     expect(await alert.textContent()).toMatch(/Exception/);
     await check('task-definition-refused');
     await page.locator('input[name=image]').fill(BUSYBOX);
-    await page.locator('input[name=command]').fill('sh,-c,echo console-hello && mkdir -p /w && echo hi > /w/index.html && exec httpd -f -p 80 -h /w');
+    // The shell answers SIGTERM at once (httpd as PID 1 would wait out the stop timeout), so deployments roll fast.
+    await page.locator('input[name=command]').fill("sh,-c,echo console-hello && mkdir -p /w && echo hi > /w/index.html && httpd -f -p 80 -h /w & trap 'exit 0' TERM; wait");
     await page.locator('[data-testid=create-task-definition]').click();
     await page.getByRole('heading', { name: `${FAMILY}:1` }).waitFor();
     await check('task-definition');
@@ -148,13 +149,57 @@ describe('the web console', () => {
     await check('task');
   });
 
-  it('shows the repositories and load balancers pages', async () => {
+  it('updates the service (desired count, forced deployment) and shows the new deployment roll out', async () => {
+    await page.goto(`${wharf.url}/console/#/clusters/${CLUSTER}/services/${SERVICE}`);
+    const deployments = page.locator('[data-testid=deployments-table]');
+    await expect.poll(() => deployments.textContent()).toContain('COMPLETED');
+    const first = /ecs-svc\/\d+/.exec((await deployments.textContent()) ?? '')![0];
+    await page.getByRole('button', { name: 'Update service' }).click();
+    await visible('input[name=updateDesiredCount]').fill('1');
+    await page.getByText('Force new deployment').click();
+    await visible('[data-testid=confirm]').click();
+    await expect.poll(() => page.locator('[data-testid=desired-count]').textContent(), { timeout: 30_000 }).toBe('1');
+    await expect
+      .poll(async () => {
+        const text = (await deployments.textContent()) ?? '';
+        return !text.includes(first) && text.includes('COMPLETED');
+      }, { timeout: 90_000, interval: 500 })
+      .toBe(true);
+    await expect.poll(() => page.locator('[data-testid=running-count]').textContent(), { timeout: 60_000 }).toBe('1');
+    await check('service-updated');
+  });
+
+  it('runs a task from the form, and stops it', async () => {
+    await page.goto(`${wharf.url}/console/#/clusters/${CLUSTER}/run-task`);
+    await page.locator('[data-testid=family-select] button').first().click();
+    await page.getByRole('option', { name: FAMILY }).click();
+    await check('run-task');
+    await page.locator('[data-testid=run-task]').click();
+    await page.getByRole('heading', { name: /^Task [0-9a-f]{32}$/ }).waitFor();
+    await expect.poll(() => page.locator('[data-testid=task-status]').textContent(), { timeout: 60_000 }).toBe('RUNNING');
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await visible('[data-testid=confirm]').click();
+    await expect.poll(() => page.locator('[data-testid=task-desired]').textContent(), { timeout: 10_000 }).toBe('STOPPED');
+  });
+
+  it('shows the repositories, load balancers and alarms pages', async () => {
+    await wharf.aws('ecr', 'create-repository', '--repository-name', 'console-repo');
     await page.goto(`${wharf.url}/console/#/repositories`);
     await page.getByRole('heading', { name: /Private repositories/ }).waitFor();
+    await page.getByRole('radio', { name: 'Select repository console-repo' }).check();
+    await expect.poll(() => page.locator('[data-testid=push-commands]').textContent()).toContain('docker push');
     await check('repositories');
     await page.goto(`${wharf.url}/console/#/load-balancers`);
     await page.getByRole('heading', { name: /Load balancers/ }).waitFor();
     await check('load-balancers');
+    await wharf.aws(
+      'cloudwatch', 'put-metric-alarm', '--alarm-name', 'console-cpu-high', '--namespace', 'AWS/ECS', '--metric-name', 'CPUUtilization',
+      '--dimensions', `Name=ClusterName,Value=${CLUSTER}`, `Name=ServiceName,Value=${SERVICE}`, '--statistic', 'Average', '--period', '60',
+      '--evaluation-periods', '1', '--threshold', '90', '--comparison-operator', 'GreaterThanThreshold',
+    );
+    await page.goto(`${wharf.url}/console/#/alarms`);
+    await expect.poll(() => page.locator('[data-testid=alarms-table]').textContent(), { timeout: 15_000 }).toContain('console-cpu-high');
+    await check('alarms');
   });
 
   it('works at phone width', async () => {
@@ -163,6 +208,14 @@ describe('the web console', () => {
     await page.getByRole('heading', { name: SERVICE, exact: true }).waitFor();
     await check('service-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('deletes the service', async () => {
+    await page.goto(`${wharf.url}/console/#/clusters/${CLUSTER}/services/${SERVICE}`);
+    await page.getByRole('button', { name: 'Delete service' }).click();
+    await visible('[data-testid=confirm]').click();
+    await page.getByRole('heading', { name: CLUSTER, exact: true }).waitFor();
+    await expect.poll(() => page.locator('[data-testid=services-table]').textContent(), { timeout: 30_000 }).not.toContain('ACTIVE');
   });
 
   it('raised no uncaught error in the page', () => {

@@ -67,7 +67,7 @@ export default function Task({ cluster, task }: { cluster: string; task: string 
           columns={4}
           items={[
             { label: 'Last status', value: <span data-testid="task-status"><Status value={t?.lastStatus} /></span> },
-            { label: 'Desired status', value: t?.desiredStatus ?? '-' },
+            { label: 'Desired status', value: <span data-testid="task-desired">{t?.desiredStatus ?? '-'}</span> },
             { label: 'Task definition', value: t?.taskDefinitionArn ? <Link href={`#/task-definitions/${taskDefName(t.taskDefinitionArn).replace(':', '/')}`}>{taskDefName(t.taskDefinitionArn)}</Link> : '-' },
             { label: 'Launch type', value: t?.launchType ?? '-' },
             { label: 'Started by', value: t?.group ?? t?.startedBy ?? '-' },
