@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (no browser download), with the flags this machine's closed network
 // needs, and the checks every console page gets: an axe-core scan and a screenshot under test-artifacts/console/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
@@ -25,13 +25,53 @@ export async function launchChromium(): Promise<Chromium> {
   return {
     server,
     browser,
+    /** Closes the browser and checks that no process of it (the browser, its zygotes, renderers, utilities) is left. */
     async close() {
-      await browser.close().catch(() => undefined);
       const proc = server.process();
+      const started = proc.pid ? [proc.pid, ...descendants(proc.pid)] : [];
+      await browser.close().catch(() => undefined);
       await server.close();
       if (proc.exitCode === null && proc.signalCode === null) await new Promise((done) => proc.once('exit', done));
+      const deadline = Date.now() + 10_000;
+      let left = started.filter(alive);
+      while (left.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        left = left.filter(alive);
+      }
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+      if (left.length) throw new Error(`Chromium processes outlived the browser: ${left.join(', ')}`);
     },
   };
+}
+
+/** Every process below `pid`, from /proc (Linux). */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // comm may hold spaces and parentheses: the fields after its closing ')' are state, then ppid.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone already
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, pp] of parent) if (pp === p) (out.push(child), walk(child));
+  };
+  walk(pid);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 const axeSource: string = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
