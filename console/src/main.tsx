@@ -1,6 +1,8 @@
 // The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages, each loaded on demand.
 import '@cloudscape-design/global-styles/index.css';
+import Alert from '@cloudscape-design/components/alert';
 import AppLayout from '@cloudscape-design/components/app-layout';
+import Link from '@cloudscape-design/components/link';
 import { I18nProvider } from '@cloudscape-design/components/i18n';
 import enMessages from '@cloudscape-design/components/i18n/messages/all.en';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
@@ -12,7 +14,8 @@ import { createRoot } from 'react-dom/client';
 import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
-import { match, navigate, useHashPath } from './lib/router';
+import { ErrorBoundary } from './lib/ErrorBoundary';
+import { match, useHashPath } from './lib/router';
 import { SignIn } from './pages/SignIn';
 
 const Clusters = lazy(() => import('./pages/Clusters'));
@@ -45,8 +48,11 @@ function route(path: string): ReactNode {
   if (p === '/repositories') return <Repositories />;
   if (p === '/load-balancers') return <LoadBalancers />;
   if (p === '/alarms') return <Alarms />;
-  navigate('/clusters');
-  return null;
+  return (
+    <Alert type="warning" header="Page not found">
+      The console has no page at {p}. <Link href="#/clusters">Go to the clusters</Link>.
+    </Alert>
+  );
 }
 
 function Console({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
@@ -112,9 +118,9 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
         notifications={<Flashbar items={items} />}
         ariaLabels={{ navigation: 'Navigation', navigationClose: 'Close navigation', navigationToggle: 'Open navigation', notifications: 'Notifications' }}
         content={
-          <Suspense fallback={<Spinner size="large" />}>
-            <div key={path.split('?')[0]}>{route(path)}</div>
-          </Suspense>
+          <ErrorBoundary key={path.split('?')[0]}>
+            <Suspense fallback={<Spinner size="large" />}>{route(path)}</Suspense>
+          </ErrorBoundary>
         }
       />
     </Ctx.Provider>

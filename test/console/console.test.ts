@@ -105,7 +105,7 @@ describe('the web console', () => {
     await page.locator('[data-testid=create-task-definition]').click();
     const alert = page.locator('[data-testid=api-error]');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/Exception/);
+    expect(await alert.textContent()).toContain('Container.image should not be null or empty.');
     await check('task-definition-refused');
     await page.locator('input[name=image]').fill(BUSYBOX);
     // The shell answers SIGTERM at once (httpd as PID 1 would wait out the stop timeout), so deployments roll fast.
@@ -134,6 +134,9 @@ describe('the web console', () => {
     await page.getByRole('tab', { name: 'Events' }).click();
     await expect.poll(() => page.locator('[data-testid=events-table]').textContent(), { timeout: 30_000 }).toContain('has reached a steady state');
     await check('service-events');
+    await page.getByRole('tab', { name: 'Metrics' }).click();
+    await page.getByRole('heading', { name: 'Utilization' }).waitFor();
+    await check('service-metrics');
   });
 
   it('opens a task: its containers, network bindings, and logs', async () => {
@@ -182,16 +185,38 @@ describe('the web console', () => {
     await expect.poll(() => page.locator('[data-testid=task-desired]').textContent(), { timeout: 10_000 }).toBe('STOPPED');
   });
 
-  it('shows the repositories, load balancers and alarms pages', async () => {
+  it('creates a service behind a target group, whose target turns healthy on the load balancers page', async () => {
+    const lb = await wharf.aws('elbv2', 'create-load-balancer', '--name', 'console-alb', '--subnets', 'subnet-a', 'subnet-b');
+    const tg = await wharf.aws(
+      'elbv2', 'create-target-group', '--name', 'console-tg', '--protocol', 'HTTP', '--port', '80', '--vpc-id', 'vpc-local', '--target-type', 'ip',
+      '--health-check-interval-seconds', '5', '--health-check-timeout-seconds', '2', '--healthy-threshold-count', '2',
+    );
+    await wharf.aws(
+      'elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancers[0].LoadBalancerArn, '--protocol', 'HTTP', '--port', '80',
+      '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroups[0].TargetGroupArn}`,
+    );
+    await page.goto(`${wharf.url}/console/#/clusters/${CLUSTER}/create-service`);
+    await page.locator('[data-testid=family-select] button').first().click();
+    await page.getByRole('option', { name: FAMILY }).click();
+    await page.locator('input[name=serviceName]').fill('console-lb');
+    await page.getByRole('button', { name: /^Target group/ }).click();
+    await page.getByRole('option', { name: /console-tg/ }).click();
+    await page.locator('input[name=lbContainerName]').fill('web');
+    await page.locator('[data-testid=create-service]').click();
+    await page.getByRole('heading', { name: 'console-lb', exact: true }).waitFor();
+    await page.goto(`${wharf.url}/console/#/load-balancers`);
+    await expect.poll(() => page.locator('[data-testid=load-balancers]').textContent(), { timeout: 30_000 }).toContain('HTTP:80');
+    await expect.poll(() => page.locator('[data-testid=target-groups]').textContent(), { timeout: 90_000, interval: 1000 }).toMatch(/127\.1\.\d+\.\d+:80\s*healthy/);
+    await check('load-balancers');
+  });
+
+  it('shows the repositories and alarms pages', async () => {
     await wharf.aws('ecr', 'create-repository', '--repository-name', 'console-repo');
     await page.goto(`${wharf.url}/console/#/repositories`);
     await page.getByRole('heading', { name: /Private repositories/ }).waitFor();
     await page.getByRole('radio', { name: 'Select repository console-repo' }).check();
     await expect.poll(() => page.locator('[data-testid=push-commands]').textContent()).toContain('docker push');
     await check('repositories');
-    await page.goto(`${wharf.url}/console/#/load-balancers`);
-    await page.getByRole('heading', { name: /Load balancers/ }).waitFor();
-    await check('load-balancers');
     await wharf.aws(
       'cloudwatch', 'put-metric-alarm', '--alarm-name', 'console-cpu-high', '--namespace', 'AWS/ECS', '--metric-name', 'CPUUtilization',
       '--dimensions', `Name=ClusterName,Value=${CLUSTER}`, `Name=ServiceName,Value=${SERVICE}`, '--statistic', 'Average', '--period', '60',
@@ -210,12 +235,32 @@ describe('the web console', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('shows ECS\'s refusal to delete a cluster with services, and deletes an empty one', async () => {
+    await page.goto(`${wharf.url}/console/#/clusters`);
+    await page.getByRole('radio', { name: `Select cluster ${CLUSTER}` }).check();
+    await page.getByRole('button', { name: 'Delete cluster' }).click();
+    await visible('[data-testid=confirm]').click();
+    const refusal = visible('[data-testid=api-error]');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('ClusterContainsServicesException');
+    await check('cluster-delete-refused');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Create cluster' }).click();
+    await visible('input[name=clusterName]').fill('console-empty');
+    await visible('[data-testid=confirm]').click();
+    await page.getByRole('radio', { name: 'Select cluster console-empty' }).check();
+    await page.getByRole('button', { name: 'Delete cluster' }).click();
+    await visible('[data-testid=confirm]').click();
+    await expect.poll(() => page.locator('[data-testid=clusters]').textContent(), { timeout: 15_000 }).not.toContain('console-empty');
+  });
+
   it('deletes the service', async () => {
     await page.goto(`${wharf.url}/console/#/clusters/${CLUSTER}/services/${SERVICE}`);
     await page.getByRole('button', { name: 'Delete service' }).click();
     await visible('[data-testid=confirm]').click();
     await page.getByRole('heading', { name: CLUSTER, exact: true }).waitFor();
-    await expect.poll(() => page.locator('[data-testid=services-table]').textContent(), { timeout: 30_000 }).not.toContain('ACTIVE');
+    const row = page.locator('[data-testid=services-table] tbody tr', { hasText: SERVICE });
+    await expect.poll(async () => (await row.count()) === 0 || !((await row.first().textContent()) ?? '').includes('ACTIVE'), { timeout: 30_000 }).toBe(true);
   });
 
   it('raised no uncaught error in the page', () => {
