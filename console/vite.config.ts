@@ -12,6 +12,8 @@ export default defineConfig({
   build: {
     outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
     emptyOutDir: true,
+    // .vite/manifest.json: what each page loads, read by scripts/console-size.mjs.
+    manifest: true,
     // Per-page chunks keep the first load small; the report lists every chunk with its gzipped size.
     reportCompressedSize: true,
     // The budget that matters is the gzipped first load, checked by scripts/console-size.mjs after the build.

@@ -33,6 +33,8 @@ describe('console static route', () => {
   beforeAll(async () => {
     mkdirSync(join(dir, 'assets'));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Wharf console</title>');
+    mkdirSync(join(dir, '.vite'));
+    writeFileSync(join(dir, '.vite', 'manifest.json'), '{"secret":1}');
     writeFileSync(join(dir, 'assets', 'app-abc.js'), 'console.log(1);'.repeat(200));
     writeFileSync(join(secret, 'credentials.json'), '{"secret":"x"}');
     ({ url, server } = await serve(dir));
@@ -63,7 +65,7 @@ describe('console static route', () => {
 
   it('never leaves its directory and answers 404 for what is missing', async () => {
     const rel = join('..', secret.split('/').pop()!, 'credentials.json');
-    for (const path of [`/console/${rel}`, `/console/%2e%2e/${secret.split('/').pop()}/credentials.json`, '/console/..%2f..%2fetc%2fpasswd', '/console/nope.js']) {
+    for (const path of [`/console/${rel}`, `/console/%2e%2e/${secret.split('/').pop()}/credentials.json`, '/console/..%2f..%2fetc%2fpasswd', '/console/nope.js', '/console/.vite/manifest.json']) {
       const r = await get(`${url}${path}`);
       expect(r.status, path).toBe(404);
       expect(r.body.toString()).not.toContain('secret');

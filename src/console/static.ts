@@ -75,7 +75,8 @@ export function consoleRoute(dir = defaultConsoleDir()): { prefix: string; handl
     }
     const rel = path.slice(CONSOLE_PREFIX.length + 1) || 'index.html';
     const file = normalize(join(root, rel));
-    if (!file.startsWith(root + sep) || rel.includes('\0')) {
+    // Build metadata (.vite/manifest.json) and anything else hidden is not served.
+    if (!file.startsWith(root + sep) || rel.includes('\0') || rel.split('/').some((seg) => seg.startsWith('.'))) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       return res.end('Not found\n');
     }

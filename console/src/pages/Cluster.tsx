@@ -28,9 +28,6 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
     if (r.failures?.length && !r.clusters?.length) throw Object.assign(new Error(`Cluster ${cluster}: ${r.failures[0]!.reason}`), { name: 'ClusterNotFoundException' });
     return r.clusters![0]!;
   }, [cluster]);
-  const services = usePoll(() => loadServices(session, cluster), [cluster, 'services']);
-  const tasks = usePoll(() => loadTasks(session, cluster), [cluster, 'tasks']);
-  const instances = usePoll(() => loadInstances(session, cluster), [cluster, 'instances'], 5000);
   const c = info.data;
 
   return (
@@ -58,7 +55,29 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
           {
             id: 'services',
             label: 'Services',
-            content: (
+            content: <ServicesTab cluster={cluster} />,
+          },
+          {
+            id: 'tasks',
+            label: 'Tasks',
+            content: <TasksTab cluster={cluster} />,
+          },
+          {
+            id: 'instances',
+            label: 'Container instances',
+            content: <InstancesTab cluster={cluster} />,
+          },
+        ]}
+      />
+    </SpaceBetween>
+  );
+}
+
+// Each tab polls only while it is shown.
+function ServicesTab({ cluster }: { cluster: string }) {
+  const { session } = useConsole();
+  const services = usePoll(() => loadServices(session, cluster), [cluster, 'services']);
+  return (
               <SpaceBetween size="s">
                 <ErrorAlert error={services.error} />
                 <Table
@@ -96,12 +115,13 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
                   empty="No services"
                 />
               </SpaceBetween>
-            ),
-          },
-          {
-            id: 'tasks',
-            label: 'Tasks',
-            content: (
+  );
+}
+
+function TasksTab({ cluster }: { cluster: string }) {
+  const { session } = useConsole();
+  const tasks = usePoll(() => loadTasks(session, cluster), [cluster, 'tasks']);
+  return (
               <SpaceBetween size="s">
                 <ErrorAlert error={tasks.error} />
                 <TasksTable
@@ -116,12 +136,13 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
                   }
                 />
               </SpaceBetween>
-            ),
-          },
-          {
-            id: 'instances',
-            label: 'Container instances',
-            content: (
+  );
+}
+
+function InstancesTab({ cluster }: { cluster: string }) {
+  const { session } = useConsole();
+  const instances = usePoll(() => loadInstances(session, cluster), [cluster, 'instances'], 5000);
+  return (
               <SpaceBetween size="s">
                 <ErrorAlert error={instances.error} />
                 <Table
@@ -160,10 +181,5 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
                   empty="No container instances. Join a host with `wharf agent --cluster NAME`."
                 />
               </SpaceBetween>
-            ),
-          },
-        ]}
-      />
-    </SpaceBetween>
   );
 }

@@ -33,7 +33,6 @@ export default function Service({ cluster, service }: { cluster: string; service
     if (!s) throw Object.assign(new Error(`Service ${service} was not found in cluster ${cluster} (${r.failures?.[0]?.reason ?? 'MISSING'}).`), { name: 'ServiceNotFoundException' });
     return s;
   }, [cluster, service], 2000);
-  const tasks = usePoll(() => loadTasks(session, cluster, { serviceName: service }), [cluster, service, 'tasks'], 2000);
   const [updating, setUpdating] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [tab, setTab] = useState('deployments');
@@ -119,12 +118,7 @@ export default function Service({ cluster, service }: { cluster: string; service
           {
             id: 'tasks',
             label: 'Tasks',
-            content: (
-              <SpaceBetween size="s">
-                <ErrorAlert error={tasks.error} />
-                <TasksTable cluster={cluster} tasks={tasks.data} loading={tasks.loading} refresh={tasks.refresh} />
-              </SpaceBetween>
-            ),
+            content: <ServiceTasks cluster={cluster} service={service} />,
           },
           {
             id: 'events',
@@ -187,6 +181,18 @@ export default function Service({ cluster, service }: { cluster: string; service
       >
         Delete service <b>{service}</b>? Its tasks are stopped (the service is scaled to zero and deleted).
       </ConfirmModal>
+    </SpaceBetween>
+  );
+}
+
+/** The service's tasks, polled while their tab is shown. */
+function ServiceTasks({ cluster, service }: { cluster: string; service: string }) {
+  const { session } = useConsole();
+  const tasks = usePoll(() => loadTasks(session, cluster, { serviceName: service }), [cluster, service, 'tasks'], 2000);
+  return (
+    <SpaceBetween size="s">
+      <ErrorAlert error={tasks.error} />
+      <TasksTable cluster={cluster} tasks={tasks.data} loading={tasks.loading} refresh={tasks.refresh} />
     </SpaceBetween>
   );
 }
