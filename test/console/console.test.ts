@@ -263,6 +263,13 @@ describe('the web console', () => {
     await expect.poll(async () => (await row.count()) === 0 || !((await row.first().textContent()) ?? '').includes('ACTIVE'), { timeout: 30_000 }).toBe(true);
   });
 
+  it('signs out: the key pair leaves the tab', async () => {
+    await page.getByRole('button', { name: `Signed in as ${TEST_CREDENTIALS.accessKeyId}` }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.locator('input[name=accessKeyId]').waitFor();
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
   it('raised no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -179,6 +179,7 @@ function InstancesTab({ cluster }: { cluster: string }) {
                     { id: 'agentv', header: 'Agent version', cell: (i) => i.versionInfo?.agentVersion ?? '-' },
                   ]}
                   empty="No container instances. Join a host with `wharf agent --cluster NAME`."
+                  wrapLines
                 />
               </SpaceBetween>
   );
