@@ -83,13 +83,13 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
           identity={{ href: '#/clusters', title: 'Wharf' }}
           i18nStrings={{ overflowMenuTriggerText: 'More', overflowMenuTitleText: 'All', overflowMenuDismissIconAriaLabel: 'Close menu', overflowMenuBackIconAriaLabel: 'Back' }}
           utilities={[
-            { type: 'button', text: session.region, ariaLabel: `Region ${session.region}`, disableTextCollapse: true },
             {
               type: 'menu-dropdown',
-              text: session.accessKeyId,
+              text: `${session.accessKeyId} · ${session.region}`,
+              description: `Requests are signed for ${session.region}`,
               iconName: 'user-profile',
               disableTextCollapse: true,
-              ariaLabel: `Signed in as ${session.accessKeyId}`,
+              ariaLabel: `Signed in as ${session.accessKeyId} · ${session.region}`,
               items: [{ id: 'signout', text: 'Sign out' }],
               onItemClick: (e) => e.detail.id === 'signout' && onSignOut(),
             },
