@@ -66,7 +66,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
                 </FormField>
               </SpaceBetween>
             </Container>
-            <Box variant="small">`wharf up` prints the key pair to use (`wharf up --print-credentials` shows it again).</Box>
+            <Box variant="small">
+              <Box variant="code">wharf up</Box> prints the key pair to use; <Box variant="code">wharf up --print-credentials</Box> shows it again.
+            </Box>
           </SpaceBetween>
         </Form>
       </form>
