@@ -2,12 +2,13 @@
 # Installs the Debian packages Wharf's tests need (as root, or through sudo) and starts the Docker Engine if none
 # runs: the aws CLI, Docker with a static busybox to build test images from, skopeo and the CNCF distribution
 # registry (a second registry client and the registry benchmark's peer), wrk and nginx (the load balancer
-# benchmark and its peer), qemu-user (runs the agent's pause binaries for other architectures), and etcd (the
-# distributed store backend's tests start their own members; RUNLEVEL=1 keeps the packaged service from starting).
+# benchmark and its peer), qemu-user (runs the agent's pause binaries for other architectures), etcd (the
+# distributed store backend's tests start their own members; RUNLEVEL=1 keeps the packaged service from starting),
+# and chromium (the web console's browser tests, driven by playwright-core).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PACKAGES=(awscli docker.io busybox-static skopeo docker-registry wrk nginx qemu-user etcd-server etcd-client)
+PACKAGES=(awscli docker.io busybox-static skopeo docker-registry wrk nginx qemu-user etcd-server etcd-client chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

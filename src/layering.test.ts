@@ -23,6 +23,8 @@ const ALLOWED: Record<string, string[]> = {
   tasks: ['domain', 'placement', 'scheduler', 'state', 'store'],
   controllers: ['domain', 'placement', 'scheduler', 'state', 'store', 'tasks'],
   // Side capabilities of the control plane.
+  // The server side of the web console only serves files; the console itself talks to the public APIs.
+  console: [],
   secrets: ['domain', 'sealing', 'state', 'store'],
   config: ['domain', 'sealing', 'store'],
   // metrics/access.ts checks /metrics scrapes with the gateway's SigV4 verifier.
@@ -38,7 +40,7 @@ const ALLOWED: Record<string, string[]> = {
   api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks'],
   cli: [
     'agent', 'api', 'autoscaling', 'config', 'controllers', 'dns', 'domain', 'gateway', 'imageAuth', 'lb', 'logging', 'logs',
-    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks',
+    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console',
   ],
 };
 

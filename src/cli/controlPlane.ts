@@ -26,6 +26,7 @@ import { secureDataDir } from '../config/dataDir.js';
 import { channelIngest } from '../api/acs/ingest.js';
 import { serviceScalingHooks } from '../api/ecs/serviceScaling.js';
 import { elbv2Service } from '../api/elbv2/index.js';
+import { consoleRoute } from '../console/static.js';
 import { createElbTables, startLoadBalancers } from '../lb/index.js';
 import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
@@ -201,6 +202,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logger,
     routes: [
       ...registryRoutes(registry),
+      consoleRoute(),
       signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       {
         prefix: '/_wharf/health',

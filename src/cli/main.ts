@@ -102,6 +102,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
       print: flags.printCredentials === true,
     }),
   );
+  process.stdout.write(`The web console: ${cp.url}/console/ (sign in with the access key pair above)\n\n`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
