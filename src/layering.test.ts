@@ -15,6 +15,8 @@ const FORBIDDEN: Record<string, string[]> = {
   placement: ['gateway', 'api', 'agent', 'cli', 'controllers'],
   controllers: ['gateway', 'api', 'cli'],
   gateway: ['api', 'agent', 'cli', 'controllers', 'placement', 'tasks', 'state'],
+  discovery: ['gateway', 'api', 'agent', 'cli', 'controllers', 'placement', 'tasks', 'dns'],
+  dns: ['gateway', 'api', 'agent', 'cli', 'controllers', 'placement', 'tasks'],
 };
 
 function files(dir: string): string[] {

@@ -28,6 +28,9 @@ import { elbv2Service } from '../api/elbv2/index.js';
 import { createElbTables, startLoadBalancers } from '../lb/index.js';
 import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
+import { discoveryZone } from '../dns/discoveryZone.js';
+import { createDiscoveryTables, type DiscoveryTables } from '../discovery/tables.js';
+import { serviceDiscoveryService } from '../api/servicediscovery/index.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
 import { stopNow, writeTask } from '../tasks/transitions.js';
 import { PlacementPools } from '../placement/pools.js';
@@ -61,6 +64,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const metricsTables = createMetricsTables(cache);
   const scalingTables = createScalingTables(cache);
   const elbTables = createElbTables(cache);
+  const discoveryTables = createDiscoveryTables(cache);
   await cache.start();
   await initialize(cache, tables, opts);
   // Secrets in the store (registry signing key, instance credentials) are sealed with a key kept outside it.
@@ -131,7 +135,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       return undefined;
     },
   });
-  const dns = await startDns(opts, elbTables, logger);
+  const dns = await startDns(opts, elbTables, discoveryTables, logger);
   const targets = new TargetRegistrationController({
     cache,
     tables,
@@ -189,6 +193,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       logsService(logs),
       autoScalingService(scaling, metrics.periodSeconds),
       elbv2Service({ cache, tables: elbTables, health: lb.health }),
+      serviceDiscoveryService({ cache, tables: discoveryTables }),
     ],
     logger,
     routes: [
@@ -289,14 +294,15 @@ function clusterReservations(tables: Tables) {
 }
 
 /** Wharf's DNS server on --dns-address; a taken port falls back to a free one, and no DNS at all is not fatal. */
-async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, logger: Logger): Promise<DnsServer | undefined> {
-  const zones = [loadBalancerZone(elbTables)];
+async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, logger: Logger): Promise<DnsServer | undefined> {
+  const zones = [loadBalancerZone(elbTables), discoveryZone(discoveryTables)];
+  const upstreams = opts.dnsUpstreams;
   try {
-    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, logger });
+    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger });
   } catch (err) {
     logger.warn({ err: (err as Error).message, address: `${opts.dnsAddress}:${opts.dnsPort}` }, 'DNS port taken; using a free port');
     try {
-      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, logger });
+      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, upstreams, logger });
     } catch (err2) {
       logger.warn({ err: (err2 as Error).message }, 'no DNS server: load balancer names will not resolve through Wharf');
       return undefined;

@@ -1,24 +1,27 @@
-// Wharf's DNS server: answers A queries for load balancer DNS names with their address (later issues add Cloud Map
-// namespaces as more zones). Names in a zone it serves but unknown get NXDOMAIN; names outside every zone REFUSED,
-// so a resolver configured with Wharf first falls through to the next one. UDP, on a configurable address and port.
+// Wharf's DNS server, on UDP and TCP at one address and port. Zones (load balancer names, Cloud Map's DNS
+// namespaces) answer the names they hold authoritatively; every other name is forwarded to the upstream resolvers
+// (the host's own, from /etc/resolv.conf), so a container that uses Wharf's DNS still resolves the outside world.
+// A UDP answer larger than the client's limit (512 bytes, or what its EDNS record says) is sent truncated (TC) so
+// the client asks again over TCP. Malformed queries get FORMERR when their header can be read, and are dropped
+// otherwise; nothing a client sends can throw out of a handler.
 import dgram from 'node:dgram';
-import dnsPacket, { type Answer, type Packet } from 'dns-packet';
+import net from 'node:net';
+import dnsPacket, { type Packet } from 'dns-packet';
 import type { Logger } from 'pino';
+import { Forwarder, type Upstream } from './upstream.js';
+import type { Zone } from './zone.js';
 
-/** One zone's answers: the A records for a name (lowercase, no trailing dot), [] for "known zone, no such name". */
-export interface Zone {
-  /** The zone suffix, e.g. `elb.amazonaws.com`. */
-  suffix: string;
-  lookup(name: string): string[];
-}
+export type { Zone, ZoneAnswer } from './zone.js';
 
 export interface DnsServerOptions {
   address: string;
   port: number;
   zones: Zone[];
   logger: Logger;
-  /** TTL of the answers, seconds. Default 60 (ELB's own). */
-  ttl?: number;
+  /** Where names outside every zone go; none: such names are REFUSED. */
+  upstreams?: Upstream[];
+  /** Per-upstream timeout, ms (default 2000). */
+  upstreamTimeoutMs?: number;
 }
 
 export interface DnsServer {
@@ -27,35 +30,98 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-export function answer(query: Packet, zones: readonly Zone[], ttl: number): Packet {
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+/** Queries longer than this are not DNS queries anyone sends: dropped. */
+export const MAX_QUERY_BYTES = 4096;
+/** The largest UDP answer Wharf sends, whatever a client's EDNS record offers. */
+const MAX_UDP_ANSWER = 4096;
+const QR = 0x8000;
+
+/** A header-only answer (FORMERR, NOTIMP, SERVFAIL, REFUSED) to a query whose header could be read. */
+export function headerOnly(query: Buffer, rcode: number): Buffer {
+  const flags = query.readUInt16BE(2);
+  // Keep opcode and RD; set QR; RA since names outside the zones are resolved for the client.
+  const out = Buffer.alloc(12);
+  out.writeUInt16BE(query.readUInt16BE(0), 0);
+  out.writeUInt16BE(QR | (flags & 0x7900) | 0x0080 | rcode, 2);
+  return out;
+}
+
+export type Outcome = { reply: Buffer } | { forward: true } | { drop: true };
+
+/** The answer to one query from the zones, or a decision to forward or drop it. Never throws. */
+export function respond(msg: Buffer, zones: readonly Zone[], maxUdp: number | undefined): Outcome {
+  if (msg.length < 12 || msg.length > MAX_QUERY_BYTES) return { drop: true };
+  const flags = msg.readUInt16BE(2);
+  if (flags & QR) return { drop: true }; // an answer, not a query: never answer answers
+  if ((flags >> 11) & 0xf) return { reply: headerOnly(msg, RCODE.NOTIMP) };
+  let query: Packet;
+  try {
+    query = dnsPacket.decode(msg);
+  } catch {
+    return { reply: headerOnly(msg, RCODE.FORMERR) };
+  }
   const q = query.questions?.[0];
-  const base: Packet = { id: query.id, type: 'response', flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: query.questions ?? [] };
-  if (!q) return { ...base, flags: 1 /* FORMERR */ };
+  if (!q || query.questions!.length !== 1 || typeof q.name !== 'string') return { reply: headerOnly(msg, RCODE.FORMERR) };
   const name = q.name.toLowerCase().replace(/\.$/, '');
-  const zone = zones.find((z) => name === z.suffix || name.endsWith('.' + z.suffix));
-  if (!zone) return { ...base, flags: 5 /* REFUSED */ };
-  const addrs = zone.lookup(name);
-  if (!addrs.length) return { ...base, flags: dnsPacket.AUTHORITATIVE_ANSWER | 3 /* NXDOMAIN */ };
-  const answers: Answer[] = q.type === 'A' || (q.type as string) === 'ANY' ? addrs.map((data) => ({ type: 'A', class: 'IN', name: q.name, ttl, data })) : [];
-  return { ...base, answers };
+  let found;
+  try {
+    for (const z of zones) {
+      found = z.answer(name, q.type, q.name);
+      if (found) break;
+    }
+  } catch {
+    return { reply: headerOnly(msg, RCODE.SERVFAIL) };
+  }
+  if (!found) return { forward: true };
+  const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
+  const rd = flags & dnsPacket.RECURSION_DESIRED;
+  const res: Packet = {
+    id: query.id,
+    type: 'response',
+    flags: dnsPacket.AUTHORITATIVE_ANSWER | rd | dnsPacket.RECURSION_AVAILABLE | RCODE[found.rcode],
+    questions: [q],
+    answers: found.answers,
+    authorities: found.authorities ?? [],
+    additionals: [...(found.additionals ?? []), ...(opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never] : [])],
+  };
+  let out: Buffer;
+  try {
+    out = dnsPacket.encode(res);
+  } catch {
+    return { reply: headerOnly(msg, RCODE.SERVFAIL) };
+  }
+  if (maxUdp !== undefined) {
+    const limit = Math.min(MAX_UDP_ANSWER, Math.max(512, opt?.udpPayloadSize ?? 512));
+    if (out.length > limit) {
+      out = dnsPacket.encode({ ...res, flags: (res.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [], additionals: [] });
+    }
+  }
+  return { reply: out };
 }
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
-  const socket = dgram.createSocket('udp4');
-  const ttl = opts.ttl ?? 60;
+  const forwarder = opts.upstreams?.length ? new Forwarder({ upstreams: opts.upstreams, timeoutMs: opts.upstreamTimeoutMs }) : undefined;
+  /** The reply to one message: from the zones, or the upstream's, or SERVFAIL/REFUSED when it cannot be had. */
+  const handle = async (msg: Buffer, tcp: boolean): Promise<Buffer | undefined> => {
+    const out = respond(msg, opts.zones, tcp ? undefined : MAX_UDP_ANSWER);
+    if ('reply' in out) return out.reply;
+    if ('drop' in out) return undefined;
+    if (!forwarder) return headerOnly(msg, RCODE.REFUSED);
+    return (await forwarder.forward(msg, tcp)) ?? headerOnly(msg, RCODE.SERVFAIL);
+  };
+
+  const socket = dgram.createSocket(net.isIPv6(opts.address) ? 'udp6' : 'udp4');
   socket.on('message', (msg, rinfo) => {
-    let query: Packet;
-    try {
-      query = dnsPacket.decode(msg);
-    } catch {
-      return; // not DNS: drop
-    }
-    try {
-      socket.send(dnsPacket.encode(answer(query, opts.zones, ttl)), rinfo.port, rinfo.address);
-    } catch (err) {
-      opts.logger.warn({ err }, 'dns answer failed');
-    }
+    const reply = (buf: Buffer | undefined) => {
+      if (buf) socket.send(buf, rinfo.port, rinfo.address, (err) => err && opts.logger.debug({ err: err.message }, 'dns send failed'));
+    };
+    // Zone answers are synchronous; only forwarding waits.
+    const out = respond(msg, opts.zones, MAX_UDP_ANSWER);
+    if ('reply' in out) reply(out.reply);
+    else if ('forward' in out) handle(msg, false).then(reply, (err) => opts.logger.warn({ err }, 'dns forward failed'));
   });
+  socket.on('error', (err) => opts.logger.warn({ err: err.message }, 'dns socket error'));
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(opts.port, opts.address, () => {
@@ -64,5 +130,54 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     });
   });
   const { address, port } = socket.address();
-  return { address, port, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+
+  // TCP: two-byte length framing, several queries per connection, idle connections closed after 10 s.
+  const conns = new Set<net.Socket>();
+  const tcpServer = net.createServer((conn) => {
+    conns.add(conn);
+    conn.setTimeout(10_000, () => conn.destroy());
+    conn.on('close', () => conns.delete(conn));
+    conn.on('error', () => conn.destroy());
+    let buf = Buffer.alloc(0);
+    conn.on('data', (d) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        handle(Buffer.from(msg), true).then((reply) => {
+          if (!reply || conn.destroyed) return;
+          const head = Buffer.alloc(2);
+          head.writeUInt16BE(reply.length);
+          conn.write(Buffer.concat([head, reply]));
+        }, () => conn.destroy());
+      }
+    });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcpServer.once('error', reject);
+      tcpServer.listen(port, address, () => {
+        tcpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+
+  return {
+    address,
+    port,
+    async close() {
+      forwarder?.close();
+      for (const c of conns) c.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => socket.close(() => resolve())),
+        new Promise<void>((resolve) => tcpServer.close(() => resolve())),
+      ]);
+    },
+  };
 }
