@@ -6,10 +6,10 @@
 // otherwise; nothing a client sends can throw out of a handler.
 import dgram from 'node:dgram';
 import net from 'node:net';
-import dnsPacket, { type Packet } from 'dns-packet';
 import type { Logger } from 'pino';
 import { Forwarder, type Upstream } from './upstream.js';
-import type { Zone } from './zone.js';
+import { encodeAnswer, parseQuery } from './wire.js';
+import type { Zone, ZoneAnswer } from './zone.js';
 
 export type { Zone, ZoneAnswer } from './zone.js';
 
@@ -36,6 +36,9 @@ export const MAX_QUERY_BYTES = 4096;
 /** The largest UDP answer Wharf sends, whatever a client's EDNS record offers. */
 const MAX_UDP_ANSWER = 4096;
 const QR = 0x8000;
+const AA = 0x0400;
+const RD = 0x0100;
+const RA = 0x0080;
 
 /** A header-only answer (FORMERR, NOTIMP, SERVFAIL, REFUSED) to a query whose header could be read. */
 export function headerOnly(query: Buffer, rcode: number): Buffer {
@@ -43,7 +46,7 @@ export function headerOnly(query: Buffer, rcode: number): Buffer {
   // Keep opcode and RD; set QR; RA since names outside the zones are resolved for the client.
   const out = Buffer.alloc(12);
   out.writeUInt16BE(query.readUInt16BE(0), 0);
-  out.writeUInt16BE(QR | (flags & 0x7900) | 0x0080 | rcode, 2);
+  out.writeUInt16BE(QR | (flags & 0x7900) | RA | rcode, 2);
   return out;
 }
 
@@ -55,49 +58,26 @@ export function respond(msg: Buffer, zones: readonly Zone[], maxUdp: number | un
   const flags = msg.readUInt16BE(2);
   if (flags & QR) return { drop: true }; // an answer, not a query: never answer answers
   if ((flags >> 11) & 0xf) return { reply: headerOnly(msg, RCODE.NOTIMP) };
-  let query: Packet;
-  try {
-    query = dnsPacket.decode(msg);
-  } catch {
-    return { reply: headerOnly(msg, RCODE.FORMERR) };
-  }
-  const q = query.questions?.[0];
-  if (!q || query.questions!.length !== 1 || typeof q.name !== 'string') return { reply: headerOnly(msg, RCODE.FORMERR) };
-  const name = q.name.toLowerCase().replace(/\.$/, '');
-  let found;
+  const q = parseQuery(msg);
+  if (!q) return { reply: headerOnly(msg, RCODE.FORMERR) };
+  const name = q.qname.toLowerCase();
+  let found: ZoneAnswer | undefined;
   try {
     for (const z of zones) {
-      found = z.answer(name, q.type, q.name);
+      found = z.answer(name, q.qtype, q.qname);
       if (found) break;
     }
   } catch {
     return { reply: headerOnly(msg, RCODE.SERVFAIL) };
   }
   if (!found) return { forward: true };
-  const opt = query.additionals?.find((a) => a.type === 'OPT') as { udpPayloadSize?: number } | undefined;
-  const rd = flags & dnsPacket.RECURSION_DESIRED;
-  const res: Packet = {
-    id: query.id,
-    type: 'response',
-    flags: dnsPacket.AUTHORITATIVE_ANSWER | rd | dnsPacket.RECURSION_AVAILABLE | RCODE[found.rcode],
-    questions: [q],
-    answers: found.answers,
-    authorities: found.authorities ?? [],
-    additionals: [...(found.additionals ?? []), ...(opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never] : [])],
-  };
-  let out: Buffer;
+  const rflags = QR | AA | (flags & RD) | RA | RCODE[found.rcode];
+  const limit = maxUdp === undefined ? Infinity : Math.min(maxUdp, Math.max(512, q.udpSize ?? 512));
   try {
-    out = dnsPacket.encode(res);
+    return { reply: encodeAnswer(msg, q, rflags, { answers: found.answers, authorities: found.authorities ?? [], additionals: found.additionals ?? [] }, limit) };
   } catch {
     return { reply: headerOnly(msg, RCODE.SERVFAIL) };
   }
-  if (maxUdp !== undefined) {
-    const limit = Math.min(MAX_UDP_ANSWER, Math.max(512, opt?.udpPayloadSize ?? 512));
-    if (out.length > limit) {
-      out = dnsPacket.encode({ ...res, flags: (res.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [], additionals: [] });
-    }
-  }
-  return { reply: out };
 }
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
@@ -113,8 +93,9 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
 
   const socket = dgram.createSocket(net.isIPv6(opts.address) ? 'udp6' : 'udp4');
   socket.on('message', (msg, rinfo) => {
+    // No send callback: a failed send is reported on the socket's 'error' event, and the callback costs per answer.
     const reply = (buf: Buffer | undefined) => {
-      if (buf) socket.send(buf, rinfo.port, rinfo.address, (err) => err && opts.logger.debug({ err: err.message }, 'dns send failed'));
+      if (buf) socket.send(buf, rinfo.port, rinfo.address);
     };
     // Zone answers are synchronous; only forwarding waits.
     const out = respond(msg, opts.zones, MAX_UDP_ANSWER);
