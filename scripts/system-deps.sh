@@ -2,11 +2,12 @@
 # Installs the Debian packages Wharf's tests need (as root, or through sudo) and starts the Docker Engine if none
 # runs: the aws CLI, Docker with a static busybox to build test images from, skopeo and the CNCF distribution
 # registry (a second registry client and the registry benchmark's peer), wrk and nginx (the load balancer
-# benchmark and its peer), and qemu-user (runs the agent's pause binaries for other architectures).
+# benchmark and its peer), qemu-user (runs the agent's pause binaries for other architectures), dig (dnsutils: the DNS
+# tests) and dnsmasq (dnsmasq-base: the DNS benchmark's peer; RUNLEVEL=1 keeps it from starting a service).
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PACKAGES=(awscli docker.io busybox-static skopeo docker-registry wrk nginx qemu-user)
+PACKAGES=(awscli docker.io busybox-static skopeo docker-registry wrk nginx qemu-user dnsutils dnsmasq-base)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
