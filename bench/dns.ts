@@ -1,13 +1,12 @@
 // DNS benchmark: Wharf's DNS server answering a Cloud Map service (eight instances, A and SRV records, MULTIVALUE)
 // against dnsmasq answering the same names from a hosts file and srv-host lines, in one run, each measured twice with
-// the same load generator (bench/dnsLoad.ts, in a worker thread: many outstanding UDP queries). Prints queries/s and
+// the same load generator (bench/dnsLoad.ts, in a process of its own: many outstanding UDP queries). Prints queries/s and
 // p99 of each, the spread between the two rounds, and Wharf's ratio to dnsmasq (goal: ≥ 0.8× dnsmasq's queries/s).
 // Needs Debian's dnsmasq-base. Run: npx tsc -p tsconfig.json && node dist/bench/dns.js [--seconds 5] [--outstanding 64]
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import pino from 'pino';
 import { serviceDiscoveryService } from '../src/api/servicediscovery/index.js';
 import { createDiscoveryTables } from '../src/discovery/tables.js';
@@ -31,14 +30,10 @@ const DNSMASQ = '127.0.0.63';
 const INSTANCES = 8;
 
 function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./dnsLoad.js', import.meta.url), { workerData: spec });
-    w.once('message', (r: LoadResult) => {
-      void w.terminate();
-      resolve(r);
-    });
-    w.once('error', reject);
-  });
+  const file = new URL('./dnsLoad.js', import.meta.url).pathname;
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, [file, JSON.stringify(spec)], (err, stdout) => (err ? reject(err) : resolve(JSON.parse(stdout) as LoadResult))),
+  );
 }
 
 async function main() {

@@ -1,8 +1,8 @@
-// The DNS load generator the DNS benchmark runs in a worker thread: keeps `outstanding` UDP queries in flight
+// The DNS load generator the DNS benchmark runs in a process of its own (so the server measured never shares its
+// process with the load): keeps `outstanding` UDP queries in flight
 // against one server for `seconds`, each answered query starting the next, and reports queries/s, p50/p99 latency,
 // and answers that were not NOERROR with records (or never came: re-sent after a second, counted as lost).
 import dgram from 'node:dgram';
-import { parentPort, workerData } from 'node:worker_threads';
 import dnsPacket from 'dns-packet';
 
 export interface LoadSpec {
@@ -84,6 +84,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   return { qps: latencies.length / elapsed, p50Ms: pct(0.5), p99Ms: pct(0.99), bad, lost };
 }
 
-if (parentPort && workerData) {
-  run(workerData as LoadSpec).then((r) => parentPort!.postMessage(r));
+// `node dnsLoad.js SPEC_JSON` prints the result as JSON.
+if (process.argv[2]) {
+  run(JSON.parse(process.argv[2]) as LoadSpec).then((r) => console.log(JSON.stringify(r)));
 }
