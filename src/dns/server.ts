@@ -33,6 +33,8 @@ export interface DnsServer {
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 /** Queries longer than this are not DNS queries anyone sends: dropped. */
 export const MAX_QUERY_BYTES = 4096;
+/** TCP clients served at once; each costs a socket and at most one 64 KiB message buffer. */
+export const MAX_TCP_CONNECTIONS = 256;
 /** The largest UDP answer Wharf sends, whatever a client's EDNS record offers. */
 const MAX_UDP_ANSWER = 4096;
 const QR = 0x8000;
@@ -112,7 +114,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
   });
   const { address, port } = socket.address();
 
-  // TCP: two-byte length framing, several queries per connection, idle connections closed after 10 s.
+  // TCP: two-byte length framing, several queries per connection (answers may come out of order, as RFC 7766
+  // allows), idle connections closed after 10 s, at most MAX_TCP_CONNECTIONS at once (more are refused at accept).
   const conns = new Set<net.Socket>();
   const tcpServer = net.createServer((conn) => {
     conns.add(conn);
@@ -136,6 +139,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
       }
     });
   });
+  tcpServer.maxConnections = MAX_TCP_CONNECTIONS;
   try {
     await new Promise<void>((resolve, reject) => {
       tcpServer.once('error', reject);
