@@ -48,10 +48,16 @@ export function discoveryZone(tables: DiscoveryTables, random: RandomInt = (n) =
     } else {
       if (types.has('A') || types.has('AAAA')) answers.push(...addresses(svc, chosen, type, qname).filter((a) => types.has(a.type as RecordType)));
       if (types.has('SRV') && (type === 'SRV' || type === 'ANY')) {
+        const srvTtl = ttlOf(svc, 'SRV')!;
+        const aTtl = ttlOf(svc, 'A') ?? srvTtl;
+        const aaaaTtl = ttlOf(svc, 'AAAA') ?? srvTtl;
         for (const i of chosen) {
           const target = `${i.instanceId}.${svc.name}.${ns.name}`;
-          answers.push({ name: qname, type: 'SRV', class: 'IN', ttl: ttlOf(svc, 'SRV')!, data: { priority: 1, weight: 1, port: Number(i.attributes.AWS_INSTANCE_PORT), target } });
-          additionals.push(...addresses(svc, [i], 'ANY', target));
+          answers.push({ name: qname, type: 'SRV', class: 'IN', ttl: srvTtl, data: { priority: 1, weight: 1, port: Number(i.attributes.AWS_INSTANCE_PORT), target } });
+          const v4 = i.attributes.AWS_INSTANCE_IPV4;
+          const v6 = i.attributes.AWS_INSTANCE_IPV6;
+          if (v4) additionals.push({ name: target, type: 'A', class: 'IN', ttl: aTtl, data: v4 });
+          if (v6) additionals.push({ name: target, type: 'AAAA', class: 'IN', ttl: aaaaTtl, data: v6 });
         }
       }
     }

@@ -85,19 +85,20 @@ class Writer {
     this.ensure(1);
     this.buf[this.off++] = v;
   }
+  // Byte stores rather than writeUInt16BE/copy: these run a few dozen times per answer and the checks add up.
   u16(v: number) {
     this.ensure(2);
-    this.buf.writeUInt16BE(v, this.off);
+    this.buf[this.off] = (v >>> 8) & 0xff;
+    this.buf[this.off + 1] = v & 0xff;
     this.off += 2;
   }
   u32(v: number) {
-    this.ensure(4);
-    this.buf.writeUInt32BE(v >>> 0, this.off);
-    this.off += 4;
+    this.u16((v >>> 16) & 0xffff);
+    this.u16(v & 0xffff);
   }
   bytes(b: Buffer) {
     this.ensure(b.length);
-    b.copy(this.buf, this.off);
+    this.buf.set(b, this.off);
     this.off += b.length;
   }
   name(name: string) {
@@ -164,8 +165,8 @@ function ipv6Groups(w: Writer, text: string) {
   for (const g of [...h, ...fill, ...t]) w.u16(parseInt(g, 16) || 0);
 }
 
-function record(w: Writer, a: Answer, qname: string) {
-  if (a.name.toLowerCase() === qname.toLowerCase()) w.u16(0xc00c);
+function record(w: Writer, a: Answer, qname: string, qlower: string) {
+  if (a.name === qname || (a.name.length === qname.length && a.name.toLowerCase() === qlower)) w.u16(0xc00c);
   else w.name(a.name);
   w.u16(TYPE[a.type] ?? 0);
   w.u16(1); // IN
@@ -209,6 +210,7 @@ export interface Sections {
  * too big, the answer is the header and question with TC set.
  */
 export function encodeAnswer(query: Buffer, q: Query, flags: number, s: Sections, limit = Infinity): Buffer {
+  const qlower = q.qname.toLowerCase();
   const write = (additionals: readonly Answer[], truncated: boolean) => {
     const w = new Writer(512);
     const edns = q.udpSize !== undefined;
@@ -221,7 +223,7 @@ export function encodeAnswer(query: Buffer, q: Query, flags: number, s: Sections
     w.ensure(q.questionEnd - 12);
     query.copy(w.buf, w.off, 12, q.questionEnd);
     w.off += q.questionEnd - 12;
-    if (!truncated) for (const list of [s.answers, s.authorities, additionals]) for (const a of list) record(w, a, q.qname);
+    if (!truncated) for (const list of [s.answers, s.authorities, additionals]) for (const a of list) record(w, a, q.qname, qlower);
     if (edns) {
       w.u8(0);
       w.u16(41);
