@@ -3,12 +3,13 @@
 # runs: the aws CLI, Docker with a static busybox to build test images from, skopeo and the CNCF distribution
 # registry (a second registry client and the registry benchmark's peer), wrk and nginx (the load balancer
 # benchmark and its peer), qemu-user (runs the agent's pause binaries for other architectures), etcd (the
-# distributed store backend's tests start their own members; RUNLEVEL=1 keeps the packaged service from starting),
-# and chromium (the web console's browser tests, driven by playwright-core).
+# distributed store backend's tests start their own members), chromium (the web console's browser tests, driven by
+# playwright-core), dig (dnsutils: the DNS tests) and dnsmasq (dnsmasq-base: the DNS benchmark's peer). RUNLEVEL=1
+# keeps packaged services from starting.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-PACKAGES=(awscli docker.io busybox-static skopeo docker-registry wrk nginx qemu-user etcd-server etcd-client chromium)
+PACKAGES=(awscli docker.io busybox-static skopeo docker-registry wrk nginx qemu-user etcd-server etcd-client chromium dnsutils dnsmasq-base)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

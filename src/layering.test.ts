@@ -26,21 +26,22 @@ const ALLOWED: Record<string, string[]> = {
   // The server side of the web console only serves files; the console itself talks to the public APIs.
   console: [],
   secrets: ['domain', 'sealing', 'state', 'store'],
-  config: ['domain', 'sealing', 'store'],
+  config: ['dns', 'domain', 'sealing', 'store'],
   // metrics/access.ts checks /metrics scrapes with the gateway's SigV4 verifier.
   metrics: ['domain', 'gateway', 'store'],
   logs: ['domain', 'store'],
   autoscaling: ['domain', 'metrics', 'state', 'store'],
   lb: ['domain', 'store'],
-  dns: ['domain', 'lb'],
+  discovery: ['domain', 'store'],
+  dns: ['discovery', 'domain', 'lb', 'store'],
   gateway: ['config', 'domain', 'models', 'sealing'],
   registry: ['config', 'domain', 'gateway', 'imageAuth', 'sealing', 'store'],
   // The agent is another process: it reaches the control plane only over the wire, never its code.
   agent: ['imageAuth'],
-  api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks'],
+  api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'discovery'],
   cli: [
     'agent', 'api', 'autoscaling', 'config', 'controllers', 'dns', 'domain', 'gateway', 'imageAuth', 'lb', 'logging', 'logs',
-    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console',
+    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console', 'discovery',
   ],
 };
 

@@ -30,6 +30,9 @@ import { consoleRoute } from '../console/static.js';
 import { createElbTables, startLoadBalancers } from '../lb/index.js';
 import { startDnsServer, type DnsServer } from '../dns/server.js';
 import { loadBalancerZone } from '../dns/loadBalancerZone.js';
+import { discoveryZone } from '../dns/discoveryZone.js';
+import { createDiscoveryTables, type DiscoveryTables } from '../discovery/tables.js';
+import { serviceDiscoveryService } from '../api/servicediscovery/index.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
 import { claimLiveAddresses } from '../tasks/addresses.js';
 import { PlacementPools } from '../placement/pools.js';
@@ -69,6 +72,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const scalingTables = createScalingTables(cache);
   const elbTables = createElbTables(cache);
   const secretTables = createSecretTables(cache);
+  const discoveryTables = createDiscoveryTables(cache);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
@@ -139,7 +143,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       return undefined;
     },
   });
-  const dns = await startDns(opts, elbTables, logger);
+  const dns = await startDns(opts, elbTables, discoveryTables, logger);
   const targets = new TargetRegistrationController({
     cache,
     tables,
@@ -198,6 +202,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       elbv2Service({ cache, tables: elbTables, health: lb.health }),
       secretsManagerService(secrets),
       ssmService(parameters),
+      serviceDiscoveryService({ cache, tables: discoveryTables }),
     ],
     logger,
     routes: [
@@ -305,14 +310,15 @@ function clusterReservations(tables: Tables) {
 }
 
 /** Wharf's DNS server on --dns-address; a taken port falls back to a free one, and no DNS at all is not fatal. */
-async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, logger: Logger): Promise<DnsServer | undefined> {
-  const zones = [loadBalancerZone(elbTables)];
+async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, logger: Logger): Promise<DnsServer | undefined> {
+  const zones = [loadBalancerZone(elbTables), discoveryZone(discoveryTables)];
+  const upstreams = opts.dnsUpstreams;
   try {
-    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, logger });
+    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger });
   } catch (err) {
     logger.warn({ err: (err as Error).message, address: `${opts.dnsAddress}:${opts.dnsPort}` }, 'DNS port taken; using a free port');
     try {
-      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, logger });
+      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, upstreams, logger });
     } catch (err2) {
       logger.warn({ err: (err2 as Error).message }, 'no DNS server: load balancer names will not resolve through Wharf');
       return undefined;

@@ -28,6 +28,7 @@ interface ServeFlags {
   stoppedTaskRetentionSeconds?: string;
   metricPeriod?: string;
   dnsAddress?: string;
+  dnsUpstream?: string;
   lbWorkers?: string;
   agent?: boolean;
   printCredentials?: boolean;
@@ -56,7 +57,8 @@ function serveCommand(name: string, description: string) {
     .option('--instance-grace-seconds <n>', 'how long an agent may be gone before its tasks are stopped as lost (default 60)')
     .option('--stopped-task-retention-seconds <n>', 'how long STOPPED tasks stay describable (default 3600)')
     .option('--metric-period <seconds>', 'the period of the AWS/ECS metrics Wharf records (default 60, as AWS)')
-    .option('--dns-address <addr:port>', 'where Wharf\'s DNS server answers load balancer names (default 127.0.0.53:53)')
+    .option('--dns-address <addr:port>', 'where Wharf\'s DNS server answers load balancer names and Cloud Map namespaces (default 127.0.0.53:53)')
+    .option('--dns-upstream <host:port,...>', 'where the DNS server forwards other names, or none (default: the nameservers of /etc/resolv.conf)')
     .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))')
     .option('--metrics-address <host:port>', 'serve Prometheus /metrics there without authentication (default: on the gateway, SigV4-signed)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StoreSpec } from '../store/open.js';
+import { hostResolvers, type Upstream } from '../dns/upstream.js';
 
 export interface ServerOptionsInput {
   dataDir?: string;
@@ -16,6 +17,7 @@ export interface ServerOptionsInput {
   heartbeatSeconds?: number | string;
   metricPeriod?: number | string;
   dnsAddress?: string;
+  dnsUpstream?: string;
   lbWorkers?: number | string;
   metricsAddress?: string;
   store?: string;
@@ -45,6 +47,11 @@ export interface ServerOptions {
   /** Wharf's DNS server (load balancer names): address and port. Default 127.0.0.53:53. */
   dnsAddress: string;
   dnsPort: number;
+  /**
+   * Where the DNS server forwards names outside its zones (Cloud Map namespaces, load balancer names): --dns-upstream
+   * HOST:PORT[,HOST:PORT...], or `none`. Default: the nameservers of /etc/resolv.conf, less Wharf's own address.
+   */
+  dnsUpstreams: Upstream[];
   /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
   lbWorkers: number;
   /** --metrics-address: a listener of its own for /metrics, unauthenticated. Default none (on the gateway, signed). */
@@ -64,6 +71,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
   if (!/^\d{12}$/.test(accountId)) throw new Error(`invalid account id (12 digits expected): ${accountId}`);
   const dataDir = resolve(input.dataDir ?? env.WHARF_DATA_DIR ?? join(homedir(), '.wharf'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const dns = dnsAddress(input.dnsAddress ?? env.WHARF_DNS_ADDRESS ?? '127.0.0.53:53');
   return {
     dataDir,
     host: input.host ?? env.WHARF_HOST ?? '127.0.0.1',
@@ -79,7 +87,8 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     ),
     heartbeatSeconds: seconds('heartbeat', input.heartbeatSeconds ?? env.WHARF_HEARTBEAT_SECONDS, 20),
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
-    ...dnsAddress(input.dnsAddress ?? env.WHARF_DNS_ADDRESS ?? '127.0.0.53:53'),
+    ...dns,
+    dnsUpstreams: dnsUpstreams(input.dnsUpstream ?? env.WHARF_DNS_UPSTREAM, dns),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
@@ -99,6 +108,20 @@ function dnsAddress(text: string): { dnsAddress: string; dnsPort: number } {
   const port = i < 0 ? 53 : Number(text.slice(i + 1));
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --dns-address: ${text}`);
   return { dnsAddress: i < 0 ? text : text.slice(0, i), dnsPort: port };
+}
+
+function dnsUpstreams(text: string | undefined, own: { dnsAddress: string; dnsPort: number }): Upstream[] {
+  if (text === 'none' || text === '') return [];
+  const list = text === undefined
+    ? hostResolvers()
+    : text.split(',').map((t) => {
+      // HOST:PORT, [IPV6]:PORT, or an address alone (port 53).
+      const withPort = /^(\[[^\]]+\]|[^:]+):\d+$/.test(t) ? t : t.includes(':') ? `[${t}]:53` : `${t}:53`;
+      const hp = hostPort('--dns-upstream', withPort)!;
+      return { address: hp.host, port: hp.port };
+    });
+  // Forwarding to itself would loop.
+  return list.filter((u) => !(u.address === own.dnsAddress && u.port === own.dnsPort));
 }
 
 function hostPort(what: string, text: string | undefined): { host: string; port: number } | undefined {

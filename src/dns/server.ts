@@ -1,24 +1,27 @@
-// Wharf's DNS server: answers A queries for load balancer DNS names with their address (later issues add Cloud Map
-// namespaces as more zones). Names in a zone it serves but unknown get NXDOMAIN; names outside every zone REFUSED,
-// so a resolver configured with Wharf first falls through to the next one. UDP, on a configurable address and port.
+// Wharf's DNS server, on UDP and TCP at one address and port. Zones (load balancer names, Cloud Map's DNS
+// namespaces) answer the names they hold authoritatively; every other name is forwarded to the upstream resolvers
+// (the host's own, from /etc/resolv.conf), so a container that uses Wharf's DNS still resolves the outside world.
+// A UDP answer larger than the client's limit (512 bytes, or what its EDNS record says) is sent truncated (TC) so
+// the client asks again over TCP. Malformed queries get FORMERR when their header can be read, and are dropped
+// otherwise; nothing a client sends can throw out of a handler.
 import dgram from 'node:dgram';
-import dnsPacket, { type Answer, type Packet } from 'dns-packet';
+import net from 'node:net';
 import type { Logger } from 'pino';
+import { Forwarder, type Upstream } from './upstream.js';
+import { encodeAnswer, parseQuery } from './wire.js';
+import type { Zone, ZoneAnswer } from './zone.js';
 
-/** One zone's answers: the A records for a name (lowercase, no trailing dot), [] for "known zone, no such name". */
-export interface Zone {
-  /** The zone suffix, e.g. `elb.amazonaws.com`. */
-  suffix: string;
-  lookup(name: string): string[];
-}
+export type { Zone, ZoneAnswer } from './zone.js';
 
 export interface DnsServerOptions {
   address: string;
   port: number;
   zones: Zone[];
   logger: Logger;
-  /** TTL of the answers, seconds. Default 60 (ELB's own). */
-  ttl?: number;
+  /** Where names outside every zone go; none: such names are REFUSED. */
+  upstreams?: Upstream[];
+  /** Per-upstream timeout, ms (default 2000). */
+  upstreamTimeoutMs?: number;
 }
 
 export interface DnsServer {
@@ -27,35 +30,81 @@ export interface DnsServer {
   close(): Promise<void>;
 }
 
-export function answer(query: Packet, zones: readonly Zone[], ttl: number): Packet {
-  const q = query.questions?.[0];
-  const base: Packet = { id: query.id, type: 'response', flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: query.questions ?? [] };
-  if (!q) return { ...base, flags: 1 /* FORMERR */ };
-  const name = q.name.toLowerCase().replace(/\.$/, '');
-  const zone = zones.find((z) => name === z.suffix || name.endsWith('.' + z.suffix));
-  if (!zone) return { ...base, flags: 5 /* REFUSED */ };
-  const addrs = zone.lookup(name);
-  if (!addrs.length) return { ...base, flags: dnsPacket.AUTHORITATIVE_ANSWER | 3 /* NXDOMAIN */ };
-  const answers: Answer[] = q.type === 'A' || (q.type as string) === 'ANY' ? addrs.map((data) => ({ type: 'A', class: 'IN', name: q.name, ttl, data })) : [];
-  return { ...base, answers };
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+/** Queries longer than this are not DNS queries anyone sends: dropped. */
+export const MAX_QUERY_BYTES = 4096;
+/** TCP clients served at once; each costs a socket and at most one 64 KiB message buffer. */
+export const MAX_TCP_CONNECTIONS = 256;
+/** The largest UDP answer Wharf sends, whatever a client's EDNS record offers. */
+const MAX_UDP_ANSWER = 4096;
+const QR = 0x8000;
+const AA = 0x0400;
+const RD = 0x0100;
+const RA = 0x0080;
+
+/** A header-only answer (FORMERR, NOTIMP, SERVFAIL, REFUSED) to a query whose header could be read. */
+export function headerOnly(query: Buffer, rcode: number): Buffer {
+  const flags = query.readUInt16BE(2);
+  // Keep opcode and RD; set QR; RA since names outside the zones are resolved for the client.
+  const out = Buffer.alloc(12);
+  out.writeUInt16BE(query.readUInt16BE(0), 0);
+  out.writeUInt16BE(QR | (flags & 0x7900) | RA | rcode, 2);
+  return out;
+}
+
+export type Outcome = { reply: Buffer } | { forward: true } | { drop: true };
+
+/** The answer to one query from the zones, or a decision to forward or drop it. Never throws. */
+export function respond(msg: Buffer, zones: readonly Zone[], maxUdp: number | undefined): Outcome {
+  if (msg.length < 12 || msg.length > MAX_QUERY_BYTES) return { drop: true };
+  const flags = msg.readUInt16BE(2);
+  if (flags & QR) return { drop: true }; // an answer, not a query: never answer answers
+  if ((flags >> 11) & 0xf) return { reply: headerOnly(msg, RCODE.NOTIMP) };
+  const q = parseQuery(msg);
+  if (!q) return { reply: headerOnly(msg, RCODE.FORMERR) };
+  const name = q.qname.toLowerCase();
+  let found: ZoneAnswer | undefined;
+  try {
+    for (const z of zones) {
+      found = z.answer(name, q.qtype, q.qname);
+      if (found) break;
+    }
+  } catch {
+    return { reply: headerOnly(msg, RCODE.SERVFAIL) };
+  }
+  if (!found) return { forward: true };
+  const rflags = QR | AA | (flags & RD) | RA | RCODE[found.rcode];
+  const limit = maxUdp === undefined ? Infinity : Math.min(maxUdp, Math.max(512, q.udpSize ?? 512));
+  try {
+    return { reply: encodeAnswer(msg, q, rflags, { answers: found.answers, authorities: found.authorities ?? [], additionals: found.additionals ?? [] }, limit) };
+  } catch {
+    return { reply: headerOnly(msg, RCODE.SERVFAIL) };
+  }
 }
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer> {
-  const socket = dgram.createSocket('udp4');
-  const ttl = opts.ttl ?? 60;
+  const forwarder = opts.upstreams?.length ? new Forwarder({ upstreams: opts.upstreams, timeoutMs: opts.upstreamTimeoutMs }) : undefined;
+  /** The reply to one message: from the zones, or the upstream's, or SERVFAIL/REFUSED when it cannot be had. */
+  const handle = async (msg: Buffer, tcp: boolean): Promise<Buffer | undefined> => {
+    const out = respond(msg, opts.zones, tcp ? undefined : MAX_UDP_ANSWER);
+    if ('reply' in out) return out.reply;
+    if ('drop' in out) return undefined;
+    if (!forwarder) return headerOnly(msg, RCODE.REFUSED);
+    return (await forwarder.forward(msg, tcp)) ?? headerOnly(msg, RCODE.SERVFAIL);
+  };
+
+  const socket = dgram.createSocket(net.isIPv6(opts.address) ? 'udp6' : 'udp4');
   socket.on('message', (msg, rinfo) => {
-    let query: Packet;
-    try {
-      query = dnsPacket.decode(msg);
-    } catch {
-      return; // not DNS: drop
-    }
-    try {
-      socket.send(dnsPacket.encode(answer(query, opts.zones, ttl)), rinfo.port, rinfo.address);
-    } catch (err) {
-      opts.logger.warn({ err }, 'dns answer failed');
-    }
+    // No send callback: a failed send is reported on the socket's 'error' event, and the callback costs per answer.
+    const reply = (buf: Buffer | undefined) => {
+      if (buf) socket.send(buf, rinfo.port, rinfo.address);
+    };
+    // Zone answers are synchronous; only forwarding waits.
+    const out = respond(msg, opts.zones, MAX_UDP_ANSWER);
+    if ('reply' in out) reply(out.reply);
+    else if ('forward' in out) handle(msg, false).then(reply, (err) => opts.logger.warn({ err }, 'dns forward failed'));
   });
+  socket.on('error', (err) => opts.logger.warn({ err: err.message }, 'dns socket error'));
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
     socket.bind(opts.port, opts.address, () => {
@@ -64,5 +113,56 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServer>
     });
   });
   const { address, port } = socket.address();
-  return { address, port, close: () => new Promise((resolve) => socket.close(() => resolve())) };
+
+  // TCP: two-byte length framing, several queries per connection (answers may come out of order, as RFC 7766
+  // allows), idle connections closed after 10 s, at most MAX_TCP_CONNECTIONS at once (more are refused at accept).
+  const conns = new Set<net.Socket>();
+  const tcpServer = net.createServer((conn) => {
+    conns.add(conn);
+    conn.setTimeout(10_000, () => conn.destroy());
+    conn.on('close', () => conns.delete(conn));
+    conn.on('error', () => conn.destroy());
+    let buf = Buffer.alloc(0);
+    conn.on('data', (d) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      while (buf.length >= 2) {
+        const len = buf.readUInt16BE(0);
+        if (buf.length < 2 + len) break;
+        const msg = buf.subarray(2, 2 + len);
+        buf = buf.subarray(2 + len);
+        handle(Buffer.from(msg), true).then((reply) => {
+          if (!reply || conn.destroyed) return;
+          const head = Buffer.alloc(2);
+          head.writeUInt16BE(reply.length);
+          conn.write(Buffer.concat([head, reply]));
+        }, () => conn.destroy());
+      }
+    });
+  });
+  tcpServer.maxConnections = MAX_TCP_CONNECTIONS;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcpServer.once('error', reject);
+      tcpServer.listen(port, address, () => {
+        tcpServer.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    socket.close();
+    throw err;
+  }
+
+  return {
+    address,
+    port,
+    async close() {
+      forwarder?.close();
+      for (const c of conns) c.destroy();
+      await Promise.all([
+        new Promise<void>((resolve) => socket.close(() => resolve())),
+        new Promise<void>((resolve) => tcpServer.close(() => resolve())),
+      ]);
+    },
+  };
 }

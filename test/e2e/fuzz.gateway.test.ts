@@ -30,6 +30,7 @@ const SERVED: Record<string, Served> = {
   autoscaling: { model: loadModel('autoscaling'), signingName: 'application-autoscaling', protocol: 'json' },
   elbv2: { model: loadModel('elbv2'), signingName: 'elasticloadbalancing', protocol: 'query' },
   cloudwatch: { model: loadModel('cloudwatch'), signingName: 'monitoring', protocol: 'query', cbor: true },
+  servicediscovery: { model: loadModel('servicediscovery'), signingName: 'servicediscovery', protocol: 'json' },
 };
 
 const MUTATIONS: Mutation[] = ['wrongType', 'missingRequired', 'oversized', 'deepNesting'];
@@ -101,6 +102,8 @@ async function snapshot() {
     scalableTargets: await read(SERVED.autoscaling!, 'DescribeScalableTargets', '{"ServiceNamespace":"ecs"}'),
     loadBalancers: (await read(SERVED.elbv2!, '', form(SERVED.elbv2!, 'DescribeLoadBalancers'))).replace(/<RequestId>[^<]*<\/RequestId>/, ''),
     targetGroups: (await read(SERVED.elbv2!, '', form(SERVED.elbv2!, 'DescribeTargetGroups'))).replace(/<RequestId>[^<]*<\/RequestId>/, ''),
+    namespaces: await read(SERVED.servicediscovery!, 'ListNamespaces', '{}'),
+    operations: await read(SERVED.servicediscovery!, 'ListOperations', '{}'),
     alarms: (await read(SERVED.cloudwatch!, '', form(SERVED.cloudwatch!, 'DescribeAlarms'))).replace(/<RequestId>[^<]*<\/RequestId>/, ''),
   };
 }
