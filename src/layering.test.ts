@@ -15,6 +15,7 @@ const FORBIDDEN: Record<string, string[]> = {
   placement: ['gateway', 'api', 'agent', 'cli', 'controllers'],
   controllers: ['gateway', 'api', 'cli'],
   secrets: ['gateway', 'api', 'agent', 'cli', 'controllers', 'placement', 'tasks'],
+  identity: ['gateway', 'api', 'agent', 'cli', 'controllers', 'placement', 'tasks'],
   gateway: ['api', 'agent', 'cli', 'controllers', 'placement', 'tasks', 'state'],
 };
 
