@@ -132,7 +132,7 @@ export class Iam {
     return row.value;
   }
 
-  createRole(input: { name: string; path?: string; trust: string; description?: string; maxSessionDuration?: number }): Promise<RoleRecord> {
+  async createRole(input: { name: string; path?: string; trust: string; description?: string; maxSessionDuration?: number }): Promise<RoleRecord> {
     const trust = checkSize(input.trust, LIMITS.trustPolicyBytes, 'ACLSizePerRole');
     parsePolicy(trust, 'trust');
     return this.deps.cache.update(() => {
@@ -162,7 +162,7 @@ export class Iam {
 
   // --- inline policies (users and roles alike) ----------------------------------------------------------------------
 
-  putInline(kind: Holder, holder: string, policyName: string, document: string): Promise<void> {
+  async putInline(kind: Holder, holder: string, policyName: string, document: string): Promise<void> {
     const limit = kind === 'user' ? LIMITS.userInlineBytes : LIMITS.roleInlineBytes;
     if (stripped(document) > limit) {
       throw new IamLimitExceeded(`Maximum policy size of ${limit} bytes exceeded for ${kind} ${holder}`);
@@ -194,7 +194,7 @@ export class Iam {
 
   // --- managed policies --------------------------------------------------------------------------------------------
 
-  createPolicy(input: { name: string; path?: string; document: string; description?: string }): Promise<ManagedPolicyRecord> {
+  async createPolicy(input: { name: string; path?: string; document: string; description?: string }): Promise<ManagedPolicyRecord> {
     if (stripped(input.document) > LIMITS.managedPolicyBytes) throw new IamLimitExceeded(`Cannot exceed quota for PolicySize: ${LIMITS.managedPolicyBytes}`);
     parsePolicy(input.document, 'identity');
     return this.deps.cache.update(() => {
