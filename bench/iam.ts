@@ -27,7 +27,9 @@ const root = { accessKeyId: 'AKIAWHARFBENCH000001', secretAccessKey: 'wharf-benc
 async function startServer() {
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-iam-'));
-  const proc = spawn(process.execPath, [bin, 'server', '--port', '0', '--data-dir', dataDir], {
+  // BENCH_CPU_PROF=DIR writes a CPU profile of the server to DIR.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, bin, 'server', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, WHARF_ACCESS_KEY_ID: root.accessKeyId, WHARF_SECRET_ACCESS_KEY: root.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -90,10 +92,13 @@ async function main() {
 
   const target = 'AmazonEC2ContainerServiceV20141113.DescribeClusters';
   const body = { clusters: ['bench', 'default'], include: ['TAGS', 'SETTINGS'] };
-  const cases = [
+  const all = [
     { name: 'DescribeClusters (root key)', request: await presign(url, root, target, body) },
     { name: 'DescribeClusters (user, 20 statements)', request: await presign(url, user, target, body) },
   ];
+  // BENCH_ONLY=root|user measures one case (e.g. for a profile).
+  const only = process.env.BENCH_ONLY;
+  const cases = only ? all.filter((c) => c.name.includes(only === 'user' ? 'user' : 'root')) : all;
   const rounds = arg('rounds', 3);
   console.log(`iam: signed DescribeClusters, ${connections} keep-alive clients, ${rounds} interleaved rounds of ${duration}s per case, medians`);
   for (const c of cases) await autocannon({ url, connections, duration: 2, requests: [c.request] }); // warm up
@@ -122,6 +127,7 @@ async function main() {
       `  ${r.name.padEnd(40)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpuUs.toFixed(0)} µs/req  non-2xx/errors ${r.bad}  ${((r.rps / base) * 100).toFixed(1)}% of root`,
     );
   }
+  if (results.length < 2) return;
   const ratio = results[1]!.rps / base;
   console.log(`  goal         user key at least 0.9x the root key: ${ratio >= 0.9 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
 }

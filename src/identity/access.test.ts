@@ -71,6 +71,25 @@ describe('Access', () => {
     expect(decide()).toBe('allow');
   });
 
+  it('decisions that read the clock are made afresh on every request', async () => {
+    const { access, iam, advance, clock } = await setup();
+    await iam.createUser('u');
+    const { rec } = await iam.createAccessKey('u');
+    await iam.putInline('user', 'u', 'p', JSON.stringify({
+      Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*', Condition: { StringLike: { 'aws:CurrentTime': '2026-01-01T*' } } }],
+    }));
+    const caller = access.caller(rec.accessKeyId, undefined, false, clock());
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('allow');
+    advance(24 * 3600_000);
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('implicit-deny');
+    // Region is part of what a remembered decision is keyed on.
+    await iam.putInline('user', 'u', 'p', JSON.stringify({
+      Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }],
+    }));
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'eu-west-1', clock())).toBe('allow');
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('implicit-deny');
+  });
+
   it('sessions need their own signed token and end at their expiration', async () => {
     const { access, iam, sts, advance, clock } = await setup();
     await iam.createUser('u');

@@ -12,6 +12,7 @@ import { compilePolicy, parsePolicy, type CompiledPolicy } from './policy.js';
 import { actionOf, resourceOf } from './resources.js';
 import type { AccessKeyRecord, IdentityTables, SessionRecord } from './tables.js';
 
+const MAX_DECISIONS = 10_000;
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
 const EXPIRED_TOKEN = 'The security token included in the request is expired';
 
@@ -50,12 +51,26 @@ export class Access {
   /** Principal ARN (user or role) -> its compiled identity policies. */
   private readonly compiled = new Map<string, CompiledPolicy[]>();
   private readonly opened = new WeakMap<object, string>();
+  /**
+   * Decisions already made, by key, action, resource and region: with the clock out of the policies, nothing else
+   * a decision depends on changes without a change to the rows that clear this map. Bounded; oldest out first.
+   */
+  private readonly decisions = new Map<string, Decision>();
+  /** Access key id -> the condition keys that come from its caller. */
+  private readonly contexts = new Map<string, { arn: string; keys: Map<string, string[]> }>();
   private readonly stopWatching: () => void;
 
   constructor(private readonly deps: AccessDeps) {
     const watched = [deps.tables.users.prefix, deps.tables.roles.prefix, deps.tables.policies.prefix];
     this.stopWatching = deps.cache.onChange((keys) => {
-      if (keys.some((k) => watched.some((p) => k.startsWith(p)))) this.compiled.clear();
+      if (keys.some((k) => watched.some((p) => k.startsWith(p)))) {
+        this.compiled.clear();
+        this.decisions.clear();
+      }
+      if (keys.some((k) => k.startsWith(deps.tables.sessions.prefix) || k.startsWith(deps.tables.accessKeys.prefix))) {
+        this.contexts.clear();
+        this.decisions.clear();
+      }
     });
   }
 
@@ -97,7 +112,16 @@ export class Access {
 
   /** The decision for a caller on an action and resource (root and instance keys are not asked). */
   decide(caller: CallerIdentity, action: string, resource: string, region: string, now: Date): Decision {
-    return evaluate(this.policiesOf(caller), { action, resource, context: this.context(caller, region, now) });
+    const policies = this.policiesOf(caller);
+    const memo = `${caller.accessKeyId}\n${action}\n${resource}\n${region}`;
+    const known = this.decisions.get(memo);
+    if (known !== undefined) return known;
+    const decision = evaluate(policies, { action, resource, context: this.context(caller, region, now) });
+    if (!policies.some((p) => p.readsClock)) {
+      if (this.decisions.size >= MAX_DECISIONS) this.decisions.delete(this.decisions.keys().next().value!);
+      this.decisions.set(memo, decision);
+    }
+    return decision;
   }
 
   /** Throws AccessDenied in the request's protocol unless the caller's policies allow the operation. */
@@ -141,15 +165,35 @@ export class Access {
     return undefined;
   }
 
-  /** The condition keys Wharf provides for a request. */
+  /** The condition keys Wharf provides for a request: the caller's (kept per key) and the request's own. */
   context(caller: CallerIdentity, region: string, now: Date): RequestContext {
+    let fixed = this.contexts.get(caller.accessKeyId);
+    if (!fixed || fixed.arn !== caller.arn) {
+      fixed = { arn: caller.arn, keys: this.callerKeys(caller) };
+      this.contexts.set(caller.accessKeyId, fixed);
+    }
+    const keys = fixed.keys;
+    return {
+      get(key: string) {
+        switch (key) {
+          case 'aws:requestedregion':
+            return [region];
+          case 'aws:currenttime':
+            return [now.toISOString()];
+          case 'aws:epochtime':
+            return [String(Math.floor(now.getTime() / 1000))];
+          default:
+            return keys.get(key);
+        }
+      },
+    };
+  }
+
+  private callerKeys(caller: CallerIdentity): Map<string, string[]> {
     const m = new Map<string, string[]>([
       ['aws:principalaccount', [this.deps.accountId]],
       ['aws:userid', [caller.userId]],
-      ['aws:requestedregion', [region]],
       ['aws:securetransport', ['false']],
-      ['aws:currenttime', [now.toISOString()]],
-      ['aws:epochtime', [String(Math.floor(now.getTime() / 1000))]],
     ]);
     if (caller.kind === 'user') {
       m.set('aws:username', [caller.arn.slice(caller.arn.lastIndexOf('/') + 1)]);

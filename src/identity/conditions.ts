@@ -2,8 +2,10 @@
 // name is case-insensitive; a key absent from the request matches only negated operators and `...IfExists`.
 import { wildcard, type Matcher } from './wildcard.js';
 
-/** Request context: lowercased key -> its values. */
-export type RequestContext = ReadonlyMap<string, readonly string[]>;
+/** Request context: lowercased key -> its values (a Map will do). */
+export interface RequestContext {
+  get(key: string): readonly string[] | undefined;
+}
 
 export type CompiledCondition = (ctx: RequestContext) => boolean;
 

@@ -16,7 +16,11 @@ export interface CompiledStatement {
 
 export interface CompiledPolicy {
   statements: CompiledStatement[];
+  /** Whether a condition reads the clock (aws:CurrentTime, aws:EpochTime): its decisions cannot be remembered. */
+  readsClock: boolean;
 }
+
+const CLOCK_KEYS = new Set(['aws:currenttime', 'aws:epochtime']);
 
 /** Identity policies (user, role, managed) or a role's trust policy, which IAM checks by other rules. */
 export type PolicyKind = 'identity' | 'trust';
@@ -126,7 +130,13 @@ function checkPrincipal(p: unknown): void {
 
 /** Compiles a checked identity policy for the evaluator. */
 export function compilePolicy(parsed: ParsedPolicy): CompiledPolicy {
+  const readsClock = parsed.statements.some((s) =>
+    Object.values((s.Condition ?? {}) as Record<string, Record<string, unknown>>).some((block) =>
+      Object.keys(block).some((k) => CLOCK_KEYS.has(k.toLowerCase())),
+    ),
+  );
   return {
+    readsClock,
     statements: parsed.statements.map((s) => {
       const action = s.Action !== undefined ? anyOf(strings(s.Action), true) : not(anyOf(strings(s.NotAction), true));
       const resource = s.Resource !== undefined ? anyOf(strings(s.Resource)) : s.NotResource !== undefined ? not(anyOf(strings(s.NotResource))) : () => true;
