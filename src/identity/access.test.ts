@@ -114,6 +114,19 @@ describe('Access', () => {
     expect(access.secretFor(id)).toBeUndefined();
   });
 
+  it('a session of a role deleted and made again under its name gets nothing from the new role', async () => {
+    const { access, iam, sts, clock } = await setup();
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] });
+    await iam.createRole({ name: 'r', trust });
+    const root = access.caller('AKIAROOT', undefined, false, clock());
+    const { session, sessionToken } = await sts.assumeRole(root, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, RoleSessionName: 's' }, 'query', 'us-east-1');
+    await iam.deleteRole('r');
+    await iam.createRole({ name: 'r', trust });
+    await iam.putInline('role', 'r', 'p', allow('ecs:*'));
+    const caller = access.caller(session.accessKeyId, sessionToken, true, clock());
+    expect(access.decide(caller, 'ecs:ListClusters', '*', 'us-east-1', clock())).toBe('implicit-deny');
+  });
+
   it('a refused write writes nothing', async () => {
     const { iam, tables } = await setup();
     await iam.createUser('u');

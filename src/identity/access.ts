@@ -160,7 +160,9 @@ export class Access {
     }
     if (caller.kind === 'role') {
       const s = this.deps.tables.sessions.get(caller.accessKeyId)?.value;
-      return s ? this.deps.tables.roles.get(s.roleName)?.value : undefined;
+      const role = s ? this.deps.tables.roles.get(s.roleName)?.value : undefined;
+      // A role deleted and made again under the same name is another role: old sessions get nothing from it.
+      return role && role.roleId === s!.roleId ? role : undefined;
     }
     return undefined;
   }
