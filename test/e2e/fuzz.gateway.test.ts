@@ -30,6 +30,8 @@ const SERVED: Record<string, Served> = {
   autoscaling: { model: loadModel('autoscaling'), signingName: 'application-autoscaling', protocol: 'json' },
   elbv2: { model: loadModel('elbv2'), signingName: 'elasticloadbalancing', protocol: 'query' },
   cloudwatch: { model: loadModel('cloudwatch'), signingName: 'monitoring', protocol: 'query', cbor: true },
+  iam: { model: loadModel('iam'), signingName: 'iam', protocol: 'query' },
+  sts: { model: loadModel('sts'), signingName: 'sts', protocol: 'query' },
 };
 
 const MUTATIONS: Mutation[] = ['wrongType', 'missingRequired', 'oversized', 'deepNesting'];
