@@ -1,5 +1,6 @@
 // IAM users and their access keys. The secret access key is in CreateAccessKey's answer only; the store holds it sealed.
 import type * as T from '@aws-sdk/client-iam';
+import { IamValidationError } from '../../domain/errors.js';
 import type { Iam } from '../../identity/iam.js';
 import { page, presentKey, presentUser } from './present.js';
 
@@ -10,8 +11,7 @@ export function userOperations(iam: Iam) {
     },
     GetUser(input: T.GetUserRequest, ctx: { principalArn: string }): T.GetUserResponse {
       // Without UserName, the caller itself (a user's own key).
-      const name = input.UserName ?? ctx.principalArn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1];
-      return { User: presentUser(iam.user(name ?? '')) };
+      return { User: presentUser(iam.user(input.UserName ?? selfName(ctx))) };
     },
     ListUsers(input: T.ListUsersRequest): T.ListUsersResponse {
       const prefix = input.PathPrefix ?? '/';
@@ -23,8 +23,7 @@ export function userOperations(iam: Iam) {
       return {};
     },
     async CreateAccessKey(input: T.CreateAccessKeyRequest, ctx: { principalArn: string }): Promise<T.CreateAccessKeyResponse> {
-      const name = input.UserName ?? ctx.principalArn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? '';
-      const { rec, secret } = await iam.createAccessKey(name);
+      const { rec, secret } = await iam.createAccessKey(input.UserName ?? selfName(ctx));
       return { AccessKey: { ...presentKey(rec), UserName: rec.userName, SecretAccessKey: secret } as T.AccessKey };
     },
     async DeleteAccessKey(input: T.DeleteAccessKeyRequest, ctx: { principalArn: string }): Promise<object> {
@@ -42,4 +41,9 @@ export function userOperations(iam: Iam) {
   };
 }
 
-const selfName = (ctx: { principalArn: string }) => ctx.principalArn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1] ?? '';
+/** The calling user's own name, for operations whose UserName defaults to the caller. */
+function selfName(ctx: { principalArn: string }): string {
+  const name = ctx.principalArn.match(/:user\/(?:.*\/)?([^/]+)$/)?.[1];
+  if (name === undefined) throw new IamValidationError('Must specify userName when calling with non-User credentials');
+  return name;
+}
