@@ -23,6 +23,8 @@ const SERVICES = {
   servicediscovery: ['servicediscovery'],
   secretsmanager: ['secretsmanager'],
   ssm: ['ssm'],
+  iam: ['iam'],
+  sts: ['sts'],
 };
 
 const METADATA_KEYS = [

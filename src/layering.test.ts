@@ -26,6 +26,7 @@ const ALLOWED: Record<string, string[]> = {
   // The server side of the web console only serves files; the console itself talks to the public APIs.
   console: [],
   secrets: ['domain', 'sealing', 'state', 'store'],
+  identity: ['domain', 'sealing', 'state', 'store'],
   config: ['dns', 'domain', 'sealing', 'store'],
   // metrics/access.ts checks /metrics scrapes with the gateway's SigV4 verifier.
   metrics: ['domain', 'gateway', 'store'],
@@ -38,10 +39,10 @@ const ALLOWED: Record<string, string[]> = {
   registry: ['config', 'domain', 'gateway', 'imageAuth', 'sealing', 'store'],
   // The agent is another process: it reaches the control plane only over the wire, never its code.
   agent: ['imageAuth'],
-  api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'discovery'],
+  api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'discovery', 'identity'],
   cli: [
     'agent', 'api', 'autoscaling', 'config', 'controllers', 'dns', 'domain', 'gateway', 'imageAuth', 'lb', 'logging', 'logs',
-    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console', 'discovery',
+    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console', 'discovery', 'identity',
   ],
 };
 

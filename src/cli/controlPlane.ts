@@ -42,6 +42,9 @@ import { createSecretTables, ParameterStore, SecretsManager } from '../secrets/i
 import { createTables, type Tables } from '../state/tables.js';
 import { instanceSecret, sealInstanceCredentials } from '../state/instanceCredentials.js';
 import { loadSealingKey, Sealer } from '../sealing/index.js';
+import { Access, createIdentityTables, Iam, Sts } from '../identity/index.js';
+import { iamService } from '../api/iam/index.js';
+import { stsService } from '../api/sts/index.js';
 
 export interface ControlPlane {
   url: string;
@@ -73,6 +76,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const elbTables = createElbTables(cache);
   const secretTables = createSecretTables(cache);
   const discoveryTables = createDiscoveryTables(cache);
+  const identityTables = createIdentityTables(cache);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
@@ -104,12 +108,31 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   // Secret values and SecureString parameters are sealed at rest with the same key.
   const secrets = new SecretsManager({ cache, tables: secretTables, sealer });
   const parameters = new ParameterStore({ cache, tables: secretTables, sealer });
-  // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents.
-  const secretFor = (id: string) => {
+  // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents; IAM users' keys
+  // and assumed roles' temporary keys, which get what their policies allow.
+  const agentSecretFor = (id: string) => {
     if (id === credentials.accessKeyId) return credentials.secretAccessKey;
     const row = tables.instanceCredentials.get(id);
     return row ? instanceSecret(sealer, row.value) : undefined;
   };
+  const access = new Access({
+    cache,
+    tables: identityTables,
+    sealer,
+    accountId: opts.accountId,
+    root: credentials,
+    instanceSecret: (id) => (id === credentials.accessKeyId ? undefined : agentSecretFor(id)),
+    secretArn: (id) => {
+      try {
+        return secrets.find(id).arn;
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const iam = new Iam({ cache, tables: identityTables, sealer, accountId: opts.accountId });
+  const sts = new Sts({ cache, tables: identityTables, sealer, access, accountId: opts.accountId });
+  const secretFor = (id: string) => access.secretFor(id);
   const pools = new PlacementPools(cache, tables);
   const metrics = new Metrics({
     cache,
@@ -165,7 +188,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     cache,
     tables,
     logger,
-    secretFor,
+    // The channel stays Wharf's own and its agents': IAM keys do not open it.
+    secretFor: agentSecretFor,
     sealer,
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
@@ -186,6 +210,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     port: opts.port,
     accountId: opts.accountId,
     secretFor,
+    identity: access,
     services: [
       ecsService(
         { cache, tables },
@@ -203,6 +228,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       secretsManagerService(secrets),
       ssmService(parameters),
       serviceDiscoveryService({ cache, tables: discoveryTables }),
+      iamService(iam),
+      stsService(sts),
     ],
     logger,
     routes: [
@@ -227,6 +254,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   logs.start();
   scaling.start();
   secrets.startSweeping();
+  sts.startSweeping();
   const services = new ServiceController({
     cache,
     tables,
@@ -248,6 +276,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     async close() {
       registry.stop();
       secrets.stop();
+      sts.stop();
+      access.close();
       lifecycle.stop();
       services.stop();
       targets.stop();

@@ -207,3 +207,24 @@ export const SECRETS_ERROR_CODES: readonly string[] = [
   UnsupportedParameterType, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue, InvalidResourceType,
   InvalidResourceId, TooManyTagsError,
 ].map((k) => k.code);
+
+// IAM and STS (query protocol: the wire code is the model's, e.g. NoSuchEntity; ValidationError is the model-validation
+// code of both). The gateway's authorization refusal is AccessDeniedException on JSON APIs (the query code rides in
+// x-amzn-query-error for CloudWatch) and AccessDenied (403) on query APIs; temporary keys past their expiration are
+// ExpiredTokenException / ExpiredToken.
+export const NoSuchEntity = kind('NoSuchEntity', 404);
+export const EntityAlreadyExists = kind('EntityAlreadyExists', 409);
+export const DeleteConflict = kind('DeleteConflict', 409);
+export const IamLimitExceeded = kind('LimitExceeded', 409);
+export const IamMalformedPolicyDocument = kind('MalformedPolicyDocument', 400);
+export const IamInvalidInput = kind('InvalidInput', 400);
+export const IamValidationError = kind('ValidationError', 400);
+export const NotAuthorized = kind('AccessDeniedException', 400, 'client', { code: 'AccessDenied' });
+export const QueryNotAuthorized = kind('AccessDenied', 403);
+export const ExpiredToken = kind('ExpiredTokenException', 400, 'client', { code: 'ExpiredToken' });
+
+/** The IAM, STS and authorization codes, for the same cross-check as ERROR_CODES. */
+export const IDENTITY_ERROR_CODES: readonly string[] = [
+  NoSuchEntity, EntityAlreadyExists, DeleteConflict, IamLimitExceeded, IamMalformedPolicyDocument, IamInvalidInput,
+  IamValidationError, NotAuthorized, QueryNotAuthorized, ExpiredToken,
+].map((k) => k.code);

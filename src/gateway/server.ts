@@ -29,7 +29,7 @@ import { operationFromTarget, parseJsonBody } from './protocols/json.js';
 import { checkMethod, guessProtocol, inflate, requestProtocol, type WireProtocol } from './protocols/negotiate.js';
 import { respond } from './respond.js';
 import { signedTarget } from './protocols/target.js';
-import type { RequestContext, ServiceDefinition } from './service.js';
+import type { Caller, GatewayIdentity, RequestContext, ServiceDefinition } from './service.js';
 
 export interface GatewayOptions {
   host: string;
@@ -38,6 +38,8 @@ export interface GatewayOptions {
   /** The secret for an access key id, or undefined when the key is unknown. */
   secretFor: (accessKeyId: string) => string | undefined;
   services: ServiceDefinition[];
+  /** Who each key is and what it may do (IAM); without it every known key acts as the account's root. */
+  identity?: GatewayIdentity;
   logger: Logger;
   /** Clock, injectable for tests. */
   now?: () => Date;
@@ -53,6 +55,7 @@ interface Admitted {
   protocol: WireProtocol;
   pending: PendingSignature;
   target: string | undefined;
+  caller: Caller | undefined;
 }
 
 export class Gateway {
@@ -140,7 +143,24 @@ export class Gateway {
     }
     // A client that declared its payload hash signed over it: the signature can be proven before the body is read.
     if (pending.declaredHash !== undefined) pending.verify(pending.declaredHash);
-    return { service, protocol, pending, target };
+    const caller = this.opts.identity ? this.callerOf(req, pending) : undefined;
+    return { service, protocol, pending, target, caller };
+  }
+
+  /** The identity behind the signing key, with the session token temporary keys must carry (and sign). */
+  private callerOf(req: http.IncomingMessage, pending: PendingSignature): Caller {
+    let token: string | undefined;
+    let signed = false;
+    if (pending.presigned) {
+      const q = (req.url ?? '').indexOf('?');
+      token = new URLSearchParams(q >= 0 ? (req.url ?? '').slice(q + 1) : '').get('X-Amz-Security-Token') ?? undefined;
+      signed = token !== undefined; // the canonical query covers every parameter
+    } else {
+      const h = req.headers['x-amz-security-token'];
+      token = Array.isArray(h) ? h[0] : h;
+      signed = pending.signedHeaders.has('x-amz-security-token');
+    }
+    return this.opts.identity!.caller(pending.claimed.accessKeyId, token, signed, this.now());
   }
 
   private bodyRules(service: ServiceDefinition): BodyRules {
@@ -157,7 +177,7 @@ export class Gateway {
   private async dispatch(
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    { service, protocol, pending, target }: Admitted,
+    { service, protocol, pending, target, caller: known }: Admitted,
     requestId: string,
     body: Buffer,
     sha256: string,
@@ -171,15 +191,28 @@ export class Gateway {
       } else {
         principal = pending.verify(sha256);
       }
+      const caller: Caller = known ?? {
+        kind: 'root',
+        arn: `arn:aws:iam::${this.opts.accountId}:root`,
+        userId: this.opts.accountId,
+        accessKeyId: principal.accessKeyId,
+      };
       const ctx: RequestContext = {
         requestId,
         region: principal.region,
         accountId: this.opts.accountId,
         accessKeyId: principal.accessKeyId,
-        principalArn: `arn:aws:iam::${this.opts.accountId}:root`,
+        principalArn: caller.arn,
+        caller,
         now: this.now(),
       };
       const { operation, input } = decode(service, protocol, req, target, inflate(req, body, service.maxBodyBytes));
+      // Root and agents' keys pass; IAM users and role sessions get what their policies allow.
+      if (known && (known.kind === 'user' || known.kind === 'role')) {
+        this.opts.identity!.authorize(known, {
+          signingName: service.signingName, protocol, operation, input, region: ctx.region, accountId: ctx.accountId, now: ctx.now,
+        });
+      }
       const output = await service.operations[operation]!(input, ctx);
       respond(res, { protocol, service, requestId, operation, output });
     } catch (err) {

@@ -6,8 +6,41 @@ export interface RequestContext {
   region: string;
   accountId: string;
   accessKeyId: string;
-  /** The caller's ARN; Wharf has one root principal per key. */
+  /** The caller's ARN: the account root, an IAM user, or an assumed-role session. */
   principalArn: string;
+  /** Who signed the request (the gateway always sets it; absent only in contexts made by hand). */
+  caller?: Caller;
+  now: Date;
+}
+
+/** The identity behind a verified access key. */
+export interface Caller {
+  /** root: Wharf's own keys (all access); instance: an agent's keys (as before IAM); user/role: policies decide. */
+  kind: 'root' | 'instance' | 'user' | 'role';
+  arn: string;
+  /** GetCallerIdentity's UserId: the account id for root, AIDA... for a user, AROA...:session for a role session. */
+  userId: string;
+  accessKeyId: string;
+}
+
+/** What the gateway asks about callers: who a key is, and whether it may do what it asks. */
+export interface GatewayIdentity {
+  /**
+   * The caller behind an access key whose signature is being checked. `sessionToken` is X-Amz-Security-Token and
+   * `tokenSigned` whether the signature covers it. Throws (ExpiredToken, UnrecognizedClient) for keys it refuses.
+   */
+  caller(accessKeyId: string, sessionToken: string | undefined, tokenSigned: boolean, now: Date): Caller;
+  /** Throws the protocol's AccessDenied when the caller's policies do not allow the operation. */
+  authorize(caller: Caller, request: AuthorizationRequest): void;
+}
+
+export interface AuthorizationRequest {
+  signingName: string;
+  protocol: 'json' | 'query' | 'cbor';
+  operation: string;
+  input: unknown;
+  region: string;
+  accountId: string;
   now: Date;
 }
 

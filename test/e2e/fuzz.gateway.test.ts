@@ -31,6 +31,8 @@ const SERVED: Record<string, Served> = {
   elbv2: { model: loadModel('elbv2'), signingName: 'elasticloadbalancing', protocol: 'query' },
   cloudwatch: { model: loadModel('cloudwatch'), signingName: 'monitoring', protocol: 'query', cbor: true },
   servicediscovery: { model: loadModel('servicediscovery'), signingName: 'servicediscovery', protocol: 'json' },
+  iam: { model: loadModel('iam'), signingName: 'iam', protocol: 'query' },
+  sts: { model: loadModel('sts'), signingName: 'sts', protocol: 'query' },
 };
 
 const MUTATIONS: Mutation[] = ['wrongType', 'missingRequired', 'oversized', 'deepNesting'];

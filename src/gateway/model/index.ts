@@ -13,6 +13,8 @@ import logs from '../../models/logs.json' with { type: 'json' };
 import secretsmanager from '../../models/secretsmanager.json' with { type: 'json' };
 import servicediscovery from '../../models/servicediscovery.json' with { type: 'json' };
 import ssm from '../../models/ssm.json' with { type: 'json' };
+import iam from '../../models/iam.json' with { type: 'json' };
+import sts from '../../models/sts.json' with { type: 'json' };
 import type { ModelName, ServiceModel } from './types.js';
 
 const MODELS: Record<ModelName, ServiceModel> = {
@@ -25,6 +27,8 @@ const MODELS: Record<ModelName, ServiceModel> = {
   servicediscovery: servicediscovery as unknown as ServiceModel,
   secretsmanager: secretsmanager as unknown as ServiceModel,
   ssm: ssm as unknown as ServiceModel,
+  iam: iam as unknown as ServiceModel,
+  sts: sts as unknown as ServiceModel,
 };
 
 /** The committed model of one service. The same object on every call. */

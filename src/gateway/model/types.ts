@@ -2,7 +2,8 @@
 // botocore's service-2.json), shared by the validator and the query codec.
 
 export type ModelName =
-  | 'ecs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'logs' | 'autoscaling' | 'servicediscovery' | 'secretsmanager' | 'ssm';
+  | 'ecs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'logs' | 'autoscaling' | 'servicediscovery' | 'secretsmanager' | 'ssm'
+  | 'iam' | 'sts';
 
 export type ShapeType =
   | 'structure' | 'list' | 'map'

@@ -1,0 +1,139 @@
+// Access against a real store: keys resolve to callers, sessions need their signed token and end at their expiration,
+// and compiled policies follow changes to users, roles and managed policies.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Sealer } from '../sealing/index.js';
+import { StateCache } from '../store/cache.js';
+import { SqliteStore } from '../store/sqlite.js';
+import { Access } from './access.js';
+import { Iam } from './iam.js';
+import { Sts } from './sts.js';
+import { createIdentityTables } from './tables.js';
+
+const ACCOUNT = '000000000000';
+const stops: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const s of stops.splice(0)) await s();
+});
+
+async function setup() {
+  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'wharf-identity-')), 'state.db'));
+  const cache = new StateCache(store);
+  const tables = createIdentityTables(cache);
+  await cache.start();
+  let now = new Date('2026-01-01T00:00:00Z');
+  const clock = () => now;
+  const sealer = new Sealer(Buffer.alloc(32, 7));
+  const access = new Access({
+    cache, tables, sealer, accountId: ACCOUNT, root: { accessKeyId: 'AKIAROOT', secretAccessKey: 'root-secret' }, instanceSecret: () => undefined,
+  });
+  const iam = new Iam({ cache, tables, sealer, accountId: ACCOUNT, now: clock });
+  const sts = new Sts({ cache, tables, sealer, access, accountId: ACCOUNT, now: clock });
+  stops.push(async () => {
+    access.close();
+    cache.stop();
+    await store.close();
+  });
+  return { access, iam, sts, tables, advance: (ms: number) => (now = new Date(now.getTime() + ms)), clock };
+}
+
+const allow = (action: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+
+describe('Access', () => {
+  it('resolves root, user and unknown keys; an inactive key has no secret', async () => {
+    const { access, iam, clock } = await setup();
+    expect(access.caller('AKIAROOT', undefined, false, clock())).toMatchObject({ kind: 'root', arn: `arn:aws:iam::${ACCOUNT}:root` });
+    await iam.createUser('u');
+    const { rec, secret } = await iam.createAccessKey('u');
+    expect(rec.secretAccessKey).not.toContain(secret);
+    expect(access.secretFor(rec.accessKeyId)).toBe(secret);
+    expect(access.caller(rec.accessKeyId, undefined, false, clock())).toMatchObject({ kind: 'user', arn: `arn:aws:iam::${ACCOUNT}:user/u` });
+    await iam.updateAccessKey('u', rec.accessKeyId, 'Inactive');
+    expect(access.secretFor(rec.accessKeyId)).toBeUndefined();
+    expect(access.secretFor('AKIANOPE')).toBeUndefined();
+  });
+
+  it('compiled policies follow inline and managed policy changes', async () => {
+    const { access, iam, clock } = await setup();
+    await iam.createUser('u');
+    const { rec } = await iam.createAccessKey('u');
+    const caller = access.caller(rec.accessKeyId, undefined, false, clock());
+    const decide = () => access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock());
+    expect(decide()).toBe('implicit-deny');
+    await iam.putInline('user', 'u', 'p', allow('ecs:*'));
+    expect(decide()).toBe('allow');
+    const p = await iam.createPolicy({ name: 'deny', document: JSON.stringify({ Statement: { Effect: 'Deny', Action: 'ecs:RunTask', Resource: '*' } }) });
+    await iam.attach('user', 'u', p.arn);
+    expect(decide()).toBe('explicit-deny');
+    await iam.detach('user', 'u', p.arn);
+    expect(decide()).toBe('allow');
+  });
+
+  it('decisions that read the clock are made afresh on every request', async () => {
+    const { access, iam, advance, clock } = await setup();
+    await iam.createUser('u');
+    const { rec } = await iam.createAccessKey('u');
+    await iam.putInline('user', 'u', 'p', JSON.stringify({
+      Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*', Condition: { StringLike: { 'aws:CurrentTime': '2026-01-01T*' } } }],
+    }));
+    const caller = access.caller(rec.accessKeyId, undefined, false, clock());
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('allow');
+    advance(24 * 3600_000);
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('implicit-deny');
+    // Region is part of what a remembered decision is keyed on.
+    await iam.putInline('user', 'u', 'p', JSON.stringify({
+      Statement: [{ Effect: 'Allow', Action: 'ecs:*', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } } }],
+    }));
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'eu-west-1', clock())).toBe('allow');
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('implicit-deny');
+  });
+
+  it('sessions need their own signed token and end at their expiration', async () => {
+    const { access, iam, sts, advance, clock } = await setup();
+    await iam.createUser('u');
+    await iam.createRole({ name: 'r', trust: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] }) });
+    await iam.putInline('role', 'r', 'p', allow('ecs:List*'));
+    const root = access.caller('AKIAROOT', undefined, false, clock());
+    const { session, sessionToken, secretAccessKey } = await sts.assumeRole(root, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, RoleSessionName: 's', DurationSeconds: 900 }, 'query', 'us-east-1');
+    const id = session.accessKeyId;
+    expect(access.secretFor(id)).toBe(secretAccessKey);
+    expect(() => access.caller(id, undefined, false, clock())).toThrow(/invalid/);
+    expect(() => access.caller(id, sessionToken, false, clock())).toThrow(/invalid/);
+    expect(() => access.caller(id, sessionToken + 'x', true, clock())).toThrow(/invalid/);
+    const caller = access.caller(id, sessionToken, true, clock());
+    expect(caller).toMatchObject({ kind: 'role', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s` });
+    expect(access.decide(caller, 'ecs:ListClusters', '*', 'us-east-1', clock())).toBe('allow');
+    expect(access.decide(caller, 'ecs:RunTask', '*', 'us-east-1', clock())).toBe('implicit-deny');
+    advance(899_000);
+    expect(access.caller(id, sessionToken, true, clock()).kind).toBe('role');
+    advance(1_000);
+    expect(() => access.caller(id, sessionToken, true, clock())).toThrow(expect.objectContaining({ code: 'ExpiredTokenException', query: { code: 'ExpiredToken' } }));
+    expect(await sts.sweep()).toBe(1);
+    expect(access.secretFor(id)).toBeUndefined();
+  });
+
+  it('a session of a role deleted and made again under its name gets nothing from the new role', async () => {
+    const { access, iam, sts, clock } = await setup();
+    const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] });
+    await iam.createRole({ name: 'r', trust });
+    const root = access.caller('AKIAROOT', undefined, false, clock());
+    const { session, sessionToken } = await sts.assumeRole(root, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, RoleSessionName: 's' }, 'query', 'us-east-1');
+    await iam.deleteRole('r');
+    await iam.createRole({ name: 'r', trust });
+    await iam.putInline('role', 'r', 'p', allow('ecs:*'));
+    const caller = access.caller(session.accessKeyId, sessionToken, true, clock());
+    expect(access.decide(caller, 'ecs:ListClusters', '*', 'us-east-1', clock())).toBe('implicit-deny');
+  });
+
+  it('a refused write writes nothing', async () => {
+    const { iam, tables } = await setup();
+    await iam.createUser('u');
+    await expect(iam.putInline('user', 'u', 'bad', '{"Statement":[{"Effect":"Allow","Action":"ecs:*"}]}')).rejects.toMatchObject({ code: 'MalformedPolicyDocument' });
+    await expect(iam.putInline('user', 'u', 'big', allow('ecs:' + 'A'.repeat(2100)))).rejects.toMatchObject({ code: 'LimitExceeded' });
+    expect(tables.users.get('u')!.value.inlinePolicies).toEqual({});
+    await expect(iam.createPolicy({ name: 'p', document: 'nope' })).rejects.toMatchObject({ code: 'MalformedPolicyDocument' });
+    expect(tables.policies.size).toBe(0);
+  });
+});
