@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `wharf` command: up (everything on this machine), server (the control plane alone), version.
 import './quietSdk.js';
+import { parseAddressPool, TASK_ADDRESS_POOL_ATTRIBUTE } from '../domain/addressPool.js';
 import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
 import { createLogger } from '../logging/logger.js';
@@ -29,6 +30,7 @@ interface ServeFlags {
   metricPeriod?: string;
   dnsAddress?: string;
   dnsUpstream?: string;
+  taskAddressPool?: string;
   lbWorkers?: string;
   agent?: boolean;
   printCredentials?: boolean;
@@ -61,6 +63,7 @@ function serveCommand(name: string, description: string) {
     .option('--dns-upstream <host:port,...>', 'where the DNS server forwards other names, or none (default: the nameservers of /etc/resolv.conf)')
     .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))')
     .option('--metrics-address <host:port>', 'serve Prometheus /metrics there without authentication (default: on the gateway, SigV4-signed)')
+    .option('--task-address-pool <cidr>', 'the embedded agent\'s awsvpc task addresses (default 127.1.0.0/16, or WHARF_TASK_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
@@ -81,7 +84,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         region: opts.region,
         stateDir: defaultStateDir(opts.dataDir),
         publishAddress: '127.0.0.1',
-        attributes: {},
+        attributes: { [TASK_ADDRESS_POOL_ATTRIBUTE]: opts.taskAddressPool },
         fargateCapacity: true,
         allowPrivileged: false,
         credentials: cp.credentials,
@@ -131,11 +134,12 @@ program
   .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
   .option('--attribute <name=value...>', 'custom attributes for placement constraints', [])
   .option('--publish-address <addr>', 'the address container ports are published on', '127.0.0.1')
+  .option('--task-address-pool <cidr>', 'the addresses awsvpc tasks on this host get (default 127.1.0.0/16)')
   .option('--state-dir <dir>', 'where the agent keeps its identity (default ~/.wharf/agent)')
   .option('--fargate-capacity', 'also serve the FARGATE launch type from this host', false)
   .option('--allow-privileged', 'allow containers with privileged: true', false)
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
     privateFiles();
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
@@ -150,7 +154,7 @@ program
         region: f.region,
         stateDir: f.stateDir ?? join(homedir(), '.wharf', 'agent'),
         publishAddress: f.publishAddress,
-        attributes: parseAttributes(f.attribute),
+        attributes: { ...parseAttributes(f.attribute), ...(f.taskAddressPool ? { [TASK_ADDRESS_POOL_ATTRIBUTE]: checkedPool(f.taskAddressPool) } : {}) },
         fargateCapacity: f.fargateCapacity,
         allowPrivileged: f.allowPrivileged,
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
@@ -193,3 +197,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`wharf: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
+
+function checkedPool(cidr: string): string {
+  if (!parseAddressPool(cidr)) throw new Error(`invalid --task-address-pool (A.B.C.D/N with N from 8 to 30 expected): ${cidr}`);
+  return cidr;
+}

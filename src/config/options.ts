@@ -1,4 +1,5 @@
 // Options are normalized once, here: every default resolved, so the rest of Wharf never sees an undefined option.
+import { DEFAULT_TASK_ADDRESS_POOL, parseAddressPool } from '../domain/addressPool.js';
 import { mkdirSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,6 +19,7 @@ export interface ServerOptionsInput {
   metricPeriod?: number | string;
   dnsAddress?: string;
   dnsUpstream?: string;
+  taskAddressPool?: string;
   lbWorkers?: number | string;
   metricsAddress?: string;
   store?: string;
@@ -52,6 +54,8 @@ export interface ServerOptions {
    * HOST:PORT[,HOST:PORT...], or `none`. Default: the nameservers of /etc/resolv.conf, less Wharf's own address.
    */
   dnsUpstreams: Upstream[];
+  /** The embedded agent's awsvpc task addresses (`--task-address-pool`). Default 127.1.0.0/16. */
+  taskAddressPool: string;
   /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
   lbWorkers: number;
   /** --metrics-address: a listener of its own for /metrics, unauthenticated. Default none (on the gateway, signed). */
@@ -89,6 +93,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
     ...dns,
     dnsUpstreams: dnsUpstreams(input.dnsUpstream ?? env.WHARF_DNS_UPSTREAM, dns),
+    taskAddressPool: taskAddressPool(input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
@@ -148,4 +153,9 @@ export function storeSpec(text: string | undefined, dataDir: string): StoreSpec 
   });
   const path = (m[2] ?? '').slice(1);
   return { kind: 'etcd', endpoints, namespace: path === '' || path.endsWith('/') ? path : `${path}/` };
+}
+
+function taskAddressPool(cidr: string): string {
+  if (!parseAddressPool(cidr)) throw new Error(`invalid task address pool (A.B.C.D/N with N from 8 to 30 expected): ${cidr}`);
+  return cidr;
 }

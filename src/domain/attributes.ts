@@ -24,7 +24,7 @@ export function validateAttribute(a: Attribute): void {
 }
 
 /** What Wharf's agent says about its host: Wharf's counterpart of ECS's own attributes, so not custom ones. */
-const WHARF_SET = new Set(['wharf.publish-address', 'wharf.awsvpc-address-mode', 'wharf.capacity.fargate']);
+const WHARF_SET = new Set(['wharf.publish-address', 'wharf.awsvpc-address-mode', 'wharf.capacity.fargate', 'wharf.task-address-pool']);
 
 export const isBuiltin = (name: string) => name.startsWith('ecs.') || name.startsWith('com.amazonaws.ecs.') || WHARF_SET.has(name);
 

@@ -1,15 +1,17 @@
-// awsvpc task addresses. Under `wharf up` every awsvpc task gets its own loopback address (127.1.x.y: Linux routes
-// all of 127.0.0.0/8 to loopback), claimed with a key of its own (`ecs/task-addresses/IP`, written with the task
-// and guarded on not existing), so two control plane processes never hand out one address twice; the claim goes
+// awsvpc task addresses. Every awsvpc task gets its own address from its agent's pool (`wharf.task-address-pool`;
+// the default 127.1.0.0/16 is on loopback), claimed with a key of its own (`ecs/task-addresses/IP`, written with the
+// task and guarded on not existing), so two control plane processes never hand out one address twice; the claim goes
 // when the task reaches STOPPED. An agent on another host publishes on its own address instead (its
 // `wharf.publish-address` attribute with `wharf.awsvpc-address-mode` = shared): nothing to claim.
 import { Txn, type StateCache } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
+import { DEFAULT_TASK_ADDRESS_POOL, formatAddress, parseAddressPool, TASK_ADDRESS_POOL_ATTRIBUTE } from '../domain/addressPool.js';
 
 /** Hands out addresses within one transaction, skipping those claimed in the store or earlier in it. */
 export class AddressClaims {
   private readonly taken = new Set<string>();
-  private cursor = 1;
+  /** Where the next search starts, per pool, so a batch of tasks does not rescan what it just handed out. */
+  private readonly cursors = new Map<string, number>();
 
   constructor(private readonly tables: Tables, private readonly txn: Txn) {}
 
@@ -17,15 +19,16 @@ export class AddressClaims {
   claim(ci: ContainerInstanceRecord, taskId: string): string {
     const attr = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;
     if (attr('wharf.awsvpc-address-mode') === 'shared' && attr('wharf.publish-address')) return attr('wharf.publish-address')!;
-    for (let n = this.cursor; n < 65534; n++) {
-      const addr = `127.1.${n >> 8}.${n & 255}`;
+    const pool = parseAddressPool(attr(TASK_ADDRESS_POOL_ATTRIBUTE) ?? DEFAULT_TASK_ADDRESS_POOL) ?? parseAddressPool(DEFAULT_TASK_ADDRESS_POOL)!;
+    for (let n = this.cursors.get(pool.cidr) ?? pool.first; n <= pool.last; n++) {
+      const addr = formatAddress(n);
       if ((n & 255) === 0 || (n & 255) === 255 || this.taken.has(addr) || this.tables.taskAddresses.get(addr)) continue;
       this.taken.add(addr);
-      this.cursor = n + 1;
+      this.cursors.set(pool.cidr, n + 1);
       this.txn.put(this.tables.taskAddresses, addr, { task: taskId }, 0);
       return addr;
     }
-    throw new Error('no free loopback address for an awsvpc task');
+    throw new Error(`no free address for an awsvpc task in ${pool.cidr}`);
   }
 }
 

@@ -27,7 +27,7 @@ const TD: TaskDefinition = {
   ],
 };
 
-async function setup(): Promise<{ cache: StateCache; tables: Tables }> {
+async function setup(extra: { name: string; value: string }[] = []): Promise<{ cache: StateCache; tables: Tables }> {
   const dir = mkdtempSync(join(tmpdir(), 'wharf-launch-'));
   dirs.push(dir);
   const cache = new StateCache(new SqliteStore(join(dir, 'state.db')));
@@ -43,7 +43,7 @@ async function setup(): Promise<{ cache: StateCache; tables: Tables }> {
     ],
     pendingTasksCount: 0,
     runningTasksCount: 0,
-    attributes: [{ name: 'ecs.availability-zone', value: 'us-east-1b' }],
+    attributes: [{ name: 'ecs.availability-zone', value: 'us-east-1b' }, ...extra],
   };
   await cache.commit(new Txn().put(tables.containerInstances, 'c/i1', ci, 0));
   return { cache, tables };
@@ -86,6 +86,16 @@ describe('launch', () => {
     expect(ci.remainingResources!.find((r) => r.name === 'MEMORY')!.integerValue).toBe(2048 - 3 * 192);
     expect(ci.pendingTasksCount).toBe(3);
     expect([...tables.taskAddresses.values()].map((r) => r.id).sort()).toEqual(['127.1.0.1', '127.1.0.2', '127.1.0.3']);
+  });
+
+  it("takes addresses from the instance's own pool (wharf.task-address-pool), skipping .0 and .255", async () => {
+    const { cache, tables } = await setup([{ name: 'wharf.task-address-pool', value: '127.1.42.0/24' }]);
+    const records = await cache.update(() => {
+      const batch = new TaskBatch(tables, ctx);
+      const recs = launch(batch, spec(2), plan(2));
+      return { txn: batch.done(), result: recs };
+    });
+    expect(records.map((r) => r.privateIPv4Address)).toEqual(['127.1.42.1', '127.1.42.2']);
   });
 
   it('two writers on one view never share an address: the loser is re-made on fresh reads', async () => {

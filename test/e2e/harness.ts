@@ -42,7 +42,10 @@ export async function startWharf(
   opts: { dataDir?: string; mode?: 'up' | 'server'; env?: Record<string, string>; credentials?: boolean; port?: number; args?: string[] } = {},
 ): Promise<Wharf> {
   const dataDir = opts.dataDir ?? tempDir();
-  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', ...(opts.env ?? {}) } as Record<string, string>;
+  // Each Wharf of a test run gets awsvpc task addresses of its own, so test files running side by side never hand
+  // two tasks one address.
+  const pool = `127.1.${1 + Math.floor(Math.random() * 254)}.0/24`;
+  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', WHARF_TASK_ADDRESS_POOL: pool, ...(opts.env ?? {}) } as Record<string, string>;
   if (opts.credentials !== false) {
     env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     env.WHARF_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
