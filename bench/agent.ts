@@ -1,11 +1,7 @@
 // The agent's path against plain Docker, in the same run: RunTask to RUNNING for a one-container task (image cached)
 // through `wharf up` and its embedded agent, against `docker run -d` of the same image; then 50 tasks at once.
 // Run: npm run build && node dist/bench/agent.js [--rounds 10]
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
   DescribeTasksCommand,
@@ -19,29 +15,19 @@ import {
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { LABELS } from '../src/agent/protocol.js';
 import { ensureBusybox, BUSYBOX } from '../test/support/images.js';
+import { median, startServer } from './support.js';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
 const rounds = Number(args[args.indexOf('--rounds') + 1] || 10);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000003', secretAccessKey: 'wharf-bench-secret' };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
   const runtime = new DockerRuntime();
   await ensureBusybox(runtime);
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
-  const proc = spawn(process.execPath, [resolve(import.meta.dirname, '../src/cli/main.js'), 'up', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { url, proc } = await startServer({ credentials: creds, command: 'up' });
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
-  const url = await new Promise<string>((ok) =>
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      const m = /"url":"([^"]+)"/.exec(l);
-      if (m) ok(m[1]!);
-    }),
-  );
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   let instanceArn = '';
   for (;;) {

@@ -16,14 +16,10 @@ import type { RequestContext } from '../src/gateway/service.js';
 import { StateCache } from '../src/store/cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { LoadResult, LoadSpec } from './dnsLoad.js';
+import { arg } from './support.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const seconds = Number(arg('seconds', '5'));
-const outstanding = Number(arg('outstanding', '64'));
+const seconds = arg('seconds', 5);
+const outstanding = arg('outstanding', 64);
 const PORT = 45353;
 const WHARF = '127.0.0.62';
 const DNSMASQ = '127.0.0.63';

@@ -3,59 +3,14 @@
 // is looked at), one server process, 64 keep-alive clients (autocannon), interleaved rounds, medians. Prints
 // requests/s, p50/p99 latency, the server's CPU time per request, and the user's throughput as a share of root's.
 // Run: npm run bench:iam [-- --duration 5 --rounds 3 --connections 64]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import autocannon from 'autocannon';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateAccessKeyCommand, CreatePolicyCommand, AttachUserPolicyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { arg, measure, presign, startServer, summarise, type Sample } from './support.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const duration = arg('duration', 5);
 const connections = arg('connections', 64);
 const root = { accessKeyId: 'AKIAWHARFBENCH000001', secretAccessKey: 'wharf-bench-secret' };
-
-async function startServer() {
-  const bin = resolve(import.meta.dirname, '../src/cli/main.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-iam-'));
-  // BENCH_CPU_PROF=DIR writes a CPU profile of the server to DIR.
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const proc = spawn(process.execPath, [...prof, bin, 'server', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, WHARF_ACCESS_KEY_ID: root.accessKeyId, WHARF_SECRET_ACCESS_KEY: root.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((ok, fail) => {
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      const m = /"url":"([^"]+)"/.exec(l);
-      if (m) ok(m[1]!);
-    });
-    proc.once('exit', (c) => fail(new Error(`server exited ${c}`)));
-  });
-  return { url, proc };
-}
-
-/** A signed request that can be replayed: SigV4 has no nonce, only a 15-minute window. */
-async function presign(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, target: string, body: object) {
-  const u = new URL(url);
-  const payload = JSON.stringify(body);
-  const req = new HttpRequest({
-    method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/',
-    headers: { host: u.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
-    body: payload,
-  });
-  const signed = await new SignatureV4({ service: 'ecs', region: 'us-east-1', credentials, sha256: Sha256 }).sign(req);
-  const { host: _h, ...headers } = signed.headers;
-  return { method: 'POST' as const, path: '/', headers, body: payload };
-}
 
 /** 20 statements: 19 that do not match DescribeClusters (wildcards, resources, conditions), then the Allow. */
 function policies(): string[] {
@@ -75,7 +30,8 @@ function policies(): string[] {
 }
 
 async function main() {
-  const { url, proc } = await startServer();
+  // BENCH_CPU_PROF=DIR writes a CPU profile of the server to DIR.
+  const { url, proc } = await startServer({ credentials: root, dataDirPrefix: 'wharf-bench-iam-', cpuProfileDir: process.env.BENCH_CPU_PROF });
   const client = { endpoint: url, region: 'us-east-1', credentials: root };
   const ecs = new ECSClient(client);
   await ecs.send(new CreateClusterCommand({ clusterName: 'bench', tags: [{ key: 'k', value: 'v' }] }));
@@ -93,8 +49,8 @@ async function main() {
   const target = 'AmazonEC2ContainerServiceV20141113.DescribeClusters';
   const body = { clusters: ['bench', 'default'], include: ['TAGS', 'SETTINGS'] };
   const all = [
-    { name: 'DescribeClusters (root key)', request: await presign(url, root, target, body) },
-    { name: 'DescribeClusters (user, 20 statements)', request: await presign(url, user, target, body) },
+    { name: 'DescribeClusters (root key)', request: await presign(url, { credentials: root, target }, body) },
+    { name: 'DescribeClusters (user, 20 statements)', request: await presign(url, { credentials: user, target }, body) },
   ];
   // BENCH_ONLY=root|user measures one case (e.g. for a profile).
   const only = process.env.BENCH_ONLY;
@@ -102,25 +58,14 @@ async function main() {
   const rounds = arg('rounds', 3);
   console.log(`iam: signed DescribeClusters, ${connections} keep-alive clients, ${rounds} interleaved rounds of ${duration}s per case, medians`);
   for (const c of cases) await autocannon({ url, connections, duration: 2, requests: [c.request] }); // warm up
-  const samples = new Map(cases.map((c) => [c.name, [] as { rps: number; p50: number; p99: number; bad: number; cpuUs: number }[]]));
+  const samples = new Map(cases.map((c) => [c.name, [] as Sample[]]));
   for (let round = 0; round < rounds; round++) {
     for (const c of round % 2 === 0 ? cases : [...cases].reverse()) {
-      const cpu0 = serverCpuMs(proc.pid!);
-      const r = await autocannon({ url, connections, duration, requests: [c.request] });
-      const cpuUs = ((serverCpuMs(proc.pid!) - cpu0) * 1000) / Math.max(1, r.requests.total);
-      samples.get(c.name)!.push({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors, cpuUs });
+      samples.get(c.name)!.push(await measure(url, proc.pid!, connections, duration, c.request));
     }
   }
   proc.kill('SIGTERM');
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const results = [...samples].map(([name, xs]) => ({
-    name,
-    rps: median(xs.map((x) => x.rps)),
-    p50: median(xs.map((x) => x.p50)),
-    p99: median(xs.map((x) => x.p99)),
-    cpuUs: median(xs.map((x) => x.cpuUs)),
-    bad: xs.reduce((n, x) => n + x.bad, 0),
-  }));
+  const results = summarise(samples);
   const base = results[0]!.rps;
   for (const r of results) {
     console.log(
@@ -130,16 +75,6 @@ async function main() {
   if (results.length < 2) return;
   const ratio = results[1]!.rps / base;
   console.log(`  goal         user key at least 0.9x the root key: ${ratio >= 0.9 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`);
-}
-
-/** The server's user + system CPU time so far, from /proc (Linux), in milliseconds. */
-function serverCpuMs(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 main().catch((e) => {

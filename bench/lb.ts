@@ -13,16 +13,12 @@ import type { RequestContext } from '../src/gateway/service.js';
 import { createElbTables, startLoadBalancers } from '../src/lb/index.js';
 import { StateCache } from '../src/store/cache.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { arg } from './support.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1]! : def;
-};
-const duration = Number(arg('duration', '10'));
-const connections = Number(arg('connections', '64'));
+const duration = arg('duration', 10);
+const connections = arg('connections', 64);
 const nginxWorkers = arg('nginx-workers', 'auto');
-const lbWorkers = args.includes('--workers') ? Number(arg('workers', '0')) : undefined;
+const lbWorkers = process.argv.slice(2).includes('--workers') ? arg('workers', 0) : undefined;
 const BACKENDS = ['127.0.0.41', '127.0.0.42'];
 const NGINX_PROXY = '127.0.0.40';
 

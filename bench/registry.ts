@@ -10,9 +10,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { arg } from './support.js';
 
 const args = process.argv.slice(2);
-const arg = (name: string, def: number) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : def);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
 /** Child mode: one Wharf control plane with the registry, as controlPlane.ts composes it; prints `url password`. */

@@ -3,23 +3,14 @@
 // Prints tasks/s (durably stored) and the RunTask call latency. Goal: >= 3,750 tasks/s, the rate HashiCorp
 // published for Nomad's Million Container Challenge.
 // Run: npm run build && node dist/bench/runtask.js [--instances 100] [--tasks 20000] [--concurrency 32]
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { ECSClient, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
 import WebSocket from 'ws';
 import http from 'node:http';
+import { arg, startServer } from './support.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, def: number) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : def;
-};
 const instances = arg('instances', 100);
 const totalTasks = arg('tasks', 20000);
 const concurrency = arg('concurrency', 32);
@@ -27,18 +18,8 @@ const creds = { accessKeyId: 'AKIAWHARFBENCH000002', secretAccessKey: 'wharf-ben
 const signer = new SignatureV4({ service: 'ecs', region: 'us-east-1', credentials: creds, sha256: Sha256 });
 
 async function main() {
-  const bin = resolve(import.meta.dirname, '../src/cli/main.js');
-  const dataDir = mkdtempSync(join(tmpdir(), 'wharf-bench-'));
-  const proc = spawn(process.execPath, [...(process.env.WHARF_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), bin, 'server', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((ok) =>
-    createInterface({ input: proc.stdout! }).on('line', (l) => {
-      const m = /"url":"([^"]+)"/.exec(l);
-      if (m) ok(m[1]!);
-    }),
-  );
+  // WHARF_BENCH_PROF=1 writes a CPU profile of the server to /tmp/prof.
+  const { url, proc } = await startServer({ credentials: creds, cpuProfileDir: process.env.WHARF_BENCH_PROF ? '/tmp/prof' : undefined });
   const u = new URL(url);
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   await ecs.send(new CreateClusterCommand({ clusterName: 'bench' }));

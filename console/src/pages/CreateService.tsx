@@ -1,9 +1,6 @@
 // Create a service: task definition, desired count, launch type, networking, and optionally a target group.
 import type { CreateServiceResponse } from '@aws-sdk/client-ecs';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
-import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -12,7 +9,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useEffect, useState } from 'react';
 import { ecs } from '../aws/apis';
 import { useConsole } from '../lib/context';
-import { ErrorAlert } from '../lib/ErrorAlert';
+import { FormPage } from '../lib/FormPage';
 import { enc } from '../lib/format';
 import { LaunchPicker, loadTargetGroups, networkConfiguration, TaskDefinitionPicker, type Placement, type TargetGroupRef } from '../lib/pickers';
 import { navigate } from '../lib/router';
@@ -56,75 +53,57 @@ export default function CreateService({ cluster }: { cluster: string }) {
   };
 
   return (
-    <SpaceBetween size="m">
-      <BreadcrumbGroup
-        ariaLabel="Breadcrumbs"
-        items={[
-          { text: 'Clusters', href: '#/clusters' },
-          { text: cluster, href: `#/clusters/${enc(cluster)}` },
-          { text: 'Create service', href: `#/clusters/${enc(cluster)}/create-service` },
-        ]}
-      />
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Form
-          header={<Header variant="h1">Create service</Header>}
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button formAction="none" variant="link" onClick={() => navigate(`/clusters/${enc(cluster)}`)}>
-                Cancel
-              </Button>
-              <Button variant="primary" formAction="submit" loading={busy} data-testid="create-service">
-                Create
-              </Button>
+    <FormPage
+      breadcrumbs={[
+        { text: 'Clusters', href: '#/clusters' },
+        { text: cluster, href: `#/clusters/${enc(cluster)}` },
+        { text: 'Create service', href: `#/clusters/${enc(cluster)}/create-service` },
+      ]}
+      title="Create service"
+      cancelTo={`/clusters/${enc(cluster)}`}
+      submitLabel="Create"
+      submitTestId="create-service"
+      busy={busy}
+      error={error}
+      onDismissError={() => setError(undefined)}
+      onSubmit={() => void submit()}
+    >
+      <Container header={<Header variant="h2">Deployment configuration</Header>}>
+        <SpaceBetween size="m">
+          <TaskDefinitionPicker session={session} value={placement.taskDefinition} onChange={(v) => setPlacement({ ...placement, taskDefinition: v })} />
+          <FormField label="Service name">
+            <Input value={name} onChange={(e) => setName(e.detail.value)} name="serviceName" />
+          </FormField>
+          <FormField label="Desired tasks">
+            <Input value={desired} onChange={(e) => setDesired(e.detail.value)} inputMode="numeric" name="desiredCount" />
+          </FormField>
+        </SpaceBetween>
+      </Container>
+      <Container header={<Header variant="h2">Compute and networking</Header>}>
+        <LaunchPicker value={placement} onChange={setPlacement} />
+      </Container>
+      <Container header={<Header variant="h2">Load balancing - optional</Header>}>
+        <SpaceBetween size="m">
+          <FormField label="Target group">
+            <Select
+              selectedOption={tg ? { value: tg, label: groups.find((g) => g.arn === tg)?.name ?? tg } : { value: '', label: 'None' }}
+              options={[{ value: '', label: 'None' }, ...groups.map((g) => ({ value: g.arn, label: g.name, description: `port ${g.port}` }))]}
+              onChange={(e) => setTg(e.detail.selectedOption.value!)}
+              ariaLabel="Target group"
+            />
+          </FormField>
+          {tg && (
+            <SpaceBetween size="s" direction="horizontal">
+              <FormField label="Container name">
+                <Input value={containerName} onChange={(e) => setContainerName(e.detail.value)} name="lbContainerName" />
+              </FormField>
+              <FormField label="Container port">
+                <Input value={containerPort} onChange={(e) => setContainerPort(e.detail.value)} inputMode="numeric" name="lbContainerPort" />
+              </FormField>
             </SpaceBetween>
-          }
-        >
-          <SpaceBetween size="m">
-            <ErrorAlert error={error} onDismiss={() => setError(undefined)} />
-            <Container header={<Header variant="h2">Deployment configuration</Header>}>
-              <SpaceBetween size="m">
-                <TaskDefinitionPicker session={session} value={placement.taskDefinition} onChange={(v) => setPlacement({ ...placement, taskDefinition: v })} />
-                <FormField label="Service name">
-                  <Input value={name} onChange={(e) => setName(e.detail.value)} name="serviceName" />
-                </FormField>
-                <FormField label="Desired tasks">
-                  <Input value={desired} onChange={(e) => setDesired(e.detail.value)} inputMode="numeric" name="desiredCount" />
-                </FormField>
-              </SpaceBetween>
-            </Container>
-            <Container header={<Header variant="h2">Compute and networking</Header>}>
-              <LaunchPicker value={placement} onChange={setPlacement} />
-            </Container>
-            <Container header={<Header variant="h2">Load balancing - optional</Header>}>
-              <SpaceBetween size="m">
-                <FormField label="Target group">
-                  <Select
-                    selectedOption={tg ? { value: tg, label: groups.find((g) => g.arn === tg)?.name ?? tg } : { value: '', label: 'None' }}
-                    options={[{ value: '', label: 'None' }, ...groups.map((g) => ({ value: g.arn, label: g.name, description: `port ${g.port}` }))]}
-                    onChange={(e) => setTg(e.detail.selectedOption.value!)}
-                    ariaLabel="Target group"
-                  />
-                </FormField>
-                {tg && (
-                  <SpaceBetween size="s" direction="horizontal">
-                    <FormField label="Container name">
-                      <Input value={containerName} onChange={(e) => setContainerName(e.detail.value)} name="lbContainerName" />
-                    </FormField>
-                    <FormField label="Container port">
-                      <Input value={containerPort} onChange={(e) => setContainerPort(e.detail.value)} inputMode="numeric" name="lbContainerPort" />
-                    </FormField>
-                  </SpaceBetween>
-                )}
-              </SpaceBetween>
-            </Container>
-          </SpaceBetween>
-        </Form>
-      </form>
-    </SpaceBetween>
+          )}
+        </SpaceBetween>
+      </Container>
+    </FormPage>
   );
 }

@@ -1,10 +1,7 @@
 // Create a task definition (or a new revision) from a simple form or from JSON. The form writes the same JSON the
 // JSON tab shows; what Wharf refuses is shown with its own message (RegisterTaskDefinition's validation).
 import type { DescribeTaskDefinitionResponse, RegisterTaskDefinitionResponse } from '@aws-sdk/client-ecs';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
-import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Grid from '@cloudscape-design/components/grid';
 import Header from '@cloudscape-design/components/header';
@@ -16,7 +13,7 @@ import Textarea from '@cloudscape-design/components/textarea';
 import { useEffect, useState } from 'react';
 import { ecs } from '../aws/apis';
 import { useConsole } from '../lib/context';
-import { ErrorAlert } from '../lib/ErrorAlert';
+import { FormPage } from '../lib/FormPage';
 import { enc } from '../lib/format';
 import { navigate, queryParam } from '../lib/router';
 import { formToJson, READ_ONLY, type FormState } from '../lib/taskDefinitionForm';
@@ -89,110 +86,92 @@ export default function CreateTaskDefinition({ path }: { path: string }) {
   };
 
   return (
-    <SpaceBetween size="m">
-      <BreadcrumbGroup
-        ariaLabel="Breadcrumbs"
-        items={[
-          { text: 'Task definitions', href: '#/task-definitions' },
-          { text: 'Create new task definition', href: '#/task-definitions/create' },
+    <FormPage
+      breadcrumbs={[
+        { text: 'Task definitions', href: '#/task-definitions' },
+        { text: 'Create new task definition', href: '#/task-definitions/create' },
+      ]}
+      title={from ? `Create new revision of ${from}` : 'Create new task definition'}
+      cancelTo="/task-definitions"
+      submitLabel="Create"
+      submitTestId="create-task-definition"
+      busy={busy}
+      error={error}
+      onDismissError={() => setError(undefined)}
+      onSubmit={() => void submit()}
+    >
+      <Tabs
+        activeTabId={tab}
+        onChange={(e) => setTab(e.detail.activeTabId)}
+        ariaLabel="How to write the task definition"
+        tabs={[
+          {
+            id: 'form',
+            label: 'Form',
+            content: (
+              <Container header={<Header variant="h2">Task definition configuration</Header>}>
+                <SpaceBetween size="m">
+                  <FormField label="Task definition family">
+                    <Input value={form.family} onChange={(e) => set('family')(e.detail.value)} name="family" />
+                  </FormField>
+                  <Grid gridDefinition={[{ colspan: { default: 12, s: 6 } }, { colspan: { default: 12, s: 6 } }]}>
+                    <FormField label="Launch type">
+                      <Select
+                        selectedOption={{ value: form.launchType, label: form.launchType }}
+                        options={LAUNCH_TYPES}
+                        onChange={(e) => set('launchType')(e.detail.selectedOption.value!)}
+                        ariaLabel="Launch type"
+                      />
+                    </FormField>
+                    <FormField label="Network mode">
+                      <Select
+                        selectedOption={{ value: form.networkMode, label: form.networkMode }}
+                        options={NETWORK_MODES}
+                        onChange={(e) => set('networkMode')(e.detail.selectedOption.value!)}
+                        ariaLabel="Network mode"
+                      />
+                    </FormField>
+                  </Grid>
+                  <Grid gridDefinition={[{ colspan: { default: 12, s: 6 } }, { colspan: { default: 12, s: 6 } }]}>
+                    <FormField label="Task CPU (units)" description="1024 units = 1 vCPU">
+                      <Input value={form.cpu} onChange={(e) => set('cpu')(e.detail.value)} inputMode="numeric" name="cpu" />
+                    </FormField>
+                    <FormField label="Task memory (MiB)">
+                      <Input value={form.memory} onChange={(e) => set('memory')(e.detail.value)} inputMode="numeric" name="memory" />
+                    </FormField>
+                  </Grid>
+                  <Header variant="h3">Container</Header>
+                  <Grid gridDefinition={[{ colspan: { default: 12, s: 6 } }, { colspan: { default: 12, s: 6 } }]}>
+                    <FormField label="Container name">
+                      <Input value={form.containerName} onChange={(e) => set('containerName')(e.detail.value)} name="containerName" />
+                    </FormField>
+                    <FormField label="Image URI">
+                      <Input value={form.image} onChange={(e) => set('image')(e.detail.value)} name="image" />
+                    </FormField>
+                  </Grid>
+                  <FormField label="Container port">
+                    <Input value={form.port} onChange={(e) => set('port')(e.detail.value)} inputMode="numeric" name="containerPort" />
+                  </FormField>
+                  <FormField label="Command - optional" description='Comma-separated, as in the ECS console (sh,-c,httpd -f), or a JSON array.'>
+                    <Input value={form.command} onChange={(e) => set('command')(e.detail.value)} name="command" />
+                  </FormField>
+                </SpaceBetween>
+              </Container>
+            ),
+          },
+          {
+            id: 'json',
+            label: 'JSON',
+            content: (
+              <Container header={<Header variant="h2">Task definition JSON</Header>}>
+                <FormField label="RegisterTaskDefinition input" stretch>
+                  <Textarea value={json} onChange={(e) => setJson(e.detail.value)} rows={24} spellcheck={false} name="json" />
+                </FormField>
+              </Container>
+            ),
+          },
         ]}
       />
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Form
-          header={<Header variant="h1">{from ? `Create new revision of ${from}` : 'Create new task definition'}</Header>}
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button formAction="none" variant="link" onClick={() => navigate('/task-definitions')}>
-                Cancel
-              </Button>
-              <Button variant="primary" formAction="submit" loading={busy} data-testid="create-task-definition">
-                Create
-              </Button>
-            </SpaceBetween>
-          }
-        >
-          <SpaceBetween size="m">
-            <ErrorAlert error={error} onDismiss={() => setError(undefined)} />
-            <Tabs
-              activeTabId={tab}
-              onChange={(e) => setTab(e.detail.activeTabId)}
-              ariaLabel="How to write the task definition"
-              tabs={[
-                {
-                  id: 'form',
-                  label: 'Form',
-                  content: (
-                    <Container header={<Header variant="h2">Task definition configuration</Header>}>
-                      <SpaceBetween size="m">
-                        <FormField label="Task definition family">
-                          <Input value={form.family} onChange={(e) => set('family')(e.detail.value)} name="family" />
-                        </FormField>
-                        <Grid gridDefinition={[{ colspan: { default: 12, s: 6 } }, { colspan: { default: 12, s: 6 } }]}>
-                          <FormField label="Launch type">
-                            <Select
-                              selectedOption={{ value: form.launchType, label: form.launchType }}
-                              options={LAUNCH_TYPES}
-                              onChange={(e) => set('launchType')(e.detail.selectedOption.value!)}
-                              ariaLabel="Launch type"
-                            />
-                          </FormField>
-                          <FormField label="Network mode">
-                            <Select
-                              selectedOption={{ value: form.networkMode, label: form.networkMode }}
-                              options={NETWORK_MODES}
-                              onChange={(e) => set('networkMode')(e.detail.selectedOption.value!)}
-                              ariaLabel="Network mode"
-                            />
-                          </FormField>
-                        </Grid>
-                        <Grid gridDefinition={[{ colspan: { default: 12, s: 6 } }, { colspan: { default: 12, s: 6 } }]}>
-                          <FormField label="Task CPU (units)" description="1024 units = 1 vCPU">
-                            <Input value={form.cpu} onChange={(e) => set('cpu')(e.detail.value)} inputMode="numeric" name="cpu" />
-                          </FormField>
-                          <FormField label="Task memory (MiB)">
-                            <Input value={form.memory} onChange={(e) => set('memory')(e.detail.value)} inputMode="numeric" name="memory" />
-                          </FormField>
-                        </Grid>
-                        <Header variant="h3">Container</Header>
-                        <Grid gridDefinition={[{ colspan: { default: 12, s: 6 } }, { colspan: { default: 12, s: 6 } }]}>
-                          <FormField label="Container name">
-                            <Input value={form.containerName} onChange={(e) => set('containerName')(e.detail.value)} name="containerName" />
-                          </FormField>
-                          <FormField label="Image URI">
-                            <Input value={form.image} onChange={(e) => set('image')(e.detail.value)} name="image" />
-                          </FormField>
-                        </Grid>
-                        <FormField label="Container port">
-                          <Input value={form.port} onChange={(e) => set('port')(e.detail.value)} inputMode="numeric" name="containerPort" />
-                        </FormField>
-                        <FormField label="Command - optional" description='Comma-separated, as in the ECS console (sh,-c,httpd -f), or a JSON array.'>
-                          <Input value={form.command} onChange={(e) => set('command')(e.detail.value)} name="command" />
-                        </FormField>
-                      </SpaceBetween>
-                    </Container>
-                  ),
-                },
-                {
-                  id: 'json',
-                  label: 'JSON',
-                  content: (
-                    <Container header={<Header variant="h2">Task definition JSON</Header>}>
-                      <FormField label="RegisterTaskDefinition input" stretch>
-                        <Textarea value={json} onChange={(e) => setJson(e.detail.value)} rows={24} spellcheck={false} name="json" />
-                      </FormField>
-                    </Container>
-                  ),
-                },
-              ]}
-            />
-          </SpaceBetween>
-        </Form>
-      </form>
-    </SpaceBetween>
+    </FormPage>
   );
 }

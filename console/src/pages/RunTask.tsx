@@ -1,9 +1,6 @@
 // Run tasks in a cluster (RunTask); placement failures are shown as ECS reports them.
 import type { RunTaskResponse } from '@aws-sdk/client-ecs';
-import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
-import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
-import Form from '@cloudscape-design/components/form';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
@@ -11,7 +8,7 @@ import SpaceBetween from '@cloudscape-design/components/space-between';
 import { useState } from 'react';
 import { ecs } from '../aws/apis';
 import { useConsole } from '../lib/context';
-import { ErrorAlert } from '../lib/ErrorAlert';
+import { FormPage } from '../lib/FormPage';
 import { enc, taskId } from '../lib/format';
 import { LaunchPicker, networkConfiguration, TaskDefinitionPicker, type Placement } from '../lib/pickers';
 import { navigate } from '../lib/router';
@@ -51,50 +48,32 @@ export default function RunTask({ cluster }: { cluster: string }) {
   };
 
   return (
-    <SpaceBetween size="m">
-      <BreadcrumbGroup
-        ariaLabel="Breadcrumbs"
-        items={[
-          { text: 'Clusters', href: '#/clusters' },
-          { text: cluster, href: `#/clusters/${enc(cluster)}` },
-          { text: 'Run task', href: `#/clusters/${enc(cluster)}/run-task` },
-        ]}
-      />
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <Form
-          header={<Header variant="h1">Run task</Header>}
-          actions={
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button formAction="none" variant="link" onClick={() => navigate(`/clusters/${enc(cluster)}`)}>
-                Cancel
-              </Button>
-              <Button variant="primary" formAction="submit" loading={busy} data-testid="run-task">
-                Run
-              </Button>
-            </SpaceBetween>
-          }
-        >
-          <SpaceBetween size="m">
-            <ErrorAlert error={error} onDismiss={() => setError(undefined)} />
-            <Container header={<Header variant="h2">Task</Header>}>
-              <SpaceBetween size="m">
-                <TaskDefinitionPicker session={session} value={placement.taskDefinition} onChange={(v) => setPlacement({ ...placement, taskDefinition: v })} />
-                <FormField label="Number of tasks">
-                  <Input value={count} onChange={(e) => setCount(e.detail.value)} inputMode="numeric" name="count" />
-                </FormField>
-              </SpaceBetween>
-            </Container>
-            <Container header={<Header variant="h2">Compute and networking</Header>}>
-              <LaunchPicker value={placement} onChange={setPlacement} />
-            </Container>
-          </SpaceBetween>
-        </Form>
-      </form>
-    </SpaceBetween>
+    <FormPage
+      breadcrumbs={[
+        { text: 'Clusters', href: '#/clusters' },
+        { text: cluster, href: `#/clusters/${enc(cluster)}` },
+        { text: 'Run task', href: `#/clusters/${enc(cluster)}/run-task` },
+      ]}
+      title="Run task"
+      cancelTo={`/clusters/${enc(cluster)}`}
+      submitLabel="Run"
+      submitTestId="run-task"
+      busy={busy}
+      error={error}
+      onDismissError={() => setError(undefined)}
+      onSubmit={() => void submit()}
+    >
+      <Container header={<Header variant="h2">Task</Header>}>
+        <SpaceBetween size="m">
+          <TaskDefinitionPicker session={session} value={placement.taskDefinition} onChange={(v) => setPlacement({ ...placement, taskDefinition: v })} />
+          <FormField label="Number of tasks">
+            <Input value={count} onChange={(e) => setCount(e.detail.value)} inputMode="numeric" name="count" />
+          </FormField>
+        </SpaceBetween>
+      </Container>
+      <Container header={<Header variant="h2">Compute and networking</Header>}>
+        <LaunchPicker value={placement} onChange={setPlacement} />
+      </Container>
+    </FormPage>
   );
 }
