@@ -75,6 +75,6 @@ describe('task definitions written by the ECS console', () => {
       const res = await fetch(`http://${address}/`);
       expect((await res.text()).trim()).toBe('hello');
       await up.wharf.aws('ecs', 'stop-task', '--task', taskArn);
-    });
+    }, 120_000);
   }
 });
