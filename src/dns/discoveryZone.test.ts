@@ -29,8 +29,8 @@ beforeAll(async () => {
   txn.put(tables.services, 'srv-alias', service('srv-alias', 'alias', { routingPolicy: 'WEIGHTED', records: [{ type: 'CNAME', ttl: 50 }] }));
   txn.put(tables.services, 'srv-empty', service('srv-empty', 'empty', { routingPolicy: 'MULTIVALUE', records: [{ type: 'A', ttl: 30 }] }));
   for (let i = 1; i <= 10; i++) {
-    txn.put(tables.instances, instanceKey('srv-web', `i${i}`), instance('srv-web', `i${i}`, { AWS_INSTANCE_IPV4: `10.0.0.${i}`, AWS_INSTANCE_PORT: '80' }, i === 10 ? 'UNHEALTHY' : 'HEALTHY'));
-    txn.put(tables.instances, instanceKey('srv-one', `i${i}`), instance('srv-one', `i${i}`, { AWS_INSTANCE_IPV4: `10.1.0.${i}` }));
+    txn.put(tables.instances, instanceKey('srv-web', `i${i}`), instance('srv-web', `i${i}`, { AWS_INSTANCE_IPV4: `127.0.9.${i}`, AWS_INSTANCE_PORT: '80' }, i === 10 ? 'UNHEALTHY' : 'HEALTHY'));
+    txn.put(tables.instances, instanceKey('srv-one', `i${i}`), instance('srv-one', `i${i}`, { AWS_INSTANCE_IPV4: `127.0.8.${i}` }));
   }
   txn.put(tables.instances, instanceKey('srv-alias', 'c'), instance('srv-alias', 'c', { AWS_INSTANCE_CNAME: 'elsewhere.example' }));
   await cache.commit(txn);
@@ -55,7 +55,7 @@ describe('discoveryZone', () => {
         seen.add((r as { data: string }).data);
       }
     }
-    expect(seen.has('10.0.0.10')).toBe(false);
+    expect(seen.has('127.0.9.10')).toBe(false);
     expect(seen.size).toBe(9);
   });
 
@@ -72,7 +72,7 @@ describe('discoveryZone', () => {
     expect(srv.data).toMatchObject({ priority: 1, weight: 1, port: 80 });
     expect(srv.data.target).toMatch(/^i\d\.web\.corp\.test$/);
     expect(a.additionals).toHaveLength(8);
-    expect(zone().answer('i3.web.corp.test', 'A', 'i3.web.corp.test')!.answers).toMatchObject([{ type: 'A', data: '10.0.0.3' }]);
+    expect(zone().answer('i3.web.corp.test', 'A', 'i3.web.corp.test')!.answers).toMatchObject([{ type: 'A', data: '127.0.9.3' }]);
     expect(zone().answer('i10.web.corp.test', 'A', 'i10.web.corp.test')!.answers).toEqual([]);
   });
 

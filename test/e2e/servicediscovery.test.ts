@@ -48,7 +48,7 @@ beforeAll(async () => {
     '--dns-config', 'RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=A,TTL=30},{Type=SRV,TTL=30}]', '--health-check-custom-config', 'FailureThreshold=1');
   srvId = svc.Service.Id;
   for (let i = 1; i <= 3; i++) {
-    await cli('register-instance', '--service-id', srvId, '--instance-id', `task${i}`, '--attributes', `AWS_INSTANCE_IPV4=10.1.0.${i},AWS_INSTANCE_PORT=808${i},zone=z${i % 2}`);
+    await cli('register-instance', '--service-id', srvId, '--instance-id', `task${i}`, '--attributes', `AWS_INSTANCE_IPV4=127.0.8.${i},AWS_INSTANCE_PORT=808${i},zone=z${i % 2}`);
   }
 });
 
@@ -111,8 +111,8 @@ describe('Cloud Map API', () => {
       [awsError('create-service', '--name', 'c', '--namespace-id', nsId, '--dns-config', 'RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=CNAME,TTL=10}]'), 'InvalidInput'],
       [awsError('create-service', '--name', 'c', '--namespace-id', nsId, '--dns-config', 'DnsRecords=[{Type=A,TTL=2147483648}]'), 'InvalidInput'],
       [awsError('create-service', '--name', 'c', '--namespace-id', 'ns-doesnotexist0000', '--dns-config', 'DnsRecords=[{Type=A,TTL=10}]'), 'NamespaceNotFound'],
-      [awsError('register-instance', '--service-id', srvId, '--instance-id', 'noport', '--attributes', 'AWS_INSTANCE_IPV4=10.1.0.9'), 'InvalidInput'],
-      [awsError('register-instance', '--service-id', 'srv-doesnotexist000', '--instance-id', 'x', '--attributes', 'AWS_INSTANCE_IPV4=10.1.0.9'), 'ServiceNotFound'],
+      [awsError('register-instance', '--service-id', srvId, '--instance-id', 'noport', '--attributes', 'AWS_INSTANCE_IPV4=127.0.8.9'), 'InvalidInput'],
+      [awsError('register-instance', '--service-id', 'srv-doesnotexist000', '--instance-id', 'x', '--attributes', 'AWS_INSTANCE_IPV4=127.0.8.9'), 'ServiceNotFound'],
       [awsError('get-instance', '--service-id', srvId, '--instance-id', 'ghost'), 'InstanceNotFound'],
       [awsError('get-operation', '--operation-id', 'nope'), 'OperationNotFound'],
       [awsError('delete-namespace', '--id', nsId), 'ResourceInUse'],
@@ -130,9 +130,9 @@ describe('Cloud Map API', () => {
 
 describe('DNS', () => {
   it('answers A and SRV records from the instances, with the TTL of the service', async () => {
-    expect(await short('api.corp.test', 'A')).toEqual(['10.1.0.1', '10.1.0.2', '10.1.0.3']);
+    expect(await short('api.corp.test', 'A')).toEqual(['127.0.8.1', '127.0.8.2', '127.0.8.3']);
     expect(await short('api.corp.test', 'SRV')).toEqual(['1 1 8081 task1.api.corp.test.', '1 1 8082 task2.api.corp.test.', '1 1 8083 task3.api.corp.test.']);
-    expect(await short('task2.api.corp.test', 'A')).toEqual(['10.1.0.2']);
+    expect(await short('task2.api.corp.test', 'A')).toEqual(['127.0.8.2']);
     expect(await dig('api.corp.test', 'A', '+noall', '+answer')).toMatch(/api\.corp\.test\.\s+30\s+IN\s+A/);
   });
 
@@ -145,7 +145,7 @@ describe('DNS', () => {
 
   it('takes an unhealthy instance out of the answers and brings it back', async () => {
     await cli('update-instance-custom-health-status', '--service-id', srvId, '--instance-id', 'task2', '--status', 'UNHEALTHY');
-    await waitUntil(() => short('api.corp.test', 'A'), (a) => a.join() === '10.1.0.1,10.1.0.3');
+    await waitUntil(() => short('api.corp.test', 'A'), (a) => a.join() === '127.0.8.1,127.0.8.3');
     expect(await short('api.corp.test', 'SRV')).toHaveLength(2);
     const health = await sd.send(new GetInstancesHealthStatusCommand({ ServiceId: srvId }));
     expect(health.Status).toEqual({ task1: 'HEALTHY', task2: 'UNHEALTHY', task3: 'HEALTHY' });
@@ -160,7 +160,7 @@ describe('DNS', () => {
     const big = await cli('create-service', '--name', 'big', '--namespace-id', nsBig, '--dns-config', 'DnsRecords=[{Type=A,TTL=5},{Type=SRV,TTL=5}]');
     await Promise.all(Array.from({ length: 10 }, (_, i) => sd.send(new RegisterInstanceCommand({
       ServiceId: big.Service.Id, InstanceId: `instance-with-a-long-identifier-${String(i + 1).padStart(2, '0')}`,
-      Attributes: { AWS_INSTANCE_IPV4: `10.2.0.${i + 1}`, AWS_INSTANCE_PORT: '9000' },
+      Attributes: { AWS_INSTANCE_IPV4: `127.0.7.${i + 1}`, AWS_INSTANCE_PORT: '9000' },
     }))));
     expect(await short(`big.${ns}`, 'A')).toHaveLength(8);
     const udp = await dig(`big.${ns}`, 'SRV', '+noedns', '+ignore');
