@@ -23,13 +23,11 @@ export interface SignOptions {
   unsigned?: boolean;
 }
 
-export async function signedFetch(url: string, body: string | Buffer, opts: SignOptions = {}): Promise<RawResponse> {
-  const u = new URL(url);
-  const headers: Record<string, string> = { host: u.host, ...(opts.headers ?? {}) };
-  let req = new HttpRequest({ method: 'POST', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, headers, body });
+/** Signs `req` with the options' key (the test root key unless told otherwise), then sends it without its host header. */
+async function send(url: string, req: HttpRequest, opts: SignOptions, defaultService: string): Promise<RawResponse> {
   if (!opts.unsigned) {
     const signer = new SignatureV4({
-      service: opts.service ?? 'ecs',
+      service: opts.service ?? defaultService,
       region: opts.region ?? 'us-east-1',
       credentials: {
         accessKeyId: opts.accessKeyId ?? TEST_CREDENTIALS.accessKeyId,
@@ -40,9 +38,15 @@ export async function signedFetch(url: string, body: string | Buffer, opts: Sign
     req = (await signer.sign(req, { signingDate: opts.signingDate })) as HttpRequest;
   }
   const { host: _host, ...sendHeaders } = req.headers;
-  const res = await fetch(url, { method: 'POST', headers: sendHeaders, body });
+  const res = await fetch(url, { method: req.method, headers: sendHeaders, body: req.method === 'GET' ? undefined : req.body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+}
+
+export function signedFetch(url: string, body: string | Buffer, opts: SignOptions = {}): Promise<RawResponse> {
+  const u = new URL(url);
+  const headers: Record<string, string> = { host: u.host, ...(opts.headers ?? {}) };
+  return send(url, new HttpRequest({ method: 'POST', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, headers, body }), opts, 'ecs');
 }
 
 export function ecsCall(url: string, operation: string, body: unknown, opts: SignOptions = {}) {
@@ -57,24 +61,9 @@ export function ecsCall(url: string, operation: string, body: unknown, opts: Sig
 }
 
 /** A GET signed as the SDKs sign one (e.g. a Prometheus scrape of /metrics with the root key). */
-export async function signedGet(url: string, opts: SignOptions = {}): Promise<RawResponse> {
+export function signedGet(url: string, opts: SignOptions = {}): Promise<RawResponse> {
   const u = new URL(url);
   const query = Object.fromEntries(u.searchParams);
-  let req = new HttpRequest({ method: 'GET', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, query, headers: { host: u.host, ...(opts.headers ?? {}) } });
-  if (!opts.unsigned) {
-    const signer = new SignatureV4({
-      service: opts.service ?? 'wharf',
-      region: opts.region ?? 'us-east-1',
-      credentials: {
-        accessKeyId: opts.accessKeyId ?? TEST_CREDENTIALS.accessKeyId,
-        secretAccessKey: opts.secretAccessKey ?? TEST_CREDENTIALS.secretAccessKey,
-      },
-      sha256: Sha256,
-    });
-    req = (await signer.sign(req, { signingDate: opts.signingDate })) as HttpRequest;
-  }
-  const { host: _host, ...sendHeaders } = req.headers;
-  const res = await fetch(url, { method: 'GET', headers: sendHeaders });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+  const headers = { host: u.host, ...(opts.headers ?? {}) };
+  return send(url, new HttpRequest({ method: 'GET', protocol: u.protocol, hostname: u.hostname, port: Number(u.port), path: u.pathname, query, headers }), opts, 'wharf');
 }
