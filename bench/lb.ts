@@ -74,7 +74,7 @@ async function startWharfLb(dir: string): Promise<{ address: string; stop: () =>
   await cache.start();
   const logger = pino({ level: 'warn' });
   const lb = await startLoadBalancers({ cache, tables, logger, provisioningMs: 0, workers: lbWorkers });
-  const ops = elbv2Service({ cache, tables, health: lb.health, addressPrefix: '127.43' }).operations;
+  const ops = elbv2Service({ cache, tables, health: lb.health, addressPool: '127.43.0.0/16' }).operations;
   const ctx: RequestContext = { requestId: 'bench', region: 'us-east-1', accountId: '000000000000', accessKeyId: 'bench', principalArn: 'bench', now: new Date() };
   const call = (op: string, input: unknown) => Promise.resolve(ops[op]!(input, ctx)) as Promise<any>;
   const created = await call('CreateLoadBalancer', { Name: 'bench' });

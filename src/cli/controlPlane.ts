@@ -224,7 +224,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       cloudwatchService(metrics),
       logsService(logs),
       autoScalingService(scaling, metrics.periodSeconds),
-      elbv2Service({ cache, tables: elbTables, health: lb.health }),
+      elbv2Service({ cache, tables: elbTables, health: lb.health, addressPool: opts.lbAddressPool }),
       secretsManagerService(secrets),
       ssmService(parameters),
       serviceDiscoveryService({ cache, tables: discoveryTables }),

@@ -31,6 +31,7 @@ interface ServeFlags {
   dnsAddress?: string;
   dnsUpstream?: string;
   taskAddressPool?: string;
+  lbAddressPool?: string;
   lbWorkers?: string;
   agent?: boolean;
   printCredentials?: boolean;
@@ -64,6 +65,7 @@ function serveCommand(name: string, description: string) {
     .option('--lb-workers <n>', 'load balancer worker processes beside the main one (default min(2, cores - 1))')
     .option('--metrics-address <host:port>', 'serve Prometheus /metrics there without authentication (default: on the gateway, SigV4-signed)')
     .option('--task-address-pool <cidr>', 'the embedded agent\'s awsvpc task addresses (default 127.1.0.0/16, or WHARF_TASK_ADDRESS_POOL)')
+    .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }

@@ -20,6 +20,7 @@ export interface ServerOptionsInput {
   dnsAddress?: string;
   dnsUpstream?: string;
   taskAddressPool?: string;
+  lbAddressPool?: string;
   lbWorkers?: number | string;
   metricsAddress?: string;
   store?: string;
@@ -56,6 +57,8 @@ export interface ServerOptions {
   dnsUpstreams: Upstream[];
   /** The embedded agent's awsvpc task addresses (`--task-address-pool`). Default 127.1.0.0/16. */
   taskAddressPool: string;
+  /** Where load balancers take their addresses (`--lb-address-pool`). Default 127.2.0.0/16. */
+  lbAddressPool: string;
   /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
   lbWorkers: number;
   /** --metrics-address: a listener of its own for /metrics, unauthenticated. Default none (on the gateway, signed). */
@@ -93,7 +96,8 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
     ...dns,
     dnsUpstreams: dnsUpstreams(input.dnsUpstream ?? env.WHARF_DNS_UPSTREAM, dns),
-    taskAddressPool: taskAddressPool(input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),
+    taskAddressPool: addressPool('task', input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),
+    lbAddressPool: addressPool('load balancer', input.lbAddressPool ?? env.WHARF_LB_ADDRESS_POOL ?? '127.2.0.0/16'),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
@@ -155,7 +159,7 @@ export function storeSpec(text: string | undefined, dataDir: string): StoreSpec 
   return { kind: 'etcd', endpoints, namespace: path === '' || path.endsWith('/') ? path : `${path}/` };
 }
 
-function taskAddressPool(cidr: string): string {
-  if (!parseAddressPool(cidr)) throw new Error(`invalid task address pool (A.B.C.D/N with N from 8 to 30 expected): ${cidr}`);
+function addressPool(what: string, cidr: string): string {
+  if (!parseAddressPool(cidr)) throw new Error(`invalid ${what} address pool (A.B.C.D/N with N from 8 to 30 expected): ${cidr}`);
   return cidr;
 }

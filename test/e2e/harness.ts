@@ -44,8 +44,10 @@ export async function startWharf(
   const dataDir = opts.dataDir ?? tempDir();
   // Each Wharf of a test run gets awsvpc task addresses of its own, so test files running side by side never hand
   // two tasks one address.
+  // Load balancers likewise, so two of them never both want port 80 on one address.
   const pool = `127.1.${1 + Math.floor(Math.random() * 254)}.0/24`;
-  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', WHARF_TASK_ADDRESS_POOL: pool, ...(opts.env ?? {}) } as Record<string, string>;
+  const lbPool = `127.2.${1 + Math.floor(Math.random() * 254)}.0/24`;
+  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', WHARF_TASK_ADDRESS_POOL: pool, WHARF_LB_ADDRESS_POOL: lbPool, ...(opts.env ?? {}) } as Record<string, string>;
   if (opts.credentials !== false) {
     env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     env.WHARF_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;

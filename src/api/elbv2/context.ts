@@ -14,8 +14,8 @@ export interface ElbDeps {
   tables: ElbTables;
   /** Target health as the health checker sees it (the data plane's), for DescribeTargetHealth. */
   health: HealthView;
-  /** Loopback prefix load balancer addresses are taken from (default `127.2`), or one fixed address for all. */
-  addressPrefix?: string;
+  /** The CIDR load balancer addresses are taken from (default 127.2.0.0/16), or one fixed address for all. */
+  addressPool?: string;
   fixedAddress?: string;
 }
 

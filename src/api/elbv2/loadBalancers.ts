@@ -49,7 +49,7 @@ export function loadBalancerOperations(elb: ElbContext) {
           if (existing.value.scheme === scheme) return { txn: new Txn(), result: { LoadBalancers: [presentLoadBalancer(existing.value)] } };
           throw new DuplicateLoadBalancerName(`A load balancer with the same name '${name}' exists, but with different settings`);
         }
-        const address = allocateAddress(tables, { prefix: elb.deps.addressPrefix, fixed: elb.deps.fixedAddress });
+        const address = allocateAddress(tables, { pool: elb.deps.addressPool, fixed: elb.deps.fixedAddress });
         const rec: LoadBalancerRecord = {
           arn: elb.arn(ctx.region, ctx.accountId, `loadbalancer/app/${name}/${id}`), name, id,
           dnsName: dnsName(name, scheme, ctx.region), scheme, type: 'application', ipAddressType: 'ipv4',
