@@ -52,7 +52,8 @@ export function serviceReadOperations(ecs: EcsContext) {
     DescribeServices(input: DescribeServicesRequest, ctx: RequestContext): DescribeServicesResponse {
       const cluster = ecs.activeCluster(input.cluster).id;
       const refs = input.services ?? [];
-      if (refs.length < 1 || refs.length > 10) throw new InvalidParameter('services must list between 1 and 10 services.');
+      if (refs.length === 0) throw new InvalidParameter('Services cannot be empty.');
+      if (refs.length > 10) throw new InvalidParameter('services must list between 1 and 10 services.');
       const withTags = input.include?.includes('TAGS') ?? false;
       const services: Service[] = [];
       const failures: Failure[] = [];
