@@ -24,7 +24,11 @@ export function launchPlan(count: number, launchType: string | undefined, strate
   const out: LaunchChoice[] = [];
   const withBase = strategy.find((s) => (s.base ?? 0) > 0);
   for (let i = 0; i < Math.min(count, withBase?.base ?? 0); i++) out.push({ launchType: 'FARGATE', capacityProviderName: withBase!.capacityProvider! });
-  const weighted = strategy.filter((s) => (s.weight ?? 0) > 0);
+  // A lone provider takes every task whatever its weight; among several, those weighing 0 take none beyond a base.
+  const weighted = strategy.length === 1 ? [{ ...strategy[0]!, weight: Math.max(1, strategy[0]!.weight ?? 0) }] : strategy.filter((s) => (s.weight ?? 0) > 0);
+  if (weighted.length === 0) {
+    throw new InvalidParameter('At least one capacity provider in a capacity provider strategy must have a weight greater than 0.');
+  }
   const total = weighted.reduce((n, s) => n + s.weight!, 0);
   const given = new Map<string, number>();
   while (out.length < count) {
