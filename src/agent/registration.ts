@@ -69,7 +69,6 @@ export function capabilityAttributes(engineApi: string, publishAddress: string, 
     'ecs.capability.docker-plugin.local',
     'ecs.capability.pid-ipc-namespace-sharing',
     'ecs.capability.task-cpu-mem-limit',
-    'com.amazonaws.ecs.capability.task-iam-role',
   ];
   return [
     ...names.map((name) => ({ name })),

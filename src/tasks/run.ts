@@ -14,6 +14,7 @@ import type {
 import type { ClusterRecord } from '../domain/cluster.js';
 import { ClientError, InvalidParameter } from '../domain/errors.js';
 import { mergeTags } from '../domain/tags.js';
+import { checkRefusedOverrides } from '../domain/taskDefinition/index.js';
 import type { TaskRecord } from '../domain/task.js';
 import { FARGATE_POOL, type PlacementPools } from '../placement/pools.js';
 import { planPlacement, planStartTask, taskDemand, type Plan, type RequestOrigin } from '../scheduler/index.js';
@@ -107,6 +108,7 @@ export function runTasks(pools: PlacementPools, batch: TaskBatch, req: RunReques
   const fargate = launches[0]!.launchType === 'FARGATE';
   checkLaunchable(td, launches[0]!.launchType, req.networkConfiguration);
   checkOverrides(td, req.overrides);
+  checkRefusedOverrides(req.overrides);
   if (fargate && ((req.placementConstraints?.length ?? 0) > 0 || (req.placementStrategy?.length ?? 0) > 0)) {
     throw new InvalidParameter('Task placement constraints and strategies are not supported for tasks running on Fargate.');
   }

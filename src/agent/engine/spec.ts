@@ -118,6 +118,13 @@ export function buildSpec(input: SpecInput): CreateSpec {
     Sysctls: Object.fromEntries((d.systemControls ?? []).map((s) => [s.namespace!, s.value ?? ''])),
   };
   if (lp?.sharedMemorySize) hc.ShmSize = lp.sharedMemorySize * MiB;
+  if (lp?.devices?.length) {
+    hc.Devices = lp.devices.map((dev) => ({
+      PathOnHost: dev.hostPath!,
+      PathInContainer: dev.containerPath ?? dev.hostPath!,
+      CgroupPermissions: (dev.permissions ?? ['read', 'write', 'mknod']).map((p) => p[0]).join(''),
+    }));
+  }
   if (input.cgroupParent) hc.CgroupParent = input.cgroupParent;
   if (task.pidMode) hc.PidMode = task.pidMode;
   if (task.ipcMode) hc.IpcMode = task.ipcMode;

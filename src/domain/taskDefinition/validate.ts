@@ -7,6 +7,7 @@ import { checkFargate } from './fargate.js';
 import { checkNames } from './names.js';
 import { checkNetworkModeSettings } from './network.js';
 import { checkPorts } from './ports.js';
+import { checkRefusedFields } from './refusals.js';
 import { checkResources } from './resources.js';
 import { viewOf } from './view.js';
 import { checkVolumes } from './volumes.js';
@@ -21,4 +22,6 @@ export function validateRegisterTaskDefinition(input: RegisterTaskDefinitionRequ
   checkVolumes(view);
   checkDependencies(view);
   checkContainers(view);
+  // What Wharf cannot honour comes last: ECS's own rules speak first, as they would on ECS.
+  checkRefusedFields(input);
 }
