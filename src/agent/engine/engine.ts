@@ -15,6 +15,8 @@ import type { ContainerState, TaskState } from './state.js';
 import { unsupported } from './support.js';
 import { mustStop, taskHealth, taskKnownStatus } from './task.js';
 import { prepareVolumes, type PreparedVolumes } from './volumes.js';
+import { whyNotRestart } from './restartPolicy.js';
+import { awslogsBufferLimit } from './logDrivers.js';
 
 interface Reported {
   status?: Status;
@@ -223,7 +225,7 @@ export class TaskEngine {
 
   private run(ts: TaskState, c: ContainerState, action: Exclude<Action, 'none' | 'mark-stopped'>): void {
     c.inFlight = true;
-    const work = { pull: () => this.pull(ts, c), create: () => this.create(ts, c), start: () => this.startContainer(ts, c), stop: () => this.stopContainer(ts, c) }[action];
+    const work = { pull: () => this.pull(ts, c), create: () => this.create(ts, c), start: () => this.startContainer(ts, c), restart: () => this.restartContainer(ts, c), stop: () => this.stopContainer(ts, c) }[action];
     work()
       .catch((err: unknown) => this.failed(ts, c, action, err))
       .finally(() => {
@@ -236,7 +238,8 @@ export class TaskEngine {
     const msg = (err as Error)?.message ?? String(err);
     this.o.log('container action failed', { task: ts.task.taskArn, container: c.name, action, error: msg });
     if (action === 'stop') return; // known stays RUNNING; the next tick tries again
-    const prefix = { pull: 'CannotPullContainerError', create: 'CannotCreateContainerError', start: 'CannotStartContainerError' }[action];
+    c.restarting = false;
+    const prefix = { pull: 'CannotPullContainerError', create: 'CannotCreateContainerError', start: 'CannotStartContainerError', restart: 'CannotStartContainerError' }[action];
     c.known = Status.STOPPED;
     c.reason = msg.startsWith(prefix + ':') ? msg : `${prefix}: ${msg}`;
     this.reportContainer(ts, c);
@@ -334,6 +337,20 @@ export class TaskEngine {
     else this.markExited(ts, c, info);
   }
 
+  /** Starts an exited container again in place (its restart policy took the exit). */
+  private async restartContainer(ts: TaskState, c: ContainerState): Promise<void> {
+    const id = c.runtimeId!;
+    const since = new Date(this.o.now());
+    await this.o.runtime.start(id);
+    const info = await this.o.runtime.inspect(id);
+    if (!c.restarting) return; // stopped meanwhile
+    c.restarting = false;
+    c.restartCount = (c.restartCount ?? 0) + 1;
+    this.o.log('container restarted by its restart policy', { task: ts.task.taskArn, container: c.name, restartCount: c.restartCount });
+    if (info.running) this.markRunning(ts, c, info, since);
+    else this.markExited(ts, c, info);
+  }
+
   /** The endpoint lives in the task's namespace (awsvpc: the pause container's) or in each container's (bridge, none). */
   private async openMetadata(ts: TaskState, c: ContainerState, info: ContainerInfo): Promise<void> {
     const mode = ts.task.networkMode;
@@ -365,6 +382,7 @@ export class TaskEngine {
 
   private markExited(ts: TaskState, c: ContainerState, info: ContainerInfo): void {
     c.known = Status.STOPPED;
+    c.restarting = false;
     if (c.runtimeId) this.o.metadata.close(c.runtimeId);
     if (info.startedAt) c.startedAt ??= info.startedAt;
     c.finishedAt = info.finishedAt;
@@ -397,6 +415,8 @@ export class TaskEngine {
   private async follow(ts: TaskState, c: ContainerState, since?: Date): Promise<void> {
     const id = c.runtimeId!;
     if (this.follows.has(id)) return;
+    const buffer = awslogsBufferLimit(c.definition);
+    if (buffer !== undefined) this.o.logSink.limit?.(ts.task.taskArn, c.name, buffer);
     try {
       const f = await this.o.runtime.logs(
         id,
@@ -436,15 +456,33 @@ export class TaskEngine {
 
   /** Re-reads a container after an event (or a lost event stream) and records an exit. */
   private async observe(ts: TaskState, c: ContainerState): Promise<void> {
-    if (c.known !== Status.RUNNING || !c.runtimeId) return;
+    if (c.known !== Status.RUNNING || !c.runtimeId || c.restarting) return;
     try {
       const info = await this.o.runtime.inspect(c.runtimeId);
-      if (!info.running && c.known === Status.RUNNING) this.markExited(ts, c, info);
+      if (!info.running && c.known === Status.RUNNING && !c.restarting) {
+        if (!this.restartsOnExit(ts, c, info)) this.markExited(ts, c, info);
+      }
     } catch {
       if (c.known === Status.RUNNING) Object.assign(c, { known: Status.STOPPED, reason: 'Container disappeared from the host' });
       this.reportContainer(ts, c);
     }
     this.reconcile(ts);
+  }
+
+  /** Whether the container's restart policy takes this exit; if so it stays RUNNING and nextStep restarts it. */
+  private restartsOnExit(ts: TaskState, c: ContainerState, info: ContainerInfo): boolean {
+    if (c.internal) return false;
+    const taskStopping = ts.desired === 'STOPPED' || ts.task.desiredStatus === 'STOPPED';
+    const why = whyNotRestart(c.definition, { exitCode: info.exitCode, startedAt: info.startedAt ?? c.startedAt, taskStopping, nowMs: this.o.now() });
+    if (why !== undefined) {
+      if (c.definition.restartPolicy?.enabled) this.o.log('container exited; not restarted', { task: ts.task.taskArn, container: c.name, exitCode: info.exitCode, why });
+      return false;
+    }
+    c.restarting = true;
+    if (c.runtimeId) this.o.metadata.close(c.runtimeId);
+    this.follows.get(c.runtimeId!)?.stop();
+    this.follows.delete(c.runtimeId!);
+    return true;
   }
 
   private resync(): void {

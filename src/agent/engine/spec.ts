@@ -2,6 +2,7 @@
 // hands in everything it had to look up (names, env file contents, volumes, the pause container).
 import type { AgentTask, ContainerDefinition, HostPort } from '../protocol.js';
 import type { CreateSpec } from '../runtime/types.js';
+import { dockerLogConfig } from './logDrivers.js';
 
 const MiB = 1024 * 1024;
 const NS = 1_000_000_000;
@@ -128,6 +129,8 @@ export function buildSpec(input: SpecInput): CreateSpec {
   if (input.cgroupParent) hc.CgroupParent = input.cgroupParent;
   if (task.pidMode) hc.PidMode = task.pidMode;
   if (task.ipcMode) hc.IpcMode = task.ipcMode;
+  const logConfig = dockerLogConfig(d);
+  if (logConfig) hc.LogConfig = logConfig;
   if (d.dnsServers?.length) hc.Dns = d.dnsServers;
   if (d.dnsSearchDomains?.length) hc.DnsSearch = d.dnsSearchDomains;
   if (d.extraHosts?.length) hc.ExtraHosts = d.extraHosts.map((h) => `${h.hostname}:${h.ipAddress}`);

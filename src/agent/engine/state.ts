@@ -29,6 +29,10 @@ export interface ContainerState {
   /** From the runtime once it ran: what the task metadata endpoint shows. */
   imageId?: string;
   ipv4Address?: string;
+  /** Restarted in place by its restart policy this many times. */
+  restartCount?: number;
+  /** It exited and its restart policy starts it again: it stays RUNNING meanwhile, as on ECS. */
+  restarting?: boolean;
 }
 
 export interface TaskState {
