@@ -1,7 +1,7 @@
 // Container restart policies on a real agent: a sidecar that crashes after running its restartAttemptPeriod is
 // started again in place (RestartCount in the task metadata endpoint goes up) while the essential container keeps
 // serving and the task stays RUNNING; an ignored exit code and an exit within the period are not restarted.
-import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import { BUSYBOX } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
@@ -64,19 +64,22 @@ describe('container restart policies', () => {
   }, 240_000);
 
   it('refuses restart policies outside ECS\'s ranges, registering nothing', async () => {
-    const register = (restartPolicy: object) => up.wharf.awsRaw([
-      'ecs', 'register-task-definition', '--family', 'bad-restarts',
-      '--container-definitions', JSON.stringify([{ name: 'app', image: BUSYBOX, memory: 64, restartPolicy }]),
-    ]);
+    // The SDK: the aws CLI installed here predates restartPolicy.
+    const register = (restartPolicy: object) => up.ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'bad-restarts',
+      containerDefinitions: [{ name: 'app', image: BUSYBOX, memory: 64, restartPolicy: restartPolicy as never }],
+    }));
     for (const period of [59, 1801]) {
-      const r = await register({ enabled: true, restartAttemptPeriod: period });
-      expect(r.code).not.toBe(0);
-      expect(r.stderr).toContain('ClientException');
-      expect(r.stderr).toContain("The 'restartAttemptPeriod' setting for container 'app' must be between 60 and 1800.");
+      await expect(register({ enabled: true, restartAttemptPeriod: period })).rejects.toMatchObject({
+        name: 'ClientException',
+        message: "The 'restartAttemptPeriod' setting for container 'app' must be between 60 and 1800.",
+      });
     }
-    const many = await register({ enabled: true, ignoredExitCodes: Array.from({ length: 51 }, (_, i) => i) });
-    expect(many.stderr).toContain("can contain at most 50 exit codes");
-    const families = await up.wharf.aws('ecs', 'list-task-definitions', '--family-prefix', 'bad-restarts');
+    await expect(register({ enabled: true, ignoredExitCodes: Array.from({ length: 51 }, (_, i) => i) })).rejects.toMatchObject({
+      name: 'ClientException',
+      message: "The 'ignoredExitCodes' setting for container 'app' can contain at most 50 exit codes.",
+    });
+    const families = await up.ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'bad-restarts' }));
     expect(families.taskDefinitionArns).toEqual([]);
   });
 });

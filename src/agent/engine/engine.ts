@@ -17,6 +17,7 @@ import { mustStop, taskHealth, taskKnownStatus } from './task.js';
 import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 import { whyNotRestart } from './restartPolicy.js';
 import { awslogsBufferLimit } from './logDrivers.js';
+import { needsPause } from './namespaces.js';
 
 interface Reported {
   status?: Status;
@@ -110,7 +111,7 @@ export class TaskEngine {
     }
     if (this.cleaned.has(task.taskArn)) return;
     const defs = task.containers.map((c) => ({ name: c.name, containerArn: c.containerArn, definition: c.definition, hostPorts: c.hostPorts, internal: false }));
-    if (task.networkMode === 'awsvpc') {
+    if (needsPause(task)) {
       defs.unshift({ name: PAUSE_CONTAINER_NAME, containerArn: '', definition: { name: PAUSE_CONTAINER_NAME, image: PAUSE_IMAGE }, hostPorts: [], internal: true });
     }
     const ts: TaskState = {
