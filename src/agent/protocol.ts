@@ -23,6 +23,8 @@ export interface AgentTask {
   memory?: string;
   pidMode?: string;
   ipcMode?: string;
+  /** ephemeralStorage.sizeInGiB, after overrides. */
+  ephemeralStorageGiB?: number;
   /** From the task definition. */
   volumes: Volume[];
   /** awsvpc: the address the task's ports are published on (a distinct 127.x.y.z under `wharf up`). */

@@ -18,6 +18,7 @@ import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 import { whyNotRestart } from './restartPolicy.js';
 import { awslogsBufferLimit } from './logDrivers.js';
 import { needsPause } from './namespaces.js';
+import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.js';
 
 interface Reported {
   status?: Status;
@@ -44,6 +45,8 @@ export class TaskEngine {
   private ticker?: NodeJS.Timeout;
   private startedAt = new Date();
   private closed = false;
+  /** The engine's storage driver, for ephemeralStorage. */
+  private storage: StorageFacts = {};
 
   constructor(opts: EngineOptions) {
     this.o = resolveEngineOptions(opts);
@@ -52,6 +55,7 @@ export class TaskEngine {
   /** Lists this instance's containers for adoption, then follows runtime events. */
   async start(): Promise<void> {
     this.startedAt = new Date(this.o.now());
+    this.storage = await this.o.runtime.version().catch(() => ({}));
     for (const c of await this.o.runtime.list({ [LABELS.instanceArn]: this.o.instanceArn })) {
       const arn = c.labels[LABELS.taskArn];
       const name = c.labels[LABELS.containerName];
@@ -131,7 +135,7 @@ export class TaskEngine {
       })),
     };
     this.tasks.set(task.taskArn, ts);
-    const refusal = unsupported(task, this.o);
+    const refusal = unsupported(task, this.o) ?? ephemeralStorageRefusal(task, this.storage);
     if (refusal) {
       for (const c of ts.containers) Object.assign(c, { known: Status.STOPPED, reason: refusal });
       this.reconcile(ts);

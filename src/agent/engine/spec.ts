@@ -4,6 +4,7 @@ import type { AgentTask, ContainerDefinition, HostPort } from '../protocol.js';
 import type { CreateSpec } from '../runtime/types.js';
 import { dockerLogConfig } from './logDrivers.js';
 import { containerNamespaces, pauseNamespaces } from './namespaces.js';
+import { storageOpt } from './ephemeralStorage.js';
 
 const MiB = 1024 * 1024;
 const NS = 1_000_000_000;
@@ -129,6 +130,8 @@ export function buildSpec(input: SpecInput): CreateSpec {
   }
   if (input.cgroupParent) hc.CgroupParent = input.cgroupParent;
   Object.assign(hc, containerNamespaces(task, input.pauseId));
+  const storage = storageOpt(task);
+  if (storage) hc.StorageOpt = storage;
   const logConfig = dockerLogConfig(d);
   if (logConfig) hc.LogConfig = logConfig;
   if (d.dnsServers?.length) hc.Dns = d.dnsServers;

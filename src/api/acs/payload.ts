@@ -23,6 +23,7 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
     memory: t.overrides?.memory ?? td.memory,
     pidMode: td.pidMode,
     ipcMode: td.ipcMode,
+    ephemeralStorageGiB: t.overrides?.ephemeralStorage?.sizeInGiB ?? td.ephemeralStorage?.sizeInGiB,
     volumes: td.volumes ?? [],
     privateIPv4Address: rec.privateIPv4Address,
     attachmentId: t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.id,

@@ -2,6 +2,7 @@
 // naming the field and why, rather than a definition stored with a field that would silently do nothing.
 import type { ContainerDefinition, RegisterTaskDefinitionRequest, TaskOverride, Volume } from '@aws-sdk/client-ecs';
 import { ClientError } from '../errors.js';
+import { checkEphemeralStorage } from './ephemeralStorage.js';
 import { refusalMessage } from './fields.js';
 
 const given = (v: unknown): boolean =>
@@ -46,5 +47,7 @@ export function checkRefusedFields(input: RegisterTaskDefinitionRequest): void {
 }
 
 export function checkRefusedOverrides(overrides: TaskOverride | undefined): void {
-  if (overrides) refuse(RUN_REFUSALS, overrides);
+  if (!overrides) return;
+  checkEphemeralStorage(overrides.ephemeralStorage, 'override');
+  refuse(RUN_REFUSALS, overrides);
 }
