@@ -51,6 +51,8 @@ export interface AgentContainer {
   definition: ContainerDefinition;
   /** Host ports chosen by the scheduler (bridge dynamic ports included), in portMappings order. */
   hostPorts: HostPort[];
+  /** versionConsistency: the image (by id) the deployment's first task ran, which this one must run too. */
+  imageDigest?: string;
 }
 
 // Channel messages (§2). Every frame is a JSON text frame with a `type`.

@@ -114,9 +114,9 @@ export class TaskEngine {
       return;
     }
     if (this.cleaned.has(task.taskArn)) return;
-    const defs = task.containers.map((c) => ({ name: c.name, containerArn: c.containerArn, definition: c.definition, hostPorts: c.hostPorts, internal: false }));
+    const defs = task.containers.map((c) => ({ name: c.name, containerArn: c.containerArn, definition: c.definition, hostPorts: c.hostPorts, pinnedImage: c.imageDigest as string | undefined, internal: false }));
     if (needsPause(task)) {
-      defs.unshift({ name: PAUSE_CONTAINER_NAME, containerArn: '', definition: { name: PAUSE_CONTAINER_NAME, image: PAUSE_IMAGE }, hostPorts: [], internal: true });
+      defs.unshift({ name: PAUSE_CONTAINER_NAME, containerArn: '', definition: { name: PAUSE_CONTAINER_NAME, image: PAUSE_IMAGE }, hostPorts: [], pinnedImage: undefined, internal: true });
     }
     const ts: TaskState = {
       task,
@@ -267,6 +267,11 @@ export class TaskEngine {
     ts.pullStartedAt ??= new Date(this.o.now());
     const image = c.definition.image!;
     const rt = this.o.runtime;
+    if (c.pinnedImage && (await rt.imagePresent(c.pinnedImage))) {
+      c.known = Status.PULLED; // the deployment's image is here: the tag is not looked at again
+      if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
+      return;
+    }
     const behavior = this.o.imagePullBehavior;
     const cached = behavior === 'always' ? false : await rt.imagePresent(image);
     const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
@@ -279,6 +284,9 @@ export class TaskEngine {
         this.o.log('pull failed, using the cached image', { image });
       }
     }
+    if (c.pinnedImage && !(await rt.imagePresent(c.pinnedImage))) {
+      throw new Error(`CannotPullContainerError: ${image} is pinned to ${c.pinnedImage} for this deployment (versionConsistency), and this host does not have that image: the tag now names another`);
+    }
     c.known = Status.PULLED;
     if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
   }
@@ -290,7 +298,7 @@ export class TaskEngine {
       : buildSpec({
           task: ts.task,
           name: c.name,
-          definition: c.definition,
+          definition: c.pinnedImage ? { ...c.definition, image: c.pinnedImage } : c.definition,
           hostPorts: c.hostPorts,
           dockerName: c.dockerName,
           labels,

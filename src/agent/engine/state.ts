@@ -11,6 +11,8 @@ export interface ContainerState {
   internal: boolean;
   definition: ContainerDefinition;
   hostPorts: HostPort[];
+  /** versionConsistency: the image id this container must run (the deployment's first task's). */
+  pinnedImage?: string;
   dockerName: string;
   known: Status;
   desired: Status;
