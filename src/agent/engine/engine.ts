@@ -438,7 +438,10 @@ export class TaskEngine {
       );
       if (this.closed) return f.stop();
       this.follows.set(id, f);
-      void f.done.then(() => this.follows.delete(id));
+      // A restarted container gets a new follow under the same id: only this one may remove itself.
+      void f.done.then(() => {
+        if (this.follows.get(id) === f) this.follows.delete(id);
+      });
     } catch (err) {
       this.o.log('cannot follow logs', { container: c.name, error: (err as Error).message });
     }
