@@ -71,6 +71,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     opts.publishAddress,
     { ...(opts.fargateCapacity ? { 'wharf.capacity.fargate': 'true' } : {}), ...(opts.attributes ?? {}) },
     opts.allowPrivileged,
+    docker.logDrivers,
   );
   const register = (containerInstanceArn?: string) =>
     ecs.send(

@@ -23,6 +23,8 @@ export interface AgentTask {
   memory?: string;
   pidMode?: string;
   ipcMode?: string;
+  /** ephemeralStorage.sizeInGiB, after overrides. */
+  ephemeralStorageGiB?: number;
   /** From the task definition. */
   volumes: Volume[];
   /** awsvpc: the address the task's ports are published on (a distinct 127.x.y.z under `wharf up`). */
@@ -49,6 +51,8 @@ export interface AgentContainer {
   definition: ContainerDefinition;
   /** Host ports chosen by the scheduler (bridge dynamic ports included), in portMappings order. */
   hostPorts: HostPort[];
+  /** versionConsistency: the image (by id) the deployment's first task ran, which this one must run too. */
+  imageDigest?: string;
 }
 
 // Channel messages (§2). Every frame is a JSON text frame with a `type`.

@@ -28,4 +28,18 @@ describe('registration facts', () => {
     expect(attrs).toContainEqual({ name: 'wharf.publish-address', value: '127.0.0.1' });
     expect(attrs).toContainEqual({ name: 'zone', value: 'a' });
   });
+
+  it('advertises what the agent honours and nothing else', () => {
+    const names = capabilityAttributes('1.41', '127.0.0.1', {}, false, ['json-file', 'syslog', 'gcplogs', 'awslogs']).map((a) => a.name);
+    const drivers = names.filter((n) => n.includes('logging-driver.')).map((n) => n.split('.').pop());
+    // The engine's drivers a task definition may name, plus awslogs, which is Wharf's own shipping.
+    expect(drivers.sort()).toEqual(['awslogs', 'json-file', 'none', 'syslog']);
+    expect(names).toContain('ecs.capability.container-restart-policy');
+    expect(names).toContain('ecs.capability.pid-ipc-namespace-sharing');
+    expect(names).toContain('ecs.capability.execution-role-awslogs');
+    for (const absent of ['com.amazonaws.ecs.capability.task-iam-role', 'ecs.capability.efs', 'ecs.capability.container-port-range', 'com.amazonaws.ecs.capability.privileged-container']) {
+      expect(names).not.toContain(absent);
+    }
+    expect(names.filter((n) => n.startsWith('ecs.capability.secrets.'))).toEqual([]);
+  });
 });

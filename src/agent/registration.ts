@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { DOCKER_LOG_DRIVERS } from './engine/logDrivers.js';
 
 /** Host ports the agent reserves, as ECS does. */
 export const RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
@@ -51,11 +52,24 @@ function apiVersions(engineApi: string): string[] {
   return out;
 }
 
-export function capabilityAttributes(engineApi: string, publishAddress: string, extra: Record<string, string> = {}, allowPrivileged = false) {
+/** Docker's drivers a task may name, where the engine has them; json-file when the engine does not say. */
+function dockerLogDrivers(engineDrivers: string[] | undefined): string[] {
+  return DOCKER_LOG_DRIVERS.filter((d) => (engineDrivers ?? ['json-file']).includes(d) || d === 'none');
+}
+
+export function capabilityAttributes(
+  engineApi: string,
+  publishAddress: string,
+  extra: Record<string, string> = {},
+  allowPrivileged = false,
+  engineLogDrivers?: string[],
+) {
   const names = [
     ...apiVersions(engineApi).map((v) => `com.amazonaws.ecs.capability.docker-remote-api.${v}`),
-    'com.amazonaws.ecs.capability.logging-driver.json-file',
+    // awslogs is Wharf's own shipping, whatever the engine has; the others are the engine's.
+    ...dockerLogDrivers(engineLogDrivers).map((d) => `com.amazonaws.ecs.capability.logging-driver.${d}`),
     'com.amazonaws.ecs.capability.logging-driver.awslogs',
+    'ecs.capability.container-restart-policy',
     // awslogs output travels on the agent's channel and images come from Wharf's registry with the agent's own
     // credentials, so a task's execution role needs nothing more from the host: both work as on ECS.
     'ecs.capability.execution-role-awslogs',
@@ -69,7 +83,6 @@ export function capabilityAttributes(engineApi: string, publishAddress: string, 
     'ecs.capability.docker-plugin.local',
     'ecs.capability.pid-ipc-namespace-sharing',
     'ecs.capability.task-cpu-mem-limit',
-    'com.amazonaws.ecs.capability.task-iam-role',
   ];
   return [
     ...names.map((name) => ({ name })),

@@ -36,6 +36,10 @@ export function taskDemand(td: TaskDefinition, overrides?: TaskOverride): TaskDe
   const required = (td.requiresAttributes ?? []).flatMap((a) =>
     a.name ? [a.value === undefined ? { name: a.name } : { name: a.name, value: a.value }] : [],
   );
+  // runtimePlatform places only on instances of that architecture and OS family, as ECS does.
+  const platform = td.runtimePlatform;
+  if (platform?.cpuArchitecture) required.push({ name: 'ecs.cpu-architecture', value: platform.cpuArchitecture === 'ARM64' ? 'arm64' : 'x86_64' });
+  if (platform?.operatingSystemFamily) required.push({ name: 'ecs.os-family', value: platform.operatingSystemFamily });
   if (mode === 'awsvpc' && !required.some((a) => a.name === 'ecs.capability.task-eni')) {
     required.push({ name: 'ecs.capability.task-eni' });
   }

@@ -7,6 +7,7 @@ import { instanceKeyOf } from '../domain/containerInstance.js';
 import { containerArn, newContainer, taskArn, type Reservation, type TaskRecord } from '../domain/task.js';
 import type { Placement, Plan, TaskDemand } from '../scheduler/index.js';
 import { AddressClaims } from './addresses.js';
+import { FARGATE_PLATFORM_VERSION } from './platformVersion.js';
 import type { TaskBatch } from './batch.js';
 import type { LaunchChoice } from './launchTypes.js';
 import { normalizeOverrides, overriddenContainer } from '../domain/overrides.js';
@@ -40,7 +41,8 @@ export function launch(batch: TaskBatch, spec: LaunchSpec, plan: Plan): TaskReco
     const taskKey = `${spec.clusterName}/${id}`;
     const address = addresses?.claim(ci, taskKey);
     const availabilityZone = ci.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;
-    const rec = buildTask(id, { ...spec, ...spec.launches[i]!, now: batch.ctx.now }, { placement, instanceKey, address, availabilityZone });
+    const cpuArchitecture = ci.attributes?.find((a) => a.name === 'ecs.cpu-architecture')?.value ?? 'x86_64';
+    const rec = buildTask(id, { ...spec, ...spec.launches[i]!, now: batch.ctx.now }, { placement, instanceKey, address, availabilityZone, cpuArchitecture });
     batch.add(taskKey, rec);
     return rec;
   });
@@ -52,6 +54,8 @@ interface PlacedOn {
   /** awsvpc: the address given to the task. */
   address?: string;
   availabilityZone?: string;
+  /** The instance's ecs.cpu-architecture, which the task reports. */
+  cpuArchitecture: string;
 }
 
 function buildTask(id: string, spec: LaunchSpec & LaunchChoice & { now: Date }, on: PlacedOn): TaskRecord {
@@ -116,10 +120,10 @@ function buildTask(id: string, spec: LaunchSpec & LaunchChoice & { now: Date }, 
     group: spec.group,
     launchType: spec.launchType,
     capacityProviderName: spec.capacityProviderName,
-    platformVersion: fargate ? '1.4.0' : undefined,
+    platformVersion: fargate ? FARGATE_PLATFORM_VERSION : undefined,
     platformFamily: fargate ? 'Linux' : undefined,
     attachments,
-    attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
+    attributes: [{ name: 'ecs.cpu-architecture', value: on.cpuArchitecture }],
     availabilityZone: on.availabilityZone,
     connectivity: undefined,
     enableExecuteCommand: spec.enableExecuteCommand ?? false,

@@ -14,11 +14,13 @@ import type {
 import type { ClusterRecord } from '../domain/cluster.js';
 import { ClientError, InvalidParameter } from '../domain/errors.js';
 import { mergeTags } from '../domain/tags.js';
+import { checkRefusedOverrides } from '../domain/taskDefinition/index.js';
 import type { TaskRecord } from '../domain/task.js';
 import { FARGATE_POOL, type PlacementPools } from '../placement/pools.js';
 import { planPlacement, planStartTask, taskDemand, type Plan, type RequestOrigin } from '../scheduler/index.js';
 import type { TaskBatch } from './batch.js';
 import { launch } from './launch.js';
+import { checkPlatformVersion } from './platformVersion.js';
 import { launchPlan, type LaunchChoice, type LaunchType } from './launchTypes.js';
 
 /** What to place and launch: one definition, `count` tasks (or one per named instance). */
@@ -96,6 +98,7 @@ export interface RunRequest {
   placementConstraints?: PlacementConstraint[];
   placementStrategy?: PlacementStrategy[];
   instanceArns?: string[];
+  platformVersion?: string;
 }
 
 /** RunTask (or StartTask, with instanceArns): ECS's checks, then placeAndLaunch. */
@@ -107,6 +110,8 @@ export function runTasks(pools: PlacementPools, batch: TaskBatch, req: RunReques
   const fargate = launches[0]!.launchType === 'FARGATE';
   checkLaunchable(td, launches[0]!.launchType, req.networkConfiguration);
   checkOverrides(td, req.overrides);
+  checkRefusedOverrides(req.overrides);
+  checkPlatformVersion(launches[0]!.launchType, req.platformVersion);
   if (fargate && ((req.placementConstraints?.length ?? 0) > 0 || (req.placementStrategy?.length ?? 0) > 0)) {
     throw new InvalidParameter('Task placement constraints and strategies are not supported for tasks running on Fargate.');
   }

@@ -69,6 +69,7 @@ export class ApiReporter implements StateReporter {
             exitCode: c.exitCode,
             reason: c.reason,
             networkBindings: c.networkBindings,
+            imageDigest: c.imageDigest,
           })),
           attachments: r.attachments.map((a) => ({ attachmentArn: a.attachmentArn, status: a.status })),
           pullStartedAt: r.pullStartedAt,

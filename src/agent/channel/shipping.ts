@@ -11,6 +11,9 @@ type Send = (msg: object) => void;
 export class ChannelLogSink implements LogSink {
   private readonly pending = new Map<string, { taskArn: string; containerName: string; events: { timestamp: number; message: string }[] }>();
   private readonly timer: NodeJS.Timeout;
+  private readonly limits = new Map<string, number>();
+  /** Lines dropped by a full non-blocking buffer, per container (what Docker's ring buffer would lose). */
+  readonly dropped = new Map<string, number>();
 
   constructor(private readonly send: Send, private readonly flushMs = 500, private readonly maxBatch = 500) {
     this.timer = setInterval(() => this.flush(), flushMs);
@@ -22,7 +25,19 @@ export class ChannelLogSink implements LogSink {
     let batch = this.pending.get(key);
     if (!batch) this.pending.set(key, (batch = { taskArn: e.taskArn, containerName: e.containerName, events: [] }));
     batch.events.push({ timestamp: e.timestamp.getTime(), message: e.message });
+    const limit = this.limits.get(key);
+    if (limit !== undefined) {
+      let bytes = batch.events.reduce((n, ev) => n + Buffer.byteLength(ev.message), 0);
+      while (bytes > limit && batch.events.length > 0) {
+        bytes -= Buffer.byteLength(batch.events.shift()!.message);
+        this.dropped.set(key, (this.dropped.get(key) ?? 0) + 1);
+      }
+    }
     if (batch.events.length >= this.maxBatch) this.flushOne(key);
+  }
+
+  limit(taskArn: string, containerName: string, bytes: number): void {
+    this.limits.set(`${taskArn}|${containerName}`, bytes);
   }
 
   flush(): void {

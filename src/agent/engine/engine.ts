@@ -15,6 +15,10 @@ import type { ContainerState, TaskState } from './state.js';
 import { unsupported } from './support.js';
 import { mustStop, taskHealth, taskKnownStatus } from './task.js';
 import { prepareVolumes, type PreparedVolumes } from './volumes.js';
+import { whyNotRestart } from './restartPolicy.js';
+import { awslogsBufferLimit } from './logDrivers.js';
+import { needsPause } from './namespaces.js';
+import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.js';
 
 interface Reported {
   status?: Status;
@@ -41,6 +45,8 @@ export class TaskEngine {
   private ticker?: NodeJS.Timeout;
   private startedAt = new Date();
   private closed = false;
+  /** The engine's storage driver, for ephemeralStorage. */
+  private storage: StorageFacts = {};
 
   constructor(opts: EngineOptions) {
     this.o = resolveEngineOptions(opts);
@@ -49,6 +55,7 @@ export class TaskEngine {
   /** Lists this instance's containers for adoption, then follows runtime events. */
   async start(): Promise<void> {
     this.startedAt = new Date(this.o.now());
+    this.storage = await this.o.runtime.version().catch(() => ({}));
     for (const c of await this.o.runtime.list({ [LABELS.instanceArn]: this.o.instanceArn })) {
       const arn = c.labels[LABELS.taskArn];
       const name = c.labels[LABELS.containerName];
@@ -107,9 +114,9 @@ export class TaskEngine {
       return;
     }
     if (this.cleaned.has(task.taskArn)) return;
-    const defs = task.containers.map((c) => ({ name: c.name, containerArn: c.containerArn, definition: c.definition, hostPorts: c.hostPorts, internal: false }));
-    if (task.networkMode === 'awsvpc') {
-      defs.unshift({ name: PAUSE_CONTAINER_NAME, containerArn: '', definition: { name: PAUSE_CONTAINER_NAME, image: PAUSE_IMAGE }, hostPorts: [], internal: true });
+    const defs = task.containers.map((c) => ({ name: c.name, containerArn: c.containerArn, definition: c.definition, hostPorts: c.hostPorts, pinnedImage: c.imageDigest as string | undefined, internal: false }));
+    if (needsPause(task)) {
+      defs.unshift({ name: PAUSE_CONTAINER_NAME, containerArn: '', definition: { name: PAUSE_CONTAINER_NAME, image: PAUSE_IMAGE }, hostPorts: [], pinnedImage: undefined, internal: true });
     }
     const ts: TaskState = {
       task,
@@ -128,7 +135,7 @@ export class TaskEngine {
       })),
     };
     this.tasks.set(task.taskArn, ts);
-    const refusal = unsupported(task, this.o);
+    const refusal = unsupported(task, this.o) ?? ephemeralStorageRefusal(task, this.storage);
     if (refusal) {
       for (const c of ts.containers) Object.assign(c, { known: Status.STOPPED, reason: refusal });
       this.reconcile(ts);
@@ -223,7 +230,7 @@ export class TaskEngine {
 
   private run(ts: TaskState, c: ContainerState, action: Exclude<Action, 'none' | 'mark-stopped'>): void {
     c.inFlight = true;
-    const work = { pull: () => this.pull(ts, c), create: () => this.create(ts, c), start: () => this.startContainer(ts, c), stop: () => this.stopContainer(ts, c) }[action];
+    const work = { pull: () => this.pull(ts, c), create: () => this.create(ts, c), start: () => this.startContainer(ts, c), restart: () => this.restartContainer(ts, c), stop: () => this.stopContainer(ts, c) }[action];
     work()
       .catch((err: unknown) => this.failed(ts, c, action, err))
       .finally(() => {
@@ -236,7 +243,8 @@ export class TaskEngine {
     const msg = (err as Error)?.message ?? String(err);
     this.o.log('container action failed', { task: ts.task.taskArn, container: c.name, action, error: msg });
     if (action === 'stop') return; // known stays RUNNING; the next tick tries again
-    const prefix = { pull: 'CannotPullContainerError', create: 'CannotCreateContainerError', start: 'CannotStartContainerError' }[action];
+    c.restarting = false;
+    const prefix = { pull: 'CannotPullContainerError', create: 'CannotCreateContainerError', start: 'CannotStartContainerError', restart: 'CannotStartContainerError' }[action];
     c.known = Status.STOPPED;
     c.reason = msg.startsWith(prefix + ':') ? msg : `${prefix}: ${msg}`;
     this.reportContainer(ts, c);
@@ -259,6 +267,11 @@ export class TaskEngine {
     ts.pullStartedAt ??= new Date(this.o.now());
     const image = c.definition.image!;
     const rt = this.o.runtime;
+    if (c.pinnedImage && (await rt.imagePresent(c.pinnedImage))) {
+      c.known = Status.PULLED; // the deployment's image is here: the tag is not looked at again
+      if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
+      return;
+    }
     const behavior = this.o.imagePullBehavior;
     const cached = behavior === 'always' ? false : await rt.imagePresent(image);
     const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
@@ -271,6 +284,9 @@ export class TaskEngine {
         this.o.log('pull failed, using the cached image', { image });
       }
     }
+    if (c.pinnedImage && !(await rt.imagePresent(c.pinnedImage))) {
+      throw new Error(`CannotPullContainerError: ${image} is pinned to ${c.pinnedImage} for this deployment (versionConsistency), and this host does not have that image: the tag now names another`);
+    }
     c.known = Status.PULLED;
     if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
   }
@@ -282,7 +298,7 @@ export class TaskEngine {
       : buildSpec({
           task: ts.task,
           name: c.name,
-          definition: c.definition,
+          definition: c.pinnedImage ? { ...c.definition, image: c.pinnedImage } : c.definition,
           hostPorts: c.hostPorts,
           dockerName: c.dockerName,
           labels,
@@ -334,6 +350,20 @@ export class TaskEngine {
     else this.markExited(ts, c, info);
   }
 
+  /** Starts an exited container again in place (its restart policy took the exit). */
+  private async restartContainer(ts: TaskState, c: ContainerState): Promise<void> {
+    const id = c.runtimeId!;
+    const since = new Date(this.o.now());
+    await this.o.runtime.start(id);
+    const info = await this.o.runtime.inspect(id);
+    if (!c.restarting) return; // stopped meanwhile
+    c.restarting = false;
+    c.restartCount = (c.restartCount ?? 0) + 1;
+    this.o.log('container restarted by its restart policy', { task: ts.task.taskArn, container: c.name, restartCount: c.restartCount });
+    if (info.running) this.markRunning(ts, c, info, since);
+    else this.markExited(ts, c, info);
+  }
+
   /** The endpoint lives in the task's namespace (awsvpc: the pause container's) or in each container's (bridge, none). */
   private async openMetadata(ts: TaskState, c: ContainerState, info: ContainerInfo): Promise<void> {
     const mode = ts.task.networkMode;
@@ -365,6 +395,7 @@ export class TaskEngine {
 
   private markExited(ts: TaskState, c: ContainerState, info: ContainerInfo): void {
     c.known = Status.STOPPED;
+    c.restarting = false;
     if (c.runtimeId) this.o.metadata.close(c.runtimeId);
     if (info.startedAt) c.startedAt ??= info.startedAt;
     c.finishedAt = info.finishedAt;
@@ -397,6 +428,8 @@ export class TaskEngine {
   private async follow(ts: TaskState, c: ContainerState, since?: Date): Promise<void> {
     const id = c.runtimeId!;
     if (this.follows.has(id)) return;
+    const buffer = awslogsBufferLimit(c.definition);
+    if (buffer !== undefined) this.o.logSink.limit?.(ts.task.taskArn, c.name, buffer);
     try {
       const f = await this.o.runtime.logs(
         id,
@@ -405,7 +438,10 @@ export class TaskEngine {
       );
       if (this.closed) return f.stop();
       this.follows.set(id, f);
-      void f.done.then(() => this.follows.delete(id));
+      // A restarted container gets a new follow under the same id: only this one may remove itself.
+      void f.done.then(() => {
+        if (this.follows.get(id) === f) this.follows.delete(id);
+      });
     } catch (err) {
       this.o.log('cannot follow logs', { container: c.name, error: (err as Error).message });
     }
@@ -436,15 +472,33 @@ export class TaskEngine {
 
   /** Re-reads a container after an event (or a lost event stream) and records an exit. */
   private async observe(ts: TaskState, c: ContainerState): Promise<void> {
-    if (c.known !== Status.RUNNING || !c.runtimeId) return;
+    if (c.known !== Status.RUNNING || !c.runtimeId || c.restarting) return;
     try {
       const info = await this.o.runtime.inspect(c.runtimeId);
-      if (!info.running && c.known === Status.RUNNING) this.markExited(ts, c, info);
+      if (!info.running && c.known === Status.RUNNING && !c.restarting) {
+        if (!this.restartsOnExit(ts, c, info)) this.markExited(ts, c, info);
+      }
     } catch {
       if (c.known === Status.RUNNING) Object.assign(c, { known: Status.STOPPED, reason: 'Container disappeared from the host' });
       this.reportContainer(ts, c);
     }
     this.reconcile(ts);
+  }
+
+  /** Whether the container's restart policy takes this exit; if so it stays RUNNING and nextStep restarts it. */
+  private restartsOnExit(ts: TaskState, c: ContainerState, info: ContainerInfo): boolean {
+    if (c.internal) return false;
+    const taskStopping = ts.desired === 'STOPPED' || ts.task.desiredStatus === 'STOPPED';
+    const why = whyNotRestart(c.definition, { exitCode: info.exitCode, startedAt: info.startedAt ?? c.startedAt, taskStopping, nowMs: this.o.now() });
+    if (why !== undefined) {
+      if (c.definition.restartPolicy?.enabled) this.o.log('container exited; not restarted', { task: ts.task.taskArn, container: c.name, exitCode: info.exitCode, why });
+      return false;
+    }
+    c.restarting = true;
+    if (c.runtimeId) this.o.metadata.close(c.runtimeId);
+    this.follows.get(c.runtimeId!)?.stop();
+    this.follows.delete(c.runtimeId!);
+    return true;
   }
 
   private resync(): void {

@@ -4,7 +4,7 @@ import { createGate, startGate, stopGate } from './dependencies.js';
 import { Status } from './status.js';
 import type { ContainerState, TaskState } from './state.js';
 
-export type Action = 'none' | 'pull' | 'create' | 'start' | 'stop' | 'mark-stopped';
+export type Action = 'none' | 'pull' | 'create' | 'start' | 'restart' | 'stop' | 'mark-stopped';
 
 export interface Step {
   next?: Status;
@@ -50,6 +50,7 @@ export function nextStep(t: TaskState, c: ContainerState, nowMs: number): Step {
       return { action: 'none', blockedOn: gate.blockedOn };
     }
     default:
-      return NOTHING; // RUNNING: wait for it to exit or for a stop
+      // RUNNING: wait for it to exit or for a stop; an exit its restart policy takes starts it again.
+      return c.restarting ? { next: Status.RUNNING, action: 'restart' } : NOTHING;
   }
 }

@@ -19,6 +19,8 @@ export interface ContainerReport {
   reason?: string;
   networkBindings: NetworkBinding[];
   healthStatus: HealthStatus;
+  /** The image the container runs (Docker's image id), which pins a deployment's image (versionConsistency). */
+  imageDigest?: string;
 }
 
 export interface AttachmentReport {

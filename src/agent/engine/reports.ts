@@ -13,6 +13,7 @@ export function containerReport(ts: TaskState, c: ContainerState): ContainerRepo
     healthStatus: c.definition.healthCheck ? c.health : 'UNKNOWN',
   };
   if (c.runtimeId) r.runtimeId = c.runtimeId;
+  if (c.imageId) r.imageDigest = c.imageId;
   if (c.exitCode !== undefined) r.exitCode = c.exitCode;
   if (c.reason) r.reason = c.reason;
   return r;

@@ -2,6 +2,9 @@
 // hands in everything it had to look up (names, env file contents, volumes, the pause container).
 import type { AgentTask, ContainerDefinition, HostPort } from '../protocol.js';
 import type { CreateSpec } from '../runtime/types.js';
+import { dockerLogConfig } from './logDrivers.js';
+import { containerNamespaces, pauseNamespaces } from './namespaces.js';
+import { storageOpt } from './ephemeralStorage.js';
 
 const MiB = 1024 * 1024;
 const NS = 1_000_000_000;
@@ -23,7 +26,7 @@ export interface SpecInput {
   volumes: Map<string, ResolvedVolume>;
   /** Docker names of the task's containers, by container name (links, volumesFrom). */
   dockerNames: Map<string, string>;
-  /** awsvpc: the pause container's id. */
+  /** The pause container's id (awsvpc, or PID/IPC namespaces shared by the task). */
   pauseId?: string;
   publishAddress: string;
   /** The task's cgroup (task-level cpu/memory for the whole task), when the agent can make one. */
@@ -118,9 +121,19 @@ export function buildSpec(input: SpecInput): CreateSpec {
     Sysctls: Object.fromEntries((d.systemControls ?? []).map((s) => [s.namespace!, s.value ?? ''])),
   };
   if (lp?.sharedMemorySize) hc.ShmSize = lp.sharedMemorySize * MiB;
+  if (lp?.devices?.length) {
+    hc.Devices = lp.devices.map((dev) => ({
+      PathOnHost: dev.hostPath!,
+      PathInContainer: dev.containerPath ?? dev.hostPath!,
+      CgroupPermissions: (dev.permissions ?? ['read', 'write', 'mknod']).map((p) => p[0]).join(''),
+    }));
+  }
   if (input.cgroupParent) hc.CgroupParent = input.cgroupParent;
-  if (task.pidMode) hc.PidMode = task.pidMode;
-  if (task.ipcMode) hc.IpcMode = task.ipcMode;
+  Object.assign(hc, containerNamespaces(task, input.pauseId));
+  const storage = storageOpt(task);
+  if (storage) hc.StorageOpt = storage;
+  const logConfig = dockerLogConfig(d);
+  if (logConfig) hc.LogConfig = logConfig;
   if (d.dnsServers?.length) hc.Dns = d.dnsServers;
   if (d.dnsSearchDomains?.length) hc.DnsSearch = d.dnsSearchDomains;
   if (d.extraHosts?.length) hc.ExtraHosts = d.extraHosts.map((h) => `${h.hostname}:${h.ipAddress}`);
@@ -164,7 +177,10 @@ export function buildSpec(input: SpecInput): CreateSpec {
   return spec;
 }
 
-/** The pause container of an awsvpc task: it owns the namespace, so every container's ports are published on it. */
+/**
+ * The pause container: in awsvpc it owns the network namespace, so every container's ports are published on it;
+ * it also owns the PID and IPC namespaces a task shares (pidMode/ipcMode task), with no network of its own otherwise.
+ */
 export function buildPauseSpec(input: {
   task: AgentTask;
   dockerName: string;
@@ -175,7 +191,8 @@ export function buildPauseSpec(input: {
 }): CreateSpec {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  for (const c of input.task.containers) {
+  const awsvpc = input.task.networkMode === 'awsvpc';
+  for (const c of awsvpc ? input.task.containers : []) {
     for (const pm of c.definition.portMappings ?? []) {
       if (pm.containerPort === undefined) continue;
       const key = portKey(pm.containerPort, pm.protocol);
@@ -188,7 +205,12 @@ export function buildPauseSpec(input: {
     Image: input.image,
     Labels: input.labels,
     ExposedPorts: exposed,
-    HostConfig: { NetworkMode: 'bridge', PortBindings: bindings, ...(input.cgroupParent ? { CgroupParent: input.cgroupParent } : {}) },
+    HostConfig: {
+      NetworkMode: awsvpc ? 'bridge' : 'none',
+      PortBindings: bindings,
+      ...pauseNamespaces(input.task),
+      ...(input.cgroupParent ? { CgroupParent: input.cgroupParent } : {}),
+    },
   };
 }
 

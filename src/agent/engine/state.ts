@@ -11,6 +11,8 @@ export interface ContainerState {
   internal: boolean;
   definition: ContainerDefinition;
   hostPorts: HostPort[];
+  /** versionConsistency: the image id this container must run (the deployment's first task's). */
+  pinnedImage?: string;
   dockerName: string;
   known: Status;
   desired: Status;
@@ -29,6 +31,10 @@ export interface ContainerState {
   /** From the runtime once it ran: what the task metadata endpoint shows. */
   imageId?: string;
   ipv4Address?: string;
+  /** Restarted in place by its restart policy this many times. */
+  restartCount?: number;
+  /** It exited and its restart policy starts it again: it stays RUNNING meanwhile, as on ECS. */
+  restarting?: boolean;
 }
 
 export interface TaskState {

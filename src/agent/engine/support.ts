@@ -18,6 +18,7 @@ export function unsupported(task: AgentTask, opts: SupportOptions): string | und
       return `CannotCreateContainerError: container ${name} asks for privileged mode, which this agent does not allow (start it with privileged containers allowed)`;
     }
     if (d.secrets?.length) return no(`container ${name}: secrets`);
+    if (d.logConfiguration?.secretOptions?.length) return no(`container ${name}: logConfiguration.secretOptions`);
     if (d.firelensConfiguration) return no(`container ${name}: firelensConfiguration`);
     if (d.resourceRequirements?.some((r) => r.type === 'GPU' || r.type === 'InferenceAccelerator')) return no(`container ${name}: GPU or inference accelerator requirements`);
     if (d.repositoryCredentials) return no(`container ${name}: repositoryCredentials`);
@@ -32,8 +33,6 @@ export function unsupported(task: AgentTask, opts: SupportOptions): string | und
       if (d.extraHosts?.length) return no(`container ${name}: extraHosts in awsvpc network mode`);
       if (d.dnsServers?.length) return no(`container ${name}: dnsServers in awsvpc network mode`);
     }
-    const lp = d.linuxParameters;
-    if (lp?.devices?.length) return no(`container ${name}: linuxParameters.devices`);
   }
   return undefined;
 }

@@ -13,6 +13,8 @@ export interface LogEvent {
 
 export interface LogSink {
   write(event: LogEvent): void;
+  /** awslogs non-blocking mode: hold at most `bytes` of this container's unshipped output, dropping the oldest. */
+  limit?(taskArn: string, containerName: string, bytes: number): void;
 }
 
 export class MemoryLogSink implements LogSink {

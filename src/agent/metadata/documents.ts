@@ -59,6 +59,7 @@ export function containerDocument(ts: TaskState, c: ContainerState, host: HostFa
     FinishedAt: stopped ? iso(c.finishedAt) : undefined,
     Type: 'NORMAL',
     Health: d.healthCheck ? { status: c.health } : undefined,
+    RestartCount: d.restartPolicy?.enabled ? (c.restartCount ?? 0) : undefined,
     LogDriver: d.logConfiguration?.logDriver,
     LogOptions: d.logConfiguration?.options,
     ContainerARN: c.containerArn || undefined,

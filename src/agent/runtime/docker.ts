@@ -79,8 +79,14 @@ export class DockerRuntime implements ContainerRuntime {
 
   async version(): Promise<RuntimeVersion> {
     const v = await this.call('version', this.t.inspectMs, () => this.docker.version());
-    const info = (await this.call('info', this.t.inspectMs, () => this.docker.info())) as { CgroupDriver?: string; CgroupVersion?: string };
-    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, cgroupDriver: info.CgroupDriver, cgroupVersion: info.CgroupVersion };
+    const info = (await this.call('info', this.t.inspectMs, () => this.docker.info())) as {
+      CgroupDriver?: string; CgroupVersion?: string; Driver?: string; DriverStatus?: [string, string][]; Plugins?: { Log?: string[] };
+    };
+    return {
+      version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch, cgroupDriver: info.CgroupDriver, cgroupVersion: info.CgroupVersion,
+      logDrivers: info.Plugins?.Log, storageDriver: info.Driver,
+      backingFilesystem: info.DriverStatus?.find(([k]) => k === 'Backing Filesystem')?.[1],
+    };
   }
 
   async imagePresent(ref: string): Promise<boolean> {

@@ -86,6 +86,11 @@ export interface RuntimeVersion {
   cgroupDriver?: string;
   /** 1 | 2, when the engine says. */
   cgroupVersion?: string;
+  /** The log drivers the engine has (docker info: Plugins.Log), when it says. */
+  logDrivers?: string[];
+  /** overlay2, ..., and the filesystem under it (docker info: Driver, DriverStatus), when it says. */
+  storageDriver?: string;
+  backingFilesystem?: string;
 }
 
 export interface ContainerRuntime {

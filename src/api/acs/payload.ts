@@ -5,12 +5,14 @@ import type { TaskRecord } from '../../domain/task.js';
 import type { Tables } from '../../state/tables.js';
 import { overriddenContainer } from '../../domain/overrides.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
+import { pinnedDigests } from './imagePins.js';
 
 export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefined {
   const t = rec.task;
   const td = findTaskDefinition(tables, t.taskDefinitionArn!)?.value.taskDefinition;
   if (!td) return undefined;
   const overrides = t.overrides?.containerOverrides ?? [];
+  const pins = pinnedDigests(tables, rec, td.containerDefinitions ?? []);
   return {
     taskArn: t.taskArn!,
     clusterArn: t.clusterArn!,
@@ -23,6 +25,7 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
     memory: t.overrides?.memory ?? td.memory,
     pidMode: td.pidMode,
     ipcMode: td.ipcMode,
+    ephemeralStorageGiB: t.overrides?.ephemeralStorage?.sizeInGiB ?? td.ephemeralStorage?.sizeInGiB,
     volumes: td.volumes ?? [],
     privateIPv4Address: rec.privateIPv4Address,
     attachmentId: t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.id,
@@ -38,6 +41,7 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
         containerArn: container?.containerArn ?? '',
         definition,
         hostPorts: rec.hostPorts[def.name!] ?? [],
+        ...(pins.has(def.name!) ? { imageDigest: pins.get(def.name!) } : {}),
       };
     }),
   };

@@ -1,6 +1,6 @@
 import type { ContainerDefinition, RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { container, ec2Task, fargateTask, registered, rejection, testMeta as meta } from './fixtures.js';
+import { clientError, container, ec2Task, fargateTask, registered, rejection, testMeta as meta } from './fixtures.js';
 
 describe('what ECS computes', () => {
   it('fills identity, status and registration metadata', () => {
@@ -110,8 +110,8 @@ describe('faithful copy', () => {
     enableFaultInjection: true,
   };
 
-  it('is a valid registration', () => {
-    expect(rejection(everyField)).toBeUndefined();
+  it('passes every ECS rule, meeting only the refusal of a field Wharf cannot honour', () => {
+    expect(rejection(everyField)).toEqual(clientError('proxyConfiguration is not supported by Wharf: App Mesh proxies are not provided by Wharf.'));
   });
 
   it('keeps every request member but tags', () => {

@@ -54,7 +54,15 @@ function checkHealthCheck(name: string, hc: HealthCheck): void {
   }
 }
 
+/** At most this many ignoredExitCodes (ContainerRestartPolicy in the API reference). */
+export const MAX_IGNORED_EXIT_CODES = 50;
+
 function checkRestartPolicy(c: ContainerDefinition): void {
+  if ((c.restartPolicy?.ignoredExitCodes?.length ?? 0) > MAX_IGNORED_EXIT_CODES) {
+    throw new ClientError(
+      `The 'ignoredExitCodes' setting for container '${nameOf(c)}' can contain at most ${MAX_IGNORED_EXIT_CODES} exit codes.`,
+    );
+  }
   const period = c.restartPolicy?.restartAttemptPeriod;
   const [min, max] = RESTART_ATTEMPT_PERIOD;
   if (period !== undefined && (period < min || period > max)) {

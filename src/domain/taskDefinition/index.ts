@@ -4,3 +4,4 @@ export { validateRegisterTaskDefinition } from './validate.js';
 export { buildTaskDefinition, type BuildMeta } from './build.js';
 export { isFargateSize } from './fargate.js';
 export { parseTaskCpu, parseTaskMemory } from './units.js';
+export { checkRefusedOverrides } from './refusals.js';

@@ -3,10 +3,12 @@
 import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
 import { checkContainers } from './containers.js';
 import { checkDependencies } from './dependencies.js';
+import { checkEphemeralStorage } from './ephemeralStorage.js';
 import { checkFargate } from './fargate.js';
 import { checkNames } from './names.js';
 import { checkNetworkModeSettings } from './network.js';
 import { checkPorts } from './ports.js';
+import { checkRefusedFields } from './refusals.js';
 import { checkResources } from './resources.js';
 import { viewOf } from './view.js';
 import { checkVolumes } from './volumes.js';
@@ -21,4 +23,7 @@ export function validateRegisterTaskDefinition(input: RegisterTaskDefinitionRequ
   checkVolumes(view);
   checkDependencies(view);
   checkContainers(view);
+  checkEphemeralStorage(input.ephemeralStorage, 'task');
+  // What Wharf cannot honour comes last: ECS's own rules speak first, as they would on ECS.
+  checkRefusedFields(input);
 }
