@@ -41,6 +41,8 @@ export interface AgentOptions {
   logSink?: LogSink;
   imagePullBehavior?: PullBehavior;
   allowPrivileged?: boolean;
+  /** Where EFS file systems' directories are (the control plane's --efs-root, or a shared mount of it). */
+  efsRoot?: string;
   cleanupWaitMs?: number;
   /** The task metadata endpoint's port (inside task namespaces, and on the host's loopback). Default 51679. */
   metadataPort?: number;
@@ -129,6 +131,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     publishAddress: opts.publishAddress,
     imagePullBehavior: opts.imagePullBehavior,
     allowPrivileged: opts.allowPrivileged,
+    efsRoot: opts.efsRoot,
     cleanupWaitMs: opts.cleanupWaitMs,
     metadata,
     cgroups: typeof cgroups === 'string' ? null : cgroups,

@@ -34,6 +34,20 @@ export interface AgentTask {
   /** The service that started it (its group is service:NAME), for the task metadata endpoint. */
   serviceName?: string;
   availabilityZone?: string;
+  /** EFS volumes, by volume name, as the control plane resolved them (absent: the file system does not exist). */
+  efs?: Record<string, EfsVolumeMount>;
+}
+
+/** What the agent mounts for an efsVolumeConfiguration: EFS_ROOT/fileSystemId/path, the access point's rules. */
+export interface EfsVolumeMount {
+  fileSystemId: string;
+  /** The directory inside the file system: the access point's root, then the volume's rootDirectory. */
+  path: string;
+  /** The access point's root directory, created with creationInfo's owner and permissions when missing. */
+  accessPointRoot?: string;
+  creationInfo?: { OwnerUid: number; OwnerGid: number; Permissions: string };
+  /** The access point's POSIX user: every file operation through the volume acts as this user. */
+  posixUser?: { Uid: number; Gid: number; SecondaryGids?: number[] };
 }
 
 export interface HostPort {

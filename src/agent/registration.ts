@@ -70,6 +70,9 @@ export function capabilityAttributes(engineApi: string, publishAddress: string, 
     'ecs.capability.pid-ipc-namespace-sharing',
     'ecs.capability.task-cpu-mem-limit',
     'com.amazonaws.ecs.capability.task-iam-role',
+    // EFS volumes are binds of EFS_ROOT/FSID (engine/efs.ts), access points and IAM authorization included.
+    'ecs.capability.efs',
+    'ecs.capability.efsAuth',
   ];
   return [
     ...names.map((name) => ({ name })),

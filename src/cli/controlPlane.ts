@@ -17,6 +17,8 @@ import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
 import { logsService } from '../api/logs/index.js';
 import { secretsManagerService } from '../api/secretsmanager/index.js';
+import { efsService } from '../api/efs/index.js';
+import { createEfsTables, Efs } from '../efs/index.js';
 import { ssmService } from '../api/ssm/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
 import { Logs } from '../logs/index.js';
@@ -77,6 +79,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const secretTables = createSecretTables(cache);
   const discoveryTables = createDiscoveryTables(cache);
   const identityTables = createIdentityTables(cache);
+  const efsTables = createEfsTables(cache);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
@@ -108,6 +111,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   // Secret values and SecureString parameters are sealed at rest with the same key.
   const secrets = new SecretsManager({ cache, tables: secretTables, sealer });
   const parameters = new ParameterStore({ cache, tables: secretTables, sealer });
+  const efs = new Efs({ cache, tables: efsTables, accountId: opts.accountId, root: opts.efsRoot });
   // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents; IAM users' keys
   // and assumed roles' temporary keys, which get what their policies allow.
   const agentSecretFor = (id: string) => {
@@ -194,6 +198,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
+    resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
   });
   const lifecycle = new TaskLifecycleController({
     cache,
@@ -230,6 +235,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       serviceDiscoveryService({ cache, tables: discoveryTables }),
       iamService(iam),
       stsService(sts),
+      efsService(efs),
     ],
     logger,
     routes: [

@@ -37,6 +37,7 @@ interface ServeFlags {
   printCredentials?: boolean;
   metricsAddress?: string;
   store?: string;
+  efsRoot?: string;
 }
 
 /**
@@ -67,6 +68,7 @@ function serveCommand(name: string, description: string) {
     .option('--task-address-pool <cidr>', 'the embedded agent\'s awsvpc task addresses (default 127.1.0.0/16, or WHARF_TASK_ADDRESS_POOL)')
     .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
+    .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 
@@ -89,6 +91,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         attributes: { [TASK_ADDRESS_POOL_ATTRIBUTE]: opts.taskAddressPool },
         fargateCapacity: true,
         allowPrivileged: false,
+        efsRoot: opts.efsRoot,
         credentials: cp.credentials,
         // Sample at least twice per metric period, so short periods (tests, demos) get datapoints.
         statsIntervalMs: Math.min(10_000, (opts.metricPeriodSeconds * 1000) / 2),
@@ -141,7 +144,8 @@ program
   .option('--fargate-capacity', 'also serve the FARGATE launch type from this host', false)
   .option('--allow-privileged', 'allow containers with privileged: true', false)
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
+  .option('--efs-root <dir>', 'where EFS file systems keep their data: the control plane\'s --efs-root, or a shared mount of it (default ~/.wharf/efs)')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string }) => {
     privateFiles();
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
@@ -159,6 +163,7 @@ program
         attributes: { ...parseAttributes(f.attribute), ...(f.taskAddressPool ? { [TASK_ADDRESS_POOL_ATTRIBUTE]: checkedPool(f.taskAddressPool) } : {}) },
         fargateCapacity: f.fargateCapacity,
         allowPrivileged: f.allowPrivileged,
+        efsRoot: f.efsRoot ?? process.env.WHARF_EFS_ROOT ?? join(homedir(), '.wharf', 'efs'),
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
         credentials: { accessKeyId, secretAccessKey },
       },

@@ -25,6 +25,7 @@ export interface ServerOptionsInput {
   metricsAddress?: string;
   store?: string;
   storeConnectSeconds?: number | string;
+  efsRoot?: string;
 }
 
 export interface ServerOptions {
@@ -67,6 +68,8 @@ export interface ServerOptions {
   store: StoreSpec;
   /** How long start-up keeps trying an etcd that does not answer before it gives up (WHARF_STORE_CONNECT_SECONDS). Default 30. */
   storeConnectSeconds: number;
+  /** --efs-root / WHARF_EFS_ROOT: where EFS file systems keep their data (ROOT/FSID). Default DATA_DIR/efs. */
+  efsRoot: string;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -101,6 +104,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
+    efsRoot: resolve(input.efsRoot ?? env.WHARF_EFS_ROOT ?? join(dataDir, 'efs')),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
 }

@@ -14,7 +14,7 @@ import { Txn, type StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { instanceSecret, sealedCredential } from '../../state/instanceCredentials.js';
 import type { Sealer } from '../../sealing/index.js';
-import { agentTask } from './payload.js';
+import { agentTask, type EfsResolver } from './payload.js';
 import { TaskBatch } from '../../tasks/batch.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import type { Container } from '@aws-sdk/client-ecs';
@@ -35,6 +35,8 @@ export interface AgentChannelOptions {
   onLogs?: (instanceKey: string, msg: LogsMessage) => void;
   /** Task resource use an agent ships. */
   onStats?: (instanceKey: string, msg: StatsMessage) => void;
+  /** Resolves tasks' EFS volumes (file system, access point) for the agents that mount them. */
+  resolveEfs?: EfsResolver;
 }
 
 interface Session {
@@ -171,7 +173,7 @@ export class AgentChannel {
     const out: AgentTask[] = [];
     for (const row of this.opts.tables.tasks.byIndex('instance', instanceKey)) {
       if (row.value.task.lastStatus === 'STOPPED') continue;
-      const t = agentTask(this.opts.tables, row.value);
+      const t = agentTask(this.opts.tables, row.value, this.opts.resolveEfs);
       if (t) out.push(t);
     }
     return out;
@@ -187,7 +189,7 @@ export class AgentChannel {
         const row = tables.tasks.get(k.slice(tables.tasks.prefix.length));
         const key = row?.value.instanceKey;
         if (!row || !key || !this.sessions.has(key)) continue;
-        const t = agentTask(tables, row.value);
+        const t = agentTask(tables, row.value, this.opts.resolveEfs);
         if (t) byInstance.set(key, [...(byInstance.get(key) ?? []), t]);
       } else if (k.startsWith(tables.containerInstances.prefix)) {
         const id = k.slice(tables.containerInstances.prefix.length);
