@@ -223,6 +223,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
           pools,
           channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
           stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+          checkVolumes: (volumes) => efs.checkTaskVolumes(volumes),
         },
       ),
       ecrService(registry),

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ClientError } from '../domain/errors.js';
 import { Txn, type StateCache } from '../store/cache.js';
 import {
   AccessPointAlreadyExists, AccessPointNotFound, BadRequest, FileSystemAlreadyExists, FileSystemInUse, FileSystemNotFound,
@@ -270,6 +271,30 @@ export class Efs {
       creationInfo: ap.rootDirectory.CreationInfo,
       posixUser: ap.posixUser,
     };
+  }
+
+  /** RunTask's check: a ClientException for an EFS volume whose file system or access point is not there. */
+  checkTaskVolumes(volumes: { name?: string; efsVolumeConfiguration?: { fileSystemId?: string; authorizationConfig?: { accessPointId?: string } } }[]): void {
+    for (const v of volumes) {
+      const e = v.efsVolumeConfiguration;
+      const problem = e && this.mountProblem(v.name ?? '', e.fileSystemId ?? '', e.authorizationConfig?.accessPointId);
+      if (problem) throw new ClientError(problem);
+    }
+  }
+
+  /** Why a task's EFS volume cannot be mounted; undefined when it can. */
+  mountProblem(volumeName: string, fileSystemId: string, accessPointId: string | undefined): string | undefined {
+    if (!this.deps.tables.fileSystems.get(fileSystemId)) {
+      return `Invalid request provided: Volume '${volumeName}': the EFS file system ${fileSystemId} does not exist.`;
+    }
+    if (accessPointId) {
+      const ap = this.deps.tables.accessPoints.get(accessPointId)?.value;
+      if (!ap) return `Invalid request provided: Volume '${volumeName}': the EFS access point ${accessPointId} does not exist.`;
+      if (ap.fileSystemId !== fileSystemId) {
+        return `Invalid request provided: Volume '${volumeName}': the EFS access point ${accessPointId} belongs to file system ${ap.fileSystemId}, not ${fileSystemId}.`;
+      }
+    }
+    return undefined;
   }
 
   private isAccessPoint(resource: string): boolean {

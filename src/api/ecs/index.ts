@@ -1,4 +1,5 @@
 // The ECS API as the gateway serves it: JSON 1.1 under the AmazonEC2ContainerServiceV20141113 target prefix.
+import type { Volume } from '@aws-sdk/client-ecs';
 import { loadModel } from '../../gateway/model/index.js';
 import type { ServiceDefinition } from '../../gateway/service.js';
 import { accountSettingOperations } from './accountSettings.js';
@@ -21,6 +22,8 @@ export interface EcsServiceOptions {
   /** The agent channel URL DiscoverPollEndpoint hands out. */
   channelUrl: () => string;
   stoppedRetentionMs?: number;
+  /** Throws a ClientException for a volume RunTask cannot mount (an EFS file system or access point that is not there). */
+  checkVolumes?: (volumes: Volume[]) => void;
 }
 
 export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefinition {
@@ -41,7 +44,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...accountSettingOperations(ecs),
       ...attributeOperations(ecs),
       ...containerInstanceOperations(ecs),
-      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs),
+      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs, opts.checkVolumes),
       ...taskOperations(ecs, { stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...serviceOperations(ecs),
