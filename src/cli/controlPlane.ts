@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
+import { EXEC_PATH, ExecSessions } from '../api/acs/exec.js';
 import { ecsService } from '../api/ecs/index.js';
 import { ecrService } from '../api/ecr/index.js';
 import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
@@ -199,6 +200,16 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
     resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
+    onExec: (instance, msg) => execSessions.fromAgent(instance, msg),
+  });
+  const execSessions: ExecSessions = new ExecSessions({
+    tables,
+    logs,
+    logger,
+    secretFor,
+    baseUrl: () => url.replace(/^http/, 'ws'),
+    agentConnected: (key) => channel.isConnected(key),
+    sendToAgent: (key, msg) => channel.sendTo(key, msg),
   });
   const lifecycle = new TaskLifecycleController({
     cache,
@@ -224,6 +235,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
           channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
           stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
           checkVolumes: (volumes) => efs.checkTaskVolumes(volumes),
+          exec: execSessions,
         },
       ),
       ecrService(registry),
@@ -251,7 +263,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
         },
       },
     ],
-    upgrades: [{ prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) }],
+    upgrades: [
+      { prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) },
+      { prefix: EXEC_PATH, handle: (req, socket, head) => execSessions.handleUpgrade(req, socket, head) },
+    ],
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;
@@ -293,6 +308,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       scaling.stop();
       metrics.stop();
       logs.stop();
+      execSessions.close();
       channel.close();
       await metricsListener?.close();
       await gateway.close();

@@ -1,16 +1,14 @@
 #!/usr/bin/env node
-// The `wharf` command: up (everything on this machine), server (the control plane alone), version.
+// The `wharf` command: up (everything on this machine), server (the control plane alone), agent, logs, exec, version.
+// Each command loads what it needs when it runs, so the short-lived client commands (exec, logs) start quickly.
 import './quietSdk.js';
 import { parseAddressPool, TASK_ADDRESS_POOL_ATTRIBUTE } from '../domain/addressPool.js';
 import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
 import { createLogger } from '../logging/logger.js';
-import { startControlPlane } from './controlPlane.js';
-import { showTaskLogs } from './logsCommand.js';
 import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
 import { credentialsNotice } from './credentialsNotice.js';
-import { defaultStateDir, parseAttributes, runAgent } from './agentCommand.js';
 import type { RunningAgent } from '../agent/agent.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +74,8 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   privateFiles();
   const opts = resolveServerOptions(flags);
   const logger = createLogger({ level: opts.logLevel });
+  const { startControlPlane } = await import('./controlPlane.js');
+  const { defaultStateDir, runAgent } = await import('./agentCommand.js');
   const cp = await startControlPlane(opts, logger);
   logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl }, 'wharf is listening');
   let agent: RunningAgent | undefined;
@@ -147,6 +147,7 @@ program
   .option('--efs-root <dir>', 'where EFS file systems keep their data: the control plane\'s --efs-root, or a shared mount of it (default ~/.wharf/efs)')
   .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string }) => {
     privateFiles();
+    const { parseAttributes, runAgent } = await import('./agentCommand.js');
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
@@ -193,7 +194,29 @@ program
       accessKeyId && secretAccessKey
         ? { accessKeyId, secretAccessKey }
         : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const { showTaskLogs } = await import('./logsCommand.js');
     await showTaskLogs(task, { cluster: f.cluster, follow: f.follow, endpoint: f.endpointUrl, region: f.region, credentials });
+  });
+program
+  .command('exec')
+  .description('run a command in a running container of a task (ECS Exec); the command\'s exit code is wharf\'s')
+  .argument('<task>', 'the task ARN or id')
+  .option('--cluster <name>', 'the task\'s cluster', 'default')
+  .option('--container <name>', 'the container (needed when the task has more than one)')
+  .option('--command <cmd>', 'the command to run (default /bin/sh)', '/bin/sh')
+  .option('--interactive', 'attach this terminal, with a TTY', false)
+  .option('--endpoint-url <url>', 'the control plane URL', process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`)
+  .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
+  .option('--data-dir <dir>', 'read the keys from this data directory when none are in the environment')
+  .action(async (task: string, f: { cluster: string; container?: string; command: string; interactive: boolean; endpointUrl: string; region: string; dataDir?: string }) => {
+    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
+    const credentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey }
+        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const { execInTask } = await import('./execCommand.js');
+    process.exitCode = await execInTask(task, { ...f, endpoint: f.endpointUrl, credentials });
   });
 program
   .command('version')

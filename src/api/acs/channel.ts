@@ -6,7 +6,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AgentTask } from '../../agent/protocol.js';
+import type { AgentTask, ExecFromAgent, ExecToAgent } from '../../agent/protocol.js';
 import { AwsError } from '../../domain/errors.js';
 import { taskIdOf } from '../../domain/task.js';
 import { verifySigV4 } from '../../gateway/auth/index.js';
@@ -37,6 +37,8 @@ export interface AgentChannelOptions {
   onStats?: (instanceKey: string, msg: StatsMessage) => void;
   /** Resolves tasks' EFS volumes (file system, access point) for the agents that mount them. */
   resolveEfs?: EfsResolver;
+  /** ECS Exec output and exit codes from agents (exec.ts). */
+  onExec?: (instanceKey: string, msg: ExecFromAgent) => void;
 }
 
 interface Session {
@@ -60,6 +62,19 @@ export class AgentChannel {
 
   get connected(): number {
     return this.sessions.size;
+  }
+
+  /** Whether an instance's agent has its channel open to this replica. */
+  isConnected(instanceKey: string): boolean {
+    return this.sessions.has(instanceKey);
+  }
+
+  /** Sends an ECS Exec message to an instance's agent; false when its channel is not open here. */
+  sendTo(instanceKey: string, msg: ExecToAgent): boolean {
+    const s = this.sessions.get(instanceKey);
+    if (!s) return false;
+    this.send(s.socket, msg);
+    return true;
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -148,6 +163,7 @@ export class AgentChannel {
     if (msg.type === 'ContainerHealth' && msg.taskArn) void this.health(session, msg.taskArn, msg.containers ?? []);
     else if (msg.type === 'Logs' && msg.taskArn) this.opts.onLogs?.(session.instanceKey, msg as unknown as LogsMessage);
     else if (msg.type === 'TaskStats' && msg.taskArn) this.opts.onStats?.(session.instanceKey, msg as unknown as StatsMessage);
+    else if (msg.type === 'ExecOutput' || msg.type === 'ExecExit') this.opts.onExec?.(session.instanceKey, msg as unknown as ExecFromAgent);
   }
 
   /** Container health comes over the channel (ECS carries it on its telemetry connection). */

@@ -16,6 +16,8 @@ import type { PlacementPools } from '../../placement/pools.js';
 import { taskDefinitionOperations } from './taskDefinitions.js';
 import { serviceOperations } from './services.js';
 import { serviceReadOperations } from './serviceReads.js';
+import { executeCommandOperations } from './executeCommand.js';
+import type { ExecSessions } from '../acs/exec.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
@@ -24,6 +26,8 @@ export interface EcsServiceOptions {
   stoppedRetentionMs?: number;
   /** Throws a ClientException for a volume RunTask cannot mount (an EFS file system or access point that is not there). */
   checkVolumes?: (volumes: Volume[]) => void;
+  /** ECS Exec's session relay (ExecuteCommand opens its sessions). */
+  exec?: ExecSessions;
 }
 
 export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefinition {
@@ -49,6 +53,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...serviceOperations(ecs),
       ...serviceReadOperations(ecs),
+      ...executeCommandOperations(ecs, opts.exec),
     },
   };
 }
