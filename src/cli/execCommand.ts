@@ -3,9 +3,9 @@
 // SigV4 by the same key, which the control plane relays to the task's agent (api/acs/exec.ts). Interactive sessions
 // get a TTY (this terminal in raw mode, its size followed); one-shot commands keep stdout and stderr apart. The
 // command's exit code is this process's.
-import { ECSClient, ExecuteCommandCommand } from '@aws-sdk/client-ecs';
+import http from 'node:http';
 import WebSocket from 'ws';
-import { presignChannelUrl } from '../agent/channel/signing.js';
+import { presignGet, signPost } from './execSigning.js';
 
 export interface ExecFlags {
   cluster?: string;
@@ -19,22 +19,48 @@ export interface ExecFlags {
 
 /** Runs the session; resolves with the exit code to leave with (254 when the API refused, as the aws CLI). */
 export async function execInTask(task: string, f: ExecFlags): Promise<number> {
-  const ecs = new ECSClient({ endpoint: f.endpoint, region: f.region, credentials: f.credentials, maxAttempts: 1 });
-  let session: { streamUrl?: string; tokenValue?: string } | undefined;
-  try {
-    const out = await ecs.send(
-      new ExecuteCommandCommand({ cluster: f.cluster, task, container: f.container, command: f.command, interactive: true }),
-    );
-    session = out.session;
-  } catch (err) {
-    const e = err as { name?: string; message?: string };
-    process.stderr.write(`\nAn error occurred (${e.name}) when calling the ExecuteCommand operation: ${e.message}\n`);
+  const body = { cluster: f.cluster, task, container: f.container, command: f.command, interactive: true };
+  const res = await executeCommand(f, body);
+  if (res.status !== 200) {
+    const e = res.json as { __type?: string; message?: string };
+    const code = (e.__type ?? `HTTP ${res.status}`).split('#').pop();
+    process.stderr.write(`\nAn error occurred (${code}) when calling the ExecuteCommand operation: ${e.message ?? ''}\n`);
     return 254;
-  } finally {
-    ecs.destroy();
   }
-  const url = await presignChannelUrl(session!.streamUrl!, { token: session!.tokenValue! }, f.credentials, f.region);
+  const session = (res.json as { session: { streamUrl: string; tokenValue: string } }).session;
+  const url = presignGet(f.credentials, f.region, session.streamUrl, { token: session.tokenValue });
   return relay(url, f.interactive);
+}
+
+/**
+ * ExecuteCommand as one signed JSON 1.1 POST. The SDK's ECS client would do the same, but loading it costs more than
+ * the whole session, and `wharf exec` is a process per command.
+ */
+async function executeCommand(f: ExecFlags, body: object): Promise<{ status: number; json: unknown }> {
+  const u = new URL(f.endpoint);
+  const text = JSON.stringify(body);
+  const headers = signPost(f.credentials, f.region, u.host, 'AmazonEC2ContainerServiceV20141113.ExecuteCommand', text);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { method: 'POST', hostname: u.hostname, port: u.port || 80, path: '/', headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let json: unknown = {};
+          try {
+            json = JSON.parse(raw);
+          } catch {
+            json = { message: raw };
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
 }
 
 function relay(url: string, interactive: boolean): Promise<number> {
