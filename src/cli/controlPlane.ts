@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
 import { EXEC_PATH, ExecSessions } from '../api/acs/exec.js';
+import { SpotInterrupter } from '../controllers/spot.js';
+import { spotRoute } from './spotCommand.js';
 import { ecsService } from '../api/ecs/index.js';
 import { ecrService } from '../api/ecr/index.js';
 import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
@@ -219,6 +221,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
   });
   await lifecycle.markAllDisconnected();
+  const spot = new SpotInterrupter({ cache, tables, stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000, ratePerMinute: opts.spotInterruptionRate });
 
   let url = '';
   const gateway = new Gateway({
@@ -255,6 +258,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       ...registryRoutes(registry),
       consoleRoute(),
       signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
+      signedOnly(spotRoute(spot), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -272,6 +276,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   publicHost = new URL(url).host;
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   lifecycle.start();
+  spot.start();
   metrics.start();
   logs.start();
   scaling.start();
@@ -301,6 +306,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       sts.stop();
       access.close();
       lifecycle.stop();
+      spot.stop();
       services.stop();
       targets.stop();
       await lb.stop();

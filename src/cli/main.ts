@@ -36,6 +36,7 @@ interface ServeFlags {
   metricsAddress?: string;
   store?: string;
   efsRoot?: string;
+  spotInterruptionRate?: string;
 }
 
 /**
@@ -67,6 +68,7 @@ function serveCommand(name: string, description: string) {
     .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
+    .option('--spot-interruption-rate <p>', 'chance per minute that each FARGATE_SPOT task is interrupted, 0 to 1 (default 0: only `wharf spot reclaim`)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 
@@ -217,6 +219,28 @@ program
         : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
     const { execInTask } = await import('./execCommand.js');
     process.exitCode = await execInTask(task, { ...f, endpoint: f.endpointUrl, credentials });
+  });
+program
+  .command('spot')
+  .description('FARGATE_SPOT capacity')
+  .command('reclaim')
+  .description('take FARGATE_SPOT capacity back: interrupt running FARGATE_SPOT tasks (SpotInterruption), oldest first')
+  .option('--cluster <name>', 'only this cluster\'s tasks (default: every cluster)')
+  .option('--count <n>', 'how many tasks (default: all)')
+  .option('--endpoint-url <url>', 'the control plane URL', process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`)
+  .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
+  .option('--data-dir <dir>', 'read the root keys from this data directory when none are in the environment')
+  .action(async (f: { cluster?: string; count?: string; endpointUrl: string; region: string; dataDir?: string }) => {
+    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
+    const credentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey }
+        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const { reclaimSpot } = await import('./spotCommand.js');
+    const arns = await reclaimSpot({ ...f, endpoint: f.endpointUrl, credentials });
+    for (const arn of arns) console.log(arn);
+    if (arns.length === 0) console.error('no running FARGATE_SPOT task to interrupt');
   });
 program
   .command('version')
