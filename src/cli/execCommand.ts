@@ -42,7 +42,7 @@ async function executeCommand(f: ExecFlags, body: object): Promise<{ status: num
   const headers = signPost(f.credentials, f.region, u.host, 'AmazonEC2ContainerServiceV20141113.ExecuteCommand', text);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { method: 'POST', hostname: u.hostname, port: u.port || 80, path: '/', headers },
+      { method: 'POST', hostname: u.hostname, port: u.port || 80, path: '/', headers, agent: false },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

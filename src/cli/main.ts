@@ -5,10 +5,8 @@ import './quietSdk.js';
 import { parseAddressPool, TASK_ADDRESS_POOL_ATTRIBUTE } from '../domain/addressPool.js';
 import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
-import { createLogger } from '../logging/logger.js';
 import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
-import { credentialsNotice } from './credentialsNotice.js';
 import type { RunningAgent } from '../agent/agent.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +73,8 @@ function serveCommand(name: string, description: string) {
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   privateFiles();
   const opts = resolveServerOptions(flags);
+  const { createLogger } = await import('../logging/logger.js');
+  const { credentialsNotice } = await import('./credentialsNotice.js');
   const logger = createLogger({ level: opts.logLevel });
   const { startControlPlane } = await import('./controlPlane.js');
   const { defaultStateDir, runAgent } = await import('./agentCommand.js');
@@ -150,6 +150,7 @@ program
   .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string }) => {
     privateFiles();
     const { parseAttributes, runAgent } = await import('./agentCommand.js');
+    const { createLogger } = await import('../logging/logger.js');
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;

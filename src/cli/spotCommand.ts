@@ -41,7 +41,7 @@ export async function reclaimSpot(f: {
   if (f.count) extra.count = f.count;
   const url = presignGet(f.credentials, f.region, `${f.endpoint.replace(/\/$/, '')}${SPOT_PATH}`, extra);
   const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    http.get(url, (res) => {
+    http.get(url, { agent: false }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
