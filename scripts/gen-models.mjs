@@ -25,6 +25,7 @@ const SERVICES = {
   ssm: ['ssm'],
   iam: ['iam'],
   sts: ['sts'],
+  efs: ['efs'],
 };
 
 const METADATA_KEYS = [
@@ -103,7 +104,7 @@ function compact(svc) {
     if (op.output?.resultWrapper) out.resultWrapper = op.output.resultWrapper;
     if (op.errors?.length) out.errors = op.errors.map((e) => e.shape);
     if (op.http && (op.http.method !== 'POST' || op.http.requestUri !== '/')) {
-      out.http = pick(op.http, ['method', 'requestUri']);
+      out.http = pick(op.http, ['method', 'requestUri', 'responseCode']);
     }
     operations[name] = out;
     visit(out.input);

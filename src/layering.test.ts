@@ -34,15 +34,16 @@ const ALLOWED: Record<string, string[]> = {
   autoscaling: ['domain', 'metrics', 'state', 'store'],
   lb: ['domain', 'store'],
   discovery: ['domain', 'store'],
+  efs: ['domain', 'store'],
   dns: ['discovery', 'domain', 'lb', 'store'],
   gateway: ['config', 'domain', 'models', 'sealing'],
   registry: ['config', 'domain', 'gateway', 'imageAuth', 'sealing', 'store'],
   // The agent is another process: it reaches the control plane only over the wire, never its code.
   agent: ['imageAuth'],
-  api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'discovery', 'identity'],
+  api: ['agent', 'autoscaling', 'config', 'domain', 'gateway', 'lb', 'logs', 'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'discovery', 'identity', 'efs'],
   cli: [
     'agent', 'api', 'autoscaling', 'config', 'controllers', 'dns', 'domain', 'gateway', 'imageAuth', 'lb', 'logging', 'logs',
-    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console', 'discovery', 'identity',
+    'metrics', 'placement', 'registry', 'scheduler', 'sealing', 'secrets', 'state', 'store', 'tasks', 'console', 'discovery', 'identity', 'efs',
   ],
 };
 

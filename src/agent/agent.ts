@@ -21,6 +21,8 @@ import {
   versionInfo,
 } from './registration.js';
 import { DockerRuntime } from './runtime/docker.js';
+import { ExecHost } from './exec.js';
+import { Status } from './engine/status.js';
 import type { ContainerRuntime } from './runtime/types.js';
 
 export interface AgentOptions {
@@ -41,6 +43,8 @@ export interface AgentOptions {
   logSink?: LogSink;
   imagePullBehavior?: PullBehavior;
   allowPrivileged?: boolean;
+  /** Where EFS file systems' directories are (the control plane's --efs-root, or a shared mount of it). */
+  efsRoot?: string;
   cleanupWaitMs?: number;
   /** The task metadata endpoint's port (inside task namespaces, and on the host's loopback). Default 51679. */
   metadataPort?: number;
@@ -130,6 +134,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     publishAddress: opts.publishAddress,
     imagePullBehavior: opts.imagePullBehavior,
     allowPrivileged: opts.allowPrivileged,
+    efsRoot: opts.efsRoot,
     cleanupWaitMs: opts.cleanupWaitMs,
     metadata,
     cgroups: typeof cgroups === 'string' ? null : cgroups,
@@ -137,6 +142,15 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   metadata.source(() => engine.allTasks());
   await engine.start();
+  const execHost = new ExecHost({
+    docker: runtime instanceof DockerRuntime ? runtime.docker : undefined,
+    containerId: (taskArn, name) => {
+      const c = engine.allTasks().find((t) => t.task.taskArn === taskArn)?.containers.find((x) => x.name === name && !x.internal);
+      return c && c.known === Status.RUNNING ? c.runtimeId : undefined;
+    },
+    send: (msg) => channel?.send(msg),
+    log,
+  });
 
   channel = new ChannelClient({
     endpoint: async () =>
@@ -150,6 +164,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     onCredentials: (c) => (creds = c),
     onPayload: (tasks, full) => engine.apply(tasks, full),
     onError: (message) => log('control plane says', { message }),
+    onExec: (msg) => execHost.handle(msg),
     log,
   });
   channel.start();
@@ -162,6 +177,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     connected: channel.connected,
     async stop() {
       sampler.close();
+      execHost.close();
       shippedLogs?.close();
       channel?.close();
       await Promise.race([reporter.drain(), new Promise((r) => setTimeout(r, 2000))]);

@@ -36,6 +36,20 @@ export interface AgentTask {
   /** The service that started it (its group is service:NAME), for the task metadata endpoint. */
   serviceName?: string;
   availabilityZone?: string;
+  /** EFS volumes, by volume name, as the control plane resolved them (absent: the file system does not exist). */
+  efs?: Record<string, EfsVolumeMount>;
+}
+
+/** What the agent mounts for an efsVolumeConfiguration: EFS_ROOT/fileSystemId/path, the access point's rules. */
+export interface EfsVolumeMount {
+  fileSystemId: string;
+  /** The directory inside the file system: the access point's root, then the volume's rootDirectory. */
+  path: string;
+  /** The access point's root directory, created with creationInfo's owner and permissions when missing. */
+  accessPointRoot?: string;
+  creationInfo?: { OwnerUid: number; OwnerGid: number; Permissions: string };
+  /** The access point's POSIX user: every file operation through the volume acts as this user. */
+  posixUser?: { Uid: number; Gid: number; SecondaryGids?: number[] };
 }
 
 export interface HostPort {
@@ -85,7 +99,50 @@ export interface ErrorMessage {
   message: string;
 }
 
-export type ControlPlaneMessage = InstanceCredentialsMessage | PayloadMessage | HeartbeatMessage | ErrorMessage;
+// ECS Exec sessions (docs/agent-protocol.md §2): the control plane relays a `wharf exec` client's session to the
+// agent of the task's instance, which runs `docker exec`. Data is base64.
+export interface ExecStart {
+  type: 'ExecStart';
+  sessionId: string;
+  taskArn: string;
+  containerName: string;
+  command: string[];
+  tty: boolean;
+  cols?: number;
+  rows?: number;
+}
+export interface ExecInput {
+  type: 'ExecInput';
+  sessionId: string;
+  data: string;
+}
+export interface ExecResize {
+  type: 'ExecResize';
+  sessionId: string;
+  cols: number;
+  rows: number;
+}
+export interface ExecClose {
+  type: 'ExecClose';
+  sessionId: string;
+}
+export interface ExecOutput {
+  type: 'ExecOutput';
+  sessionId: string;
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+export interface ExecExit {
+  type: 'ExecExit';
+  sessionId: string;
+  exitCode: number;
+  /** Why the command could not run at all (no such container, executable not found). */
+  error?: string;
+}
+export type ExecToAgent = ExecStart | ExecInput | ExecResize | ExecClose;
+export type ExecFromAgent = ExecOutput | ExecExit;
+
+export type ControlPlaneMessage = InstanceCredentialsMessage | PayloadMessage | HeartbeatMessage | ErrorMessage | ExecToAgent;
 export type AgentMessage = AckRequest | HeartbeatAck;
 
 /** Labels the agent puts on every container (§4). */

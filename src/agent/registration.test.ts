@@ -37,7 +37,8 @@ describe('registration facts', () => {
     expect(names).toContain('ecs.capability.container-restart-policy');
     expect(names).toContain('ecs.capability.pid-ipc-namespace-sharing');
     expect(names).toContain('ecs.capability.execution-role-awslogs');
-    for (const absent of ['com.amazonaws.ecs.capability.task-iam-role', 'ecs.capability.efs', 'ecs.capability.container-port-range', 'com.amazonaws.ecs.capability.privileged-container']) {
+    expect(names).toContain('ecs.capability.efs');
+    for (const absent of ['com.amazonaws.ecs.capability.task-iam-role', 'ecs.capability.container-port-range', 'com.amazonaws.ecs.capability.privileged-container']) {
       expect(names).not.toContain(absent);
     }
     expect(names.filter((n) => n.startsWith('ecs.capability.secrets.'))).toEqual([]);

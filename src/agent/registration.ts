@@ -83,6 +83,9 @@ export function capabilityAttributes(
     'ecs.capability.docker-plugin.local',
     'ecs.capability.pid-ipc-namespace-sharing',
     'ecs.capability.task-cpu-mem-limit',
+    // EFS volumes are binds of EFS_ROOT/FSID (engine/efs.ts), access points and IAM authorization included.
+    'ecs.capability.efs',
+    'ecs.capability.efsAuth',
   ];
   return [
     ...names.map((name) => ({ name })),

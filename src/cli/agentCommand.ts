@@ -14,6 +14,8 @@ export interface AgentFlags {
   attributes: Record<string, string>;
   fargateCapacity: boolean;
   allowPrivileged: boolean;
+  /** Where EFS file systems' directories are (--efs-root; `wharf up`: the control plane's). */
+  efsRoot?: string;
   /** How long a stopped task's containers stay before removal (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
   cleanupWaitSeconds?: number;
   statsIntervalMs?: number;

@@ -3,6 +3,9 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
+import { EXEC_PATH, ExecSessions } from '../api/acs/exec.js';
+import { SpotInterrupter } from '../controllers/spot.js';
+import { spotRoute } from './spotCommand.js';
 import { ecsService } from '../api/ecs/index.js';
 import { ecrService } from '../api/ecr/index.js';
 import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
@@ -17,6 +20,8 @@ import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
 import { logsService } from '../api/logs/index.js';
 import { secretsManagerService } from '../api/secretsmanager/index.js';
+import { efsService } from '../api/efs/index.js';
+import { createEfsTables, Efs } from '../efs/index.js';
 import { ssmService } from '../api/ssm/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
 import { Logs } from '../logs/index.js';
@@ -77,6 +82,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const secretTables = createSecretTables(cache);
   const discoveryTables = createDiscoveryTables(cache);
   const identityTables = createIdentityTables(cache);
+  const efsTables = createEfsTables(cache);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
@@ -108,6 +114,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   // Secret values and SecureString parameters are sealed at rest with the same key.
   const secrets = new SecretsManager({ cache, tables: secretTables, sealer });
   const parameters = new ParameterStore({ cache, tables: secretTables, sealer });
+  const efs = new Efs({ cache, tables: efsTables, accountId: opts.accountId, root: opts.efsRoot });
   // Root keys for people and tools; per-instance keys (handed out on the agent channel) for agents; IAM users' keys
   // and assumed roles' temporary keys, which get what their policies allow.
   const agentSecretFor = (id: string) => {
@@ -194,6 +201,17 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
+    resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
+    onExec: (instance, msg) => execSessions.fromAgent(instance, msg),
+  });
+  const execSessions: ExecSessions = new ExecSessions({
+    tables,
+    logs,
+    logger,
+    secretFor,
+    baseUrl: () => url.replace(/^http/, 'ws'),
+    agentConnected: (key) => channel.isConnected(key),
+    sendToAgent: (key, msg) => channel.sendTo(key, msg),
   });
   const lifecycle = new TaskLifecycleController({
     cache,
@@ -203,6 +221,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
   });
   await lifecycle.markAllDisconnected();
+  const spot = new SpotInterrupter({ cache, tables, stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000, ratePerMinute: opts.spotInterruptionRate });
 
   let url = '';
   const gateway = new Gateway({
@@ -218,6 +237,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
           pools,
           channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
           stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+          checkVolumes: (volumes) => efs.checkTaskVolumes(volumes),
+          exec: execSessions,
         },
       ),
       ecrService(registry),
@@ -230,12 +251,14 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       serviceDiscoveryService({ cache, tables: discoveryTables }),
       iamService(iam),
       stsService(sts),
+      efsService(efs),
     ],
     logger,
     routes: [
       ...registryRoutes(registry),
       consoleRoute(),
       signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
+      signedOnly(spotRoute(spot), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -244,12 +267,16 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
         },
       },
     ],
-    upgrades: [{ prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) }],
+    upgrades: [
+      { prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) },
+      { prefix: EXEC_PATH, handle: (req, socket, head) => execSessions.handleUpgrade(req, socket, head) },
+    ],
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   lifecycle.start();
+  spot.start();
   metrics.start();
   logs.start();
   scaling.start();
@@ -279,6 +306,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       sts.stop();
       access.close();
       lifecycle.stop();
+      spot.stop();
       services.stop();
       targets.stop();
       await lb.stop();
@@ -286,6 +314,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       scaling.stop();
       metrics.stop();
       logs.stop();
+      execSessions.close();
       channel.close();
       await metricsListener?.close();
       await gateway.close();

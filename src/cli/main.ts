@@ -1,16 +1,12 @@
 #!/usr/bin/env node
-// The `wharf` command: up (everything on this machine), server (the control plane alone), version.
+// The `wharf` command: up (everything on this machine), server (the control plane alone), agent, logs, exec, version.
+// Each command loads what it needs when it runs, so the short-lived client commands (exec, logs) start quickly.
 import './quietSdk.js';
 import { parseAddressPool, TASK_ADDRESS_POOL_ATTRIBUTE } from '../domain/addressPool.js';
 import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
-import { createLogger } from '../logging/logger.js';
-import { startControlPlane } from './controlPlane.js';
-import { showTaskLogs } from './logsCommand.js';
 import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
-import { credentialsNotice } from './credentialsNotice.js';
-import { defaultStateDir, parseAttributes, runAgent } from './agentCommand.js';
 import type { RunningAgent } from '../agent/agent.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +33,8 @@ interface ServeFlags {
   printCredentials?: boolean;
   metricsAddress?: string;
   store?: string;
+  efsRoot?: string;
+  spotInterruptionRate?: string;
 }
 
 /**
@@ -67,13 +65,19 @@ function serveCommand(name: string, description: string) {
     .option('--task-address-pool <cidr>', 'the embedded agent\'s awsvpc task addresses (default 127.1.0.0/16, or WHARF_TASK_ADDRESS_POOL)')
     .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
+    .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
+    .option('--spot-interruption-rate <p>', 'chance per minute that each FARGATE_SPOT task is interrupted, 0 to 1 (default 0: only `wharf spot reclaim`)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   privateFiles();
   const opts = resolveServerOptions(flags);
+  const { createLogger } = await import('../logging/logger.js');
+  const { credentialsNotice } = await import('./credentialsNotice.js');
   const logger = createLogger({ level: opts.logLevel });
+  const { startControlPlane } = await import('./controlPlane.js');
+  const { defaultStateDir, runAgent } = await import('./agentCommand.js');
   const cp = await startControlPlane(opts, logger);
   logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl }, 'wharf is listening');
   let agent: RunningAgent | undefined;
@@ -89,6 +93,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         attributes: { [TASK_ADDRESS_POOL_ATTRIBUTE]: opts.taskAddressPool },
         fargateCapacity: true,
         allowPrivileged: false,
+        efsRoot: opts.efsRoot,
         credentials: cp.credentials,
         // Sample at least twice per metric period, so short periods (tests, demos) get datapoints.
         statsIntervalMs: Math.min(10_000, (opts.metricPeriodSeconds * 1000) / 2),
@@ -141,8 +146,11 @@ program
   .option('--fargate-capacity', 'also serve the FARGATE launch type from this host', false)
   .option('--allow-privileged', 'allow containers with privileged: true', false)
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
+  .option('--efs-root <dir>', 'where EFS file systems keep their data: the control plane\'s --efs-root, or a shared mount of it (default ~/.wharf/efs)')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string }) => {
     privateFiles();
+    const { parseAttributes, runAgent } = await import('./agentCommand.js');
+    const { createLogger } = await import('../logging/logger.js');
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
     const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
@@ -159,6 +167,7 @@ program
         attributes: { ...parseAttributes(f.attribute), ...(f.taskAddressPool ? { [TASK_ADDRESS_POOL_ATTRIBUTE]: checkedPool(f.taskAddressPool) } : {}) },
         fargateCapacity: f.fargateCapacity,
         allowPrivileged: f.allowPrivileged,
+        efsRoot: f.efsRoot ?? process.env.WHARF_EFS_ROOT ?? join(homedir(), '.wharf', 'efs'),
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
         credentials: { accessKeyId, secretAccessKey },
       },
@@ -188,7 +197,51 @@ program
       accessKeyId && secretAccessKey
         ? { accessKeyId, secretAccessKey }
         : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const { showTaskLogs } = await import('./logsCommand.js');
     await showTaskLogs(task, { cluster: f.cluster, follow: f.follow, endpoint: f.endpointUrl, region: f.region, credentials });
+  });
+program
+  .command('exec')
+  .description('run a command in a running container of a task (ECS Exec); the command\'s exit code is wharf\'s')
+  .argument('<task>', 'the task ARN or id')
+  .option('--cluster <name>', 'the task\'s cluster', 'default')
+  .option('--container <name>', 'the container (needed when the task has more than one)')
+  .option('--command <cmd>', 'the command to run (default /bin/sh)', '/bin/sh')
+  .option('--interactive', 'attach this terminal, with a TTY', false)
+  .option('--endpoint-url <url>', 'the control plane URL', process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`)
+  .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
+  .option('--data-dir <dir>', 'read the keys from this data directory when none are in the environment')
+  .action(async (task: string, f: { cluster: string; container?: string; command: string; interactive: boolean; endpointUrl: string; region: string; dataDir?: string }) => {
+    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
+    const credentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey }
+        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const { execInTask } = await import('./execCommand.js');
+    process.exitCode = await execInTask(task, { ...f, endpoint: f.endpointUrl, credentials });
+  });
+program
+  .command('spot')
+  .description('FARGATE_SPOT capacity')
+  .command('reclaim')
+  .description('take FARGATE_SPOT capacity back: interrupt running FARGATE_SPOT tasks (SpotInterruption), oldest first')
+  .option('--cluster <name>', 'only this cluster\'s tasks (default: every cluster)')
+  .option('--count <n>', 'how many tasks (default: all)')
+  .option('--endpoint-url <url>', 'the control plane URL', process.env.AWS_ENDPOINT_URL ?? `http://127.0.0.1:${DEFAULT_PORT}`)
+  .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
+  .option('--data-dir <dir>', 'read the root keys from this data directory when none are in the environment')
+  .action(async (f: { cluster?: string; count?: string; endpointUrl: string; region: string; dataDir?: string }) => {
+    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
+    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
+    const credentials =
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey }
+        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const { reclaimSpot } = await import('./spotCommand.js');
+    const arns = await reclaimSpot({ ...f, endpoint: f.endpointUrl, credentials });
+    for (const arn of arns) console.log(arn);
+    if (arns.length === 0) console.error('no running FARGATE_SPOT task to interrupt');
   });
 program
   .command('version')

@@ -25,6 +25,8 @@ export interface ServerOptionsInput {
   metricsAddress?: string;
   store?: string;
   storeConnectSeconds?: number | string;
+  efsRoot?: string;
+  spotInterruptionRate?: number | string;
 }
 
 export interface ServerOptions {
@@ -67,6 +69,10 @@ export interface ServerOptions {
   store: StoreSpec;
   /** How long start-up keeps trying an etcd that does not answer before it gives up (WHARF_STORE_CONNECT_SECONDS). Default 30. */
   storeConnectSeconds: number;
+  /** --efs-root / WHARF_EFS_ROOT: where EFS file systems keep their data (ROOT/FSID). Default DATA_DIR/efs. */
+  efsRoot: string;
+  /** --spot-interruption-rate / WHARF_SPOT_INTERRUPTION_RATE: chance per minute that each FARGATE_SPOT task is interrupted. Default 0. */
+  spotInterruptionRate: number;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -101,8 +107,16 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
+    spotInterruptionRate: rate(input.spotInterruptionRate ?? env.WHARF_SPOT_INTERRUPTION_RATE),
+    efsRoot: resolve(input.efsRoot ?? env.WHARF_EFS_ROOT ?? join(dataDir, 'efs')),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
+}
+
+function rate(v: number | string | undefined): number {
+  const n = Number(v ?? 0);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`invalid spot interruption rate (0 to 1 per minute expected): ${v}`);
+  return n;
 }
 
 function seconds(what: string, v: number | string | undefined, def: number): number {

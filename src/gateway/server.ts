@@ -27,6 +27,7 @@ import { decodeQueryInput, validateInput } from './model/index.js';
 import { operationFromPath, parseCborBody } from './protocols/cbor.js';
 import { operationFromTarget, parseJsonBody } from './protocols/json.js';
 import { checkMethod, guessProtocol, inflate, requestProtocol, type WireProtocol } from './protocols/negotiate.js';
+import { restJsonInput } from './protocols/restJson.js';
 import { respond } from './respond.js';
 import { signedTarget } from './protocols/target.js';
 import type { Caller, GatewayIdentity, RequestContext, ServiceDefinition } from './service.js';
@@ -243,6 +244,11 @@ function safeProtocol(service: ServiceDefinition, req: http.IncomingMessage): Wi
 }
 
 function decode(service: ServiceDefinition, protocol: WireProtocol, req: http.IncomingMessage, target: string | undefined, body: Buffer) {
+  if (protocol === 'rest-json') {
+    const { operation, raw } = restJsonInput(service.model!, req.method ?? 'GET', req.url ?? '/', req.headers, body);
+    if (!Object.hasOwn(service.operations, operation)) throw new UnknownOperation(`Wharf does not serve ${operation}.`);
+    return { operation, input: validateInput(service.model!, operation, raw, { validationErrorCode: service.validationErrorCode }) };
+  }
   if (protocol === 'json' || protocol === 'cbor') {
     const operation = protocol === 'cbor' ? operationFromPath(service, req.url ?? '/') : operationFromTarget(service, target);
     const raw = protocol === 'cbor' ? parseCborBody(body) : parseJsonBody(body);

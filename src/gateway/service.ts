@@ -36,7 +36,7 @@ export interface GatewayIdentity {
 
 export interface AuthorizationRequest {
   signingName: string;
-  protocol: 'json' | 'query' | 'cbor';
+  protocol: 'json' | 'query' | 'cbor' | 'rest-json';
   operation: string;
   input: unknown;
   region: string;
@@ -52,7 +52,8 @@ export type OperationHandler = (input: any, ctx: RequestContext) => unknown;
 export interface ServiceDefinition {
   /** SigV4 signing name, e.g. `ecs`, `elasticloadbalancing`. */
   signingName: string;
-  protocol: 'json' | 'query';
+  /** rest-json: operations found by method and path from the model's request URIs (EFS). */
+  protocol: 'json' | 'query' | 'rest-json';
   /** Further protocols on the same signing name, picked per request by its headers (see protocols/negotiate.ts). */
   alsoSpeaks?: ('json' | 'cbor')[];
   /** JSON/CBOR errors also carry the query code in `x-amzn-query-error` (CloudWatch). */

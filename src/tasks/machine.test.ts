@@ -143,6 +143,12 @@ describe('stops decided by the control plane', () => {
     expect(ok(next(rec, { type: 'stop-requested', reason: 'again', deregisterFirst: false }, CTX)).changed).toBe(false);
   });
 
+  it('a FARGATE_SPOT interruption: SpotInterruption and ECS\'s reason, once', () => {
+    const { rec } = run(task(), [running, { type: 'spot-interrupted', deregisterFirst: false }]);
+    expect(rec.task).toMatchObject({ lastStatus: 'STOPPING', desiredStatus: 'STOPPED', stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
+    expect(ok(next(rec, { type: 'spot-interrupted', deregisterFirst: false }, CTX)).changed).toBe(false);
+  });
+
   it('a running awsvpc task deactivates, then the lifecycle moves it on', () => {
     const { rec } = run(task({ awsvpc: true }), [running, { type: 'scheduler-stop', reason: 'scale in', deregisterFirst: false }]);
     expect(rec.task).toMatchObject({ lastStatus: 'DEACTIVATING', stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'scale in' });
@@ -223,6 +229,7 @@ describe('properties', () => {
     fc.record({ type: fc.constant('agent-attachments' as const), statuses: fc.constant({ 'att-1': 'ATTACHED' }) }),
     fc.record({ type: fc.constant('stop-requested' as const), reason: fc.option(fc.constant('bye'), { nil: undefined }), deregisterFirst: fc.boolean() }),
     fc.record({ type: fc.constant('scheduler-stop' as const), reason: fc.constant('scale in'), deregisterFirst: fc.boolean() }),
+    fc.record({ type: fc.constant('spot-interrupted' as const), deregisterFirst: fc.boolean() }),
     fc.constantFrom<TaskEvent>(
       { type: 'host-lost' },
       { type: 'launch-failed', reason: 'no log group' },

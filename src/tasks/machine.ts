@@ -50,6 +50,8 @@ export type TaskEvent =
   | { type: 'stop-requested'; reason?: string; deregisterFirst: boolean }
   /** The service scheduler stops it (scale in, replacement, unhealthy, deployment). */
   | { type: 'scheduler-stop'; reason: string; deregisterFirst: boolean }
+  /** FARGATE_SPOT capacity taken back: the task stops (SIGTERM, then SIGKILL after its stopTimeout, at most 120 s). */
+  | { type: 'spot-interrupted'; deregisterFirst: boolean }
   /** Its instance's agent is gone past the grace period, or the instance was deregistered. */
   | { type: 'host-lost' }
   /** The control plane cannot honour its definition (e.g. a missing awslogs group). */
@@ -118,17 +120,19 @@ export function next(rec: TaskRecord, event: TaskEvent, ctx: MachineContext): Ou
       return settle(rec, withContainers(t, containers), ctx);
     }
     case 'stop-requested':
-    case 'scheduler-stop': {
+    case 'scheduler-stop':
+    case 'spot-interrupted': {
       if (t.desiredStatus === 'STOPPED' || stopped) return unchanged(rec);
       const user = event.type === 'stop-requested';
+      const spot = event.type === 'spot-interrupted';
       // A running task behind a load balancer or with its own network interface deactivates first.
       const deactivate = statusRank(t.lastStatus) === statusRank('RUNNING') && (event.deregisterFirst || (t.attachments?.length ?? 0) > 0);
       const lastStatus = statusRank(t.lastStatus) === statusRank('RUNNING') ? (deactivate ? 'DEACTIVATING' : 'STOPPING') : t.lastStatus;
       const next: Task = {
         ...t,
         desiredStatus: 'STOPPED',
-        stopCode: user ? 'UserInitiated' : 'ServiceSchedulerInitiated',
-        stoppedReason: user ? (event.reason ?? REASONS.userStop) : event.reason,
+        stopCode: spot ? 'SpotInterruption' : user ? 'UserInitiated' : 'ServiceSchedulerInitiated',
+        stoppedReason: spot ? REASONS.spotInterrupted : user ? (event.reason ?? REASONS.userStop) : event.reason,
         stoppingAt: ctx.now,
         lastStatus,
       };

@@ -6,6 +6,8 @@ export const REASONS = {
   userStop: 'Task stopped by user',
   /** The agent reported a failed start without saying why. */
   failedToStart: 'Task failed to start',
+  /** FARGATE_SPOT capacity taken back (ECS's text). */
+  spotInterrupted: 'Your Spot Task was interrupted.',
   hostLost: 'Task stopped because its container instance lost contact with the control plane (host lost).',
   /** A task whose awslogs group is missing (and may not be created), as ECS words it. */
   missingLogGroup: (detail: string) =>

@@ -2,7 +2,7 @@
 // hands every payload to the task engine, acknowledges it, answers heartbeats, and reconnects with backoff when the
 // connection drops (each new connection starts with a full payload, so nothing is missed meanwhile).
 import WebSocket from 'ws';
-import type { AgentTask, InstanceCredentialsMessage } from '../protocol.js';
+import type { AgentTask, ExecToAgent, InstanceCredentialsMessage } from '../protocol.js';
 import { presignChannelUrl, type AgentCredentials } from './signing.js';
 
 export interface ChannelOptions {
@@ -16,6 +16,8 @@ export interface ChannelOptions {
   onCredentials: (c: AgentCredentials) => void;
   onPayload: (tasks: AgentTask[], full: boolean) => void;
   onError: (message: string) => void;
+  /** ECS Exec sessions the control plane relays (exec.ts). */
+  onExec?: (msg: ExecToAgent) => void;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   /** Reconnect backoff bounds, ms. */
   minBackoffMs?: number;
@@ -118,6 +120,12 @@ export class ChannelClient {
         break;
       case 'Error':
         this.opts.onError(msg.message ?? 'the control plane closed the channel');
+        break;
+      case 'ExecStart':
+      case 'ExecInput':
+      case 'ExecResize':
+      case 'ExecClose':
+        this.opts.onExec?.(msg as unknown as ExecToAgent);
         break;
     }
   }

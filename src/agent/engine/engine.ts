@@ -157,7 +157,7 @@ export class TaskEngine {
       if (ts.task.desiredStatus === 'RUNNING' && ts.containers.some((c) => c.known < Status.CREATED)) {
         const labels = containerLabels(ts.task, '', this.o.instanceArn);
         delete (labels as Record<string, string>)[LABELS.containerName];
-        this.prepared.set(ts.task.taskArn, await prepareVolumes(this.o.runtime, ts.task, labels));
+        this.prepared.set(ts.task.taskArn, await prepareVolumes(this.o.runtime, ts.task, labels, this.o.efsRoot));
         await this.prepareCgroup(ts);
       }
       ts.volumesReady = true;

@@ -39,6 +39,8 @@ export interface EngineOptions {
   stopTimeoutSeconds?: number;
   /** How long stopped tasks' containers stay before removal. Default 1 h. */
   cleanupWaitMs?: number;
+  /** Where EFS file systems' directories are (ROOT/FSID), shared with the control plane. Default: none (EFS refused). */
+  efsRoot?: string;
   /** Allow containers with privileged: true. Default false. */
   allowPrivileged?: boolean;
   /** How often blocked containers (startTimeout) and stopped tasks (clean-up) are re-examined. Default 1 s. */
@@ -65,6 +67,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     stopTimeoutSeconds: 30,
     cleanupWaitMs: 60 * 60_000,
     allowPrivileged: false,
+    efsRoot: '',
     tickMs: 1000,
     registryAuth: async () => undefined,
     metadata: NO_METADATA,

@@ -35,6 +35,6 @@ describe('unsupported', () => {
     const t = task({ containers: [{ name: 'a', containerArn: 'a', hostPorts: [], definition: { privileged: true } }] });
     expect(unsupported(t, { allowPrivileged: false })).toMatch(/privileged/);
     expect(unsupported(t, { allowPrivileged: true })).toBeUndefined();
-    expect(unsupported(task({ volumes: [{ name: 'e', efsVolumeConfiguration: { fileSystemId: 'fs' } }] }), { allowPrivileged: false })).toMatch(/efsVolumeConfiguration/);
+    expect(unsupported(task({ volumes: [{ name: 'e', fsxWindowsFileServerVolumeConfiguration: { fileSystemId: 'fs', rootDirectory: '/', authorizationConfig: { credentialsParameter: 'x', domain: 'd' } } }] }), { allowPrivileged: false })).toMatch(/fsxWindowsFileServerVolumeConfiguration/);
   });
 });

@@ -12,6 +12,8 @@ const NS = 1_000_000_000;
 export interface ResolvedVolume {
   /** A host path (bind) or a Docker volume name. */
   source: string;
+  /** EFS access point: the POSIX user (uid:gid) and further groups every container mounting it runs as. */
+  posixUser?: { user: string; groups: string[] };
 }
 
 export interface SpecInput {
@@ -150,6 +152,13 @@ export function buildSpec(input: SpecInput): CreateSpec {
   if (d.command?.length) spec.Cmd = d.command;
   if (d.entryPoint?.length) spec.Entrypoint = d.entryPoint;
   if (d.user) spec.User = d.user;
+  // An EFS access point enforces its POSIX user on every file operation through it: the containers mounting it act
+  // as that user.
+  const posix = (d.mountPoints ?? []).map((mp) => input.volumes.get(mp.sourceVolume ?? '')?.posixUser).find((p) => p);
+  if (posix) {
+    spec.User = posix.user;
+    if (posix.groups.length) hc.GroupAdd = posix.groups;
+  }
   if (d.workingDirectory) spec.WorkingDir = d.workingDirectory;
   if (d.hostname) spec.Hostname = d.hostname;
   if (d.disableNetworking) spec.NetworkDisabled = true;

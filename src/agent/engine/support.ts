@@ -9,7 +9,6 @@ export interface SupportOptions {
 export function unsupported(task: AgentTask, opts: SupportOptions): string | undefined {
   const no = (what: string) => `CannotCreateContainerError: the wharf agent cannot honour ${what}`;
   for (const v of task.volumes) {
-    if (v.efsVolumeConfiguration) return no(`volume ${v.name}: efsVolumeConfiguration`);
     if (v.fsxWindowsFileServerVolumeConfiguration) return no(`volume ${v.name}: fsxWindowsFileServerVolumeConfiguration`);
     if (v.configuredAtLaunch) return no(`volume ${v.name}: configuredAtLaunch`);
   }

@@ -1,6 +1,8 @@
 // Resolves a task's volumes to what Docker mounts: host paths as binds, Docker volumes (task scope: created for the
-// task and removed at clean-up; shared scope: kept, created only with autoprovision).
+// task and removed at clean-up; shared scope: kept, created only with autoprovision), EFS volumes as binds of their
+// directory under the EFS root (efs.ts).
 import type { AgentTask } from '../protocol.js';
+import { prepareEfsVolume } from './efs.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import { taskVolumeName } from './names.js';
 import type { ResolvedVolume } from './spec.js';
@@ -11,13 +13,17 @@ export interface PreparedVolumes {
   taskScoped: string[];
 }
 
-export async function prepareVolumes(runtime: ContainerRuntime, task: AgentTask, labels: Record<string, string>): Promise<PreparedVolumes> {
+export async function prepareVolumes(runtime: ContainerRuntime, task: AgentTask, labels: Record<string, string>, efsRoot?: string): Promise<PreparedVolumes> {
   const volumes = new Map<string, ResolvedVolume>();
   const taskScoped: string[] = [];
   for (const v of task.volumes) {
     const name = v.name!;
     if (v.host?.sourcePath) {
       volumes.set(name, { source: v.host.sourcePath });
+      continue;
+    }
+    if (v.efsVolumeConfiguration) {
+      volumes.set(name, await prepareEfsVolume(task, v, efsRoot));
       continue;
     }
     const cfg = v.dockerVolumeConfiguration;

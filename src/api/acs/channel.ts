@@ -6,7 +6,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AgentTask } from '../../agent/protocol.js';
+import type { AgentTask, ExecFromAgent, ExecToAgent } from '../../agent/protocol.js';
 import { AwsError } from '../../domain/errors.js';
 import { taskIdOf } from '../../domain/task.js';
 import { verifySigV4 } from '../../gateway/auth/index.js';
@@ -14,7 +14,7 @@ import { Txn, type StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { instanceSecret, sealedCredential } from '../../state/instanceCredentials.js';
 import type { Sealer } from '../../sealing/index.js';
-import { agentTask } from './payload.js';
+import { agentTask, type EfsResolver } from './payload.js';
 import { TaskBatch } from '../../tasks/batch.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import type { Container } from '@aws-sdk/client-ecs';
@@ -35,6 +35,10 @@ export interface AgentChannelOptions {
   onLogs?: (instanceKey: string, msg: LogsMessage) => void;
   /** Task resource use an agent ships. */
   onStats?: (instanceKey: string, msg: StatsMessage) => void;
+  /** Resolves tasks' EFS volumes (file system, access point) for the agents that mount them. */
+  resolveEfs?: EfsResolver;
+  /** ECS Exec output and exit codes from agents (exec.ts). */
+  onExec?: (instanceKey: string, msg: ExecFromAgent) => void;
 }
 
 interface Session {
@@ -58,6 +62,19 @@ export class AgentChannel {
 
   get connected(): number {
     return this.sessions.size;
+  }
+
+  /** Whether an instance's agent has its channel open to this replica. */
+  isConnected(instanceKey: string): boolean {
+    return this.sessions.has(instanceKey);
+  }
+
+  /** Sends an ECS Exec message to an instance's agent; false when its channel is not open here. */
+  sendTo(instanceKey: string, msg: ExecToAgent): boolean {
+    const s = this.sessions.get(instanceKey);
+    if (!s) return false;
+    this.send(s.socket, msg);
+    return true;
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -146,6 +163,7 @@ export class AgentChannel {
     if (msg.type === 'ContainerHealth' && msg.taskArn) void this.health(session, msg.taskArn, msg.containers ?? []);
     else if (msg.type === 'Logs' && msg.taskArn) this.opts.onLogs?.(session.instanceKey, msg as unknown as LogsMessage);
     else if (msg.type === 'TaskStats' && msg.taskArn) this.opts.onStats?.(session.instanceKey, msg as unknown as StatsMessage);
+    else if (msg.type === 'ExecOutput' || msg.type === 'ExecExit') this.opts.onExec?.(session.instanceKey, msg as unknown as ExecFromAgent);
   }
 
   /** Container health comes over the channel (ECS carries it on its telemetry connection). */
@@ -171,7 +189,7 @@ export class AgentChannel {
     const out: AgentTask[] = [];
     for (const row of this.opts.tables.tasks.byIndex('instance', instanceKey)) {
       if (row.value.task.lastStatus === 'STOPPED') continue;
-      const t = agentTask(this.opts.tables, row.value);
+      const t = agentTask(this.opts.tables, row.value, this.opts.resolveEfs);
       if (t) out.push(t);
     }
     return out;
@@ -187,7 +205,7 @@ export class AgentChannel {
         const row = tables.tasks.get(k.slice(tables.tasks.prefix.length));
         const key = row?.value.instanceKey;
         if (!row || !key || !this.sessions.has(key)) continue;
-        const t = agentTask(tables, row.value);
+        const t = agentTask(tables, row.value, this.opts.resolveEfs);
         if (t) byInstance.set(key, [...(byInstance.get(key) ?? []), t]);
       } else if (k.startsWith(tables.containerInstances.prefix)) {
         const id = k.slice(tables.containerInstances.prefix.length);

@@ -1,13 +1,16 @@
 // From a stored task to the AgentTask an agent receives (docs/agent-protocol.md): the definition's containers with
 // RunTask's overrides applied (domain/overrides.ts) and the host ports the scheduler chose.
-import type { AgentTask } from '../../agent/protocol.js';
+import type { AgentTask, EfsVolumeMount, Volume } from '../../agent/protocol.js';
 import type { TaskRecord } from '../../domain/task.js';
 import type { Tables } from '../../state/tables.js';
 import { overriddenContainer } from '../../domain/overrides.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 import { pinnedDigests } from './imagePins.js';
 
-export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefined {
+/** Resolves a task's efsVolumeConfiguration against EFS's state (undefined: no such file system or access point). */
+export type EfsResolver = (v: NonNullable<Volume['efsVolumeConfiguration']>) => EfsVolumeMount | undefined;
+
+export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResolver): AgentTask | undefined {
   const t = rec.task;
   const td = findTaskDefinition(tables, t.taskDefinitionArn!)?.value.taskDefinition;
   if (!td) return undefined;
@@ -32,6 +35,7 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
     stopReason: t.desiredStatus === 'STOPPED' ? t.stoppedReason : undefined,
     serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
     availabilityZone: t.availabilityZone,
+    efs: efsMounts(td.volumes ?? [], resolveEfs),
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);
       const container = t.containers?.find((c) => c.name === def.name);
@@ -45,4 +49,13 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
       };
     }),
   };
+}
+
+function efsMounts(volumes: Volume[], resolve: EfsResolver | undefined): Record<string, EfsVolumeMount> | undefined {
+  const out: Record<string, EfsVolumeMount> = {};
+  for (const v of volumes) {
+    const m = v.efsVolumeConfiguration && resolve?.(v.efsVolumeConfiguration);
+    if (m) out[v.name!] = m;
+  }
+  return Object.keys(out).length ? out : undefined;
 }

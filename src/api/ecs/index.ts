@@ -1,4 +1,5 @@
 // The ECS API as the gateway serves it: JSON 1.1 under the AmazonEC2ContainerServiceV20141113 target prefix.
+import type { Volume } from '@aws-sdk/client-ecs';
 import { loadModel } from '../../gateway/model/index.js';
 import type { ServiceDefinition } from '../../gateway/service.js';
 import { accountSettingOperations } from './accountSettings.js';
@@ -15,12 +16,18 @@ import type { PlacementPools } from '../../placement/pools.js';
 import { taskDefinitionOperations } from './taskDefinitions.js';
 import { serviceOperations } from './services.js';
 import { serviceReadOperations } from './serviceReads.js';
+import { executeCommandOperations } from './executeCommand.js';
+import type { ExecSessions } from '../acs/exec.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
   /** The agent channel URL DiscoverPollEndpoint hands out. */
   channelUrl: () => string;
   stoppedRetentionMs?: number;
+  /** Throws a ClientException for a volume RunTask cannot mount (an EFS file system or access point that is not there). */
+  checkVolumes?: (volumes: Volume[]) => void;
+  /** ECS Exec's session relay (ExecuteCommand opens its sessions). */
+  exec?: ExecSessions;
 }
 
 export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefinition {
@@ -41,11 +48,12 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...accountSettingOperations(ecs),
       ...attributeOperations(ecs),
       ...containerInstanceOperations(ecs),
-      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs),
+      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs, opts.checkVolumes),
       ...taskOperations(ecs, { stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...serviceOperations(ecs),
       ...serviceReadOperations(ecs),
+      ...executeCommandOperations(ecs, opts.exec),
     },
   };
 }

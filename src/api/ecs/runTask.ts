@@ -2,7 +2,7 @@
 // token), hand it to tasks/run.ts, which checks it as ECS does, plans and launches the tasks with the reservations
 // on their instances in one guarded transaction (a plan made on a view that changed meanwhile is re-made, so
 // concurrent calls never oversubscribe), and encode the answer.
-import type { Failure, RunTaskRequest, RunTaskResponse, StartTaskRequest, StartTaskResponse } from '@aws-sdk/client-ecs';
+import type { Failure, Volume, RunTaskRequest, RunTaskResponse, StartTaskRequest, StartTaskResponse } from '@aws-sdk/client-ecs';
 import { ClientError, InvalidParameter } from '../../domain/errors.js';
 import { initialTags } from '../../domain/tags.js';
 import type { PlacementPools } from '../../placement/pools.js';
@@ -16,12 +16,18 @@ import { findTaskDefinition } from './taskDefinitions.js';
 
 const CLIENT_TOKEN_TTL_MS = 24 * 3600 * 1000;
 
-export function runTaskOperations(ecs: EcsContext, pools: PlacementPools, stoppedRetentionMs = DEFAULT_STOPPED_RETENTION_MS) {
+export function runTaskOperations(
+  ecs: EcsContext,
+  pools: PlacementPools,
+  stoppedRetentionMs = DEFAULT_STOPPED_RETENTION_MS,
+  checkVolumes: (volumes: Volume[]) => void = () => {},
+) {
   const { tables } = ecs;
 
   const definition = (ref: string | undefined) => {
     const td = findTaskDefinition(tables, ref ?? '')?.value;
     if (!td) throw new ClientError('Unable to describe task definition.');
+    checkVolumes(td.taskDefinition.volumes ?? []);
     return td;
   };
 

@@ -1,6 +1,7 @@
 // Task volumes and the mount points that use them: names are unique, every mount names a declared volume, and a
 // volume left to be configured at launch must be mounted by someone.
 import { ClientError } from '../errors.js';
+import { checkEfsVolumes } from './efsVolumes.js';
 import { NAME } from './names.js';
 import type { TaskView } from './view.js';
 
@@ -12,6 +13,7 @@ export function checkVolumes(view: TaskView): void {
     if (declared.has(v.name)) throw new ClientError('Volume names must be unique within a Task Definition.');
     declared.add(v.name);
   }
+  checkEfsVolumes(view.input.volumes ?? []);
 
   const mounted = new Set<string>();
   for (const c of view.containers) {

@@ -156,13 +156,14 @@ function fill(n: Node, shape: Shape, node: (name: string) => Node, model: Servic
   if (n.kind === Kind.Structure) {
     const required = new Set(shape.required ?? []);
     for (const [name, ref] of Object.entries(shape.members ?? {}) as [string, ShapeRef][]) {
-      if (ref.location) continue; // headers/URI/status: not part of JSON or query bodies
+      // Headers/URI/status are not part of JSON or query bodies; REST-JSON gathers them into the input by member name.
+      if (ref.location && model.metadata.protocol !== 'rest-json') continue;
       const target = node(ref.shape);
       const targetShape = model.shapes[ref.shape];
       const flattened = ref.flattened ?? targetShape?.flattened ?? false;
       const itemName = targetShape?.member?.locationName;
       // A flattened list with a named member is serialized under that name (botocore's _member_key_name).
-      const wire = flattened && target.kind === Kind.List && itemName ? itemName : (ref.locationName ?? name);
+      const wire = flattened && target.kind === Kind.List && itemName ? itemName : ref.location ? name : (ref.locationName ?? name);
       const m: Member = {
         name,
         label: name.charAt(0).toLowerCase() + name.slice(1),

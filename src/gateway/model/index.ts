@@ -15,6 +15,7 @@ import servicediscovery from '../../models/servicediscovery.json' with { type: '
 import ssm from '../../models/ssm.json' with { type: 'json' };
 import iam from '../../models/iam.json' with { type: 'json' };
 import sts from '../../models/sts.json' with { type: 'json' };
+import efs from '../../models/efs.json' with { type: 'json' };
 import type { ModelName, ServiceModel } from './types.js';
 
 const MODELS: Record<ModelName, ServiceModel> = {
@@ -29,6 +30,7 @@ const MODELS: Record<ModelName, ServiceModel> = {
   ssm: ssm as unknown as ServiceModel,
   iam: iam as unknown as ServiceModel,
   sts: sts as unknown as ServiceModel,
+  efs: efs as unknown as ServiceModel,
 };
 
 /** The committed model of one service. The same object on every call. */

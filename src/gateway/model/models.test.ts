@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compileModel, compilePattern, loadModel } from './index.js';
 import type { ModelName } from './types.js';
 
-const NAMES: ModelName[] = ['ecs', 'elbv2', 'cloudwatch', 'ecr', 'logs', 'autoscaling', 'servicediscovery', 'secretsmanager', 'ssm', 'iam', 'sts'];
+const NAMES: ModelName[] = ['ecs', 'elbv2', 'cloudwatch', 'ecr', 'logs', 'autoscaling', 'servicediscovery', 'secretsmanager', 'ssm', 'iam', 'sts', 'efs'];
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 
 describe('committed service models', () => {

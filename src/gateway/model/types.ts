@@ -3,7 +3,7 @@
 
 export type ModelName =
   | 'ecs' | 'elbv2' | 'cloudwatch' | 'ecr' | 'logs' | 'autoscaling' | 'servicediscovery' | 'secretsmanager' | 'ssm'
-  | 'iam' | 'sts';
+  | 'iam' | 'sts' | 'efs';
 
 export type ShapeType =
   | 'structure' | 'list' | 'map'
@@ -52,6 +52,8 @@ export interface Operation {
   resultWrapper?: string;
   /** Names of the exception shapes the operation may return. */
   errors?: string[];
+  /** REST protocols: the method, path template and success status that name the operation. */
+  http?: { method: string; requestUri: string; responseCode?: number };
 }
 
 export interface ModelMetadata {

@@ -8,7 +8,7 @@ import { SerializationError, UnknownOperation } from '../../domain/errors.js';
 import type { ServiceDefinition } from '../service.js';
 import { isCborRequest } from './cbor.js';
 
-export type WireProtocol = 'json' | 'query' | 'cbor';
+export type WireProtocol = 'json' | 'query' | 'cbor' | 'rest-json';
 
 /** `target` is the request's signed X-Amz-Target (see target.ts), if any. */
 export function requestProtocol(service: ServiceDefinition, req: http.IncomingMessage, target: string | undefined): WireProtocol {
@@ -35,6 +35,8 @@ export function guessProtocol(req: http.IncomingMessage): 'json' | 'query' {
  * string, as AWS's query APIs do. Anything else (PUT, DELETE, OPTIONS, HEAD...) names no operation.
  */
 export function checkMethod(protocol: WireProtocol, method: string | undefined): void {
+  // REST-JSON names its operations by method and path; the route decides (UnknownOperation when none matches).
+  if (protocol === 'rest-json') return;
   if (method === 'POST' || (protocol === 'query' && method === 'GET')) return;
   const allowed = protocol === 'query' ? 'POST or GET' : 'POST';
   throw new UnknownOperation(`The ${method ?? '(none)'} method names no operation here; this API takes ${allowed}.`);

@@ -1,0 +1,99 @@
+// ECS Exec's round trip against plain Docker, in the same run: `wharf exec TASK --command true` (a new process:
+// ExecuteCommand, the signed stream, the relay to the agent, docker exec, the exit code back) against
+// `docker exec CONTAINER true` on the task's own container. Rounds alternate so load on the machine hits both alike.
+// Run: npm run build && node dist/bench/exec.js [--rounds 20]
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { LABELS } from '../src/agent/protocol.js';
+import { DockerRuntime } from '../src/agent/runtime/docker.js';
+import { BUSYBOX, ensureBusybox } from '../test/support/images.js';
+import { arg, median, startServer } from './support.js';
+
+const run = promisify(execFile);
+const rounds = arg('rounds', 20);
+const creds = { accessKeyId: 'AKIAWHARFBENCH000016', secretAccessKey: 'wharf-bench-secret' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const bin = resolve(import.meta.dirname, '../src/cli/main.js');
+
+async function main() {
+  const runtime = new DockerRuntime();
+  await ensureBusybox(runtime);
+  const { url, proc } = await startServer({ credentials: creds, command: 'up' });
+  process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
+  const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
+  let instanceArn = '';
+  for (;;) {
+    const l = await ecs.send(new ListContainerInstancesCommand({}));
+    if (l.containerInstanceArns!.length) {
+      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
+      instanceArn = d.containerInstances![0]!.containerInstanceArn!;
+      if (d.containerInstances![0]!.agentConnected) break;
+    }
+    await sleep(50);
+  }
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'bench-exec',
+    containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
+  }));
+  const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-exec', enableExecuteCommand: true }))).tasks![0]!.taskArn!;
+  let container = '';
+  for (;;) {
+    const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
+    if (t.lastStatus === 'RUNNING') {
+      container = t.containers![0]!.runtimeId!;
+      break;
+    }
+    await sleep(100);
+  }
+  const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey };
+  const wharf = () => run(process.execPath, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
+  const docker = () => run('docker', ['exec', container, 'true']);
+  await wharf();
+  await docker();
+
+  const wharfMs: number[] = [];
+  const dockerMs: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    let t = performance.now();
+    await wharf();
+    wharfMs.push(performance.now() - t);
+    t = performance.now();
+    await docker();
+    dockerMs.push(performance.now() - t);
+  }
+  // What a Node process costs to start, for reading the figures: wharf exec is one.
+  const nodeMs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await run(process.execPath, ['-e', '0']);
+    nodeMs.push(performance.now() - t);
+  }
+
+  const w = median(wharfMs);
+  const d = median(dockerMs);
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
+  console.log(`exec: a command that does nothing, ${rounds} rounds each (medians; min-max)`);
+  console.log(`  wharf exec TASK --command true   ${w.toFixed(0)} ms   (${spread(wharfMs)})`);
+  console.log(`  docker exec CONTAINER true       ${d.toFixed(0)} ms   (${spread(dockerMs)})`);
+  console.log(`  ratio wharf/docker               ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
+  console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms`);
+
+  ecs.destroy();
+  proc.kill('SIGTERM');
+  await sleep(1500);
+  for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

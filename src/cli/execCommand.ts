@@ -1,0 +1,106 @@
+// `wharf exec TASK [--container NAME] [--command CMD] [--interactive]`: ECS Exec without Amazon's
+// session-manager-plugin. ExecuteCommand opens the session; its stream is a WebSocket on the gateway, presigned with
+// SigV4 by the same key, which the control plane relays to the task's agent (api/acs/exec.ts). Interactive sessions
+// get a TTY (this terminal in raw mode, its size followed); one-shot commands keep stdout and stderr apart. The
+// command's exit code is this process's.
+import http from 'node:http';
+import WebSocket from 'ws';
+import { presignGet, signPost } from './execSigning.js';
+
+export interface ExecFlags {
+  cluster?: string;
+  container?: string;
+  command: string;
+  interactive: boolean;
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** Runs the session; resolves with the exit code to leave with (254 when the API refused, as the aws CLI). */
+export async function execInTask(task: string, f: ExecFlags): Promise<number> {
+  const body = { cluster: f.cluster, task, container: f.container, command: f.command, interactive: true };
+  const res = await executeCommand(f, body);
+  if (res.status !== 200) {
+    const e = res.json as { __type?: string; message?: string };
+    const code = (e.__type ?? `HTTP ${res.status}`).split('#').pop();
+    process.stderr.write(`\nAn error occurred (${code}) when calling the ExecuteCommand operation: ${e.message ?? ''}\n`);
+    return 254;
+  }
+  const session = (res.json as { session: { streamUrl: string; tokenValue: string } }).session;
+  const url = presignGet(f.credentials, f.region, session.streamUrl, { token: session.tokenValue });
+  return relay(url, f.interactive);
+}
+
+/**
+ * ExecuteCommand as one signed JSON 1.1 POST. The SDK's ECS client would do the same, but loading it costs more than
+ * the whole session, and `wharf exec` is a process per command.
+ */
+async function executeCommand(f: ExecFlags, body: object): Promise<{ status: number; json: unknown }> {
+  const u = new URL(f.endpoint);
+  const text = JSON.stringify(body);
+  const headers = signPost(f.credentials, f.region, u.host, 'AmazonEC2ContainerServiceV20141113.ExecuteCommand', text);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { method: 'POST', hostname: u.hostname, port: u.port || 80, path: '/', headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let json: unknown = {};
+          try {
+            json = JSON.parse(raw);
+          } catch {
+            json = { message: raw };
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+function relay(url: string, interactive: boolean): Promise<number> {
+  const stdin = process.stdin;
+  const tty = interactive;
+  const raw = interactive && stdin.isTTY;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    let code = 255;
+    const send = (msg: object) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(msg));
+    const size = () => ({ cols: process.stdout.columns, rows: process.stdout.rows });
+    const onResize = () => send({ type: 'resize', ...size() });
+    const onInput = (chunk: Buffer) => send({ type: 'stdin', data: chunk.toString('base64') });
+    ws.on('open', () => {
+      send({ type: 'start', tty, ...(process.stdout.isTTY ? size() : {}) });
+      if (!interactive) return;
+      if (raw) stdin.setRawMode(true);
+      stdin.on('data', onInput);
+      stdin.resume();
+      process.stdout.on('resize', onResize);
+    });
+    ws.on('message', (data) => {
+      const msg = JSON.parse(data.toString()) as { type: string; data?: string; exitCode?: number; message?: string };
+      if (msg.type === 'stdout') process.stdout.write(Buffer.from(msg.data!, 'base64'));
+      else if (msg.type === 'stderr') process.stderr.write(Buffer.from(msg.data!, 'base64'));
+      else if (msg.type === 'error') process.stderr.write(`${msg.message}\n`);
+      else if (msg.type === 'exit') code = msg.exitCode ?? 255;
+    });
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d));
+      res.on('end', () => process.stderr.write(`The session could not be joined: ${body.trim() || res.statusCode}\n`));
+    });
+    ws.on('error', (err) => process.stderr.write(`The session ended: ${err.message}\n`));
+    ws.on('close', () => {
+      if (raw) stdin.setRawMode(false);
+      stdin.off('data', onInput);
+      stdin.pause();
+      process.stdout.off('resize', onResize);
+      resolve(code);
+    });
+  });
+}
