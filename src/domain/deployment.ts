@@ -90,4 +90,6 @@ export const RolloutReasons = {
   completed: (id: string) => `ECS deployment ${id} completed.`,
   failed: 'ECS deployment circuit breaker: tasks failed to start.',
   rollingBack: (id: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`,
+  rollingBackTo: (revisionArn: string) => `ECS deployment rolling back to service revision ${revisionArn}.`,
+  aborted: 'ECS deployment stopped by user.',
 } as const;

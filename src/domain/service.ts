@@ -1,9 +1,10 @@
 // ECS services: the stored record (the service, its deployments newest first, its events, task protection) and the
 // one place that turns it plus the service's tasks into what DescribeServices shows (counts are computed from the
 // tasks at the time of the call, never stored).
-import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
+import type { Deployment, Service, ServiceEvent, ServiceRevision, Task } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 import { InvalidParameter } from './errors.js';
+import type { ServiceDeploymentRecord } from './serviceDeployment.js';
 import { isPending } from './task.js';
 
 export const MAX_EVENTS = 100;
@@ -23,6 +24,25 @@ export interface ServiceRecord {
   /** Whether the last pass found the service steady (the steady-state event is written on the way in). */
   steady: boolean;
   clientToken?: string;
+  /** Service deployments, newest first (serviceDeployment.ts). */
+  serviceDeployments?: ServiceDeploymentRecord[];
+  /** Service revisions by ARN, those the kept service deployments name. */
+  revisions?: Record<string, ServiceRevision>;
+  /** ECS deployment id -> the service revision ARN it runs. */
+  revisionIds?: Record<string, string>;
+  /** BLUE_GREEN services: which target group production traffic goes to, and each deployment's (blueGreen.ts). */
+  blueGreen?: BlueGreenState;
+}
+
+export interface BlueGreenState {
+  /** The target group production traffic goes to now (of the load balancer entry with advancedConfiguration). */
+  production: string;
+  /** ECS deployment id -> the target group its tasks register in. */
+  groups: Record<string, string>;
+  /** Where the test listener rule forwards now. */
+  test?: string;
+  /** When the bake after the production shift ends. */
+  bakeUntil?: Date;
 }
 
 export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);

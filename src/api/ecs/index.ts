@@ -15,6 +15,7 @@ import type { PlacementPools } from '../../placement/pools.js';
 import { taskDefinitionOperations } from './taskDefinitions.js';
 import { serviceOperations } from './services.js';
 import { serviceReadOperations } from './serviceReads.js';
+import { serviceDeploymentOperations } from './serviceDeployments.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
@@ -46,6 +47,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...serviceOperations(ecs),
       ...serviceReadOperations(ecs),
+      ...serviceDeploymentOperations(ecs),
     },
   };
 }

@@ -11,6 +11,7 @@ import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBrea
 import { planDaemon } from './daemon.js';
 import { addEvent, markSteady } from './events.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
+import { trackServiceDeployments } from './serviceDeployments.js';
 import type { ServiceView } from './view.js';
 
 export interface Decision {
@@ -32,6 +33,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   const none: Decision = { record: view.rec, start: 0, startOn: [], stops: [] };
   if (view.rec.service.status === 'INACTIVE' || view.rec.deployments.length === 0) return none;
   let rec = applyCircuitBreaker(view, view.rec);
+  const judged = rec;
   let v: ServiceView = { ...view, rec };
   const name = rec.service.serviceName!;
   const primary = rec.deployments[0]!;
@@ -75,5 +77,6 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   } else {
     rec = markSteady(rec, done, v.now);
   }
+  rec = trackServiceDeployments(judged, rec, v.now);
   return { record: rec, start, startOn, stops };
 }
