@@ -14,6 +14,7 @@ import { newDeploymentId, resolveDeploymentConfiguration, RolloutReasons } from 
 import { ClientError, InvalidParameter, ServiceNotActive, ServiceNotFound } from '../../domain/errors.js';
 import { presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
 import { startServiceDeployment } from '../../domain/serviceDeployment.js';
+import { checkDeploymentStrategy } from '../../domain/deploymentStrategy.js';
 import { initialTags } from '../../domain/tags.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
@@ -80,6 +81,7 @@ export function serviceOperations(ecs: EcsContext) {
       }
       const config = resolveDeploymentConfiguration(input.deploymentConfiguration, scheduling);
       checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+      checkDeploymentStrategy(config, input.loadBalancers ?? [], scheduling);
       const tags = initialTags(input.tags);
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
@@ -132,6 +134,7 @@ export function serviceOperations(ecs: EcsContext) {
         if (daemon && input.placementStrategy?.length) throw new InvalidParameter('Placement strategies are not supported with the DAEMON scheduling strategy.');
         const config = resolveDeploymentConfiguration(input.deploymentConfiguration, daemon ? 'DAEMON' : 'REPLICA', s.deploymentConfiguration);
         checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+        checkDeploymentStrategy(config, input.loadBalancers ?? s.loadBalancers ?? [], s.schedulingStrategy ?? 'REPLICA');
         const desired = input.desiredCount ?? s.desiredCount ?? 0;
         const primary = cur.deployments[0]!;
         const tdArn = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition.taskDefinitionArn : primary.taskDefinition;
