@@ -9,100 +9,20 @@ import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
-  RegisterTaskDefinitionCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  DescribeRulesCommand,
-  ModifyTargetGroupCommand,
-  type ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX } from '../support/images.js';
 import { elbClient } from './elbv2Client.js';
 import type { ElbWharf } from './elbv2Harness.js';
+import { forwarding, get, registerVersion, shiftingLoadBalancer, traffic } from './deploymentsHarness.js';
 import { useWharfUp } from './wharfUp.js';
 
 const MINUTE_SECONDS = 4;
 const up = useWharfUp({ WHARF_DEPLOYMENT_MINUTE_SECONDS: String(MINUTE_SECONDS) });
 let elb: ElasticLoadBalancingV2Client;
-
-const register = async (version: string) =>
-  (
-    await up.ecs.send(
-      new RegisterTaskDefinitionCommand({
-        family: 'bg-site',
-        containerDefinitions: [
-          {
-            name: 'web',
-            image: BUSYBOX,
-            memory: 32,
-            stopTimeout: 2,
-            command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && exec httpd -f -p 80 -h /w`],
-            portMappings: [{ containerPort: 80, hostPort: 0 }],
-          },
-        ],
-      }),
-    )
-  ).taskDefinition!.taskDefinitionArn!;
-
-const targetGroup = async (name: string) => {
-  const arn = (await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, TargetType: 'instance', VpcId: 'vpc-1' })))
-    .TargetGroups![0]!.TargetGroupArn!;
-  await elb.send(
-    new ModifyTargetGroupCommand({
-      TargetGroupArn: arn, HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2, HealthCheckPath: '/',
-    }),
-  );
-  // Short draining, so replaced tasks leave quickly.
-  return arn;
-};
-
-const defaultRule = async (listenerArn: string) =>
-  (await elb.send(new DescribeRulesCommand({ ListenerArn: listenerArn }))).Rules!.find((r) => r.IsDefault)!;
-
-/** One GET; the body trimmed, or `ERR <status or error>`. */
-async function get(url: string): Promise<string> {
-  try {
-    const r = await fetch(url, { signal: AbortSignal.timeout(5000) });
-    const body = (await r.text()).trim();
-    return r.status === 200 ? body : `ERR ${r.status}`;
-  } catch (err) {
-    return `ERR ${(err as Error).message}`;
-  }
-}
-
-interface Sample {
-  start: number;
-  end: number;
-  answer: string;
-}
-
-/** Requests one after another on `url` until stopped, every answer recorded. */
-function traffic(url: string) {
-  const samples: Sample[] = [];
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const start = Date.now();
-      const answer = await get(url);
-      samples.push({ start, end: Date.now(), answer });
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
-  return {
-    samples,
-    last: () => samples[samples.length - 1]?.answer,
-    async stop() {
-      running = false;
-      await done;
-    },
-  };
-}
+const register = (version: string) => registerVersion(up.ecs, 'bg-site', version);
 
 let prodUrl = '';
 let testUrl = '';
@@ -113,20 +33,7 @@ let testRule = '';
 
 beforeAll(async () => {
   elb = elbClient({ url: up.wharf.url } as ElbWharf);
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'bg-lb' }))).LoadBalancers![0]!;
-  const address = lb.AvailabilityZones![0]!.LoadBalancerAddresses![0]!.IpAddress!;
-  blue = await targetGroup('bg-blue');
-  green = await targetGroup('bg-green');
-  const prod = await elb.send(
-    new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }] }),
-  );
-  const test = await elb.send(
-    new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 8080, DefaultActions: [{ Type: 'forward', TargetGroupArn: green }] }),
-  );
-  prodRule = (await defaultRule(prod.Listeners![0]!.ListenerArn!)).RuleArn!;
-  testRule = (await defaultRule(test.Listeners![0]!.ListenerArn!)).RuleArn!;
-  prodUrl = `http://${address}:80/`;
-  testUrl = `http://${address}:8080/`;
+  ({ prodUrl, testUrl, blue, green, prodRule, testRule } = await shiftingLoadBalancer(elb, 'bg'));
 }, 60_000);
 
 afterAll(() => elb?.destroy());
@@ -136,10 +43,7 @@ const newest = async () => {
   return (await up.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments![0]!;
 };
 const service = async () => (await up.ecs.send(new DescribeServicesCommand({ services: ['bg'] }))).services![0]!;
-const forwardsTo = async (ruleArn: string) => {
-  const rule = (await elb.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules![0]!;
-  return rule.Actions![0]!.ForwardConfig!.TargetGroups!.filter((g) => (g.Weight ?? 1) > 0).map((g) => g.TargetGroupArn);
-};
+const forwardsTo = async (ruleArn: string) => (await forwarding(elb, ruleArn)).map((g) => g.arn);
 
 describe('blue/green deployments', () => {
   it('reaches green on the test listener first, then moves production at once, bakes, and removes blue', async () => {
