@@ -265,6 +265,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     targetFailure: (task, svc) => targets.failingGroup(task, svc),
     forwardRule: (rule, groups) => lb.forwardRule(rule, groups),
     minuteMs: opts.deploymentMinuteSeconds * 1000,
+    alarmState: (name) => metrics.tables.alarms.get(name)?.value.StateValue,
   });
   services.start();
   targets.start();

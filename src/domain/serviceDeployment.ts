@@ -44,6 +44,8 @@ export interface ServiceDeploymentRecord {
   failedTasks?: number;
   /** Set once the circuit breaker tripped. */
   breakerTriggered?: boolean;
+  /** The deployment alarms found in ALARM, once they failed it. */
+  alarmsTriggered?: string[];
 }
 
 export const TERMINAL: ReadonlySet<string> = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
@@ -166,8 +168,13 @@ export function presentServiceDeployment(rec: ServiceRecord, sd: ServiceDeployme
           threshold: circuitBreakerThreshold(desired),
         }
       : { status: 'DISABLED', failureCount: 0, threshold: circuitBreakerThreshold(desired) },
-    // Wharf does not watch CloudWatch alarms during deployments (yet): ECS's DISABLED says they play no part.
-    alarms: { status: 'DISABLED', alarmNames: cfg.alarms?.enable ? cfg.alarms.alarmNames : undefined },
+    alarms: cfg.alarms?.enable
+      ? {
+          status: sd.alarmsTriggered ? 'TRIGGERED' : done ? 'MONITORING_COMPLETE' : 'MONITORING',
+          alarmNames: cfg.alarms.alarmNames ?? [],
+          ...(sd.alarmsTriggered ? { triggeredAlarmNames: sd.alarmsTriggered } : {}),
+        }
+      : { status: 'DISABLED' },
   };
 }
 

@@ -1,7 +1,8 @@
 // Blue/green deployments with real containers behind a Wharf load balancer on loopback, under continuous traffic:
 // the green tasks start in the alternate target group, the test listener reaches them while production still answers
 // blue, production moves at once (no request answered by blue after the first answered by green, none failing), the
-// blue tasks stay for the bake and then go; a rollback during the bake moves production back at once. Bake-time
+// blue tasks stay for the bake and then go; a rollback during the bake (StopServiceDeployment, or a deployment alarm
+// set to ALARM with SetAlarmState) moves production back at once. Bake-time
 // minutes last WHARF_DEPLOYMENT_MINUTE_SECONDS seconds here.
 import {
   CreateServiceCommand,
@@ -13,10 +14,12 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elbClient } from './elbv2Client.js';
 import type { ElbWharf } from './elbv2Harness.js';
 import { forwarding, get, registerVersion, shiftingLoadBalancer, traffic } from './deploymentsHarness.js';
+import { TEST_CREDENTIALS } from './harness.js';
 import { useWharfUp } from './wharfUp.js';
 
 const MINUTE_SECONDS = 4;
@@ -125,6 +128,49 @@ describe('blue/green deployments', () => {
       await prod.stop();
     }
     expect(prod.samples.filter((s) => s.answer.startsWith('ERR'))).toEqual([]);
+  }, 300_000);
+
+  it('rolls back when a deployment alarm goes to ALARM during the bake', async () => {
+    const cw = new CloudWatchClient({ endpoint: up.wharf.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      await cw.send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'bg-errors', Namespace: 'Wharf/Test', MetricName: 'Errors', Statistic: 'Sum', Period: 60,
+          EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
+      await up.ecs.send(
+        new UpdateServiceCommand({
+          service: 'bg',
+          taskDefinition: await register('v4'),
+          deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30, alarms: { alarmNames: ['bg-errors'], enable: true, rollback: true } },
+        }),
+      );
+      const prod = traffic(prodUrl);
+      try {
+        await expect.poll(() => prod.last(), { timeout: 90_000, interval: 100 }).toBe('v4');
+        await expect.poll(async () => (await newest()).lifecycleStage, { timeout: 10_000, interval: 100 }).toBe('BAKE_TIME');
+        const sd = await newest();
+        expect(sd.alarms).toMatchObject({ status: 'MONITORING', alarmNames: ['bg-errors'] });
+        const asked = Date.now();
+        await cw.send(new SetAlarmStateCommand({ AlarmName: 'bg-errors', StateValue: 'ALARM', StateReason: 'errors during the bake' }));
+        await expect.poll(() => prod.last(), { timeout: 20_000, interval: 50 }).toBe('v2');
+        const firstBack = prod.samples.find((s) => s.start > asked && s.answer === 'v2')!;
+        expect(prod.samples.filter((s) => s.start > firstBack.end && s.answer !== 'v2')).toEqual([]);
+        const describe = async () =>
+          (await up.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sd.serviceDeploymentArn!] }))).serviceDeployments![0]!;
+        await expect.poll(async () => (await describe()).status, { timeout: 60_000, interval: 250 }).toBe('ROLLBACK_SUCCESSFUL');
+        expect((await describe()).alarms).toEqual({ status: 'TRIGGERED', alarmNames: ['bg-errors'], triggeredAlarmNames: ['bg-errors'] });
+        const events = (await service()).events!.map((e) => e.message);
+        expect(events).toContainEqual(expect.stringMatching(/^\(service bg\) \(deployment ecs-svc\/\d{19}\) deployment failed: alarm detected\.$/));
+        await expect.poll(async () => (await service()).runningCount, { timeout: 30_000 }).toBe(2);
+      } finally {
+        await prod.stop();
+      }
+      expect(prod.samples.filter((s) => s.answer.startsWith('ERR'))).toEqual([]);
+    } finally {
+      cw.destroy();
+    }
     await up.ecs.send(new DeleteServiceCommand({ service: 'bg', force: true }));
   }, 300_000);
 

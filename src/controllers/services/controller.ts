@@ -15,6 +15,7 @@ import { reconcile, type ReconcileEnv } from './reconcile.js';
 import { buildView } from './view.js';
 import { shiftedLoadBalancer } from '../../domain/service.js';
 import { rulesFor, type ForwardTo } from './trafficShift.js';
+import type { AlarmStateOf } from './deploymentAlarms.js';
 
 /** Sets a listener rule's forward action (src/lb provides it); writes nothing when it already says that. */
 export type ForwardRule = (ruleArn: string, groups: ForwardTo[]) => Promise<void>;
@@ -35,6 +36,8 @@ export interface ServiceControllerOptions {
   forwardRule?: ForwardRule;
   /** The length of a bake-time minute (60 s unless given: tests shorten it). */
   minuteMs?: number;
+  /** CloudWatch alarm states by name, for deployment alarms. */
+  alarmState?: AlarmStateOf;
 }
 
 export class ServiceController {
@@ -135,7 +138,7 @@ export class ServiceController {
   }
 
   private env(rec: ServiceRecord): ReconcileEnv {
-    const env: ReconcileEnv = { backoff: this.opts.backoff ?? DEFAULT_BACKOFF, minuteMs: this.opts.minuteMs };
+    const env: ReconcileEnv = { backoff: this.opts.backoff ?? DEFAULT_BACKOFF, minuteMs: this.opts.minuteMs, alarmState: this.opts.alarmState };
     if (rec.service.schedulingStrategy !== 'DAEMON' || !rec.deployments[0]) return env;
     const { tables, pools } = this.opts;
     const td = [...tables.taskDefinitions.byIndex('arn', rec.deployments[0].taskDefinition!)][0]?.value.taskDefinition;

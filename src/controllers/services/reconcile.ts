@@ -9,6 +9,7 @@ import type { ClusterState } from '../../scheduler/index.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
 import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBreaker.js';
 import { planDaemon } from './daemon.js';
+import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js';
 import { addEvent, markSteady } from './events.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
 import { trackServiceDeployments } from './serviceDeployments.js';
@@ -30,12 +31,14 @@ export interface ReconcileEnv {
   daemon?: { instances: { key: string; ci: ContainerInstanceRecord }[]; state: ClusterState; td: TaskDefinition };
   /** How long a "minute" of the bake times lasts (tests shorten it); 60 s unless given. */
   minuteMs?: number;
+  /** CloudWatch alarm states, for deployment alarms; without it they are not watched. */
+  alarmState?: AlarmStateOf;
 }
 
 export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   const none: Decision = { record: view.rec, start: 0, startOn: [], stops: [] };
   if (view.rec.service.status === 'INACTIVE' || view.rec.deployments.length === 0) return none;
-  let rec = applyCircuitBreaker(view, view.rec);
+  let rec = applyDeploymentAlarms(applyCircuitBreaker(view, view.rec), view.now, env.alarmState);
   const judged = rec;
   let v: ServiceView = { ...view, rec };
   const name = rec.service.serviceName!;

@@ -4,7 +4,7 @@
 // for through StopServiceDeployment is carried through. Called at the end of every reconcile pass with the record
 // as the pass found it and as the pass leaves it.
 import type { Deployment } from '@aws-sdk/client-ecs';
-import { RolloutReasons } from '../../domain/deployment.js';
+import { alarmsInReason, RolloutReasons } from '../../domain/deployment.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import { isTerminal, type ServiceDeploymentRecord } from '../../domain/serviceDeployment.js';
 
@@ -17,9 +17,10 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
   const primary = rec.deployments[0];
   const settled = rec.deployments.length === 1 && primary?.rolloutState === 'COMPLETED';
 
-  // A PRIMARY no service deployment knows of is the circuit breaker's rollback of the newest one under way.
-  const known = new Set(list.flatMap((sd) => [sd.deploymentId, sd.rollbackDeploymentId ?? '']));
-  let orphan = primary && !known.has(primary.id!) ? primary : undefined;
+  // A PRIMARY rolling back that no service deployment under way claims is the controller's own rollback (circuit
+  // breaker or alarms) of the newest one under way: a new deployment, or the last completed one made PRIMARY again.
+  const claimed = new Set(list.filter((sd) => !isTerminal(sd)).flatMap((sd) => [sd.deploymentId, sd.rollbackDeploymentId ?? '']));
+  let orphan = primary && /rolling back/.test(primary.rolloutStateReason ?? '') && !claimed.has(primary.id!) ? primary : undefined;
 
   const next = list.map((sd): ServiceDeploymentRecord => {
     if (isTerminal(sd)) return sd;
@@ -33,11 +34,13 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
     if (orphan && !sd.rollbackDeploymentId) {
       const to = rec.lastCompleted?.id ? revisionIds[rec.lastCompleted.id] : undefined;
       revisionIds = { ...revisionIds, ...(to ? { [orphan.id!]: to } : {}) };
+      const why = byId.get(sd.deploymentId)?.rolloutStateReason;
+      const alarms = alarmsInReason(why);
       set({
         status: 'ROLLBACK_IN_PROGRESS',
-        statusReason: RolloutReasons.failed,
+        statusReason: why ?? RolloutReasons.failed,
         rollbackDeploymentId: orphan.id,
-        breakerTriggered: true,
+        ...(alarms ? { alarmsTriggered: alarms } : { breakerTriggered: true }),
         rollback: { reason: orphan.rolloutStateReason, startedAt: now, serviceRevisionArn: to },
         startedAt: out.startedAt ?? now,
       });
@@ -64,6 +67,7 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
         status: rollingBack ? 'ROLLBACK_FAILED' : 'STOPPED',
         statusReason: active.rolloutStateReason,
         breakerTriggered: active.rolloutStateReason === RolloutReasons.failed || out.breakerTriggered,
+        alarmsTriggered: alarmsInReason(active.rolloutStateReason) ?? out.alarmsTriggered,
         stoppedAt: now,
         finishedAt: now,
       });
