@@ -65,17 +65,17 @@ describe('blue/green deployments', () => {
         deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 2 },
       }),
     );
-    await expect.poll(() => get(prodUrl), { timeout: 90_000, interval: 250 }).toBe('v1');
-    await expect.poll(async () => (await newest()).status, { timeout: 60_000, interval: 250 }).toBe('SUCCESSFUL');
+    await expect.poll(() => get(prodUrl), { timeout: 150_000, interval: 250 }).toBe('v1');
+    await expect.poll(async () => (await newest()).status, { timeout: 120_000, interval: 250 }).toBe('SUCCESSFUL');
 
     const prod = traffic(prodUrl);
     const test = traffic(testUrl);
     try {
       await up.ecs.send(new UpdateServiceCommand({ service: 'bg', taskDefinition: await register('v2') }));
       // The test listener answers green while production still answers blue.
-      await expect.poll(() => test.last(), { timeout: 90_000, interval: 100 }).toBe('v2');
+      await expect.poll(() => test.last(), { timeout: 150_000, interval: 100 }).toBe('v2');
       const testFirstGreen = test.samples.find((s) => s.answer === 'v2')!;
-      await expect.poll(() => prod.last(), { timeout: 90_000, interval: 100 }).toBe('v2');
+      await expect.poll(() => prod.last(), { timeout: 150_000, interval: 100 }).toBe('v2');
       const prodFirstGreen = prod.samples.find((s) => s.answer === 'v2')!;
       expect(testFirstGreen.end).toBeLessThan(prodFirstGreen.start);
       expect(prod.samples.some((s) => s.start > testFirstGreen.end && s.answer === 'v1')).toBe(true);
@@ -99,7 +99,7 @@ describe('blue/green deployments', () => {
     }
     expect(prod.samples.filter((s) => s.answer.startsWith('ERR'))).toEqual([]);
     expect(await get(prodUrl)).toBe('v2');
-  }, 300_000);
+  }, 480_000);
 
   it('moves production back at once when the deployment is rolled back during the bake', async () => {
     await up.ecs.send(
@@ -107,18 +107,18 @@ describe('blue/green deployments', () => {
     );
     const prod = traffic(prodUrl);
     try {
-      await expect.poll(() => prod.last(), { timeout: 90_000, interval: 100 }).toBe('v3');
+      await expect.poll(() => prod.last(), { timeout: 150_000, interval: 100 }).toBe('v3');
       await expect.poll(async () => (await newest()).lifecycleStage, { timeout: 10_000, interval: 100 }).toBe('BAKE_TIME');
       const sd = await newest();
       const asked = Date.now();
       await up.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: sd.serviceDeploymentArn, stopType: 'ROLLBACK' }));
       await expect.poll(() => prod.last(), { timeout: 20_000, interval: 50 }).toBe('v2');
       const firstBack = prod.samples.find((s) => s.start > asked && s.answer === 'v2')!;
-      expect(firstBack.end - asked).toBeLessThan(10_000);
+      expect(firstBack.end - asked).toBeLessThan(20_000);
       expect(prod.samples.filter((s) => s.start > firstBack.end && s.answer !== 'v2')).toEqual([]);
       await expect
         .poll(async () => (await up.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sd.serviceDeploymentArn!] }))).serviceDeployments![0]!.status, {
-          timeout: 60_000,
+          timeout: 120_000,
           interval: 250,
         })
         .toBe('ROLLBACK_SUCCESSFUL');
@@ -128,7 +128,7 @@ describe('blue/green deployments', () => {
       await prod.stop();
     }
     expect(prod.samples.filter((s) => s.answer.startsWith('ERR'))).toEqual([]);
-  }, 300_000);
+  }, 480_000);
 
   it('rolls back when a deployment alarm goes to ALARM during the bake', async () => {
     const cw = new CloudWatchClient({ endpoint: up.wharf.url, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
@@ -148,7 +148,7 @@ describe('blue/green deployments', () => {
       );
       const prod = traffic(prodUrl);
       try {
-        await expect.poll(() => prod.last(), { timeout: 90_000, interval: 100 }).toBe('v4');
+        await expect.poll(() => prod.last(), { timeout: 150_000, interval: 100 }).toBe('v4');
         await expect.poll(async () => (await newest()).lifecycleStage, { timeout: 10_000, interval: 100 }).toBe('BAKE_TIME');
         const sd = await newest();
         expect(sd.alarms).toMatchObject({ status: 'MONITORING', alarmNames: ['bg-errors'] });
@@ -159,7 +159,7 @@ describe('blue/green deployments', () => {
         expect(prod.samples.filter((s) => s.start > firstBack.end && s.answer !== 'v2')).toEqual([]);
         const describe = async () =>
           (await up.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sd.serviceDeploymentArn!] }))).serviceDeployments![0]!;
-        await expect.poll(async () => (await describe()).status, { timeout: 60_000, interval: 250 }).toBe('ROLLBACK_SUCCESSFUL');
+        await expect.poll(async () => (await describe()).status, { timeout: 120_000, interval: 250 }).toBe('ROLLBACK_SUCCESSFUL');
         expect((await describe()).alarms).toEqual({ status: 'TRIGGERED', alarmNames: ['bg-errors'], triggeredAlarmNames: ['bg-errors'] });
         const events = (await service()).events!.map((e) => e.message);
         expect(events).toContainEqual(expect.stringMatching(/^\(service bg\) \(deployment ecs-svc\/\d{19}\) deployment failed: alarm detected\.$/));
@@ -172,7 +172,7 @@ describe('blue/green deployments', () => {
       cw.destroy();
     }
     await up.ecs.send(new DeleteServiceCommand({ service: 'bg', force: true }));
-  }, 300_000);
+  }, 480_000);
 
   it('refuses what a blue/green service cannot run', async () => {
     const v1 = await register('v1');

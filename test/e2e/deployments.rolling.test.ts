@@ -50,7 +50,7 @@ describe('service deployments', () => {
   it('records a rolling update as a service deployment from IN_PROGRESS to SUCCESSFUL with its revisions', async () => {
     const v1 = await register('sd-roll', 'v1');
     await up.ecs.send(new CreateServiceCommand({ serviceName: 'sd-roll', taskDefinition: v1, desiredCount: 2 }));
-    await expect.poll(() => statusOf('sd-roll'), { timeout: 60_000, interval: 250 }).toBe('SUCCESSFUL');
+    await expect.poll(() => statusOf('sd-roll'), { timeout: 150_000, interval: 250 }).toBe('SUCCESSFUL');
     const first = await newest('sd-roll');
     expect(first.serviceDeploymentArn).toMatch(/^arn:aws:ecs:[a-z0-9-]+:\d{12}:service-deployment\/default\/sd-roll\/[A-Za-z0-9_-]{22}$/);
     expect(first.sourceServiceRevisions).toEqual([]);
@@ -68,7 +68,7 @@ describe('service deployments', () => {
           if (sd.serviceDeploymentArn !== first.serviceDeploymentArn) seen.add(sd.status!);
           return sd.status;
         },
-        { timeout: 90_000, interval: 100 },
+        { timeout: 150_000, interval: 100 },
       )
       .toBe('SUCCESSFUL');
     expect(seen).toContain('IN_PROGRESS');
@@ -113,7 +113,7 @@ describe('service deployments', () => {
     expect(svc.deploymentController).toEqual({ type: 'ECS' });
     expect(await list('sd-roll')).toHaveLength(2);
     await up.ecs.send(new DeleteServiceCommand({ service: 'sd-roll', force: true }));
-  }, 240_000);
+  }, 420_000);
 
   it('shows a circuit breaker rollback as ROLLBACK_IN_PROGRESS then ROLLBACK_SUCCESSFUL', async () => {
     const good = await register('sd-breaker', 'good');
@@ -125,7 +125,7 @@ describe('service deployments', () => {
         deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
       }),
     );
-    await expect.poll(() => statusOf('sd-breaker'), { timeout: 60_000, interval: 250 }).toBe('SUCCESSFUL');
+    await expect.poll(() => statusOf('sd-breaker'), { timeout: 150_000, interval: 250 }).toBe('SUCCESSFUL');
     const before = await newest('sd-breaker');
     const bad = await register('sd-breaker', 'bad', '127.0.0.1:1/does-not-exist:latest');
     await up.ecs.send(new UpdateServiceCommand({ service: 'sd-breaker', taskDefinition: bad }));
@@ -137,7 +137,7 @@ describe('service deployments', () => {
           seen.add(s!);
           return s;
         },
-        { timeout: 120_000, interval: 100 },
+        { timeout: 180_000, interval: 100 },
       )
       .toBe('ROLLBACK_SUCCESSFUL');
     expect(seen).toContain('ROLLBACK_IN_PROGRESS');
@@ -150,12 +150,12 @@ describe('service deployments', () => {
     const svc = (await up.ecs.send(new DescribeServicesCommand({ services: ['sd-breaker'] }))).services![0]!;
     expect(svc.taskDefinition).toBe(good);
     await up.ecs.send(new DeleteServiceCommand({ service: 'sd-breaker', force: true }));
-  }, 240_000);
+  }, 420_000);
 
   it('rolls a deployment back when StopServiceDeployment asks for it', async () => {
     const v1 = await register('sd-stop', 'v1');
     await up.ecs.send(new CreateServiceCommand({ serviceName: 'sd-stop', taskDefinition: v1, desiredCount: 1 }));
-    await expect.poll(() => statusOf('sd-stop'), { timeout: 60_000, interval: 250 }).toBe('SUCCESSFUL');
+    await expect.poll(() => statusOf('sd-stop'), { timeout: 150_000, interval: 250 }).toBe('SUCCESSFUL');
     // A task that never becomes healthy keeps the deployment IN_PROGRESS until it is stopped.
     const stuck = (
       await up.ecs.send(
@@ -184,5 +184,5 @@ describe('service deployments', () => {
     expect(svc.deployments).toHaveLength(1);
     expect(svc.runningCount).toBe(1);
     await up.ecs.send(new DeleteServiceCommand({ service: 'sd-stop', force: true }));
-  }, 240_000);
+  }, 420_000);
 });

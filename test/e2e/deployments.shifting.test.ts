@@ -45,8 +45,8 @@ async function createService(name: string, lb: ShiftingSetup, deploymentConfigur
       deploymentConfiguration,
     }),
   );
-  await expect.poll(() => get(lb.prodUrl), { timeout: 90_000, interval: 250 }).toBe('v1');
-  await expect.poll(() => statusOf(name), { timeout: 60_000, interval: 250 }).toBe('SUCCESSFUL');
+  await expect.poll(() => get(lb.prodUrl), { timeout: 150_000, interval: 250 }).toBe('v1');
+  await expect.poll(() => statusOf(name), { timeout: 120_000, interval: 250 }).toBe('SUCCESSFUL');
 }
 
 describe('canary and linear deployments', () => {
@@ -56,7 +56,7 @@ describe('canary and linear deployments', () => {
     const prod = traffic(lb.prodUrl);
     try {
       await up.ecs.send(new UpdateServiceCommand({ service: 'canary', taskDefinition: await registerVersion(up.ecs, 'canary', 'v2') }));
-      await expect.poll(async () => (await forwarding(elb, lb.prodRule)).map((g) => g.weight), { timeout: 90_000, interval: 100 }).toEqual([900, 100]);
+      await expect.poll(async () => (await forwarding(elb, lb.prodRule)).map((g) => g.weight), { timeout: 150_000, interval: 100 }).toEqual([900, 100]);
       const from = prod.samples.length;
       // Sample most of the 20 s canary bake.
       await new Promise((r) => setTimeout(r, 15_000));
@@ -65,7 +65,7 @@ describe('canary and linear deployments', () => {
       expect(during.length).toBeGreaterThan(50);
       expect(share).toBeGreaterThan(0.02);
       expect(share).toBeLessThan(0.25);
-      await expect.poll(() => statusOf('canary'), { timeout: 60_000, interval: 250 }).toBe('SUCCESSFUL');
+      await expect.poll(() => statusOf('canary'), { timeout: 120_000, interval: 250 }).toBe('SUCCESSFUL');
       expect(await forwarding(elb, lb.prodRule)).toEqual([{ arn: lb.green, weight: 1 }]);
     } finally {
       await prod.stop();
@@ -73,7 +73,7 @@ describe('canary and linear deployments', () => {
     expect(prod.samples.filter((s) => s.answer.startsWith('ERR'))).toEqual([]);
     expect(await get(lb.prodUrl)).toBe('v2');
     await up.ecs.send(new DeleteServiceCommand({ service: 'canary', force: true }));
-  }, 300_000);
+  }, 480_000);
 
   it('moves production in linear steps, each visible in the production rule', async () => {
     const lb = await shiftingLoadBalancer(elb, 'linear');
@@ -90,7 +90,7 @@ describe('canary and linear deployments', () => {
             if (g && groups.length === 2) weights.add(g.weight);
             return statusOf('linear');
           },
-          { timeout: 120_000, interval: 200 },
+          { timeout: 180_000, interval: 200 },
         )
         .toBe('SUCCESSFUL');
     } finally {
@@ -100,5 +100,5 @@ describe('canary and linear deployments', () => {
     expect(prod.samples.filter((s) => s.answer.startsWith('ERR'))).toEqual([]);
     expect(await get(lb.prodUrl)).toBe('v2');
     await up.ecs.send(new DeleteServiceCommand({ service: 'linear', force: true }));
-  }, 300_000);
+  }, 480_000);
 });
