@@ -20,7 +20,8 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
   // A PRIMARY rolling back that no service deployment under way claims is the controller's own rollback (circuit
   // breaker or alarms) of the newest one under way: a new deployment, or the last completed one made PRIMARY again.
   const claimed = new Set(list.filter((sd) => !isTerminal(sd)).flatMap((sd) => [sd.deploymentId, sd.rollbackDeploymentId ?? '']));
-  let orphan = primary && /rolling back/.test(primary.rolloutStateReason ?? '') && !claimed.has(primary.id!) ? primary : undefined;
+  // (Looked for before this pass's bookkeeping too: a rollback to running tasks may complete in the same pass.)
+  let orphan = [before.deployments[0], primary].find((d) => d && /rolling back/.test(d.rolloutStateReason ?? '') && !claimed.has(d.id!));
 
   const next = list.map((sd): ServiceDeploymentRecord => {
     if (isTerminal(sd)) return sd;
