@@ -290,6 +290,9 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
     targetHealth: (task, svc) => targets.healthy(task, svc),
     targetFailure: (task, svc) => targets.failingGroup(task, svc),
+    forwardRule: (rule, groups) => lb.forwardRule(rule, groups),
+    minuteMs: opts.deploymentMinuteSeconds * 1000,
+    alarmState: (name) => metrics.tables.alarms.get(name)?.value.StateValue,
   });
   services.start();
   targets.start();

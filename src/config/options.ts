@@ -49,6 +49,8 @@ export interface ServerOptions {
   heartbeatSeconds: number;
   /** CloudWatch datapoint period for Wharf's own metrics (AWS/ECS). Default 60, as AWS. */
   metricPeriodSeconds: number;
+  /** The length of a minute in deployment bake times (WHARF_DEPLOYMENT_MINUTE_SECONDS; 60, shortened by tests). */
+  deploymentMinuteSeconds: number;
   /** Wharf's DNS server (load balancer names): address and port. Default 127.0.0.53:53. */
   dnsAddress: string;
   dnsPort: number;
@@ -100,6 +102,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     ),
     heartbeatSeconds: seconds('heartbeat', input.heartbeatSeconds ?? env.WHARF_HEARTBEAT_SECONDS, 20),
     metricPeriodSeconds: Math.max(1, seconds('metric period', input.metricPeriod ?? env.WHARF_METRIC_PERIOD, 60)),
+    deploymentMinuteSeconds: seconds('deployment minute', env.WHARF_DEPLOYMENT_MINUTE_SECONDS, 60),
     ...dns,
     dnsUpstreams: dnsUpstreams(input.dnsUpstream ?? env.WHARF_DNS_UPSTREAM, dns),
     taskAddressPool: addressPool('task', input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),

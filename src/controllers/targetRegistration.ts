@@ -6,7 +6,7 @@
 // registered with what this controller has registered; safe to restart (registration is idempotent).
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
-import type { ServiceRecord } from '../domain/service.js';
+import { targetGroupFor, type ServiceRecord } from '../domain/service.js';
 import { ServiceEvents } from '../domain/deployment.js';
 import type { TaskRecord } from '../domain/task.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
@@ -57,7 +57,8 @@ export class TargetRegistrationController {
   failingGroup(rec: TaskRecord, svc: ServiceRecord): string | undefined {
     for (const lb of svc.service.loadBalancers ?? []) {
       const target = targetOf(this.opts.tables, rec, lb);
-      if (target && this.opts.registry.targetState(lb.targetGroupArn!, target) === 'unhealthy') return lb.targetGroupArn;
+      const group = targetGroupFor(svc, lb, rec.task.startedBy);
+      if (target && group && this.opts.registry.targetState(group, target) === 'unhealthy') return group;
     }
     return undefined;
   }
@@ -66,7 +67,8 @@ export class TargetRegistrationController {
   healthy(rec: TaskRecord, svc: ServiceRecord): boolean {
     return (svc.service.loadBalancers ?? []).every((lb) => {
       const target = targetOf(this.opts.tables, rec, lb);
-      return target !== undefined && this.opts.registry.targetState(lb.targetGroupArn!, target) === 'healthy';
+      const group = targetGroupFor(svc, lb, rec.task.startedBy);
+      return target !== undefined && group !== undefined && this.opts.registry.targetState(group, target) === 'healthy';
     });
   }
 
@@ -106,9 +108,10 @@ export class TargetRegistrationController {
     const entries: { group: string; target: TargetRef }[] = [];
     for (const lb of svc.service.loadBalancers ?? []) {
       const target = targetOf(this.opts.tables, row.value, lb);
-      if (!target || !lb.targetGroupArn) continue;
-      await this.opts.registry.registerTargets(lb.targetGroupArn, [target]);
-      entries.push({ group: lb.targetGroupArn, target });
+      const group = targetGroupFor(svc, lb, row.value.task.startedBy);
+      if (!target || !group) continue;
+      await this.opts.registry.registerTargets(group, [target]);
+      entries.push({ group, target });
     }
     this.registered.set(row.id, entries);
     for (const e of entries) await this.event(svc, ServiceEvents.registeredTargets(svc.service.serviceName!, 1, e.group));
@@ -137,7 +140,8 @@ export class TargetRegistrationController {
     if (!rec || !svc) return [];
     return (svc.service.loadBalancers ?? []).flatMap((lb) => {
       const target = targetOf(this.opts.tables, rec, lb);
-      return target && lb.targetGroupArn ? [{ group: lb.targetGroupArn, target }] : [];
+      const group = targetGroupFor(svc, lb, rec.task.startedBy);
+      return target && group ? [{ group, target }] : [];
     });
   }
 

@@ -57,6 +57,7 @@ export const ServiceEvents = {
   deploymentCompleted: (name: string, id: string) => `${svc(name)} (deployment ${id}) deployment completed.`,
   deploymentFailed: (name: string, id: string) => `${svc(name)} (deployment ${id}) deployment failed: tasks failed to start.`,
   rollingBack: (name: string, id: string) => `${svc(name)} rolling back to deployment ${id}.`,
+  deploymentAlarmFailed: (name: string, id: string) => `${svc(name)} (deployment ${id}) deployment failed: alarm detected.`,
   unableToStart: (name: string) => `${svc(name)} is unable to consistently start tasks successfully. ${TROUBLESHOOTING}`,
   unableToPlace: (name: string, detail: string) =>
     `${svc(name)} was unable to place a task because no container instance met all of its requirements. ${detail} ${TROUBLESHOOTING}`,
@@ -84,10 +85,18 @@ export function placementDetail(closestInstanceId: string | undefined, reason: s
   return `The closest matching (container-instance ${closestInstanceId}) ${clause}.`;
 }
 
+/** The alarm names in an alarmsFailed reason. */
+export const alarmsInReason = (reason: string | undefined) =>
+  reason?.startsWith('ECS deployment failed: alarms in ALARM state: ') ? reason.slice(46, -1).split(', ') : undefined;
+
 /** rolloutStateReason texts. */
 export const RolloutReasons = {
   inProgress: (id: string) => `ECS deployment ${id} in progress.`,
   completed: (id: string) => `ECS deployment ${id} completed.`,
   failed: 'ECS deployment circuit breaker: tasks failed to start.',
   rollingBack: (id: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`,
+  rollingBackTo: (revisionArn: string) => `ECS deployment rolling back to service revision ${revisionArn}.`,
+  aborted: 'ECS deployment stopped by user.',
+  alarmsFailed: (names: readonly string[]) => `ECS deployment failed: alarms in ALARM state: ${names.join(', ')}.`,
+  rollingBackOnAlarm: (id: string) => `ECS deployment alarms: rolling back to deploymentId ${id}.`,
 } as const;

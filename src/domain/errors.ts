@@ -72,6 +72,7 @@ export const PlatformTaskDefinitionIncompatibility = kind('PlatformTaskDefinitio
 export const UnsupportedFeature = kind('UnsupportedFeatureException', 400);
 export const Conflict = kind('ConflictException', 400);
 export const NoUpdateAvailable = kind('NoUpdateAvailableException', 400);
+export const ServiceDeploymentNotFound = kind('ServiceDeploymentNotFoundException', 400);
 
 /** Every code in the catalogue, for the docs/test cross-check. */
 export const ERROR_CODES: readonly string[] = [
@@ -80,7 +81,7 @@ export const ERROR_CODES: readonly string[] = [
   ClusterContainsContainerInstances, ClusterContainsServices, ClusterContainsTasks, ResourceNotFound, ResourceInUse,
   TargetNotFound, AttributeLimitExceeded, LimitExceeded, AccessDenied, UpdateInProgress, ServiceNotFound,
   ServiceNotActive, PlatformUnknown, PlatformTaskDefinitionIncompatibility, UnsupportedFeature, Conflict,
-  NoUpdateAvailable,
+  NoUpdateAvailable, ServiceDeploymentNotFound,
 ].map((k) => k.code);
 
 // ECR (its InvalidParameterException, ServerException and LimitExceededException are the shared ones above).

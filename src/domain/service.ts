@@ -1,9 +1,10 @@
 // ECS services: the stored record (the service, its deployments newest first, its events, task protection) and the
 // one place that turns it plus the service's tasks into what DescribeServices shows (counts are computed from the
 // tasks at the time of the call, never stored).
-import type { Deployment, Service, ServiceEvent, Task } from '@aws-sdk/client-ecs';
+import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRevision, Task } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 import { InvalidParameter } from './errors.js';
+import type { ServiceDeploymentRecord } from './serviceDeployment.js';
 import { isPending } from './task.js';
 
 export const MAX_EVENTS = 100;
@@ -23,6 +24,45 @@ export interface ServiceRecord {
   /** Whether the last pass found the service steady (the steady-state event is written on the way in). */
   steady: boolean;
   clientToken?: string;
+  /** Service deployments, newest first (serviceDeployment.ts). */
+  serviceDeployments?: ServiceDeploymentRecord[];
+  /** Service revisions by ARN, those the kept service deployments name. */
+  revisions?: Record<string, ServiceRevision>;
+  /** ECS deployment id -> the service revision ARN it runs. */
+  revisionIds?: Record<string, string>;
+  /** BLUE_GREEN services: which target group production traffic goes to, and each deployment's (blueGreen.ts). */
+  blueGreen?: BlueGreenState;
+}
+
+export interface BlueGreenState {
+  /** The target group production traffic goes to now (of the load balancer entry with advancedConfiguration). */
+  production: string;
+  /** ECS deployment id -> the target group its tasks register in. */
+  groups: Record<string, string>;
+  /** LINEAR and CANARY: the percent of production traffic on the PRIMARY's group while it moves. */
+  shift?: number;
+  /** When the current LINEAR or CANARY step's bake ends. */
+  stepUntil?: Date;
+  /** When the bake after the production shift ends. */
+  bakeUntil?: Date;
+}
+
+/** Strategies that shift traffic between target groups (the others roll tasks in place). */
+export const SHIFTING_STRATEGIES: ReadonlySet<string> = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
+
+/** The load balancer entry a traffic-shifting deployment moves traffic on, if the service shifts traffic. */
+export function shiftedLoadBalancer(rec: ServiceRecord): LoadBalancer | undefined {
+  if (!SHIFTING_STRATEGIES.has(rec.service.deploymentConfiguration?.strategy ?? 'ROLLING')) return undefined;
+  return rec.service.loadBalancers?.find((lb) => lb.advancedConfiguration?.alternateTargetGroupArn);
+}
+
+/** The target group a task of deployment `deploymentId` registers in for load balancer entry `lb`: its own side
+ * (blue or green) for the shifted entry, the entry's target group otherwise. */
+export function targetGroupFor(rec: ServiceRecord, lb: LoadBalancer, deploymentId: string | undefined): string | undefined {
+  if (lb.advancedConfiguration?.alternateTargetGroupArn && rec.blueGreen) {
+    return rec.blueGreen.groups[deploymentId ?? ''] ?? rec.blueGreen.production;
+  }
+  return lb.targetGroupArn;
 }
 
 export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);

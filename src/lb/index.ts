@@ -5,6 +5,7 @@ import { deregistrationDelayMs } from './attributes.js';
 import type { TargetHealthInfo } from './health.js';
 import { LoadBalancing, type LoadBalancingOptions } from './plane.js';
 import { targetKey } from './tables.js';
+import { setForward, type WeightedGroup } from './forwardRules.js';
 import { markDraining, registerTargets, requireTargetGroup, type TargetRef } from './targets.js';
 import { targetGroupsInUse } from './usage.js';
 
@@ -12,6 +13,7 @@ export { createElbTables, type ElbTables } from './tables.js';
 export type { TargetHealthInfo, HealthView } from './health.js';
 export type { TargetRef } from './targets.js';
 export { LoadBalancing, type LoadBalancingOptions } from './plane.js';
+export type { WeightedGroup } from './forwardRules.js';
 
 export interface LoadBalancers {
   /** The health view the ELBv2 API's DescribeTargetHealth reads. */
@@ -28,6 +30,8 @@ export interface LoadBalancers {
   deregistrationDelaySeconds(targetGroupArn: string): number;
   /** Called on every health state change of a target (key `TGID/ID:PORT`). */
   onHealthChange(fn: (key: string, state: TargetHealthInfo) => void): () => void;
+  /** Points a listener rule (or a listener's default actions) at target groups with weights. */
+  forwardRule(ruleArn: string, groups: readonly WeightedGroup[]): Promise<void>;
   plane: LoadBalancing;
   stop(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function startLoadBalancers(opts: LoadBalancingOptions): Promise<Lo
     },
     deregistrationDelaySeconds: (arn) => deregistrationDelayMs(requireTargetGroup(tables, arn).value.attributes) / 1000,
     onHealthChange: (fn) => plane.book.onChange(fn),
+    forwardRule: (ruleArn, groups) => setForward(cache, tables, ruleArn, groups),
     stop: () => plane.stop(),
   };
 }

@@ -13,7 +13,7 @@ let dnsName: string;
 let address: string;
 
 beforeAll(async () => {
-  w = await startElbWharf({ addressPrefix: '127.31' });
+  w = await startElbWharf({ addressPool: '127.31.0.0/16' });
   b1 = await backend('127.0.0.1', 'b1');
 });
 afterAll(async () => {

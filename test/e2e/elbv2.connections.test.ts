@@ -45,7 +45,7 @@ function raw(data: string | Buffer, keepOpenMs = 0): Promise<string> {
 
 describe.each([['in-process', 0], ['worker processes', 2]])('connections (%s)', (_mode, workers) => {
   beforeAll(async () => {
-    w = await startElbWharf({ addressPrefix: '127.33', headersTimeoutMs: 1000, workers });
+    w = await startElbWharf({ addressPool: '127.33.0.0/16', headersTimeoutMs: 1000, workers });
     elb = elbClient(w);
     be = await backend('127.0.0.6', 'E', (req, res) => {
       upstreamSockets.add(`${req.socket.remotePort}`);

@@ -26,7 +26,7 @@ const hit = async (path = '/', headers: Record<string, string> = {}) => {
 };
 
 beforeAll(async () => {
-  w = await startElbWharf({ addressPrefix: '127.34' });
+  w = await startElbWharf({ addressPool: '127.34.0.0/16' });
   elb = elbClient(w);
   const withHealth = (name: 'A' | 'B') => (req: any, res: any) => {
     if (req.url === '/health') {

@@ -26,7 +26,7 @@ const get = (path: string, headers: Record<string, string> = {}, method = 'GET')
   });
 
 beforeAll(async () => {
-  w = await startElbWharf({ addressPrefix: '127.32' });
+  w = await startElbWharf({ addressPool: '127.32.0.0/16' });
   elb = elbClient(w);
   a = await backend('127.0.0.1', 'A');
   b = await backend('127.0.0.2', 'B');

@@ -31,7 +31,7 @@ export interface ElbWharf {
 /** dist's compiled data plane worker (npm test builds it first): workers are processes running JavaScript. */
 const WORKER_FILE = fileURLToPath(new URL('../../dist/src/lb/worker.js', import.meta.url));
 
-export async function startElbWharf(opts: { addressPrefix?: string; provisioningMs?: number; headersTimeoutMs?: number; workers?: number } = {}): Promise<ElbWharf> {
+export async function startElbWharf(opts: { addressPool?: string; provisioningMs?: number; headersTimeoutMs?: number; workers?: number } = {}): Promise<ElbWharf> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-elb-'));
   const store = new SqliteStore(join(dataDir, 'state.db'));
   const cache = new StateCache(store);
@@ -45,7 +45,7 @@ export async function startElbWharf(opts: { addressPrefix?: string; provisioning
   const gateway = new Gateway({
     host: '127.0.0.1', port: 0, accountId: '000000000000',
     secretFor: (id) => (id === TEST_CREDENTIALS.accessKeyId ? TEST_CREDENTIALS.secretAccessKey : undefined),
-    services: [elbv2Service({ cache, tables, health: lb.health, addressPrefix: opts.addressPrefix })],
+    services: [elbv2Service({ cache, tables, health: lb.health, addressPool: opts.addressPool })],
     logger,
   });
   const url = await gateway.listen();

@@ -18,6 +18,7 @@ import { serviceOperations } from './services.js';
 import { serviceReadOperations } from './serviceReads.js';
 import { executeCommandOperations } from './executeCommand.js';
 import type { ExecSessions } from '../acs/exec.js';
+import { serviceDeploymentOperations } from './serviceDeployments.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
@@ -54,6 +55,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...serviceOperations(ecs),
       ...serviceReadOperations(ecs),
       ...executeCommandOperations(ecs, opts.exec),
+      ...serviceDeploymentOperations(ecs),
     },
   };
 }

@@ -13,6 +13,8 @@ import type {
 import { newDeploymentId, resolveDeploymentConfiguration, RolloutReasons } from '../../domain/deployment.js';
 import { ClientError, InvalidParameter, ServiceNotActive, ServiceNotFound } from '../../domain/errors.js';
 import { presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
+import { startServiceDeployment } from '../../domain/serviceDeployment.js';
+import { checkDeploymentStrategy } from '../../domain/deploymentStrategy.js';
 import { initialTags } from '../../domain/tags.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
@@ -79,6 +81,7 @@ export function serviceOperations(ecs: EcsContext) {
       }
       const config = resolveDeploymentConfiguration(input.deploymentConfiguration, scheduling);
       checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+      checkDeploymentStrategy(config, input.loadBalancers ?? [], scheduling);
       const tags = initialTags(input.tags);
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
@@ -110,8 +113,9 @@ export function serviceOperations(ecs: EcsContext) {
           steady: false,
           clientToken: input.clientToken,
         };
-        const txn = new Txn().put(tables.services, key, rec, existing?.modRevision ?? 0).guard(tables.clusters, cluster.clusterName, ecs.activeCluster(input.cluster).modRevision);
-        return { txn, result: { service: present(rec) } };
+        const recorded = startServiceDeployment(rec, dep, findTaskDefinition(tables, dep.taskDefinition!)?.value.taskDefinition, ctx.now);
+        const txn = new Txn().put(tables.services, key, recorded, existing?.modRevision ?? 0).guard(tables.clusters, cluster.clusterName, ecs.activeCluster(input.cluster).modRevision);
+        return { txn, result: { service: present(recorded) } };
       });
     },
 
@@ -121,11 +125,16 @@ export function serviceOperations(ecs: EcsContext) {
         const cur = row.value;
         const s = cur.service;
         if (s.status !== 'ACTIVE') throw new ServiceNotActive('Service was not ACTIVE.');
+        // Wharf has neither CodeDeploy nor task sets, so a service stays with the ECS controller it was created with.
+        if (input.deploymentController && input.deploymentController.type !== (s.deploymentController?.type ?? 'ECS')) {
+          throw new InvalidParameter('Only the ECS deployment controller is supported.');
+        }
         const daemon = s.schedulingStrategy === 'DAEMON';
         if (daemon && input.desiredCount !== undefined) throw new InvalidParameter('The desired count cannot be changed for the DAEMON scheduling strategy.');
         if (daemon && input.placementStrategy?.length) throw new InvalidParameter('Placement strategies are not supported with the DAEMON scheduling strategy.');
         const config = resolveDeploymentConfiguration(input.deploymentConfiguration, daemon ? 'DAEMON' : 'REPLICA', s.deploymentConfiguration);
         checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+        checkDeploymentStrategy(config, input.loadBalancers ?? s.loadBalancers ?? [], s.schedulingStrategy ?? 'REPLICA');
         const desired = input.desiredCount ?? s.desiredCount ?? 0;
         const primary = cur.deployments[0]!;
         const tdArn = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition.taskDefinitionArn : primary.taskDefinition;
@@ -145,7 +154,7 @@ export function serviceOperations(ecs: EcsContext) {
           deployments = [{ ...dep, serviceConnectConfiguration: primary.serviceConnectConfiguration }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
           launch = dep;
         }
-        const rec: ServiceRecord = {
+        let rec: ServiceRecord = {
           ...cur,
           deployments,
           steady: redeploy || desired !== s.desiredCount ? false : cur.steady,
@@ -168,6 +177,7 @@ export function serviceOperations(ecs: EcsContext) {
             propagateTags: input.propagateTags ?? s.propagateTags,
           },
         };
+        if (redeploy) rec = startServiceDeployment(rec, deployments[0]!, findTaskDefinition(tables, tdArn)?.value.taskDefinition, ctx.now);
         return { txn: new Txn().put(tables.services, row.id, rec, row.modRevision), result: { service: present(rec) } };
       });
     },

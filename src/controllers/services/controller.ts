@@ -13,6 +13,12 @@ import { DEFAULT_BACKOFF, type BackoffOptions } from './circuitBreaker.js';
 import { allTargetsHealthy, type TargetFailure, type TargetHealth } from './health.js';
 import { reconcile, type ReconcileEnv } from './reconcile.js';
 import { buildView } from './view.js';
+import { shiftedLoadBalancer } from '../../domain/service.js';
+import { rulesFor, type ForwardTo } from './trafficShift.js';
+import type { AlarmStateOf } from './deploymentAlarms.js';
+
+/** Sets a listener rule's forward action (src/lb provides it); writes nothing when it already says that. */
+export type ForwardRule = (ruleArn: string, groups: ForwardTo[]) => Promise<void>;
 
 export interface ServiceControllerOptions {
   cache: StateCache;
@@ -26,6 +32,12 @@ export interface ServiceControllerOptions {
   backoff?: BackoffOptions;
   stoppedRetentionMs?: number;
   now?: () => Date;
+  /** Moves traffic for BLUE_GREEN, LINEAR and CANARY services; without it their listener rules are left alone. */
+  forwardRule?: ForwardRule;
+  /** The length of a bake-time minute (60 s unless given: tests shorten it). */
+  minuteMs?: number;
+  /** CloudWatch alarm states by name, for deployment alarms. */
+  alarmState?: AlarmStateOf;
 }
 
 export class ServiceController {
@@ -114,10 +126,19 @@ export class ServiceController {
       const decision = reconcile(view, this.env(row.value));
       return { txn: applyDecision(this.opts, view, decision, row.modRevision).txn, result: null };
     });
+    await this.applyTraffic(id);
+  }
+
+  /** Makes the listener rules of a traffic-shifting service say what its record says (level-driven, idempotent). */
+  private async applyTraffic(id: string): Promise<void> {
+    const rec = this.opts.tables.services.get(id)?.value;
+    const lb = rec && this.opts.forwardRule ? shiftedLoadBalancer(rec) : undefined;
+    if (!rec || !lb || rec.service.status === 'INACTIVE') return;
+    for (const r of rulesFor(rec, lb)) await this.opts.forwardRule!(r.ruleArn, r.groups);
   }
 
   private env(rec: ServiceRecord): ReconcileEnv {
-    const env: ReconcileEnv = { backoff: this.opts.backoff ?? DEFAULT_BACKOFF };
+    const env: ReconcileEnv = { backoff: this.opts.backoff ?? DEFAULT_BACKOFF, minuteMs: this.opts.minuteMs, alarmState: this.opts.alarmState };
     if (rec.service.schedulingStrategy !== 'DAEMON' || !rec.deployments[0]) return env;
     const { tables, pools } = this.opts;
     const td = [...tables.taskDefinitions.byIndex('arn', rec.deployments[0].taskDefinition!)][0]?.value.taskDefinition;

@@ -4,13 +4,16 @@
 // the steady state is announced, a deleted service becomes INACTIVE once its tasks are gone).
 import type { Deployment, TaskDefinition } from '@aws-sdk/client-ecs';
 import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
-import type { ServiceRecord } from '../../domain/service.js';
+import { shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
 import type { ClusterState } from '../../scheduler/index.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
 import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBreaker.js';
 import { planDaemon } from './daemon.js';
+import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js';
 import { addEvent, markSteady } from './events.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
+import { trackServiceDeployments } from './serviceDeployments.js';
+import { planShift } from './trafficShift.js';
 import type { ServiceView } from './view.js';
 
 export interface Decision {
@@ -26,12 +29,17 @@ export interface ReconcileEnv {
   backoff: BackoffOptions;
   /** DAEMON only: the cluster's instances, its placement state and the PRIMARY's task definition. */
   daemon?: { instances: { key: string; ci: ContainerInstanceRecord }[]; state: ClusterState; td: TaskDefinition };
+  /** How long a "minute" of the bake times lasts (tests shorten it); 60 s unless given. */
+  minuteMs?: number;
+  /** CloudWatch alarm states, for deployment alarms; without it they are not watched. */
+  alarmState?: AlarmStateOf;
 }
 
 export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   const none: Decision = { record: view.rec, start: 0, startOn: [], stops: [] };
   if (view.rec.service.status === 'INACTIVE' || view.rec.deployments.length === 0) return none;
-  let rec = applyCircuitBreaker(view, view.rec);
+  let rec = applyDeploymentAlarms(applyCircuitBreaker(view, view.rec), view.now, env.alarmState);
+  const judged = rec;
   let v: ServiceView = { ...view, rec };
   const name = rec.service.serviceName!;
   const primary = rec.deployments[0]!;
@@ -42,6 +50,8 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   let start = 0;
   let startOn: string[] = [];
   let stops: Stop[];
+  let stage: string | undefined;
+  const shifted = shiftedLoadBalancer(rec);
   if (rec.service.schedulingStrategy === 'DAEMON' && env.daemon) {
     const plan = planDaemon(v, env.daemon.instances, env.daemon.state, env.daemon.td);
     startOn = launchesAllowed ? plan.startOn : [];
@@ -53,6 +63,10 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
         deployments: [{ ...rec.deployments[0]!, desiredCount: plan.desired }, ...rec.deployments.slice(1)],
       };
     }
+  } else if (shifted) {
+    const plan = planShift(v, shifted, { launchesAllowed, minuteMs: env.minuteMs ?? 60_000 });
+    ({ start, stops, stage } = plan);
+    if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = { ...rec, blueGreen: plan.state };
   } else {
     ({ start, stops } = planReplicas(v, { launchesAllowed }));
   }
@@ -75,5 +89,6 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   } else {
     rec = markSteady(rec, done, v.now);
   }
+  rec = trackServiceDeployments(judged, rec, v.now, stage);
   return { record: rec, start, startOn, stops };
 }

@@ -1,0 +1,123 @@
+// Deployment strategies under continuous load, with real containers behind a Wharf load balancer on loopback: for
+// ROLLING (the peer, measured in the same run), BLUE_GREEN, LINEAR (50% steps) and CANARY (10%), all bake times 0,
+// a service of 2 tasks rolled to a new revision while 4 clients send requests one after another. Prints per strategy
+// the requests that failed during the rollout, the time from production reaching the new revision to the service
+// deployment's finishedAt (for ROLLING: from UpdateService to COMPLETED, as it has no shift), and the control
+// plane's CPU time (user + system, from /proc) per task replaced, with its ratio to ROLLING's.
+// Run: npm run build && node dist/bench/strategies.js [--clients 4]
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeServiceDeploymentsCommand,
+  ECSClient,
+  ListServiceDeploymentsCommand,
+  UpdateServiceCommand,
+  type DeploymentConfiguration,
+} from '@aws-sdk/client-ecs';
+import { LABELS } from '../src/agent/protocol.js';
+import { DockerRuntime } from '../src/agent/runtime/docker.js';
+import { removeLabelled } from '../test/support/cleanup.js';
+import { ensureBusybox } from '../test/support/images.js';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { forwarding, get, registerVersion, shiftingLoadBalancer, traffic } from '../test/e2e/deploymentsHarness.js';
+import { embeddedInstance, TEST_CREDENTIALS } from '../test/e2e/harness.js';
+import { arg, serverCpuMs, startServer } from './support.js';
+
+const clients = arg('clients', 4);
+const TASKS = 2;
+
+const STRATEGIES: [string, DeploymentConfiguration][] = [
+  ['ROLLING', { minimumHealthyPercent: 100, maximumPercent: 200 }],
+  ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 }],
+  ['LINEAR', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 0 }, bakeTimeInMinutes: 0 }],
+  ['CANARY', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, bakeTimeInMinutes: 0 }],
+];
+
+const until = async (check: () => Promise<boolean>, timeoutMs = 180_000) => {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+async function main() {
+  const runtime = new DockerRuntime();
+  await ensureBusybox(runtime);
+  const { url, proc } = await startServer({ credentials: TEST_CREDENTIALS, command: 'up', dataDirPrefix: 'wharf-bench-strategies-' });
+  const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  const elb = new ElasticLoadBalancingV2Client({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+  const instanceArn = await embeddedInstance(ecs);
+  const rows: { name: string; failed: number; total: number; finishMs: number; cpuPerTask: number }[] = [];
+  try {
+    for (const [name, config] of STRATEGIES) {
+      const svc = `s-${name.toLowerCase().replace('_', '')}`;
+      const lb = await shiftingLoadBalancer(elb, `b-${svc}`);
+      const shifting = config.strategy !== undefined;
+      await ecs.send(
+        new CreateServiceCommand({
+          serviceName: svc,
+          taskDefinition: await registerVersion(ecs, svc, 'v1'),
+          desiredCount: TASKS,
+          loadBalancers: [
+            {
+              targetGroupArn: lb.blue, containerName: 'web', containerPort: 80,
+              ...(shifting ? { advancedConfiguration: { alternateTargetGroupArn: lb.green, productionListenerRule: lb.prodRule, testListenerRule: lb.testRule } } : {}),
+            },
+          ],
+          deploymentConfiguration: config,
+        }),
+      );
+      const newest = async () => {
+        const arn = (await ecs.send(new ListServiceDeploymentsCommand({ service: svc }))).serviceDeployments![0]!.serviceDeploymentArn!;
+        return (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments![0]!;
+      };
+      await until(async () => (await get(lb.prodUrl)) === 'v1' && (await newest()).status === 'SUCCESSFUL');
+      const v2 = await registerVersion(ecs, svc, 'v2');
+      const load = Array.from({ length: clients }, () => traffic(lb.prodUrl));
+      const cpu0 = serverCpuMs(proc.pid!);
+      const t0 = Date.now();
+      await ecs.send(new UpdateServiceCommand({ service: svc, taskDefinition: v2 }));
+      let shiftedAt = shifting ? 0 : t0;
+      await until(async () => {
+        if (!shiftedAt) {
+          const groups = await forwarding(elb, lb.prodRule);
+          if (groups.length === 1 && groups[0]!.arn === lb.green) shiftedAt = Date.now();
+        }
+        return (await newest()).status === 'SUCCESSFUL';
+      });
+      const cpu = serverCpuMs(proc.pid!) - cpu0;
+      const finished = (await newest()).finishedAt!.getTime();
+      await Promise.all(load.map((l) => l.stop()));
+      const samples = load.flatMap((l) => l.samples);
+      rows.push({
+        name,
+        failed: samples.filter((s) => s.answer.startsWith('ERR')).length,
+        total: samples.length,
+        finishMs: finished - (shiftedAt || finished),
+        cpuPerTask: cpu / TASKS,
+      });
+      await ecs.send(new DeleteServiceCommand({ service: svc, force: true }));
+    }
+  } finally {
+    const rolling = rows.find((r) => r.name === 'ROLLING');
+    console.log(`rollout of ${TASKS} tasks under ${clients} sequential clients, bake times 0 (peer: ROLLING, same run)`);
+    console.log('strategy     failed/requests  shift->finished  CPU/task replaced  vs ROLLING');
+    for (const r of rows) {
+      const ratio = rolling ? (r.cpuPerTask / rolling.cpuPerTask).toFixed(2) : '-';
+      console.log(
+        `${r.name.padEnd(12)} ${`${r.failed}/${r.total}`.padStart(15)}  ${`${r.finishMs} ms`.padStart(15)}  ${`${r.cpuPerTask.toFixed(0)} ms`.padStart(17)}  ${ratio.padStart(10)}`,
+      );
+    }
+    elb.destroy();
+    ecs.destroy();
+    proc.kill('SIGTERM');
+    await new Promise((r) => proc.once('exit', r));
+    await removeLabelled(runtime, { [LABELS.instanceArn]: instanceArn });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

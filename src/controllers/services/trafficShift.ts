@@ -1,0 +1,126 @@
+// BLUE_GREEN, LINEAR and CANARY deployments, pure: the PRIMARY's (green) tasks start beside the old (blue) ones, in
+// the target group production does not use, which the test listener rule forwards to; once all of them are healthy, production traffic moves (BLUE_GREEN at once; CANARY canaryPercent first, the rest after its bake;
+// LINEAR stepPercent at a time, each step baked); then the blue tasks stay for bakeTimeInMinutes, and go. A rollback
+// (the old deployment PRIMARY again) moves production back at once and stops the green tasks without a bake.
+// What the listener rules should say follows from the state kept here (rulesFor); the controller applies it.
+import type { LoadBalancer } from '@aws-sdk/client-ecs';
+import type { BlueGreenState, ServiceRecord } from '../../domain/service.js';
+import { scalingReason, UNHEALTHY_REASON, type ReplicaPlan, type Stop } from './rolling.js';
+import { chooseToStop } from './scaleIn.js';
+import type { ServiceView } from './view.js';
+
+export interface ShiftPlan extends ReplicaPlan {
+  state: BlueGreenState;
+  /** The service deployment's lifecycle stage. */
+  stage: string;
+}
+
+const isRollback = (reason: string | undefined) => /rolling back/.test(reason ?? '');
+
+export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllowed: boolean; minuteMs: number }): ShiftPlan {
+  const rec = v.rec;
+  const cfg = rec.service.deploymentConfiguration ?? {};
+  const primary = rec.deployments[0]!;
+  const pid = primary.id!;
+  const desired = rec.service.status === 'ACTIVE' ? (rec.service.desiredCount ?? 0) : 0;
+  const reason = scalingReason(pid);
+  const live = v.tasks.filter((t) => t.live);
+
+  let st: BlueGreenState = rec.blueGreen ?? { production: lb.targetGroupArn!, groups: {} };
+  if (!st.groups[pid]) {
+    // The first deployment of a service goes straight into production; later ones into the other target group.
+    const first = Object.keys(st.groups).length === 0 && live.length === 0;
+    const other = st.production === lb.targetGroupArn ? lb.advancedConfiguration!.alternateTargetGroupArn! : lb.targetGroupArn!;
+    st = { ...st, groups: { ...st.groups, [pid]: first ? st.production : other }, shift: undefined, stepUntil: undefined };
+  }
+  const present = new Set(rec.deployments.map((d) => d.id!));
+  st = { ...st, groups: Object.fromEntries(Object.entries(st.groups).filter(([id]) => present.has(id))) };
+  const green = st.groups[pid]!;
+  const groupOf = (id: string) => st.groups[id] ?? st.production;
+
+  const stops: Stop[] = [];
+  const wanted = live.filter((t) => t.wanted);
+  for (const t of wanted.filter((t) => t.unhealthy)) stops.push({ task: t, reason: t.unhealthyReason ?? UNHEALTHY_REASON });
+  const mine = wanted.filter((t) => t.deploymentId === pid && !t.unhealthy);
+  const others = wanted.filter((t) => t.deploymentId !== pid && !t.unhealthy);
+  // An earlier green deployment this one superseded shares its target group: it goes now.
+  for (const t of others.filter((t) => groupOf(t.deploymentId) === green && !t.protected)) stops.push({ task: t, reason });
+  if (mine.length > desired) for (const t of chooseToStop(mine, mine.length - desired, wanted)) stops.push({ task: t, reason });
+  const kept = mine.length - stops.filter((s) => s.task.deploymentId === pid && !s.task.unhealthy).length;
+  const start = opts.launchesAllowed ? Math.max(0, desired - kept) : 0;
+
+  const running = mine.filter((t) => t.rec.task.lastStatus === 'RUNNING').length >= desired;
+  const healthy = mine.filter((t) => t.healthy).length >= desired;
+  const rollback = isRollback(primary.rolloutStateReason);
+  const minute = opts.minuteMs;
+  let stage = 'SCALE_UP';
+
+  if (green === st.production) {
+    stage = 'BAKE_TIME';
+    if (rollback || !st.bakeUntil || v.now >= st.bakeUntil) {
+      stage = 'CLEAN_UP';
+      const stopping = new Set(stops.map((s) => s.task.id));
+      for (const t of others) if (!stopping.has(t.id) && !t.protected) stops.push({ task: t, reason });
+    }
+  } else {
+    // The test listener rule forwards to the green side from the start (rulesFor); it is tested traffic once all run.
+    if (running || rollback) stage = 'TEST_TRAFFIC_SHIFT';
+    if (healthy) {
+      stage = 'PRODUCTION_TRAFFIC_SHIFT';
+      const strategy = cfg.strategy ?? 'BLUE_GREEN';
+      let shift = st.shift;
+      let stepUntil = st.stepUntil;
+      const stepDone = !stepUntil || v.now >= stepUntil;
+      if (rollback || strategy === 'BLUE_GREEN') shift = 100;
+      else if (strategy === 'CANARY') {
+        const c = cfg.canaryConfiguration ?? {};
+        if (shift === undefined) [shift, stepUntil] = [c.canaryPercent ?? 5, new Date(v.now.getTime() + (c.canaryBakeTimeInMinutes ?? 10) * minute)];
+        else if (stepDone) shift = 100;
+      } else if (strategy === 'LINEAR') {
+        const l = cfg.linearConfiguration ?? {};
+        if (shift === undefined || stepDone) {
+          shift = Math.min(100, (shift ?? 0) + (l.stepPercent ?? 10));
+          stepUntil = new Date(v.now.getTime() + (l.stepBakeTimeInMinutes ?? 6) * minute);
+        }
+      }
+      if ((shift ?? 0) >= 100) {
+        const bake = rollback ? undefined : new Date(v.now.getTime() + (cfg.bakeTimeInMinutes ?? 0) * minute);
+        st = { ...st, production: green, shift: undefined, stepUntil: undefined, bakeUntil: bake };
+      } else {
+        st = { ...st, shift, stepUntil };
+      }
+    }
+  }
+  return { start, stops, state: st, stage };
+}
+
+/** Weights in tenths of a percent (ECS's steps are multiples of 0.1%), within ELBv2's 0..999. */
+function weighted(blue: string, green: string, shift: number): ForwardTo[] {
+  const g = Math.min(999, Math.max(0, Math.round(shift * 10)));
+  return [
+    { targetGroupArn: blue, weight: g === 0 ? 999 : 1000 - g },
+    { targetGroupArn: green, weight: g },
+  ];
+}
+
+export interface ForwardTo {
+  targetGroupArn: string;
+  weight: number;
+}
+
+/** What the production and test listener rules of a traffic-shifting service forward to now. */
+export function rulesFor(rec: ServiceRecord, lb: LoadBalancer): { ruleArn: string; groups: ForwardTo[] }[] {
+  const st = rec.blueGreen;
+  const adv = lb.advancedConfiguration;
+  if (!st || !adv) return [];
+  const primaryGroup = st.groups[rec.deployments[0]?.id ?? ''];
+  // While green is not production it stays in the production rule at its share (0 until the shift begins): a target
+  // group no rule forwards to is `unused` and never health checked, so green could never turn healthy otherwise.
+  const production: ForwardTo[] =
+    primaryGroup && primaryGroup !== st.production
+      ? weighted(st.production, primaryGroup, st.shift ?? 0)
+      : [{ targetGroupArn: st.production, weight: 1 }];
+  const out = adv.productionListenerRule ? [{ ruleArn: adv.productionListenerRule, groups: production }] : [];
+  if (adv.testListenerRule) out.push({ ruleArn: adv.testListenerRule, groups: [{ targetGroupArn: primaryGroup ?? st.production, weight: 1 }] });
+  return out;
+}
