@@ -36,6 +36,8 @@ export interface DiscoveryRegistrationOptions {
   registry: InstanceRegistry;
   region: string;
   logger: Logger;
+  /** How long a deregistered task keeps running for clients that resolved it just before (default 1 s). */
+  settleMs?: number;
 }
 
 interface Wanted {
@@ -66,12 +68,16 @@ export class DiscoveryRegistrationController {
     const svc = rec ? this.serviceOf(rec) : undefined;
     if (!rec || !svc) return;
     const id = taskIdOf(taskKey);
+    let left = false;
     for (const reg of svc.service.serviceRegistries ?? []) {
       const arn = reg.registryArn!;
       if (!this.opts.registry.instances(arn)?.some((i) => i.instanceId === id)) continue;
       await this.opts.registry.deregister(arn, id);
       await this.event(svc, ServiceEvents.deregisteredInstances(svc.service.serviceName!, 1, arn));
+      left = true;
     }
+    // A client that was handed the address a moment ago is still connecting: let it in before the task stops.
+    if (left) await new Promise((r) => setTimeout(r, this.opts.settleMs ?? 1000));
   }
 
   async pass(): Promise<void> {
