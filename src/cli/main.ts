@@ -10,7 +10,7 @@ import { showTaskLogs } from './logsCommand.js';
 import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
 import { credentialsNotice } from './credentialsNotice.js';
-import { defaultStateDir, parseAttributes, runAgent } from './agentCommand.js';
+import { defaultStateDir, parseAttributes, parseDnsServer, runAgent } from './agentCommand.js';
 import type { RunningAgent } from '../agent/agent.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         fargateCapacity: true,
         allowPrivileged: false,
         credentials: cp.credentials,
+        dnsServer: cp.dns,
         // Sample at least twice per metric period, so short periods (tests, demos) get datapoints.
         statsIntervalMs: Math.min(10_000, (opts.metricPeriodSeconds * 1000) / 2),
       },
@@ -141,7 +142,8 @@ program
   .option('--fargate-capacity', 'also serve the FARGATE launch type from this host', false)
   .option('--allow-privileged', 'allow containers with privileged: true', false)
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string }) => {
+  .option('--dns-server <addr[:port]>', 'Wharf\'s DNS server, which tasks resolve through (default: Docker\'s own resolver)')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; dnsServer?: string }) => {
     privateFiles();
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
@@ -160,6 +162,7 @@ program
         fargateCapacity: f.fargateCapacity,
         allowPrivileged: f.allowPrivileged,
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
+        dnsServer: f.dnsServer === undefined ? undefined : parseDnsServer(f.dnsServer),
         credentials: { accessKeyId, secretAccessKey },
       },
       logger,
