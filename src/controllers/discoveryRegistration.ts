@@ -97,12 +97,15 @@ export class DiscoveryRegistrationController {
     // registry arn -> task id -> what should be there.
     const wanted = new Map<string, Map<string, Wanted>>();
     const registries = new Set<string>();
+    // Tasks on their way out through targetRegistration.ts: `release` deregisters them and lets clients settle.
+    const releasing = new Set<string>();
     for (const row of tables.services.values()) {
       for (const reg of row.value.service.serviceRegistries ?? []) if (reg.registryArn) registries.add(reg.registryArn);
     }
     for (const row of [...tables.tasks.byIndex('live', 'live')]) {
       const rec = row.value;
       const t = rec.task;
+      if (t.lastStatus === 'DEACTIVATING' && rec.awaitsDeregistration) releasing.add(taskIdOf(row.id));
       if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
       const svc = this.serviceOf(rec);
       if (!svc || (svc.service.serviceRegistries?.length ?? 0) === 0) continue;
@@ -124,7 +127,7 @@ export class DiscoveryRegistrationController {
       const want = wanted.get(arn) ?? new Map<string, Wanted>();
       const ecsOwned = current.filter((i) => i.attributes.ECS_CLUSTER_NAME !== undefined);
       for (const inst of ecsOwned) {
-        if (want.has(inst.instanceId)) continue;
+        if (want.has(inst.instanceId) || releasing.has(inst.instanceId)) continue;
         await registry.deregister(arn, inst.instanceId);
         const svc = this.serviceNamed(inst.attributes.ECS_CLUSTER_NAME!, inst.attributes.ECS_SERVICE_NAME);
         if (svc) await this.event(svc, ServiceEvents.deregisteredInstances(svc.service.serviceName!, 1, arn));
