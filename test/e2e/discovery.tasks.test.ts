@@ -33,7 +33,7 @@ async function cloudMapService(name: string, records: string): Promise<{ id: str
   return { id: svc.Service.Id, arn: svc.Service.Arn };
 }
 
-/** busybox httpd answering VERSION, healthy while /w/ok exists. */
+/** busybox httpd answering VERSION, healthy while /w/ok exists, gone at once on SIGTERM. */
 const register = (family: string, version: string, networkMode: 'awsvpc' | 'bridge') =>
   up.ecs.send(new RegisterTaskDefinitionCommand({
     family,
@@ -43,7 +43,8 @@ const register = (family: string, version: string, networkMode: 'awsvpc' | 'brid
       image: BUSYBOX,
       memory: 32,
       stopTimeout: 2,
-      command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && touch /w/ok && exec httpd -f -p 80 -h /w`],
+      // Stops answering the moment it is told to stop (SIGTERM), as a server that shuts down cleanly does.
+      command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && touch /w/ok && trap 'exit 0' TERM; httpd -f -p 80 -h /w & wait`],
       portMappings: [{ containerPort: 80, ...(networkMode === 'bridge' ? { hostPort: 0 } : {}) }],
       healthCheck: { command: ['CMD-SHELL', 'test -f /w/ok'], interval: 5, timeout: 2, retries: 1, startPeriod: 0 },
     }],
@@ -92,7 +93,7 @@ describe('ECS services with serviceRegistries', () => {
     await expect.poll(async () => {
       const now = await dig('web.corp.test');
       return now.length === 2 && !now.includes(addressOf(t0));
-    }, { timeout: 60_000, interval: 500 }).toBe(true);
+    }, { timeout: 120_000, interval: 500 }).toBe(true);
 
     // A rolling update under continuous lookups: every address DNS hands out answers.
     await register('web', 'v2', 'awsvpc');
@@ -120,11 +121,25 @@ describe('ECS services with serviceRegistries', () => {
     expect(failures).toEqual([]);
     expect(calls).toBeGreaterThan(10);
     expect(seen).toEqual(new Set(['v1', 'v2']));
+    // Each old task left Cloud Map well before its containers stopped (the agent's report of the stop).
+    const ops = (await cli('list-operations')).Operations as { Id: string }[];
+    const deregisteredAt = new Map<string, number>();
+    for (const op of ops) {
+      const o = (await cli('get-operation', '--operation-id', op.Id)).Operation;
+      if (o.Type === 'DEREGISTER_INSTANCE') deregisteredAt.set(o.Targets.INSTANCE, typeof o.CreateDate === 'number' ? o.CreateDate * 1000 : Date.parse(o.CreateDate));
+    }
+    for (const id of old) {
+      const stopped = async () => (await up.ecs.send(new DescribeTasksCommand({ tasks: [id] }))).tasks![0]!;
+      await expect.poll(async () => (await stopped()).lastStatus, { timeout: 60_000 }).toBe('STOPPED');
+      const left = deregisteredAt.get(id);
+      expect(left, `task ${id} was never deregistered`).toBeDefined();
+      expect((await stopped()).executionStoppedAt!.getTime() - left!).toBeGreaterThan(500);
+    }
     const msgs = await events('web');
     expect(msgs.filter((m) => m === `(service web) deregistered 1 instances in (service-registry ${arn})`).length).toBeGreaterThan(0);
     await up.ecs.send(new DeleteServiceCommand({ service: 'web', force: true }));
     await expect.poll(() => dig('web.corp.test'), { timeout: 30_000 }).toEqual([]);
-  }, 360_000);
+  }, 480_000);
 
   it('registers bridge tasks with SRV records on their host port, and refuses registries without the port they need', async () => {
     const { arn } = await cloudMapService('api', '[{Type=SRV,TTL=5}]');
