@@ -46,7 +46,7 @@ const register = (family: string, version: string, networkMode: 'awsvpc' | 'brid
       // Stops answering the moment it is told to stop (SIGTERM), as a server that shuts down cleanly does.
       command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && touch /w/ok && trap 'exit 0' TERM; httpd -f -p 80 -h /w & wait`],
       portMappings: [{ containerPort: 80, ...(networkMode === 'bridge' ? { hostPort: 0 } : {}) }],
-      healthCheck: { command: ['CMD-SHELL', 'test -f /w/ok'], interval: 5, timeout: 2, retries: 1, startPeriod: 0 },
+      healthCheck: { command: ['CMD-SHELL', 'test -f /w/ok'], interval: 5, timeout: 5, retries: 2, startPeriod: 0 },
     }],
   }));
 
@@ -88,7 +88,7 @@ describe('ECS services with serviceRegistries', () => {
 
     // One task's health check starts failing: it leaves the answers (UNHEALTHY in Cloud Map) well before it is replaced.
     await run('docker', ['exec', t0.containers![0]!.runtimeId!, 'rm', '/w/ok']);
-    await expect.poll(() => dig('web.corp.test'), { timeout: 30_000, interval: 250 }).not.toContain(addressOf(t0));
+    await expect.poll(() => dig('web.corp.test'), { timeout: 60_000, interval: 250 }).not.toContain(addressOf(t0));
     // Then the service replaces it and the replacement joins.
     await expect.poll(async () => {
       const now = await dig('web.corp.test');
