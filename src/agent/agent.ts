@@ -11,6 +11,9 @@ import { TaskEngine } from './engine/engine.js';
 import type { PullBehavior } from './engine/options.js';
 import type { LogSink } from './logs/sink.js';
 import { MetadataServer } from './metadata/server.js';
+import { TaskNetwork } from './network/taskNetwork.js';
+import type { MetadataHooks } from './engine/options.js';
+import type { TaskState } from './engine/state.js';
 import { taskCgroupsFor } from './cgroups/taskCgroup.js';
 import {
   capabilityAttributes,
@@ -48,6 +51,8 @@ export interface AgentOptions {
   cleanupWaitMs?: number;
   /** The task metadata endpoint's port (inside task namespaces, and on the host's loopback). Default 51679. */
   metadataPort?: number;
+  /** Wharf's DNS server: tasks resolve through it (network/taskNetwork.ts). Default: Docker's own resolver. */
+  dnsServer?: { address: string; port: number };
   /** How often task CPU and memory are sampled and shipped. Default 10 s. */
   statsIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -120,6 +125,21 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const shippedLogs = opts.logSink ? undefined : new ChannelLogSink((msg) => channel?.send(msg));
   const metadata = new MetadataServer({ runtime, host: { publishAddress: opts.publishAddress }, port: opts.metadataPort, log });
   await metadata.start();
+  let tasks: () => readonly TaskState[] = () => [];
+  const network = opts.dnsServer ? new TaskNetwork({ dns: opts.dnsServer, tasks: () => tasks(), log }) : undefined;
+  // The task's namespace gets its resolver beside its metadata endpoint, at the same moments.
+  const hooks: MetadataHooks = network
+    ? {
+        env: (task, name) => metadata.env(task, name),
+        open: async (key, pid, taskArn) => {
+          await Promise.all([metadata.open(key, pid, taskArn), network.open(key, pid, taskArn).catch((err: Error) => log('cannot open the task resolver', { task: taskArn, error: err.message }))]);
+        },
+        close: (key) => {
+          metadata.close(key);
+          network.close(key);
+        },
+      }
+    : metadata;
   const cgroups = taskCgroupsFor(docker);
   if (typeof cgroups === 'string') log(`task-level cpu and memory cap each container, not the task as a whole: ${cgroups}`);
   const engine = new TaskEngine({
@@ -136,11 +156,13 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     allowPrivileged: opts.allowPrivileged,
     efsRoot: opts.efsRoot,
     cleanupWaitMs: opts.cleanupWaitMs,
-    metadata,
+    metadata: hooks,
+    taskDns: network ? (task, internal) => network.dnsFor(task, internal) : undefined,
     cgroups: typeof cgroups === 'string' ? null : cgroups,
     log,
   });
   metadata.source(() => engine.allTasks());
+  tasks = () => engine.allTasks();
   await engine.start();
   const execHost = new ExecHost({
     docker: runtime instanceof DockerRuntime ? runtime.docker : undefined,
@@ -184,6 +206,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       reporter.close();
       engine.close();
       await metadata.stop();
+      network?.stop();
       ecs.destroy();
       ecr.destroy();
     },

@@ -19,6 +19,8 @@ export interface AgentFlags {
   /** How long a stopped task's containers stay before removal (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
   cleanupWaitSeconds?: number;
   statsIntervalMs?: number;
+  /** Wharf's DNS server, which tasks resolve through. */
+  dnsServer?: { address: string; port: number };
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
@@ -49,6 +51,14 @@ export function parseAttributes(list: readonly string[]): Record<string, string>
     out[item.slice(0, i)] = item.slice(i + 1);
   }
   return out;
+}
+
+/** `--dns-server ADDR:PORT` (port 53 when left out). */
+export function parseDnsServer(value: string): { address: string; port: number } {
+  const m = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(value);
+  const port = Number(m?.[2] ?? 53);
+  if (!m || port < 1 || port > 65535) throw new Error(`--dns-server expects ADDRESS[:PORT] (IPv4), got '${value}'`);
+  return { address: m[1]!, port };
 }
 
 export const defaultStateDir = (dataDir: string) => join(dataDir, 'agent');

@@ -39,6 +39,8 @@ import { discoveryZone } from '../dns/discoveryZone.js';
 import { createDiscoveryTables, type DiscoveryTables } from '../discovery/tables.js';
 import { serviceDiscoveryService } from '../api/servicediscovery/index.js';
 import { TargetRegistrationController } from '../controllers/targetRegistration.js';
+import { DiscoveryRegistrationController } from '../controllers/discoveryRegistration.js';
+import { ecsInstanceRegistry } from '../api/servicediscovery/ecsRegistry.js';
 import { claimLiveAddresses } from '../tasks/addresses.js';
 import { PlacementPools } from '../placement/pools.js';
 import { ConflictError, StateCache, Txn } from '../store/cache.js';
@@ -174,10 +176,18 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     },
   });
   const dns = await startDns(opts, elbTables, discoveryTables, logger);
+  const instances = new DiscoveryRegistrationController({
+    cache,
+    tables,
+    logger,
+    region: opts.region,
+    registry: ecsInstanceRegistry({ cache, tables: discoveryTables }),
+  });
   const targets = new TargetRegistrationController({
     cache,
     tables,
     logger,
+    beforeRelease: (task) => instances.release(task),
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
     registry: {
       registerTargets: (tg, t) => lb.registerTargets(tg, t),
@@ -232,7 +242,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     identity: access,
     services: [
       ecsService(
-        { cache, tables },
+        { cache, tables, discovery: discoveryTables },
         {
           pools,
           channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
@@ -296,6 +306,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   services.start();
   targets.start();
+  instances.start();
   return {
     url,
     dns: dns ? { address: dns.address, port: dns.port } : undefined,
@@ -312,6 +323,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       spot.stop();
       services.stop();
       targets.stop();
+      instances.stop();
       await lb.stop();
       await dns?.close();
       scaling.stop();

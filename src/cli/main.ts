@@ -95,6 +95,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         allowPrivileged: false,
         efsRoot: opts.efsRoot,
         credentials: cp.credentials,
+        dnsServer: cp.dns,
         // Sample at least twice per metric period, so short periods (tests, demos) get datapoints.
         statsIntervalMs: Math.min(10_000, (opts.metricPeriodSeconds * 1000) / 2),
       },
@@ -147,9 +148,10 @@ program
   .option('--allow-privileged', 'allow containers with privileged: true', false)
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
   .option('--efs-root <dir>', 'where EFS file systems keep their data: the control plane\'s --efs-root, or a shared mount of it (default ~/.wharf/efs)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string }) => {
+  .option('--dns-server <addr[:port]>', 'Wharf\'s DNS server, which tasks resolve through (default: Docker\'s own resolver)')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string; dnsServer?: string }) => {
     privateFiles();
-    const { parseAttributes, runAgent } = await import('./agentCommand.js');
+    const { parseAttributes, parseDnsServer, runAgent } = await import('./agentCommand.js');
     const { createLogger } = await import('../logging/logger.js');
     const logger = createLogger({});
     const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
@@ -169,6 +171,7 @@ program
         allowPrivileged: f.allowPrivileged,
         efsRoot: f.efsRoot ?? process.env.WHARF_EFS_ROOT ?? join(homedir(), '.wharf', 'efs'),
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
+        dnsServer: f.dnsServer === undefined ? undefined : parseDnsServer(f.dnsServer),
         credentials: { accessKeyId, secretAccessKey },
       },
       logger,

@@ -33,6 +33,8 @@ export interface TargetRegistrationOptions {
   registry: TargetRegistry;
   logger: Logger;
   stoppedRetentionMs: number;
+  /** Other registrations a stopping task leaves first (Cloud Map: discoveryRegistration.ts). */
+  beforeRelease?: (taskKey: string) => Promise<void>;
 }
 
 export class TargetRegistrationController {
@@ -120,6 +122,7 @@ export class TargetRegistrationController {
   private async deactivate(id: string, svc: ServiceRecord | undefined): Promise<void> {
     this.draining.add(id);
     try {
+      await this.opts.beforeRelease?.(id);
       const entries = this.registered.get(id) ?? this.targetsFromService(id, svc);
       await Promise.all(entries.map((e) => this.opts.registry.deregisterTargets(e.group, [e.target])));
       this.registered.delete(id);

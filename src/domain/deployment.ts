@@ -65,6 +65,10 @@ export const ServiceEvents = {
     `${svc(name)} registered ${count} targets in (target-group ${targetGroupArn})`,
   deregisteredTargets: (name: string, count: number, targetGroupArn: string) =>
     `${svc(name)} deregistered ${count} targets in (target-group ${targetGroupArn})`,
+  registeredInstances: (name: string, count: number, registryArn: string) =>
+    `${svc(name)} registered ${count} instances in (service-registry ${registryArn})`,
+  deregisteredInstances: (name: string, count: number, registryArn: string) =>
+    `${svc(name)} deregistered ${count} instances in (service-registry ${registryArn})`,
   drainingConnections: (name: string, count: number) => `${svc(name)} has begun draining connections on ${count} tasks.`,
   unhealthy: (name: string, taskId: string) => `${svc(name)} (task ${taskId}) failed container health checks.`,
 } as const;

@@ -90,12 +90,12 @@ export class TaskBatch {
   }
 }
 
-/** Whether a task leaves a load balancer before it stops: its service has target groups. */
+/** Whether a task leaves a load balancer or Cloud Map before it stops: its service has target groups or registries. */
 export function deregistersFirst(tables: Tables, rec: TaskRecord): boolean {
   const group = rec.task.group ?? '';
   if (!group.startsWith('service:')) return false;
   const svc = tables.services.get(`${rec.clusterName}/${group.slice('service:'.length)}`)?.value;
-  return (svc?.service.loadBalancers?.length ?? 0) > 0;
+  return (svc?.service.loadBalancers?.length ?? 0) > 0 || (svc?.service.serviceRegistries?.length ?? 0) > 0;
 }
 
 /**

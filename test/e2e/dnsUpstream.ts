@@ -11,7 +11,7 @@ export interface TestUpstream {
   close(): Promise<void>;
 }
 
-export async function startTestUpstream(address: string, answer: string): Promise<TestUpstream> {
+export async function startTestUpstream(address: string, answer: string, wantedPort = 0): Promise<TestUpstream> {
   const asked: string[] = [];
   const reply = (msg: Buffer): Buffer => {
     const q = dnsPacket.decode(msg);
@@ -24,7 +24,7 @@ export async function startTestUpstream(address: string, answer: string): Promis
   };
   const udp = dgram.createSocket('udp4');
   udp.on('message', (msg, r) => udp.send(reply(msg), r.port, r.address));
-  await new Promise<void>((ok) => udp.bind(0, address, ok));
+  await new Promise<void>((ok) => udp.bind(wantedPort, address, ok));
   const port = udp.address().port;
   const tcp = net.createServer((c) => {
     let buf = Buffer.alloc(0);

@@ -309,6 +309,8 @@ export class TaskEngine {
           publishAddress: this.o.publishAddress,
           cgroupParent: ts.cgroupParent,
         });
+    const dns = this.o.taskDns(ts.task, c.internal);
+    if (dns && !spec.HostConfig?.Dns) spec.HostConfig = { ...spec.HostConfig, Dns: dns };
     let id: string;
     try {
       id = await this.o.runtime.create(spec);

@@ -51,6 +51,8 @@ export interface EngineOptions {
   cgroups?: TaskCgroups | null;
   /** The task metadata endpoint. Default: none. */
   metadata?: MetadataHooks;
+  /** The `Dns` host config a container gets (taskNetwork.ts), or undefined for Docker's default. */
+  taskDns?: (task: AgentTask, internal: boolean) => string[] | undefined;
   /** Injected clock (ms). */
   now?: () => number;
   /** Diagnostics. */
@@ -71,6 +73,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     tickMs: 1000,
     registryAuth: async () => undefined,
     metadata: NO_METADATA,
+    taskDns: () => undefined,
     cgroups: null,
     now: Date.now,
     log: () => {},

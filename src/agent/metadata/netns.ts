@@ -3,6 +3,7 @@
 // the agent then serves it from its own event loop. The socket pins the namespace, so close it when the task stops.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import type { Socket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 
@@ -50,6 +51,68 @@ export function listenInNamespace(pid: number, port: number, timeoutMs = 15_000)
       clearTimeout(timer);
       // After a resolve this is a no-op; before one it says why nothing came back (no such pid, nsenter refused).
       reject(new Error(`cannot enter the network namespace of pid ${pid} (exit ${code}): ${stderr.trim()}`));
+    });
+  });
+}
+
+export interface NamespaceSocketSpec {
+  kind: 'tcp' | 'udp';
+  host: string;
+  port: number;
+}
+
+const MANY = `
+const specs = JSON.parse(process.argv[1]);
+let i = 0;
+const next = () => {
+  if (i >= specs.length) return process.exit(0);
+  const n = i++;
+  const s = specs[n];
+  const fail = (e) => process.send({ n, error: e.message }, undefined, next);
+  if (s.kind === 'udp') {
+    const d = require('node:dgram').createSocket('udp4');
+    d.once('error', fail);
+    d.bind(s.port, s.host, () => process.send({ n }, d, next));
+  } else {
+    const srv = require('node:net').createServer();
+    srv.once('error', fail);
+    srv.listen({ host: s.host, port: s.port }, () => process.send({ n }, srv, next));
+  }
+};
+next();
+`;
+
+/**
+ * Several sockets in one namespace with one child (a TCP listener or a bound UDP socket each): resolves with one
+ * entry per spec, the socket or the error that spec met (an address in use fails that socket, not the others).
+ */
+export function socketsInNamespace(pid: number, specs: NamespaceSocketSpec[], timeoutMs = 15_000): Promise<(Server | Socket | Error)[]> {
+  return new Promise((resolve, reject) => {
+    const out: (Server | Socket | Error | undefined)[] = specs.map(() => undefined);
+    let got = 0;
+    const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', MANY, JSON.stringify(specs)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no sockets in the namespace of pid ${pid} after ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('message', (msg: { n: number; error?: string }, handle: unknown) => {
+      out[msg.n] = msg.error !== undefined || !handle ? new Error(msg.error ?? 'no socket') : (handle as Server | Socket);
+      if (++got === specs.length) {
+        clearTimeout(timer);
+        resolve(out as (Server | Socket | Error)[]);
+      }
+    });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (got < specs.length) reject(new Error(`cannot enter the network namespace of pid ${pid} (exit ${code}): ${stderr.trim()}`));
     });
   });
 }

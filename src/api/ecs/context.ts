@@ -1,4 +1,5 @@
 // What every ECS handler works with: the state tables, the cache to commit through, and lookups shared by handlers.
+import type { DiscoveryTables } from '../../discovery/tables.js';
 import type { ClusterUsage } from '../../domain/cluster.js';
 import { EMPTY_USAGE } from '../../domain/cluster.js';
 import { ClusterNotFound } from '../../domain/errors.js';
@@ -13,6 +14,8 @@ export interface EcsDeps {
   tables: Tables;
   /** Counts of what runs in a cluster (tasks, services, instances); later features feed it. */
   usage?: (clusterName: string) => ClusterUsage;
+  /** Cloud Map's state, for checking a service's serviceRegistries. */
+  discovery?: DiscoveryTables;
 }
 
 export class EcsContext {

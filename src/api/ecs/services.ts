@@ -23,6 +23,7 @@ import type { EcsContext } from './context.js';
 import { launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
+import { checkServiceRegistries } from './serviceRegistries.js';
 
 type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
 
@@ -83,6 +84,8 @@ export function serviceOperations(ecs: EcsContext) {
       checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
       checkDeploymentStrategy(config, input.loadBalancers ?? [], scheduling);
       const tags = initialTags(input.tags);
+      const registryTd = findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition;
+      if (registryTd) checkServiceRegistries(input.serviceRegistries, registryTd, ecs.deps.discovery);
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
         const key = `${cluster.clusterName}/${name}`;
@@ -139,6 +142,10 @@ export function serviceOperations(ecs: EcsContext) {
         const primary = cur.deployments[0]!;
         const tdArn = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition.taskDefinitionArn : primary.taskDefinition;
         if (!tdArn) throw new ClientError('Unable to describe task definition.');
+        if (input.serviceRegistries !== undefined || input.taskDefinition !== undefined) {
+          const td = findTaskDefinition(tables, tdArn)?.value.taskDefinition;
+          if (td) checkServiceRegistries(input.serviceRegistries ?? s.serviceRegistries, td, ecs.deps.discovery);
+        }
         const redeploy =
           input.forceNewDeployment || tdArn !== primary.taskDefinition || input.networkConfiguration !== undefined ||
           input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined;

@@ -28,7 +28,7 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
   const batch = new TaskBatch(tables, { now: v.now, stoppedRetentionMs: deps.stoppedRetentionMs ?? DEFAULT_STOPPED_RETENTION_MS });
   let rec = d.record;
   const name = rec.service.serviceName!;
-  const deregisterFirst = (rec.service.loadBalancers?.length ?? 0) > 0;
+  const deregisterFirst = (rec.service.loadBalancers?.length ?? 0) > 0 || (rec.service.serviceRegistries?.length ?? 0) > 0;
   const stoppedIds: string[] = [];
   for (const s of d.stops) {
     const row = tables.tasks.get(s.task.id);

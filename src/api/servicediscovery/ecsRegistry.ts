@@ -1,0 +1,39 @@
+// The Cloud Map operations ECS's service scheduler uses on a service's `serviceRegistries` (registering tasks as
+// instances), run in-process through the same handlers as the API, so the same checks apply and every change is an
+// operation ListOperations shows. controllers/discoveryRegistration.ts drives it.
+import { InstanceNotFound } from '../../discovery/errors.js';
+import { idOf } from '../../discovery/rules.js';
+import { DiscoveryContext, type DiscoveryDeps } from './context.js';
+import { instanceOperations } from './instances.js';
+
+export function ecsInstanceRegistry(deps: DiscoveryDeps) {
+  const sd = new DiscoveryContext(deps);
+  const ops = instanceOperations(sd);
+  return {
+    instances(registryArn: string) {
+      const svc = sd.tables.services.get(idOf(registryArn))?.value;
+      if (!svc) return undefined;
+      return [...sd.tables.instances.byIndex('service', svc.id)].map((r) => ({
+        instanceId: r.value.instanceId,
+        attributes: r.value.attributes,
+        health: r.value.health,
+      }));
+    },
+    async register(registryArn: string, instanceId: string, attributes: Record<string, string>) {
+      await ops.RegisterInstance({ ServiceId: idOf(registryArn), InstanceId: instanceId, Attributes: attributes });
+    },
+    async deregister(registryArn: string, instanceId: string) {
+      try {
+        await ops.DeregisterInstance({ ServiceId: idOf(registryArn), InstanceId: instanceId });
+      } catch (err) {
+        // Already gone (a pass and a stopping task's release may meet): that is what was asked.
+        if (!(err instanceof InstanceNotFound)) throw err;
+      }
+    },
+    async setHealth(registryArn: string, instanceId: string, health: 'HEALTHY' | 'UNHEALTHY') {
+      if (!sd.tables.services.get(idOf(registryArn))?.value.customHealth) return false;
+      await ops.UpdateInstanceCustomHealthStatus({ ServiceId: idOf(registryArn), InstanceId: instanceId, Status: health });
+      return true;
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// Services with `serviceRegistries`: each task is a Cloud Map instance (its id the task id, as ECS does) while it is
+// RUNNING and wanted, once HEALTHY when its definition has container health checks, with the attributes ECS sets.
+// A task whose health check fails is marked UNHEALTHY (or, in a Cloud Map service without custom health,
+// deregistered), so DNS stops answering it at once. A task that is to stop is deregistered before it leaves
+// DEACTIVATING (targetRegistration.ts calls `release` on its way), so a rolling update never hands out a stopping task.
+// Level-driven: each pass compares the instances ECS should have registered with those Cloud Map holds (the ones
+// carrying ECS_CLUSTER_NAME), so a restart or a task lost while Wharf was down leaves nothing behind.
+import type { ServiceRegistry } from '@aws-sdk/client-ecs';
+import type { Logger } from 'pino';
+import { ServiceEvents } from '../domain/deployment.js';
+import type { ServiceRecord } from '../domain/service.js';
+import type { TaskRecord } from '../domain/task.js';
+import { Txn, type StateCache } from '../store/cache.js';
+import type { Tables } from '../state/tables.js';
+import { addEvent } from './services/events.js';
+
+export interface RegisteredInstance {
+  instanceId: string;
+  attributes: Record<string, string>;
+  health?: 'HEALTHY' | 'UNHEALTHY';
+}
+
+/** The Cloud Map operations this controller needs (api/servicediscovery provides them). */
+export interface InstanceRegistry {
+  /** The instances of a Cloud Map service, or undefined when it does not exist. */
+  instances(registryArn: string): RegisteredInstance[] | undefined;
+  register(registryArn: string, instanceId: string, attributes: Record<string, string>): Promise<void>;
+  deregister(registryArn: string, instanceId: string): Promise<void>;
+  /** Sets custom health; false when the service has no HealthCheckCustomConfig. */
+  setHealth(registryArn: string, instanceId: string, health: 'HEALTHY' | 'UNHEALTHY'): Promise<boolean>;
+}
+
+export interface DiscoveryRegistrationOptions {
+  cache: StateCache;
+  tables: Tables;
+  registry: InstanceRegistry;
+  region: string;
+  logger: Logger;
+  /** How long a deregistered task keeps running for clients that resolved it just before (default 1 s). */
+  settleMs?: number;
+}
+
+interface Wanted {
+  svc: ServiceRecord;
+  attributes: Record<string, string>;
+  health: 'HEALTHY' | 'UNHEALTHY';
+}
+
+export class DiscoveryRegistrationController {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private readonly checks = new Map<string, boolean>();
+
+  constructor(private readonly opts: DiscoveryRegistrationOptions) {}
+
+  start(intervalMs = 500): void {
+    this.timer = setInterval(() => void this.pass(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Deregisters a task that is about to stop from every registry of its service. */
+  async release(taskKey: string): Promise<void> {
+    const rec = this.opts.tables.tasks.get(taskKey)?.value;
+    const svc = rec ? this.serviceOf(rec) : undefined;
+    if (!rec || !svc) return;
+    const id = taskIdOf(taskKey);
+    let left = false;
+    for (const reg of svc.service.serviceRegistries ?? []) {
+      const arn = reg.registryArn!;
+      if (!this.opts.registry.instances(arn)?.some((i) => i.instanceId === id)) continue;
+      await this.opts.registry.deregister(arn, id);
+      await this.event(svc, ServiceEvents.deregisteredInstances(svc.service.serviceName!, 1, arn));
+      left = true;
+    }
+    // A client that was handed the address a moment ago is still connecting: let it in before the task stops.
+    if (left) await new Promise((r) => setTimeout(r, this.opts.settleMs ?? 1000));
+  }
+
+  async pass(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.reconcile();
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'service discovery registration pass failed; retrying');
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async reconcile(): Promise<void> {
+    const { tables, registry } = this.opts;
+    // registry arn -> task id -> what should be there.
+    const wanted = new Map<string, Map<string, Wanted>>();
+    const registries = new Set<string>();
+    // Tasks on their way out through targetRegistration.ts: `release` deregisters them and lets clients settle.
+    const releasing = new Set<string>();
+    for (const row of tables.services.values()) {
+      for (const reg of row.value.service.serviceRegistries ?? []) if (reg.registryArn) registries.add(reg.registryArn);
+    }
+    for (const row of [...tables.tasks.byIndex('live', 'live')]) {
+      const rec = row.value;
+      const t = rec.task;
+      if (t.lastStatus === 'DEACTIVATING' && rec.awaitsDeregistration) releasing.add(taskIdOf(row.id));
+      if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
+      const svc = this.serviceOf(rec);
+      if (!svc || (svc.service.serviceRegistries?.length ?? 0) === 0) continue;
+      const id = taskIdOf(row.id);
+      for (const reg of svc.service.serviceRegistries!) {
+        const arn = reg.registryArn!;
+        const present = registry.instances(arn)?.some((i) => i.instanceId === id) ?? false;
+        // With container health checks a task joins once HEALTHY; after that a failing check marks it UNHEALTHY.
+        if (this.hasHealthCheck(t.taskDefinitionArn) && t.healthStatus !== 'HEALTHY' && !(present && t.healthStatus === 'UNHEALTHY')) continue;
+        const attributes = this.attributesOf(rec, svc, reg);
+        if (!attributes) continue;
+        if (!wanted.has(arn)) wanted.set(arn, new Map());
+        wanted.get(arn)!.set(id, { svc, attributes, health: t.healthStatus === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY' });
+      }
+    }
+    for (const arn of new Set([...registries, ...wanted.keys()])) {
+      const current = registry.instances(arn);
+      if (!current) continue; // The Cloud Map service is gone: nothing to register in.
+      const want = wanted.get(arn) ?? new Map<string, Wanted>();
+      const ecsOwned = current.filter((i) => i.attributes.ECS_CLUSTER_NAME !== undefined);
+      for (const inst of ecsOwned) {
+        if (want.has(inst.instanceId) || releasing.has(inst.instanceId)) continue;
+        await registry.deregister(arn, inst.instanceId);
+        const svc = this.serviceNamed(inst.attributes.ECS_CLUSTER_NAME!, inst.attributes.ECS_SERVICE_NAME);
+        if (svc) await this.event(svc, ServiceEvents.deregisteredInstances(svc.service.serviceName!, 1, arn));
+      }
+      for (const [id, w] of want) {
+        const have = current.find((i) => i.instanceId === id);
+        if (!have) {
+          await registry.register(arn, id, w.attributes);
+          await this.event(w.svc, ServiceEvents.registeredInstances(w.svc.service.serviceName!, 1, arn));
+          continue;
+        }
+        if (w.health === 'UNHEALTHY' && have.health !== 'UNHEALTHY') {
+          if (!(await registry.setHealth(arn, id, 'UNHEALTHY'))) {
+            // No custom health in that Cloud Map service: leaving it is the only way out of the answers.
+            await registry.deregister(arn, id);
+            await this.event(w.svc, ServiceEvents.deregisteredInstances(w.svc.service.serviceName!, 1, arn));
+          }
+        } else if (w.health === 'HEALTHY' && have.health === 'UNHEALTHY') {
+          await registry.setHealth(arn, id, 'HEALTHY');
+        }
+      }
+    }
+  }
+
+  private hasHealthCheck(arn: string | undefined): boolean {
+    if (!arn) return false;
+    if (!this.checks.has(arn)) {
+      const td = [...this.opts.tables.taskDefinitions.byIndex('arn', arn)][0]?.value.taskDefinition;
+      if (!td) return false;
+      this.checks.set(arn, (td.containerDefinitions ?? []).some((c) => c.healthCheck?.command?.length));
+    }
+    return this.checks.get(arn)!;
+  }
+
+  /** The attributes ECS gives a task's instance; undefined while the task lacks what the registry names. */
+  private attributesOf(rec: TaskRecord, svc: ServiceRecord, reg: ServiceRegistry): Record<string, string> | undefined {
+    const t = rec.task;
+    const ci = rec.instanceKey ? this.opts.tables.containerInstances.get(rec.instanceKey)?.value : undefined;
+    const hostAddress = ci?.attributes?.find((a) => a.name === 'wharf.publish-address')?.value ?? '127.0.0.1';
+    const family = /task-definition\/([^:]+):/.exec(t.taskDefinitionArn ?? '')?.[1];
+    const attrs: Record<string, string> = {
+      AWS_INSTANCE_IPV4: rec.privateIPv4Address ?? hostAddress,
+      REGION: this.opts.region,
+      ECS_CLUSTER_NAME: rec.clusterName,
+      ECS_SERVICE_NAME: svc.service.serviceName!,
+    };
+    if (family) attrs.ECS_TASK_DEFINITION_FAMILY = family;
+    if (t.availabilityZone) attrs.AVAILABILITY_ZONE = t.availabilityZone;
+    if (reg.containerName !== undefined && reg.containerPort !== undefined) {
+      const mapping = (rec.hostPorts[reg.containerName] ?? []).find((p) => p.containerPort === reg.containerPort);
+      if (!mapping) return undefined;
+      attrs.AWS_INSTANCE_PORT = String(rec.privateIPv4Address ? mapping.containerPort : mapping.hostPort);
+    } else if (reg.port !== undefined) {
+      attrs.AWS_INSTANCE_PORT = String(reg.port);
+    }
+    return attrs;
+  }
+
+  private serviceOf(rec: TaskRecord): ServiceRecord | undefined {
+    const group = rec.task.group ?? '';
+    if (!group.startsWith('service:')) return undefined;
+    return this.serviceNamed(rec.clusterName, group.slice('service:'.length));
+  }
+
+  private serviceNamed(cluster: string, name: string | undefined): ServiceRecord | undefined {
+    return name === undefined ? undefined : this.opts.tables.services.get(`${cluster}/${name}`)?.value;
+  }
+
+  private async event(svc: ServiceRecord, message: string): Promise<void> {
+    const id = `${svc.clusterName}/${svc.service.serviceName}`;
+    await this.opts.cache.update(() => {
+      const row = this.opts.tables.services.get(id);
+      if (!row) return { txn: new Txn(), result: null };
+      const next = addEvent(row.value, message, new Date());
+      return { txn: next === row.value ? new Txn() : new Txn().put(this.opts.tables.services, id, next, row.modRevision), result: null };
+    });
+  }
+}
+
+function taskIdOf(key: string): string {
+  return key.slice(key.indexOf('/') + 1);
+}
