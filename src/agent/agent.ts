@@ -132,6 +132,17 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     cleanupWaitMs: opts.cleanupWaitMs,
     metadata,
     cgroups: typeof cgroups === 'string' ? null : cgroups,
+    secrets: {
+      fetch: async (taskArn) => {
+        const SECRETS_ERROR = 'ResourceInitializationError: unable to pull secrets or registry auth: ';
+        if (!channel) throw new Error(`${SECRETS_ERROR}the agent channel is not open yet`);
+        const answer = await channel.request({ type: 'TaskSecretsRequest', taskArn }).catch((err: Error) => {
+          throw new Error(SECRETS_ERROR + err.message);
+        });
+        if (answer.error || !answer.containers) throw new Error(answer.error ?? `${SECRETS_ERROR}no answer`);
+        return answer.containers;
+      },
+    },
     log,
   });
   metadata.source(() => engine.allTasks());

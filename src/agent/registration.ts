@@ -70,6 +70,12 @@ export function capabilityAttributes(engineApi: string, publishAddress: string, 
     'ecs.capability.pid-ipc-namespace-sharing',
     'ecs.capability.task-cpu-mem-limit',
     'com.amazonaws.ecs.capability.task-iam-role',
+    // Secrets come from the control plane on the channel, read as the task's execution role allows.
+    'ecs.capability.secrets.asm.environment-variables',
+    'ecs.capability.secrets.ssm.environment-variables',
+    'ecs.capability.secrets.asm.bootstrap.log-driver',
+    'ecs.capability.secrets.ssm.bootstrap.log-driver',
+    'com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager',
   ];
   return [
     ...names.map((name) => ({ name })),

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
+import { TaskSecrets } from '../api/acs/taskSecrets.js';
 import { ecsService } from '../api/ecs/index.js';
 import { ecrService } from '../api/ecr/index.js';
 import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
@@ -194,6 +195,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
+    taskSecrets: new TaskSecrets({ tables, secrets, parameters, access, sts, accountId: opts.accountId }),
   });
   const lifecycle = new TaskLifecycleController({
     cache,

@@ -139,7 +139,35 @@ export class Access {
   /** The compiled identity policies of a user or role (of an assumed role's session: the role's). */
   policiesOf(caller: CallerIdentity): CompiledPolicy[] {
     const holder = this.holderOf(caller);
-    if (!holder) return [];
+    return holder ? this.compiledFor(holder) : [];
+  }
+
+  /**
+   * What a role's own policies decide, for a principal acting as the role without a session of its own (ECS's
+   * agent reading a task's secrets with its execution role). Undefined when no such role exists.
+   */
+  roleDecision(roleArn: string, action: string, resource: string, region: string, now: Date): Decision | undefined {
+    const role = this.deps.tables.roles.get(roleArn.slice(roleArn.lastIndexOf('/') + 1))?.value;
+    if (!role || role.arn !== roleArn) return undefined;
+    const keys = new Map<string, string[]>([
+      ['aws:principalaccount', [this.deps.accountId]],
+      ['aws:userid', [role.roleId]],
+      ['aws:securetransport', ['false']],
+      ['aws:principalarn', [role.arn]],
+      ['aws:principaltype', ['AssumedRole']],
+    ]);
+    const context: RequestContext = {
+      get(key: string) {
+        if (key === 'aws:requestedregion') return [region];
+        if (key === 'aws:currenttime') return [now.toISOString()];
+        if (key === 'aws:epochtime') return [String(Math.floor(now.getTime() / 1000))];
+        return keys.get(key);
+      },
+    };
+    return evaluate(this.compiledFor(role), { action, resource, context });
+  }
+
+  private compiledFor(holder: { arn: string; inlinePolicies: Record<string, string>; attached: string[] }): CompiledPolicy[] {
     let list = this.compiled.get(holder.arn);
     if (!list) {
       list = [];

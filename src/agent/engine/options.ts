@@ -5,6 +5,7 @@ import type { ContainerRuntime, PullAuth } from '../runtime/types.js';
 import type { AgentTask } from '../protocol.js';
 import type { StateReporter } from './reporter.js';
 import type { TaskCgroups } from '../cgroups/taskCgroup.js';
+import { NO_SECRETS, type SecretSource } from '../secrets/containerSecrets.js';
 
 /** The task metadata endpoint as the engine sees it (metadata/server.ts is the real one). */
 export interface MetadataHooks {
@@ -49,6 +50,8 @@ export interface EngineOptions {
   cgroups?: TaskCgroups | null;
   /** The task metadata endpoint. Default: none. */
   metadata?: MetadataHooks;
+  /** Where tasks' secrets come from (the control plane). Default: none, and tasks that need one fail to start. */
+  secrets?: SecretSource;
   /** Injected clock (ms). */
   now?: () => number;
   /** Diagnostics. */
@@ -68,6 +71,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     tickMs: 1000,
     registryAuth: async () => undefined,
     metadata: NO_METADATA,
+    secrets: NO_SECRETS,
     cgroups: null,
     now: Date.now,
     log: () => {},

@@ -29,6 +29,7 @@ export function agentTask(tables: Tables, rec: TaskRecord): AgentTask | undefine
     stopReason: t.desiredStatus === 'STOPPED' ? t.stoppedReason : undefined,
     serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
     availabilityZone: t.availabilityZone,
+    taskRoleArn: t.overrides?.taskRoleArn ?? td.taskRoleArn,
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);
       const container = t.containers?.find((c) => c.name === def.name);
