@@ -11,6 +11,7 @@ import { TaskEngine } from './engine/engine.js';
 import type { PullBehavior } from './engine/options.js';
 import type { LogSink } from './logs/sink.js';
 import { MetadataServer } from './metadata/server.js';
+import { CredentialIds, TaskCredentialCache } from './secrets/taskCredentials.js';
 import { taskCgroupsFor } from './cgroups/taskCgroup.js';
 import {
   capabilityAttributes,
@@ -113,7 +114,22 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   // Container output and resource use travel on the channel; without one they would go nowhere.
   const shippedLogs = opts.logSink ? undefined : new ChannelLogSink((msg) => channel?.send(msg));
-  const metadata = new MetadataServer({ runtime, host: { publishAddress: opts.publishAddress }, port: opts.metadataPort, log });
+  // Task role credentials come from the control plane on the channel, kept until near their expiry.
+  const roleCredentials = new TaskCredentialCache(async (taskArn) => {
+    if (!channel) throw new Error('the agent channel is not open yet');
+    const answer = await channel.request({ type: 'TaskCredentialsRequest', taskArn });
+    if (answer.error || !answer.credentials) throw new Error(answer.error ?? 'no credentials in the answer');
+    return answer.credentials;
+  });
+  const metadata = new MetadataServer({
+    runtime,
+    host: { publishAddress: opts.publishAddress },
+    port: opts.metadataPort,
+    log,
+    roleCredentials: (taskArn) => roleCredentials.get(taskArn),
+    credentialIds: new CredentialIds(opts.stateDir),
+    gateway: opts.endpoint,
+  });
   await metadata.start();
   const cgroups = taskCgroupsFor(docker);
   if (typeof cgroups === 'string') log(`task-level cpu and memory cap each container, not the task as a whole: ${cgroups}`);
