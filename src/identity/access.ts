@@ -88,7 +88,7 @@ export class Access {
     return this.deps.instanceSecret(id);
   }
 
-  caller(id: string, token: string | undefined, tokenSigned: boolean, now: Date): CallerIdentity {
+  caller(id: string, token: string | undefined, _tokenSigned: boolean, now: Date): CallerIdentity {
     const { accountId } = this.deps;
     if (id === this.deps.root.accessKeyId) return { kind: 'root', arn: rootArn(accountId), userId: accountId, accessKeyId: id };
     const key = this.deps.tables.accessKeys.get(id)?.value;
@@ -99,8 +99,9 @@ export class Access {
     }
     const session = this.deps.tables.sessions.get(id)?.value;
     if (session) {
-      // Temporary keys are only good with their own session token, under the signature.
-      if (token === undefined || !tokenSigned || !sameToken(session, token)) throw new UnrecognizedClient(INVALID_TOKEN);
+      // Temporary keys are only good with their own session token. It may be left out of the signature, as AWS
+      // allows (its SigV4 suite's post-sts-header-after: the header added after signing); its value is what counts.
+      if (token === undefined || !sameToken(session, token)) throw new UnrecognizedClient(INVALID_TOKEN);
       if (now.getTime() >= session.expiration.getTime()) throw new ExpiredToken(EXPIRED_TOKEN);
       return {
         kind: 'role', arn: assumedRoleArn(accountId, session.roleName, session.sessionName),
