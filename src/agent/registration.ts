@@ -70,6 +70,8 @@ export function capabilityAttributes(engineApi: string, publishAddress: string, 
     'ecs.capability.pid-ipc-namespace-sharing',
     'ecs.capability.task-cpu-mem-limit',
     'com.amazonaws.ecs.capability.task-iam-role',
+    // Host-mode tasks read their role's credentials at AWS_CONTAINER_CREDENTIALS_FULL_URI on the host's listener.
+    'com.amazonaws.ecs.capability.task-iam-role-network-host',
     // Secrets come from the control plane on the channel, read as the task's execution role allows.
     'ecs.capability.secrets.asm.environment-variables',
     'ecs.capability.secrets.ssm.environment-variables',

@@ -98,8 +98,10 @@ export class MetadataServer implements MetadataHooks {
     const path = `/v2/credentials/${this.o.credentialIds.of(task.taskArn)}`;
     const region = task.taskArn.split(':')[3]!;
     const endpoint = task.networkMode === 'host' ? this.o.gateway : base;
+    // Host mode shares the host's network, where 169.254.170.2 is not Wharf's: SDKs must take the full URI.
+    const relative: [string, string][] = task.networkMode === 'host' ? [] : [['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', path]];
     return [
-      ['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', path],
+      ...relative,
       ['AWS_CONTAINER_CREDENTIALS_FULL_URI', `${base}${path}`],
       ...(endpoint ? [['AWS_ENDPOINT_URL', endpoint] as [string, string]] : []),
       ['AWS_REGION', region],
