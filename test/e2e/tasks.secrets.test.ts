@@ -5,7 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateSecretCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { BUSYBOX } from '../support/images.js';
+import { TEST_CREDENTIALS } from './harness.js';
 import { useWharfUp } from './wharfUp.js';
 
 const up = useWharfUp();
@@ -74,16 +78,25 @@ let stagedArn = '';
 
 describe('task secrets', () => {
   it('sets up an execution role, three secrets and a parameter', async () => {
-    roleArn = (await up.wharf.aws('iam', 'create-role', '--role-name', `exec-${tag}`, '--assume-role-policy-document', TRUST)).Role.Arn;
-    await up.wharf.aws('iam', 'put-role-policy', '--role-name', `exec-${tag}`, '--policy-name', 'read', '--policy-document', EXEC_POLICY);
-    plainArn = (await up.wharf.aws('secretsmanager', 'create-secret', '--name', `plain-${tag}`, '--secret-string', values.plain)).ARN;
-    jsonArn = (
-      await up.wharf.aws('secretsmanager', 'create-secret', '--name', `db-${tag}`, '--secret-string', JSON.stringify({ username: 'app', password: values.password }))
-    ).ARN;
-    stagedArn = (await up.wharf.aws('secretsmanager', 'create-secret', '--name', `staged-${tag}`, '--secret-string', values.previous)).ARN;
-    await up.wharf.aws('secretsmanager', 'put-secret-value', '--secret-id', stagedArn, '--secret-string', values.current);
-    await up.wharf.aws('ssm', 'put-parameter', '--name', `/app/greeting-${tag}`, '--type', 'SecureString', '--value', values.parameter);
-  });
+    // The SDK rather than the CLI here: one process, so set-up stays quick on a loaded machine.
+    const client = { endpoint: up.wharf.url, region: 'us-east-1', credentials: TEST_CREDENTIALS };
+    const iam = new IAMClient(client);
+    const sm = new SecretsManagerClient(client);
+    const ssm = new SSMClient(client);
+    try {
+      roleArn = (await iam.send(new CreateRoleCommand({ RoleName: `exec-${tag}`, AssumeRolePolicyDocument: TRUST }))).Role!.Arn!;
+      await iam.send(new PutRolePolicyCommand({ RoleName: `exec-${tag}`, PolicyName: 'read', PolicyDocument: EXEC_POLICY }));
+      plainArn = (await sm.send(new CreateSecretCommand({ Name: `plain-${tag}`, SecretString: values.plain }))).ARN!;
+      jsonArn = (await sm.send(new CreateSecretCommand({ Name: `db-${tag}`, SecretString: JSON.stringify({ username: 'app', password: values.password }) }))).ARN!;
+      stagedArn = (await sm.send(new CreateSecretCommand({ Name: `staged-${tag}`, SecretString: values.previous }))).ARN!;
+      await sm.send(new PutSecretValueCommand({ SecretId: stagedArn, SecretString: values.current }));
+      await ssm.send(new PutParameterCommand({ Name: `/app/greeting-${tag}`, Type: 'SecureString', Value: values.parameter }));
+    } finally {
+      iam.destroy();
+      sm.destroy();
+      ssm.destroy();
+    }
+  }, 120_000);
 
   it('gives the container a secret, a JSON key, a version stage and an SSM parameter as variables', async () => {
     const arn = await run(
@@ -132,6 +145,30 @@ describe('task secrets', () => {
     expect(t.stoppedReason).toMatch(/^ResourceInitializationError: unable to pull secrets or registry auth: .*unable to retrieve secrets from ssm/);
     expect(t.stoppedReason).toContain(`AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role/exec-${tag}/`);
     expect(t.stoppedReason).toContain(`ssm:GetParameters on resource: arn:aws:ssm:us-east-1:000000000000:parameter/other/p-${tag}`);
+  }, 90_000);
+
+  it('reads logConfiguration.secretOptions too: a missing one stops the task', async () => {
+    await up.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: `logopts-${tag}`,
+        executionRoleArn: roleArn,
+        containerDefinitions: [
+          {
+            name: 'main',
+            image: BUSYBOX,
+            memory: 32,
+            command: ['sleep', '600'],
+            logConfiguration: { logDriver: 'json-file', secretOptions: [{ name: 'token', valueFrom: `/app/nothere-${tag}` }] },
+          },
+        ],
+      }),
+    );
+    const arn = (await up.ecs.send(new RunTaskCommand({ taskDefinition: `logopts-${tag}` }))).tasks![0]!.taskArn!;
+    started.push(arn);
+    await expect.poll(async () => (await describeTask(arn)).lastStatus, { timeout: 60_000, interval: 500 }).toBe('STOPPED');
+    const t = await describeTask(arn);
+    expect(t.stopCode).toBe('TaskFailedToStart');
+    expect(t.stoppedReason).toContain(`unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: /app/nothere-${tag}`);
   }, 90_000);
 
   it('gives tasks started after a new value is written the new value', async () => {
