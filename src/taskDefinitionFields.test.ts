@@ -158,7 +158,6 @@ describe('task definition fields', () => {
     const advertised = new Set(capabilityAttributes('1.41', '127.0.0.1').map((a) => a.name));
     const refused = Object.entries(TASK_DEFINITION_FIELDS).filter(([, r]) => r.kind === 'refused' && r.at === 'placement').map(([k]) => k);
     const uses: Record<string, (input: RegisterTaskDefinitionRequest) => void> = {
-      'TaskDefinition.taskRoleArn': (i) => (i.taskRoleArn = 'arn:aws:iam::000000000000:role/x'),
       'PortMapping.containerPortRange': (i) => (i.containerDefinitions![0]!.portMappings = [{ containerPortRange: '8000-8001' }]),
     };
     expect(Object.keys(uses).sort()).toEqual([...refused].sort());

@@ -14,6 +14,7 @@ import { MetadataServer } from './metadata/server.js';
 import { TaskNetwork } from './network/taskNetwork.js';
 import type { MetadataHooks } from './engine/options.js';
 import type { TaskState } from './engine/state.js';
+import { CredentialIds, TaskCredentialCache } from './secrets/taskCredentials.js';
 import { taskCgroupsFor } from './cgroups/taskCgroup.js';
 import {
   capabilityAttributes,
@@ -123,7 +124,22 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   // Container output and resource use travel on the channel; without one they would go nowhere.
   const shippedLogs = opts.logSink ? undefined : new ChannelLogSink((msg) => channel?.send(msg));
-  const metadata = new MetadataServer({ runtime, host: { publishAddress: opts.publishAddress }, port: opts.metadataPort, log });
+  // Task role credentials come from the control plane on the channel, kept until near their expiry.
+  const roleCredentials = new TaskCredentialCache(async (taskArn) => {
+    if (!channel) throw new Error('the agent channel is not open yet');
+    const answer = await channel.request({ type: 'TaskCredentialsRequest', taskArn });
+    if (answer.error || !answer.credentials) throw new Error(answer.error ?? 'no credentials in the answer');
+    return answer.credentials;
+  });
+  const metadata = new MetadataServer({
+    runtime,
+    host: { publishAddress: opts.publishAddress },
+    port: opts.metadataPort,
+    log,
+    roleCredentials: (taskArn) => roleCredentials.get(taskArn),
+    credentialIds: new CredentialIds(opts.stateDir),
+    gateway: opts.endpoint,
+  });
   await metadata.start();
   let tasks: () => readonly TaskState[] = () => [];
   const network = opts.dnsServer ? new TaskNetwork({ dns: opts.dnsServer, tasks: () => tasks(), log }) : undefined;
@@ -159,6 +175,17 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     metadata: hooks,
     taskDns: network ? (task, internal) => network.dnsFor(task, internal) : undefined,
     cgroups: typeof cgroups === 'string' ? null : cgroups,
+    secrets: {
+      fetch: async (taskArn) => {
+        const SECRETS_ERROR = 'ResourceInitializationError: unable to pull secrets or registry auth: ';
+        if (!channel) throw new Error(`${SECRETS_ERROR}the agent channel is not open yet`);
+        const answer = await channel.request({ type: 'TaskSecretsRequest', taskArn }).catch((err: Error) => {
+          throw new Error(SECRETS_ERROR + err.message);
+        });
+        if (answer.error || !answer.containers) throw new Error(answer.error ?? `${SECRETS_ERROR}no answer`);
+        return answer.containers;
+      },
+    },
     log,
   });
   metadata.source(() => engine.allTasks());

@@ -36,6 +36,8 @@ export interface AgentTask {
   /** The service that started it (its group is service:NAME), for the task metadata endpoint. */
   serviceName?: string;
   availabilityZone?: string;
+  /** The task's role (after overrides): its containers get temporary credentials from the metadata endpoint. */
+  taskRoleArn?: string;
   /** EFS volumes, by volume name, as the control plane resolved them (absent: the file system does not exist). */
   efs?: Record<string, EfsVolumeMount>;
 }
@@ -142,8 +144,56 @@ export interface ExecExit {
 export type ExecToAgent = ExecStart | ExecInput | ExecResize | ExecClose;
 export type ExecFromAgent = ExecOutput | ExecExit;
 
-export type ControlPlaneMessage = InstanceCredentialsMessage | PayloadMessage | HeartbeatMessage | ErrorMessage | ExecToAgent;
-export type AgentMessage = AckRequest | HeartbeatAck;
+/**
+ * The agent asks for what a task it runs needs from Secrets Manager and Parameter Store (container `secrets`,
+ * `logConfiguration.secretOptions`, `repositoryCredentials`); the control plane answers only for a task placed on
+ * that agent's instance, as the task's execution role allows. Values travel only in the answer: never stored.
+ */
+export interface TaskSecretsRequest {
+  type: 'TaskSecretsRequest';
+  requestId: string;
+  taskArn: string;
+}
+export interface ContainerSecrets {
+  /** Environment variables, in `secrets` order. */
+  env: [string, string][];
+  /** Log driver options from `logConfiguration.secretOptions`. */
+  logOptions: Record<string, string>;
+  /** From `repositoryCredentials.credentialsParameter`. */
+  registryAuth?: { username: string; password: string };
+}
+export interface TaskSecretsResponse {
+  type: 'TaskSecretsResponse';
+  requestId: string;
+  /** By container name. */
+  containers?: Record<string, ContainerSecrets>;
+  /** The task's stop reason when something could not be read, in ECS's words. */
+  error?: string;
+}
+/** Temporary credentials of a task's role, in the shape the task metadata endpoint serves them. */
+export interface TaskRoleCredentials {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Token: string;
+  /** ISO 8601. */
+  Expiration: string;
+  RoleArn: string;
+}
+export interface TaskCredentialsRequest {
+  type: 'TaskCredentialsRequest';
+  requestId: string;
+  taskArn: string;
+}
+export interface TaskCredentialsResponse {
+  type: 'TaskCredentialsResponse';
+  requestId: string;
+  credentials?: TaskRoleCredentials;
+  error?: string;
+}
+
+export type ControlPlaneMessage =
+  | InstanceCredentialsMessage | PayloadMessage | HeartbeatMessage | ErrorMessage | ExecToAgent | TaskSecretsResponse | TaskCredentialsResponse;
+export type AgentMessage = AckRequest | HeartbeatAck | TaskSecretsRequest | TaskCredentialsRequest;
 
 /** Labels the agent puts on every container (§4). */
 export const LABELS = {

@@ -38,9 +38,10 @@ describe('registration facts', () => {
     expect(names).toContain('ecs.capability.pid-ipc-namespace-sharing');
     expect(names).toContain('ecs.capability.execution-role-awslogs');
     expect(names).toContain('ecs.capability.efs');
-    for (const absent of ['com.amazonaws.ecs.capability.task-iam-role', 'ecs.capability.container-port-range', 'com.amazonaws.ecs.capability.privileged-container']) {
+    expect(names).toContain('com.amazonaws.ecs.capability.task-iam-role');
+    expect(names).toContain('ecs.capability.secrets.asm.environment-variables');
+    for (const absent of ['ecs.capability.container-port-range', 'com.amazonaws.ecs.capability.privileged-container']) {
       expect(names).not.toContain(absent);
     }
-    expect(names.filter((n) => n.startsWith('ecs.capability.secrets.'))).toEqual([]);
   });
 });

@@ -86,6 +86,15 @@ export function capabilityAttributes(
     // EFS volumes are binds of EFS_ROOT/FSID (engine/efs.ts), access points and IAM authorization included.
     'ecs.capability.efs',
     'ecs.capability.efsAuth',
+    'com.amazonaws.ecs.capability.task-iam-role',
+    // Host-mode tasks read their role's credentials at AWS_CONTAINER_CREDENTIALS_FULL_URI on the host's listener.
+    'com.amazonaws.ecs.capability.task-iam-role-network-host',
+    // Secrets come from the control plane on the channel, read as the task's execution role allows.
+    'ecs.capability.secrets.asm.environment-variables',
+    'ecs.capability.secrets.ssm.environment-variables',
+    'ecs.capability.secrets.asm.bootstrap.log-driver',
+    'ecs.capability.secrets.ssm.bootstrap.log-driver',
+    'com.amazonaws.ecs.capability.private-registry-authentication.secretsmanager',
   ];
   return [
     ...names.map((name) => ({ name })),

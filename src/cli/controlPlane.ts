@@ -6,6 +6,7 @@ import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
 import { EXEC_PATH, ExecSessions } from '../api/acs/exec.js';
 import { SpotInterrupter } from '../controllers/spot.js';
 import { spotRoute } from './spotCommand.js';
+import { TaskSecrets } from '../api/acs/taskSecrets.js';
 import { ecsService } from '../api/ecs/index.js';
 import { ecrService } from '../api/ecr/index.js';
 import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
@@ -211,6 +212,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
+    taskSecrets: new TaskSecrets({ tables, secrets, parameters, access, sts, accountId: opts.accountId }),
     resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
     onExec: (instance, msg) => execSessions.fromAgent(instance, msg),
   });

@@ -88,7 +88,7 @@ export class Access {
     return this.deps.instanceSecret(id);
   }
 
-  caller(id: string, token: string | undefined, tokenSigned: boolean, now: Date): CallerIdentity {
+  caller(id: string, token: string | undefined, _tokenSigned: boolean, now: Date): CallerIdentity {
     const { accountId } = this.deps;
     if (id === this.deps.root.accessKeyId) return { kind: 'root', arn: rootArn(accountId), userId: accountId, accessKeyId: id };
     const key = this.deps.tables.accessKeys.get(id)?.value;
@@ -99,8 +99,9 @@ export class Access {
     }
     const session = this.deps.tables.sessions.get(id)?.value;
     if (session) {
-      // Temporary keys are only good with their own session token, under the signature.
-      if (token === undefined || !tokenSigned || !sameToken(session, token)) throw new UnrecognizedClient(INVALID_TOKEN);
+      // Temporary keys are only good with their own session token. It may be left out of the signature, as AWS
+      // allows (its SigV4 suite's post-sts-header-after: the header added after signing); its value is what counts.
+      if (token === undefined || !sameToken(session, token)) throw new UnrecognizedClient(INVALID_TOKEN);
       if (now.getTime() >= session.expiration.getTime()) throw new ExpiredToken(EXPIRED_TOKEN);
       return {
         kind: 'role', arn: assumedRoleArn(accountId, session.roleName, session.sessionName),
@@ -139,7 +140,35 @@ export class Access {
   /** The compiled identity policies of a user or role (of an assumed role's session: the role's). */
   policiesOf(caller: CallerIdentity): CompiledPolicy[] {
     const holder = this.holderOf(caller);
-    if (!holder) return [];
+    return holder ? this.compiledFor(holder) : [];
+  }
+
+  /**
+   * What a role's own policies decide, for a principal acting as the role without a session of its own (ECS's
+   * agent reading a task's secrets with its execution role). Undefined when no such role exists.
+   */
+  roleDecision(roleArn: string, action: string, resource: string, region: string, now: Date): Decision | undefined {
+    const role = this.deps.tables.roles.get(roleArn.slice(roleArn.lastIndexOf('/') + 1))?.value;
+    if (!role || role.arn !== roleArn) return undefined;
+    const keys = new Map<string, string[]>([
+      ['aws:principalaccount', [this.deps.accountId]],
+      ['aws:userid', [role.roleId]],
+      ['aws:securetransport', ['false']],
+      ['aws:principalarn', [role.arn]],
+      ['aws:principaltype', ['AssumedRole']],
+    ]);
+    const context: RequestContext = {
+      get(key: string) {
+        if (key === 'aws:requestedregion') return [region];
+        if (key === 'aws:currenttime') return [now.toISOString()];
+        if (key === 'aws:epochtime') return [String(Math.floor(now.getTime() / 1000))];
+        return keys.get(key);
+      },
+    };
+    return evaluate(this.compiledFor(role), { action, resource, context });
+  }
+
+  private compiledFor(holder: { arn: string; inlinePolicies: Record<string, string>; attached: string[] }): CompiledPolicy[] {
     let list = this.compiled.get(holder.arn);
     if (!list) {
       list = [];

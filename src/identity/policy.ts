@@ -149,15 +149,22 @@ export function compilePolicy(parsed: ParsedPolicy): CompiledPolicy {
 }
 
 /** The principals a trust policy's statements name, for AssumeRole (Allow and Deny separately). */
-export function trustPrincipals(parsed: ParsedPolicy): { effect: Effect; action: Matcher; aws: string[]; any: boolean; conditions: CompiledCondition[] }[] {
+export function trustPrincipals(
+  parsed: ParsedPolicy,
+): { effect: Effect; action: Matcher; aws: string[]; services: string[]; any: boolean; conditions: CompiledCondition[] }[] {
   return parsed.statements.map((s) => {
     const p = s.Principal;
-    const aws = p === '*' ? [] : strings((p as Record<string, unknown> | undefined)?.AWS);
+    const named = (k: string) => {
+      const v = p === '*' ? undefined : (p as Record<string, unknown> | undefined)?.[k];
+      return v === undefined ? [] : strings(v);
+    };
+    const aws = named('AWS');
+    const services = named('Service');
     const action = s.Action !== undefined ? anyOf(strings(s.Action), true) : not(anyOf(strings(s.NotAction), true));
     const conditions = Object.entries((s.Condition ?? {}) as Record<string, Record<string, unknown>>).flatMap(([op, block]) =>
       Object.entries(block).map(([key, v]) => compileCondition(op, key, (Array.isArray(v) ? v : [v]).map(String))),
     );
-    return { effect: s.Effect as Effect, action, aws, any: p === '*' || aws.includes('*'), conditions };
+    return { effect: s.Effect as Effect, action, aws, services, any: p === '*' || aws.includes('*'), conditions };
   });
 }
 

@@ -78,14 +78,58 @@ export class Sts {
     return { session, secretAccessKey, sessionToken };
   }
 
+  /**
+   * Temporary keys for a role a service assumes on its own behalf (ECS for a task's role): the role's trust policy
+   * must allow sts:AssumeRole to that service principal. Throws a plain Error saying why not.
+   */
+  async assumeAsService(roleArn: string, service: string, sessionName: string, durationSeconds = 3600): Promise<Assumed> {
+    const now = this.now();
+    const role = this.roleByArn(roleArn);
+    if (!role) throw new Error(`the role ${roleArn} does not exist`);
+    if (!this.trustsService(role, service)) throw new Error(`the trust policy of ${roleArn} does not allow ${service} to assume it`);
+    const id = newTemporaryKeyId();
+    const secretAccessKey = newSecretKey();
+    const sessionToken = newSessionToken();
+    const duration = Math.min(durationSeconds, role.maxSessionDuration);
+    const session: SessionRecord = {
+      accessKeyId: id,
+      secretAccessKey: this.deps.sealer.seal(secretAccessKey, this.deps.tables.sessions.key(id)),
+      tokenHash: tokenHash(sessionToken),
+      roleName: role.roleName,
+      roleId: role.roleId,
+      roleArn: role.arn,
+      sessionName,
+      sourceArn: service,
+      expiration: new Date(Math.floor(now.getTime() / 1000) * 1000 + duration * 1000),
+    };
+    await this.deps.cache.update(() => {
+      const row = this.deps.tables.roles.get(role.roleName);
+      if (!row || row.value.roleId !== role.roleId) throw new Error(`the role ${roleArn} does not exist`);
+      const txn = new Txn().put(this.deps.tables.sessions, id, session, 0).guard(this.deps.tables.roles, row.id, row.modRevision);
+      return { txn, result: undefined };
+    });
+    return { session, secretAccessKey, sessionToken };
+  }
+
+  /** Whether the role's trust policy lets a service principal (e.g. ecs-tasks.amazonaws.com) assume it. */
+  trustsService(role: RoleRecord, service: string): boolean {
+    let allowed = false;
+    for (const st of trustPrincipals(parsePolicy(role.assumeRolePolicyDocument, 'trust'))) {
+      if (!st.action('sts:AssumeRole') || !(st.any || st.services.includes(service))) continue;
+      if (st.effect === 'Deny') return false;
+      allowed = true;
+    }
+    return allowed;
+  }
+
+  roleByArn(arn: string): RoleRecord | undefined {
+    const role = this.deps.tables.roles.get(arn.slice(arn.lastIndexOf('/') + 1))?.value;
+    return role && role.arn === arn ? role : undefined;
+  }
+
   /** The session's ARN as STS names it. */
   sessionArn(s: SessionRecord): string {
     return assumedRoleArn(this.deps.accountId, s.roleName, s.sessionName);
-  }
-
-  private roleByArn(arn: string): RoleRecord | undefined {
-    const role = this.deps.tables.roles.get(arn.slice(arn.lastIndexOf('/') + 1))?.value;
-    return role && role.arn === arn ? role : undefined;
   }
 
   /** Whether the role's trust policy (and, for account-wide trust, the caller's own policies) let the caller in. */

@@ -2,7 +2,14 @@
 // hands every payload to the task engine, acknowledges it, answers heartbeats, and reconnects with backoff when the
 // connection drops (each new connection starts with a full payload, so nothing is missed meanwhile).
 import WebSocket from 'ws';
-import type { AgentTask, ExecToAgent, InstanceCredentialsMessage } from '../protocol.js';
+import { randomUUID } from 'node:crypto';
+import type {
+  AgentTask, ExecToAgent, InstanceCredentialsMessage, TaskCredentialsRequest, TaskCredentialsResponse, TaskSecretsRequest, TaskSecretsResponse,
+} from '../protocol.js';
+
+type Asked = Omit<TaskSecretsRequest, 'requestId'> | Omit<TaskCredentialsRequest, 'requestId'>;
+type Answer = TaskSecretsResponse | TaskCredentialsResponse;
+type Answered<R extends Asked> = R extends { type: 'TaskSecretsRequest' } ? TaskSecretsResponse : TaskCredentialsResponse;
 import { presignChannelUrl, type AgentCredentials } from './signing.js';
 
 export interface ChannelOptions {
@@ -31,6 +38,8 @@ export class ChannelClient {
   private seqNum = 0;
   private timer: NodeJS.Timeout | undefined;
   private connectedOnce: (() => void) | undefined;
+  /** Requests awaiting their answer, by request id. */
+  private readonly pending = new Map<string, (answer: Answer) => void>();
   readonly connected: Promise<void>;
 
   constructor(private readonly opts: ChannelOptions) {
@@ -43,6 +52,39 @@ export class ChannelClient {
 
   send(msg: object): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  /**
+   * Asks the control plane and waits for its answer (sent again on each new connection until then, since one that
+   * drops loses what it carried); rejects after timeoutMs.
+   */
+  request<R extends Asked>(msg: R, timeoutMs = 30_000): Promise<Answered<R>> {
+    const requestId = randomUUID();
+    const frame = JSON.stringify({ ...msg, requestId });
+    return new Promise((resolve, reject) => {
+      let sentOn: WebSocket | undefined;
+      const trySend = () => {
+        if (this.ws && this.ws !== sentOn && this.ws.readyState === WebSocket.OPEN) {
+          sentOn = this.ws;
+          this.ws.send(frame);
+        }
+      };
+      const retry = setInterval(trySend, 250);
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the control plane did not answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      const done = () => {
+        clearInterval(retry);
+        clearTimeout(timer);
+        this.pending.delete(requestId);
+      };
+      this.pending.set(requestId, (answer) => {
+        done();
+        resolve(answer as Answered<R>);
+      });
+      trySend();
+    });
   }
 
   close(): void {
@@ -114,6 +156,10 @@ export class ChannelClient {
         this.seqNum = msg.seqNum ?? this.seqNum;
         this.opts.onPayload(msg.tasks ?? [], msg.full ?? false);
         this.send({ type: 'AckRequest', messageId: msg.messageId });
+        break;
+      case 'TaskSecretsResponse':
+      case 'TaskCredentialsResponse':
+        this.pending.get((msg as unknown as Answer).requestId)?.(msg as unknown as Answer);
         break;
       case 'HeartbeatMessage':
         this.send({ type: 'HeartbeatAck', messageId: msg.messageId });

@@ -19,6 +19,8 @@ import { whyNotRestart } from './restartPolicy.js';
 import { awslogsBufferLimit } from './logDrivers.js';
 import { needsPause } from './namespaces.js';
 import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.js';
+import { needsSecrets, pullAuthFrom, withSecrets } from '../secrets/containerSecrets.js';
+import type { ContainerSecrets } from '../protocol.js';
 
 interface Reported {
   status?: Status;
@@ -36,6 +38,8 @@ export class TaskEngine {
   /** Containers found on start, not yet claimed by a task: taskArn -> container name -> runtime id. */
   private readonly adoptable = new Map<string, Map<string, string>>();
   private readonly prepared = new Map<string, PreparedVolumes>();
+  /** Secret values of tasks still being created (by task ARN, then container): memory only, dropped once used. */
+  private readonly secretValues = new Map<string, Record<string, ContainerSecrets>>();
   private readonly reported = new Map<string, Reported>();
   private readonly cleaned = new Set<string>();
   private readonly follows = new Map<string, { stop(): void }>();
@@ -157,6 +161,8 @@ export class TaskEngine {
       if (ts.task.desiredStatus === 'RUNNING' && ts.containers.some((c) => c.known < Status.CREATED)) {
         const labels = containerLabels(ts.task, '', this.o.instanceArn);
         delete (labels as Record<string, string>)[LABELS.containerName];
+        // Secrets first: a task whose secrets cannot be read stops before anything is pulled, as on ECS.
+        if (needsSecrets(ts.task)) this.secretValues.set(ts.task.taskArn, await this.o.secrets.fetch(ts.task.taskArn));
         this.prepared.set(ts.task.taskArn, await prepareVolumes(this.o.runtime, ts.task, labels, this.o.efsRoot));
         await this.prepareCgroup(ts);
       }
@@ -277,7 +283,8 @@ export class TaskEngine {
     const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
     if (!skip) {
       try {
-        await rt.pull(image, await this.o.registryAuth(image));
+        const own = pullAuthFrom(image, this.secretValues.get(ts.task.taskArn)?.[c.name]);
+        await rt.pull(image, own ?? (await this.o.registryAuth(image)));
         this.pulledOnce.add(image);
       } catch (err) {
         if (!(cached && behavior === 'default')) throw new Error(`CannotPullContainerError: ${(err as Error).message}`);
@@ -293,7 +300,7 @@ export class TaskEngine {
 
   private async create(ts: TaskState, c: ContainerState): Promise<void> {
     const labels = containerLabels(ts.task, c.name, this.o.instanceArn);
-    const spec = c.internal
+    const built = c.internal
       ? buildPauseSpec({ task: ts.task, dockerName: c.dockerName, image: PAUSE_IMAGE, labels, address: this.awsvpcAddress(ts), cgroupParent: ts.cgroupParent })
       : buildSpec({
           task: ts.task,
@@ -309,6 +316,7 @@ export class TaskEngine {
           publishAddress: this.o.publishAddress,
           cgroupParent: ts.cgroupParent,
         });
+    const spec = c.internal ? built : withSecrets(built, this.secretValues.get(ts.task.taskArn)?.[c.name]);
     const dns = this.o.taskDns(ts.task, c.internal);
     if (dns && !spec.HostConfig?.Dns) spec.HostConfig = { ...spec.HostConfig, Dns: dns };
     let id: string;
@@ -326,6 +334,7 @@ export class TaskEngine {
     this.byId.set(id, { t: ts, c });
     c.known = Status.CREATED;
     c.createdAt = new Date(this.o.now());
+    if (ts.containers.every((x) => x.known >= Status.CREATED)) this.secretValues.delete(ts.task.taskArn);
   }
 
   private async envFiles(c: ContainerState): Promise<[string, string][]> {
@@ -545,6 +554,7 @@ export class TaskEngine {
   private updateTask(ts: TaskState): void {
     const known = taskKnownStatus(ts);
     if (known === Status.STOPPED && ts.known !== Status.STOPPED) {
+      this.secretValues.delete(ts.task.taskArn);
       ts.executionStoppedAt = new Date(this.o.now());
       ts.stoppedAtMs = this.o.now();
       void this.o.cgroups?.remove(taskId(ts)); // adopted tasks have one too, without cgroupParent set

@@ -5,6 +5,7 @@ import type { ContainerRuntime, PullAuth } from '../runtime/types.js';
 import type { AgentTask } from '../protocol.js';
 import type { StateReporter } from './reporter.js';
 import type { TaskCgroups } from '../cgroups/taskCgroup.js';
+import { NO_SECRETS, type SecretSource } from '../secrets/containerSecrets.js';
 
 /** The task metadata endpoint as the engine sees it (metadata/server.ts is the real one). */
 export interface MetadataHooks {
@@ -53,6 +54,8 @@ export interface EngineOptions {
   metadata?: MetadataHooks;
   /** The `Dns` host config a container gets (taskNetwork.ts), or undefined for Docker's default. */
   taskDns?: (task: AgentTask, internal: boolean) => string[] | undefined;
+  /** Where tasks' secrets come from (the control plane). Default: none, and tasks that need one fail to start. */
+  secrets?: SecretSource;
   /** Injected clock (ms). */
   now?: () => number;
   /** Diagnostics. */
@@ -74,6 +77,7 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     registryAuth: async () => undefined,
     metadata: NO_METADATA,
     taskDns: () => undefined,
+    secrets: NO_SECRETS,
     cgroups: null,
     now: Date.now,
     log: () => {},

@@ -16,11 +16,8 @@ export function unsupported(task: AgentTask, opts: SupportOptions): string | und
     if (d.privileged && !opts.allowPrivileged) {
       return `CannotCreateContainerError: container ${name} asks for privileged mode, which this agent does not allow (start it with privileged containers allowed)`;
     }
-    if (d.secrets?.length) return no(`container ${name}: secrets`);
-    if (d.logConfiguration?.secretOptions?.length) return no(`container ${name}: logConfiguration.secretOptions`);
     if (d.firelensConfiguration) return no(`container ${name}: firelensConfiguration`);
     if (d.resourceRequirements?.some((r) => r.type === 'GPU' || r.type === 'InferenceAccelerator')) return no(`container ${name}: GPU or inference accelerator requirements`);
-    if (d.repositoryCredentials) return no(`container ${name}: repositoryCredentials`);
     for (const ef of d.environmentFiles ?? []) {
       if (!ef.value?.startsWith('/')) return no(`container ${name}: environmentFile ${ef.value} (only absolute local paths are supported)`);
     }

@@ -7,10 +7,20 @@ import type { Socket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { delimiter, join } from 'node:path';
 
+// argv: port, host, and whether to give the namespace's loopback that address first (ECS's 169.254.170.2).
 const CHILD = `
-const s = require('node:net').createServer();
-s.on('error', (e) => process.send({ error: e.message }, () => process.exit(1)));
-s.listen({ host: '127.0.0.1', port: Number(process.argv[1]) }, () => process.send('listening', s, () => process.exit(0)));
+const [port, host, add] = process.argv.slice(1);
+const fail = (error) => process.send({ error }, () => process.exit(1));
+let ready = true;
+if (add === '1') {
+  try { require('node:child_process').execFileSync('ip', ['addr', 'add', host + '/32', 'dev', 'lo'], { stdio: 'pipe' }); }
+  catch (e) { if (!String(e.stderr).includes('File exists')) { ready = false; fail(String(e.stderr || e.message).trim()); } }
+}
+if (ready) {
+  const s = require('node:net').createServer();
+  s.on('error', (e) => fail(e.message));
+  s.listen({ host, port: Number(port) }, () => process.send('listening', s, () => process.exit(0)));
+}
 `;
 
 /** Why this process cannot enter other network namespaces, or undefined when it can (root, with nsenter). */
@@ -27,9 +37,14 @@ export function namespaceObstacle(): string | undefined {
   return found ? undefined : 'nsenter (util-linux) is not installed';
 }
 
-export function listenInNamespace(pid: number, port: number, timeoutMs = 15_000): Promise<Server> {
+/**
+ * A listener on `host:port` inside the namespace of `pid`; with `addAddress`, `host` is first added to the
+ * namespace's loopback (for ECS's 169.254.170.2, which only that namespace sees).
+ */
+export function listenInNamespace(pid: number, port: number, opts: { host?: string; addAddress?: boolean; timeoutMs?: number } = {}): Promise<Server> {
+  const { host = '127.0.0.1', addAddress = false, timeoutMs = 15_000 } = opts;
   return new Promise((resolve, reject) => {
-    const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', CHILD, String(port)], {
+    const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', CHILD, String(port), host, addAddress ? '1' : '0'], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -41,7 +56,7 @@ export function listenInNamespace(pid: number, port: number, timeoutMs = 15_000)
     child.on('message', (msg: unknown, handle: unknown) => {
       clearTimeout(timer);
       if (msg === 'listening' && handle) resolve(handle as Server);
-      else reject(new Error(`cannot listen on 127.0.0.1:${port} in the namespace of pid ${pid}: ${(msg as { error?: string })?.error ?? 'no socket'}`));
+      else reject(new Error(`cannot listen on ${host}:${port} in the namespace of pid ${pid}: ${(msg as { error?: string })?.error ?? 'no socket'}`));
     });
     child.on('error', (err) => {
       clearTimeout(timer);

@@ -6,7 +6,7 @@ import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { AgentTask, ExecFromAgent, ExecToAgent } from '../../agent/protocol.js';
+import type { AgentTask, ExecFromAgent, ExecToAgent, TaskCredentialsResponse, TaskSecretsResponse } from '../../agent/protocol.js';
 import { AwsError } from '../../domain/errors.js';
 import { taskIdOf } from '../../domain/task.js';
 import { verifySigV4 } from '../../gateway/auth/index.js';
@@ -21,6 +21,7 @@ import type { Container } from '@aws-sdk/client-ecs';
 
 type HealthStatus = NonNullable<Container['healthStatus']>;
 import type { LogsMessage, StatsMessage } from './ingest.js';
+import { TaskSecretsError, type TaskSecrets } from './taskSecrets.js';
 
 export interface AgentChannelOptions {
   cache: StateCache;
@@ -39,6 +40,8 @@ export interface AgentChannelOptions {
   resolveEfs?: EfsResolver;
   /** ECS Exec output and exit codes from agents (exec.ts). */
   onExec?: (instanceKey: string, msg: ExecFromAgent) => void;
+  /** Answers agents' requests for their tasks' secrets and role credentials. */
+  taskSecrets?: TaskSecrets;
 }
 
 interface Session {
@@ -154,7 +157,7 @@ export class AgentChannel {
   }
 
   private received(session: Session, text: string): void {
-    let msg: { type?: string; taskArn?: string; containers?: { containerName?: string; healthStatus?: string }[] };
+    let msg: { type?: string; taskArn?: string; requestId?: string; containers?: { containerName?: string; healthStatus?: string }[] };
     try {
       msg = JSON.parse(text) as typeof msg;
     } catch {
@@ -164,6 +167,33 @@ export class AgentChannel {
     else if (msg.type === 'Logs' && msg.taskArn) this.opts.onLogs?.(session.instanceKey, msg as unknown as LogsMessage);
     else if (msg.type === 'TaskStats' && msg.taskArn) this.opts.onStats?.(session.instanceKey, msg as unknown as StatsMessage);
     else if (msg.type === 'ExecOutput' || msg.type === 'ExecExit') this.opts.onExec?.(session.instanceKey, msg as unknown as ExecFromAgent);
+    else if (msg.type === 'TaskSecretsRequest' && msg.taskArn && msg.requestId) void this.secrets(session, msg.requestId, msg.taskArn);
+    else if (msg.type === 'TaskCredentialsRequest' && msg.taskArn && msg.requestId) void this.roleCredentials(session, msg.requestId, msg.taskArn);
+  }
+
+  /** Values go into the answer only: never into a log line (a refusal names what, never a value). */
+  private async secrets(session: Session, requestId: string, taskArn: string): Promise<void> {
+    const answer: TaskSecretsResponse = { type: 'TaskSecretsResponse', requestId };
+    try {
+      if (!this.opts.taskSecrets) throw new TaskSecretsError('this control plane does not serve task secrets');
+      answer.containers = await this.opts.taskSecrets.resolve(session.instanceKey, taskArn);
+    } catch (err) {
+      answer.error = err instanceof TaskSecretsError ? err.message : 'ResourceInitializationError: unable to pull secrets or registry auth: internal error';
+      if (!(err instanceof TaskSecretsError)) this.opts.logger.error({ err, task: taskArn }, 'task secrets failed');
+    }
+    this.send(session.socket, answer);
+  }
+
+  private async roleCredentials(session: Session, requestId: string, taskArn: string): Promise<void> {
+    const answer: TaskCredentialsResponse = { type: 'TaskCredentialsResponse', requestId };
+    try {
+      if (!this.opts.taskSecrets) throw new TaskSecretsError('this control plane does not serve task credentials');
+      answer.credentials = await this.opts.taskSecrets.credentials(session.instanceKey, taskArn);
+    } catch (err) {
+      answer.error = err instanceof TaskSecretsError ? err.message : 'ResourceInitializationError: unable to get the task role credentials: internal error';
+      if (!(err instanceof TaskSecretsError)) this.opts.logger.error({ err, task: taskArn }, 'task credentials failed');
+    }
+    this.send(session.socket, answer);
   }
 
   /** Container health comes over the channel (ECS carries it on its telemetry connection). */

@@ -36,6 +36,7 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
     serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
     availabilityZone: t.availabilityZone,
     efs: efsMounts(td.volumes ?? [], resolveEfs),
+    taskRoleArn: t.overrides?.taskRoleArn ?? td.taskRoleArn,
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);
       const container = t.containers?.find((c) => c.name === def.name);

@@ -32,7 +32,6 @@ export const REGISTER_REFUSALS = {
 
 export const RUN_REFUSALS: Record<string, Check<TaskOverride>> = {
   'TaskOverride.inferenceAcceleratorOverrides': (o) => given(o.inferenceAcceleratorOverrides),
-  'TaskOverride.taskRoleArn': (o) => given(o.taskRoleArn),
   'ContainerOverride.resourceRequirements': (o) => (o.containerOverrides ?? []).some((c) => given(c.resourceRequirements)),
 };
 
