@@ -45,6 +45,10 @@ import { loadSealingKey, Sealer } from '../sealing/index.js';
 import { Access, createIdentityTables, Iam, Sts } from '../identity/index.js';
 import { iamService } from '../api/iam/index.js';
 import { stsService } from '../api/sts/index.js';
+import { Gauge } from 'prom-client';
+import { createAgentSessions } from '../state/agentSessions.js';
+import { LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
+import { readinessRoutes } from './readiness.js';
 
 export interface ControlPlane {
   url: string;
@@ -55,6 +59,8 @@ export interface ControlPlane {
   credentials: Credentials;
   cache: StateCache;
   tables: Tables;
+  /** This replica's id, and whether it leads (runs the controllers) now. */
+  replica: { id: string; isLeader(): boolean; leaderUrl(): string | undefined };
   close(): Promise<void>;
 }
 
@@ -77,10 +83,15 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const secretTables = createSecretTables(cache);
   const discoveryTables = createDiscoveryTables(cache);
   const identityTables = createIdentityTables(cache);
+  const sessions = createAgentSessions(cache);
+  // Every replica holds a lease: its agents' channels (session rows) and, when it leads, the leader key live under it.
+  const replicaId = newReplicaId();
+  const replicaLease = new ReplicaLease(store, opts.leaderLeaseSeconds, logger);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
     await claimLiveAddresses(cache, tables);
+    await replicaLease.start();
   } catch (e) {
     cache.stop();
     await store.close();
@@ -194,15 +205,18 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
+    replica: { sessions, id: replicaId, url: () => url, leaseId: () => replicaLease.id },
   });
+  replicaLease.onRenewed(() => void channel.reclaimSessions());
   const lifecycle = new TaskLifecycleController({
     cache,
     tables,
     logger,
     instanceGraceMs: opts.instanceGraceSeconds * 1000,
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+    // An instance stays connected while some replica holds its channel; a replica's death ends its sessions.
+    sessions,
   });
-  await lifecycle.markAllDisconnected();
 
   let url = '';
   const gateway = new Gateway({
@@ -236,6 +250,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       ...registryRoutes(registry),
       consoleRoute(),
       signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
+      ...readinessRoutes({ replica: replicaId, store, cache, leadership: { isLeader: () => leadership.isLeader, leader: () => leadership.leader } }),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -249,12 +264,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   url = await gateway.listen();
   publicHost = new URL(url).host;
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
-  lifecycle.start();
+  // Every replica records its own series and keeps its own logs; alarms are evaluated by the leader alone.
   metrics.start();
+  metrics.evaluator.stop();
   logs.start();
-  scaling.start();
-  secrets.startSweeping();
-  sts.startSweeping();
   const services = new ServiceController({
     cache,
     tables,
@@ -264,8 +277,45 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     targetHealth: (task, svc) => targets.healthy(task, svc),
     targetFailure: (task, svc) => targets.failingGroup(task, svc),
   });
-  services.start();
-  targets.start();
+  // The controllers run on the leader alone: on SQLite that is this process from the start; on etcd the replica
+  // holding the leader key (another takes over within the lease's time to live when it dies).
+  const controllers = {
+    start() {
+      lifecycle.start();
+      metrics.evaluator.start();
+      scaling.start();
+      secrets.startSweeping();
+      sts.startSweeping();
+      services.start();
+      targets.start();
+      void lifecycle.pass();
+    },
+    stop() {
+      lifecycle.stop();
+      metrics.evaluator.stop();
+      scaling.stop();
+      secrets.stop();
+      sts.stop();
+      services.stop();
+      targets.stop();
+    },
+  };
+  const leadership = new Leadership({
+    store,
+    lease: replicaLease,
+    replica: replicaId,
+    url: () => url,
+    logger,
+    onLead: () => controllers.start(),
+    onFollow: () => controllers.stop(),
+  });
+  const unwatchLeader = cache.onChange((keys) => {
+    if (keys.includes(LEADER_KEY)) leadership.nudge();
+  });
+  new Gauge({ name: 'wharf_replica_leader', help: '1 while this replica leads (runs the controllers)', registers: [metrics.prom.registry], collect() { this.set(leadership.isLeader ? 1 : 0); } });
+  new Gauge({ name: 'wharf_replica_leader_terms', help: 'Times this replica became the leader', registers: [metrics.prom.registry], collect() { this.set(leadership.terms); } });
+  new Gauge({ name: 'wharf_store_revision', help: 'The store revision this replica\'s cache holds', registers: [metrics.prom.registry], collect() { this.set(cache.revision); } });
+  await leadership.start();
   return {
     url,
     dns: dns ? { address: dns.address, port: dns.port } : undefined,
@@ -273,7 +323,11 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     credentials,
     cache,
     tables,
+    replica: { id: replicaId, isLeader: () => leadership.isLeader, leaderUrl: () => leadership.leader?.url },
     async close() {
+      unwatchLeader();
+      // Controllers stop and the leader key is given up first, so a follower takes over at once.
+      await leadership.stop();
       registry.stop();
       secrets.stop();
       sts.stop();
@@ -287,6 +341,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       metrics.stop();
       logs.stop();
       channel.close();
+      // This replica's agent sessions end with its lease: the leader sees their instances disconnected.
+      await replicaLease.release();
       await metricsListener?.close();
       await gateway.close();
       cache.stop();

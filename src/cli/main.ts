@@ -37,6 +37,7 @@ interface ServeFlags {
   printCredentials?: boolean;
   metricsAddress?: string;
   store?: string;
+  leaderLeaseSeconds?: string;
 }
 
 /**
@@ -67,6 +68,7 @@ function serveCommand(name: string, description: string) {
     .option('--task-address-pool <cidr>', 'the embedded agent\'s awsvpc task addresses (default 127.1.0.0/16, or WHARF_TASK_ADDRESS_POOL)')
     .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
+    .option('--leader-lease-seconds <n>', 'with replicas on one store: how soon another replica takes over from a dead leader (default 10)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 
@@ -75,7 +77,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   const opts = resolveServerOptions(flags);
   const logger = createLogger({ level: opts.logLevel });
   const cp = await startControlPlane(opts, logger);
-  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl }, 'wharf is listening');
+  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl, replica: cp.replica.id, leader: cp.replica.isLeader() ? 'this replica' : cp.replica.leaderUrl() }, 'wharf is listening');
   let agent: RunningAgent | undefined;
   if (mode === 'up' && flags.agent !== false) {
     // This host becomes a container instance of `default` and the capacity behind FARGATE.
@@ -131,7 +133,7 @@ serveCommand('server', 'run the control plane alone').action((flags: ServeFlags)
 program
   .command('agent')
   .description('join this host to a cluster as a container instance')
-  .requiredOption('--endpoint <url>', 'the control plane URL, e.g. http://controlplane.example:4510')
+  .requiredOption('--endpoint <url,...>', 'the control plane URL, e.g. http://controlplane.example:4510; several replicas\' URLs comma separated (the agent moves to the next when one stops answering)')
   .option('--cluster <name>', 'the cluster to join', 'default')
   .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
   .option('--attribute <name=value...>', 'custom attributes for placement constraints', [])

@@ -25,6 +25,7 @@ export interface ServerOptionsInput {
   metricsAddress?: string;
   store?: string;
   storeConnectSeconds?: number | string;
+  leaderLeaseSeconds?: number | string;
 }
 
 export interface ServerOptions {
@@ -67,6 +68,11 @@ export interface ServerOptions {
   store: StoreSpec;
   /** How long start-up keeps trying an etcd that does not answer before it gives up (WHARF_STORE_CONNECT_SECONDS). Default 30. */
   storeConnectSeconds: number;
+  /**
+   * The time to live of each replica's lease (--leader-lease-seconds / WHARF_LEADER_LEASE_SECONDS): how long a dead
+   * leader keeps the controllers stopped, and a dead replica's agents connected, before others notice. Default 10.
+   */
+  leaderLeaseSeconds: number;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -101,8 +107,16 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
+    leaderLeaseSeconds: leaseSeconds(input.leaderLeaseSeconds ?? env.WHARF_LEADER_LEASE_SECONDS),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
+}
+
+/** etcd refuses leases much shorter than its election timeout; whole seconds from 2 to 300. */
+function leaseSeconds(v: number | string | undefined): number {
+  const n = seconds('leader lease', v, 10);
+  if (!Number.isInteger(n) || n < 2 || n > 300) throw new Error(`invalid leader lease seconds (a whole number from 2 to 300): ${v}`);
+  return n;
 }
 
 function seconds(what: string, v: number | string | undefined, def: number): number {
