@@ -48,7 +48,7 @@ import { stsService } from '../api/sts/index.js';
 import { Gauge } from 'prom-client';
 import { createAgentSessions } from '../state/agentSessions.js';
 import { LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
-import { readinessRoutes } from './readiness.js';
+import { readBarrier, readinessRoutes } from './readiness.js';
 
 export interface ControlPlane {
   url: string;
@@ -260,6 +260,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       },
     ],
     upgrades: [{ prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) }],
+    // One process on SQLite reads what it wrote already; replicas on etcd catch up with each other first.
+    beforeDispatch: opts.store.kind === 'etcd' ? readBarrier(store, cache) : undefined,
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;

@@ -59,3 +59,28 @@ function within<T>(p: Promise<T>, ms: number): Promise<T> {
     new Promise<T>((_, fail) => (timer = setTimeout(() => fail(new Error(`no answer in ${ms} ms`)), ms))),
   ]);
 }
+
+/**
+ * Read-your-writes across replicas: before an API call, this replica's cache catches up with the store's revision
+ * as of the call's arrival (one linearizable read, shared by every call that arrived while the previous one was out),
+ * so a write acknowledged by any replica before the call is seen by it. When the store does not answer in time the
+ * call goes on with the state this replica has (reads keep serving; writes fail on their own).
+ */
+export function readBarrier(store: Store, cache: StateCache, timeoutMs = 1000): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const once = () =>
+    within(store.range(LEADER_KEY), timeoutMs)
+      .then(({ revision }) => cache.waitFor(revision, timeoutMs))
+      .catch(() => undefined)
+      .finally(() => (current = undefined));
+  return () => {
+    if (!current) return (current = once());
+    // The read out now may have been sent before this call arrived: wait for the one after it.
+    next ??= current.then(() => {
+      next = undefined;
+      return (current ??= once());
+    });
+    return next;
+  };
+}

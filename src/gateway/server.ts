@@ -47,6 +47,8 @@ export interface GatewayOptions {
   routes?: { prefix: string; handle: (req: http.IncomingMessage, res: http.ServerResponse) => void }[];
   /** WebSocket endpoints (the agent channel), by path prefix. */
   upgrades?: { prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }[];
+  /** Awaited before each API call is dispatched (replicas: the cache catches up with the store first). */
+  beforeDispatch?: () => Promise<void>;
 }
 
 /** A request past its head checks, on its way to the body. */
@@ -183,6 +185,7 @@ export class Gateway {
     sha256: string,
   ) {
     try {
+      if (this.opts.beforeDispatch) await this.opts.beforeDispatch();
       let principal: Principal;
       if (pending.declaredHash !== undefined) {
         // Already proven over the declared hash; the body must be the one it names.
