@@ -3,8 +3,8 @@
 //   Failover: three etcd members on loopback, three `wharf server` replicas (--leader-lease-seconds, default 3);
 //   the leader is killed with SIGKILL; measured from the kill to the new leader's "controllers started" (its log
 //   line's time) and to the first successful write (CreateCluster) through a surviving replica.
-//   Throughput: signed DescribeClusters (a read) and RegisterTaskDefinition (a write: a new revision each time) from
-//   autocannon against one replica on etcd, and against one server on SQLite; etcd's own limit on this machine is
+//   Throughput: signed DescribeClusters (a read, autocannon) and RegisterTaskDefinition (a write: a new revision each
+//   time, SDK clients) against one replica on etcd, and against one server on SQLite; etcd's own limit on this machine is
 //   a raw etcd3 client loop of puts with the same concurrency.
 // Usage: node dist/bench/failover.js [--rounds 3] [--lease 3] [--duration 5] [--connections 10] [--etcd etcd]
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { Etcd3 } from 'etcd3';
 import { arg, measure, median, presign, type Credentials } from './support.js';
 
@@ -41,7 +41,7 @@ function freePort(): Promise<number> {
 
 /** Three etcd members on loopback; resolves with their client endpoints once all answer /health. */
 async function startEtcd(size = 3): Promise<{ endpoints: string[]; stop(): Promise<void> }> {
-  const members = [];
+  const members: { name: string; client: number; peer: number; dir: string }[] = [];
   for (let i = 0; i < size; i++) members.push({ name: `b${i}`, client: await freePort(), peer: await freePort(), dir: mkdtempSync(join(tmpdir(), 'wharf-bench-etcd-')) });
   const cluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
   const procs = members.map((m) => {
@@ -167,13 +167,35 @@ async function failover(endpoints: string[]): Promise<{ decisionMs: number; writ
   }
 }
 
-/** Requests/s of a read and a write against one server (etcd replica or SQLite). */
+/**
+ * Requests/s of a read (replayed signed DescribeClusters, autocannon) and of a write against one server (etcd
+ * replica or SQLite). The write is RegisterTaskDefinition from `connections` SDK clients, each on a family of its
+ * own: a signed request cannot be varied, and one family for all would measure contention on its revision counter.
+ */
 async function throughput(r: Replica, tag: string) {
   const target = 'AmazonEC2ContainerServiceV20141113.';
   const read = await presign(r.url, { credentials, target: target + 'DescribeClusters' }, { clusters: ['default'] });
-  const write = await presign(r.url, { credentials, target: target + 'RegisterTaskDefinition' }, { family: `bench-${tag}`, containerDefinitions: [{ name: 'app', image: 'busybox', memory: 16 }] });
   const rd = await measure(r.url, r.proc.pid!, connections, duration, read);
-  const wr = await measure(r.url, r.proc.pid!, connections, duration, write);
+  const latencies: number[] = [];
+  let bad = 0;
+  const until = Date.now() + duration * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async (_, c) => {
+      const ecs = new ECSClient({ endpoint: r.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        try {
+          await ecs.send(new RegisterTaskDefinitionCommand({ family: `bench-${tag}-${c}`, containerDefinitions: [{ name: 'app', image: 'busybox', memory: 16 }] }));
+          latencies.push(performance.now() - t0);
+        } catch {
+          bad++;
+        }
+      }
+      ecs.destroy();
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const wr = { rps: latencies.length / duration, p99: Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0), bad };
   return { read: rd, write: wr };
 }
 
