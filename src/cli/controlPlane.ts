@@ -107,7 +107,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const registry = await startRegistry({
     cache,
     tables: registryTables,
-    dataDir: opts.dataDir,
+    // Replicas share the layers through one directory (--blob-dir); digests are the integrity check.
+    dataDir: opts.blobDir,
     accountId: opts.accountId,
     region: opts.region,
     publicHost: () => publicHost,

@@ -38,6 +38,11 @@ interface ServeFlags {
   metricsAddress?: string;
   store?: string;
   leaderLeaseSeconds?: string;
+  etcdCa?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+  etcdUser?: string;
+  blobDir?: string;
 }
 
 /**
@@ -69,6 +74,11 @@ function serveCommand(name: string, description: string) {
     .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--leader-lease-seconds <n>', 'with replicas on one store: how soon another replica takes over from a dead leader (default 10)')
+    .option('--etcd-ca <file>', 'TLS to etcd: the CA of the members\' certificates, PEM (or WHARF_ETCD_CA)')
+    .option('--etcd-cert <file>', 'TLS to etcd: this client\'s certificate, PEM, with --etcd-key (or WHARF_ETCD_CERT)')
+    .option('--etcd-key <file>', 'TLS to etcd: this client\'s key, PEM (or WHARF_ETCD_KEY)')
+    .option('--etcd-user <user[:password]>', 'etcd user; the password after a colon or in WHARF_ETCD_PASSWORD (or WHARF_ETCD_USER)')
+    .option('--blob-dir <dir>', 'where registry layers live (default the data directory); replicas share one mounted by all (or WHARF_BLOB_DIR)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 

@@ -15,6 +15,16 @@ export interface EtcdStoreOptions {
   requestTimeoutMs?: number;
   /** How long the first connection may take, in milliseconds. Default 3000. */
   dialTimeoutMs?: number;
+  /** TLS: the CA that signed the members' certificates, and this client's certificate and key (PEM). */
+  tls?: EtcdTls;
+  /** etcd's user/password authentication. */
+  auth?: { username: string; password: string };
+}
+
+export interface EtcdTls {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
 
 /** The etcd3 client's raw key-value pair: keys and values as bytes, revisions as decimal strings. */
@@ -35,8 +45,11 @@ export class EtcdStore implements Store {
 
   constructor(opts: EtcdStoreOptions) {
     const timeout = opts.requestTimeoutMs ?? 5000;
+    const scheme = opts.tls ? 'https' : 'http';
     const options: IOptions = {
-      hosts: opts.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`)),
+      hosts: opts.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `${scheme}://${e}`)),
+      ...(opts.tls ? { credentials: { rootCertificate: opts.tls.ca, privateKey: opts.tls.key, certChain: opts.tls.cert } } : {}),
+      ...(opts.auth ? { auth: { ...opts.auth } } : {}),
       dialTimeout: opts.dialTimeoutMs ?? 3000,
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     };
