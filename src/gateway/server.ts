@@ -231,6 +231,11 @@ export class Gateway {
 
   private asAwsError(err: unknown, requestId: string): AwsError {
     if (err instanceof AwsError) return err;
+    // The state store lost its quorum or cannot be reached (named, not imported: the gateway sits below the store).
+    if (err instanceof Error && err.name === 'StoreUnavailableError') {
+      this.opts.logger.warn({ err: err.message, requestId }, 'the state store did not answer');
+      return new AwsError('ServiceUnavailableException', 'Wharf\'s state store is not available at the moment. Try again later.', 503, 'server');
+    }
     this.opts.logger.error({ err, requestId }, 'request failed with an internal error');
     return new ServerError('An internal error occurred. The request id is ' + requestId + '.');
   }

@@ -4,7 +4,7 @@
 // the next revision with the previous values. Reads are linearizable (etcd's default), so a replica reads what any
 // replica's acknowledged write left.
 import { Etcd3, type IOptions, type Lease as EtcdLease, type Watcher } from 'etcd3';
-import type { Compare, KeyValue, Lease, Op, ResyncListener, Store, TxnResult, WatchEvent, WatchListener } from './types.js';
+import { StoreUnavailableError, type Compare, type KeyValue, type Lease, type Op, type ResyncListener, type Store, type TxnResult, type WatchEvent, type WatchListener } from './types.js';
 
 export interface EtcdStoreOptions {
   /** Client endpoints: HOST:PORT or http(s)://HOST:PORT, any members of one cluster. */
@@ -83,7 +83,8 @@ export class EtcdStore implements Store {
       last.delete(op.key);
       last.set(op.key, op);
     }
-    const res = await this.client.kv.txn({
+    const res = await this.client.kv
+      .txn({
       compare: compares.map((c) => ({
         key: Buffer.from(this.namespace + c.key),
         target: 'Mod' as const,
@@ -95,7 +96,8 @@ export class EtcdStore implements Store {
           ? { request_put: { key: Buffer.from(this.namespace + op.key), value: Buffer.from(op.value), lease: op.lease ?? 0 } }
           : { request_delete_range: { key: Buffer.from(this.namespace + op.key) } },
       ),
-    });
+      })
+      .catch(unavailable);
     const changed =
       res.succeeded &&
       [...last.values()].some((op, i) => op.type === 'put' || Number(res.responses[i]?.response_delete_range?.deleted ?? 0) > 0);
@@ -207,6 +209,15 @@ export class EtcdStore implements Store {
       version: Number(kv.version),
     };
   }
+}
+
+/** etcd errors that mean it did not answer (no quorum, unreachable, too slow) become StoreUnavailableError. */
+function unavailable(err: unknown): never {
+  const e = err as Error;
+  if (/Unavailable|DeadlineExceeded|Cancelled|ConnectFailed|NoLeader|no leader|timed out/i.test(`${e?.name} ${e?.message}`)) {
+    throw new StoreUnavailableError(`etcd did not answer: ${e.message}`);
+  }
+  throw err;
 }
 
 /** Cancels a watcher, waiting for etcd's answer no longer than `ms` (an etcd that went away never answers). */

@@ -2,7 +2,8 @@
 // exactly one replica leads; a write through one replica is read through another at once (SDK and aws CLI); the
 // leader is killed with SIGKILL while a service runs on the agent connected to it, and a follower takes over the
 // controllers (the service keeps its tasks, none duplicated, and a scale-up is carried out), the agent moves to a
-// surviving replica without its containers being touched, and the instance stays connected throughout.
+// surviving replica without its containers being touched, and the instance stays connected throughout. Then etcd
+// loses its quorum: reads go on, writes answer ServiceUnavailableException, /ready says 503, until it is back.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -179,4 +180,34 @@ describe('control plane replicas on one etcd', () => {
     ecsA.destroy();
     ecsB.destroy();
   }, 240_000);
+
+  it('keeps serving reads and answers writes ServiceUnavailableException while etcd has no quorum', async () => {
+    const w = alive()[0]!;
+    const ecs = w.ecs();
+    await ecs.send(new CreateClusterCommand({ clusterName: 'before-outage' }));
+    const [m1, m2] = etcd.members;
+    await Promise.all([etcd.kill(m1!), etcd.kill(m2!)]);
+    try {
+      // Reads are served from the replica's state, as it was.
+      const seen = await ecs.send(new DescribeClustersCommand({ clusters: ['before-outage'] }));
+      expect(seen.clusters!.map((c) => c.status)).toEqual(['ACTIVE']);
+      // A write fails plainly, with the AWS error for a service that cannot answer now.
+      const err = await ecs.send(new CreateClusterCommand({ clusterName: 'during-outage' })).then(
+        () => undefined,
+        (e: Error & { $metadata?: { httpStatusCode?: number } }) => e,
+      );
+      expect(err?.name).toBe('ServiceUnavailableException');
+      expect(err?.$metadata?.httpStatusCode).toBe(503);
+      // /ready says so.
+      const res = await fetch(`${w.url}/ready`, { signal: AbortSignal.timeout(10_000) });
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { reason: string }).reason).toMatch(/the store does not answer/);
+    } finally {
+      await Promise.all([etcd.restart(m1!), etcd.restart(m2!)]);
+    }
+    // Quorum back: writes go through again, and every replica is ready.
+    await expect.poll(async () => (await ecs.send(new CreateClusterCommand({ clusterName: 'after-outage' }).catch(() => undefined)))?.cluster?.status, { timeout: 30_000 }).toBe('ACTIVE');
+    await expect.poll(async () => (await Promise.all(alive().map((r) => ready(r).catch(() => undefined)))).every((r) => r?.ready), { timeout: 30_000 }).toBe(true);
+    ecs.destroy();
+  }, 90_000);
 });
