@@ -214,7 +214,7 @@ export class EtcdStore implements Store {
 /** etcd errors that mean it did not answer (no quorum, unreachable, too slow) become StoreUnavailableError. */
 function unavailable(err: unknown): never {
   const e = err as Error;
-  if (/Unavailable|DeadlineExceeded|Cancelled|ConnectFailed|NoLeader|no leader|timed out/i.test(`${e?.name} ${e?.message}`)) {
+  if (/Unavailable|Deadline_?Exceeded|Cancelled|ConnectFailed|NoLeader|no leader|timed out|BrokenCircuit/i.test(`${e?.constructor?.name} ${e?.name} ${e?.message}`)) {
     throw new StoreUnavailableError(`etcd did not answer: ${e.message}`);
   }
   throw err;

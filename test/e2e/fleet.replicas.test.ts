@@ -206,7 +206,7 @@ describe('control plane replicas on one etcd', () => {
       await Promise.all([etcd.restart(m1!), etcd.restart(m2!)]);
     }
     // Quorum back: writes go through again, and every replica is ready.
-    await expect.poll(async () => (await ecs.send(new CreateClusterCommand({ clusterName: 'after-outage' }).catch(() => undefined)))?.cluster?.status, { timeout: 30_000 }).toBe('ACTIVE');
+    await expect.poll(async () => (await ecs.send(new CreateClusterCommand({ clusterName: 'after-outage' })).catch(() => undefined))?.cluster?.status, { timeout: 30_000 }).toBe('ACTIVE');
     await expect.poll(async () => (await Promise.all(alive().map((r) => ready(r).catch(() => undefined)))).every((r) => r?.ready), { timeout: 30_000 }).toBe(true);
     ecs.destroy();
   }, 90_000);
