@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
-import { withEtcdAccess } from '../config/options.js';
-import { openStore, type StoreSpec } from './open.js';
+import { withEtcdAccess } from './options.js';
+import { openStore, type StoreSpec } from '../store/open.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
