@@ -26,6 +26,9 @@ import { removeLabelled } from '../support/cleanup.js';
 import { startEtcd, type EtcdCluster } from '../support/etcd.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
 import { startWharf, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import type { RegistryWharf } from './registryHarness.js';
+import { v2 } from './registryHarness.js';
+import { pushImage } from './registryOci.js';
 
 const runtime = new DockerRuntime();
 // Replicas sharing a store share the key that seals secrets in it.
@@ -71,7 +74,9 @@ beforeAll(async () => {
   etcd = await startEtcd(3);
   prefix = `wharf-${randomBytes(3).toString('hex')}`;
   const store = `etcd://${etcd.endpoints.join(',')}/${prefix}`;
-  replicas.push(...(await Promise.all([0, 1, 2].map(() => startWharf({ mode: 'server', args: ['--store', store, '--dns-address', '127.0.0.1:0'], env: ENV })))));
+  // One blob directory for all: in production a shared mount every replica reaches.
+  const blobs = tempDir('wharf-shared-blobs-');
+  replicas.push(...(await Promise.all([0, 1, 2].map(() => startWharf({ mode: 'server', args: ['--store', store, '--dns-address', '127.0.0.1:0', '--blob-dir', blobs], env: ENV })))));
 }, 120_000);
 
 afterAll(async () => {
@@ -111,6 +116,21 @@ describe('control plane replicas on one etcd', () => {
     expect(listed.taskDefinitionArns).toEqual([td.taskDefinition.taskDefinitionArn]);
     ecsA.destroy();
     ecsB.destroy();
+  });
+
+  it('serves an image pushed through one replica from another (layers in the shared --blob-dir)', async () => {
+    const [a, b] = replicas as [Wharf, Wharf];
+    await a.aws('ecr', 'create-repository', '--repository-name', 'shared/app');
+    const pwA = (await a.awsRaw(['ecr', 'get-login-password'])).stdout.trim();
+    const pushed = await pushImage({ url: a.url } as RegistryWharf, pwA, 'shared/app', 'v1', 'across replicas');
+    const pwB = (await b.awsRaw(['ecr', 'get-login-password'])).stdout.trim();
+    const m = await v2({ url: b.url } as RegistryWharf, pwB, 'GET', '/v2/shared/app/manifests/v1', undefined, { accept: 'application/vnd.oci.image.manifest.v1+json' });
+    expect(m.status).toBe(200);
+    expect(m.headers.get('docker-content-digest')).toBe(pushed.digest);
+    const manifest = JSON.parse(await m.text()) as { layers: { digest: string }[] };
+    const layer = await v2({ url: b.url } as RegistryWharf, pwB, 'GET', `/v2/shared/app/blobs/${manifest.layers[0]!.digest}`);
+    expect(layer.status).toBe(200);
+    expect(await layer.text()).toBe('layer of across replicas');
   });
 
   it('keeps a service at its desired count when the leader is killed with SIGKILL; the agent moves to a survivor', async () => {
