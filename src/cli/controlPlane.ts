@@ -47,8 +47,9 @@ import { iamService } from '../api/iam/index.js';
 import { stsService } from '../api/sts/index.js';
 import { Gauge } from 'prom-client';
 import { createAgentSessions } from '../state/agentSessions.js';
-import { LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
+import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
 import { readBarrier, readinessRoutes } from './readiness.js';
+import type { Compare } from '../store/types.js';
 
 export interface ControlPlane {
   url: string;
@@ -84,6 +85,9 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const discoveryTables = createDiscoveryTables(cache);
   const identityTables = createIdentityTables(cache);
   const sessions = createAgentSessions(cache);
+  // The controllers' writes carry the leadership fence (set once leadership exists, below).
+  let fence: () => Compare = () => ({ key: LEADER_KEY, modRevision: -1 });
+  const leaderCache = fencedCache(cache, () => fence());
   // Every replica holds a lease: its agents' channels (session rows) and, when it leads, the leader key live under it.
   const replicaId = newReplicaId();
   const replicaLease = new ReplicaLease(store, opts.leaderLeaseSeconds, logger);
@@ -180,7 +184,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   const dns = await startDns(opts, elbTables, discoveryTables, logger);
   const targets = new TargetRegistrationController({
-    cache,
+    cache: leaderCache,
     tables,
     logger,
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
@@ -210,7 +214,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   replicaLease.onRenewed(() => void channel.reclaimSessions());
   const lifecycle = new TaskLifecycleController({
-    cache,
+    cache: leaderCache,
     tables,
     logger,
     instanceGraceMs: opts.instanceGraceSeconds * 1000,
@@ -272,7 +276,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   metrics.evaluator.stop();
   logs.start();
   const services = new ServiceController({
-    cache,
+    cache: leaderCache,
     tables,
     pools,
     logger,
@@ -312,6 +316,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     onLead: () => controllers.start(),
     onFollow: () => controllers.stop(),
   });
+  fence = () => leadership.fence();
   const unwatchLeader = cache.onChange((keys) => {
     if (keys.includes(LEADER_KEY)) leadership.nudge();
   });

@@ -10,7 +10,8 @@ import { startEtcd, type EtcdCluster } from '../../test/support/etcd.js';
 import { EtcdStore } from '../store/etcd.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/types.js';
-import { Leadership, ReplicaLease } from './leadership.js';
+import { ConflictError, StateCache, Txn } from '../store/cache.js';
+import { fencedCache, LEADER_KEY, Leadership, ReplicaLease } from './leadership.js';
 
 const logger = pino({ level: 'silent' });
 let etcd: EtcdCluster;
@@ -30,11 +31,11 @@ interface Replica {
   running: () => boolean;
 }
 
-async function replica(store: Store, id: string, ttl = 2): Promise<Replica> {
+async function replica(store: Store, id: string, ttl = 2, checkMs = 200): Promise<Replica> {
   const lease = new ReplicaLease(store, ttl, logger);
   await lease.start();
   let running = false;
-  const leadership = new Leadership({ store, lease, replica: id, url: () => `http://${id}`, logger, onLead: () => (running = true), onFollow: () => (running = false), checkMs: 200 });
+  const leadership = new Leadership({ store, lease, replica: id, url: () => `http://${id}`, logger, onLead: () => (running = true), onFollow: () => (running = false), checkMs });
   await leadership.start();
   return { store, leadership, lease, running: () => running };
 }
@@ -112,6 +113,45 @@ describe('Leadership on etcd', () => {
     await b.leadership.stop();
     await b.store.close();
   }, 40_000);
+});
+
+describe('Leadership fencing', () => {
+  it('refuses the writes of a deposed leader that still believes it leads; the new leader\'s go through', async () => {
+    const ns = `lead${++n}/`;
+    const open = () => new EtcdStore({ endpoints: etcd.endpoints, namespace: ns });
+    // a checks only once a minute: it will not notice being deposed during the test.
+    const a = await replica(open(), 'a', 10, 60_000);
+    expect(a.running()).toBe(true);
+    const b = await replica(open(), 'b', 10);
+    const cacheA = new StateCache(a.store);
+    const cacheB = new StateCache(b.store);
+    const table = (c: StateCache) => c.table<{ by: string }>({ prefix: 'work/' });
+    const [ta, tb] = [table(cacheA), table(cacheB)];
+    await Promise.all([cacheA.start(), cacheB.start()]);
+    const leaderA = fencedCache(cacheA, () => a.leadership.fence());
+    const leaderB = fencedCache(cacheB, () => b.leadership.fence());
+    await leaderA.commit(new Txn().put(ta, 'x', { by: 'a' }));
+
+    // a is deposed behind its back (its key gone, as when its lease expired during a pause); b takes over.
+    const admin = open();
+    await admin.txn([], [{ type: 'delete', key: LEADER_KEY }]);
+    await expect.poll(() => b.running(), { timeout: 5000 }).toBe(true);
+    expect(a.leadership.isLeader).toBe(true);
+
+    await expect(leaderA.commit(new Txn().put(ta, 'x', { by: 'a, deposed' }))).rejects.toBeInstanceOf(ConflictError);
+    await expect(leaderA.update(() => ({ txn: new Txn().put(ta, 'y', { by: 'a, deposed' }), result: null }), 2)).rejects.toBeInstanceOf(ConflictError);
+    await leaderB.commit(new Txn().put(tb, 'x', { by: 'b' }));
+    expect((await admin.get('work/x'))?.value).toContain('"b"');
+    expect(await admin.get('work/y')).toBeUndefined();
+    // Reads through the fenced cache are the cache's.
+    await cacheA.waitFor((await admin.range('work/')).revision, 5000);
+    expect(leaderA.revision).toBe(cacheA.revision);
+    cacheA.stop();
+    cacheB.stop();
+    await a.leadership.stop();
+    await b.leadership.stop();
+    await Promise.all([a.store.close(), b.store.close(), admin.close()]);
+  }, 30_000);
 });
 
 describe('Leadership on SQLite', () => {

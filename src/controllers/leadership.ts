@@ -6,7 +6,8 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Lease, Store } from '../store/types.js';
+import type { StateCache, Txn } from '../store/cache.js';
+import type { Compare, Lease, Store } from '../store/types.js';
 
 export const LEADER_KEY = 'fleet/leader';
 
@@ -109,6 +110,8 @@ export class Leadership {
   private confirmedAt = 0;
   private transitions = 0;
   private stopped = false;
+  /** The leader key's mod revision from when this replica took it: what its controllers' writes are fenced on. */
+  private termRevision = -1;
 
   constructor(private readonly opts: LeadershipOptions) {
     opts.lease.onLost(() => this.follow('its lease ended'));
@@ -122,6 +125,15 @@ export class Leadership {
   /** The leader as last seen (this replica's own record when it leads). */
   get leader(): LeaderRecord | undefined {
     return this.current;
+  }
+
+  /**
+   * The guard every controller write carries: the leader key is still the one this replica put. A replica that
+   * believes it leads after losing the key (a pause, a partition) has its writes refused, never applied beside the
+   * new leader's. Not leading: a guard no key meets.
+   */
+  fence(): Compare {
+    return { key: LEADER_KEY, modRevision: this.leading ? this.termRevision : -1 };
   }
 
   /** How many times this replica became the leader. */
@@ -178,6 +190,7 @@ export class Leadership {
       this.current = rec;
       if (rec.replica === replica) {
         this.confirmedAt = Date.now();
+        this.termRevision = kv.modRevision;
         if (!this.leading) this.lead();
       } else if (this.leading) {
         this.follow(`replica ${rec.replica} holds the leader key`);
@@ -191,6 +204,7 @@ export class Leadership {
     const res = await store.txn([{ key: LEADER_KEY, modRevision: 0 }], [{ type: 'put', key: LEADER_KEY, value: JSON.stringify(rec), lease: leaseId }]);
     if (res.succeeded) {
       this.current = rec;
+      this.termRevision = res.revision;
       this.confirmedAt = Date.now();
       this.lead();
     }
@@ -210,4 +224,30 @@ export class Leadership {
     this.opts.logger.warn({ replica: this.opts.replica, why }, 'this replica no longer leads: controllers stopped');
     this.opts.onFollow();
   }
+}
+
+/**
+ * The cache as the leader's controllers see it: the same reads, and every transaction they commit carries the
+ * leadership fence (a compare on the leader key). A write of a deposed leader fails as a conflict.
+ */
+export function fencedCache(cache: StateCache, fence: () => Compare): StateCache {
+  const guard = (txn: Txn) => {
+    if (txn.ops.length > 0) txn.compares.push(fence());
+    return txn;
+  };
+  return new Proxy(cache, {
+    get(target, prop) {
+      if (prop === 'commit') return (txn: Txn) => target.commit(guard(txn));
+      if (prop === 'update') {
+        return <R>(attempt: () => { txn: Txn; result: R }, tries?: number) =>
+          target.update(() => {
+            const r = attempt();
+            guard(r.txn);
+            return r;
+          }, tries);
+      }
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
