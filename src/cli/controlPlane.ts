@@ -45,10 +45,9 @@ import { loadSealingKey, Sealer } from '../sealing/index.js';
 import { Access, createIdentityTables, Iam, Sts } from '../identity/index.js';
 import { iamService } from '../api/iam/index.js';
 import { stsService } from '../api/sts/index.js';
-import { Gauge } from 'prom-client';
 import { createAgentSessions } from '../state/agentSessions.js';
 import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
-import { readBarrier, readinessRoutes } from './readiness.js';
+import { readBarrier, readinessRoutes, replicaGauges } from './readiness.js';
 import type { Compare } from '../store/types.js';
 
 export interface ControlPlane {
@@ -320,9 +319,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const unwatchLeader = cache.onChange((keys) => {
     if (keys.includes(LEADER_KEY)) leadership.nudge();
   });
-  new Gauge({ name: 'wharf_replica_leader', help: '1 while this replica leads (runs the controllers)', registers: [metrics.prom.registry], collect() { this.set(leadership.isLeader ? 1 : 0); } });
-  new Gauge({ name: 'wharf_replica_leader_terms', help: 'Times this replica became the leader', registers: [metrics.prom.registry], collect() { this.set(leadership.terms); } });
-  new Gauge({ name: 'wharf_store_revision', help: 'The store revision this replica\'s cache holds', registers: [metrics.prom.registry], collect() { this.set(cache.revision); } });
+  replicaGauges(metrics.prom.registry, leadership, cache);
   await leadership.start();
   return {
     url,

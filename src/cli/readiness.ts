@@ -2,6 +2,7 @@
 // with what the store had when asked), each saying whether this replica leads. Load balancers in front of replicas
 // route on /ready; a replica that lost the store answers 503 there, not a stale 200.
 import type http from 'node:http';
+import { Gauge, type Registry } from 'prom-client';
 import type { StateCache } from '../store/cache.js';
 import type { Store } from '../store/types.js';
 import { LEADER_KEY, type LeaderRecord } from '../controllers/leadership.js';
@@ -83,4 +84,11 @@ export function readBarrier(store: Store, cache: StateCache, timeoutMs = 1000): 
     });
     return next;
   };
+}
+
+/** Prometheus: whether this replica leads, how often it became leader, and the revision its cache holds. */
+export function replicaGauges(registry: Registry, leadership: { isLeader: boolean; terms: number }, cache: StateCache): void {
+  new Gauge({ name: 'wharf_replica_leader', help: '1 while this replica leads (runs the controllers)', registers: [registry], collect() { this.set(leadership.isLeader ? 1 : 0); } });
+  new Gauge({ name: 'wharf_replica_leader_terms', help: 'Times this replica became the leader', registers: [registry], collect() { this.set(leadership.terms); } });
+  new Gauge({ name: 'wharf_store_revision', help: "The store revision this replica's cache holds", registers: [registry], collect() { this.set(cache.revision); } });
 }
