@@ -34,20 +34,6 @@ export class TaskLifecycleController {
     this.now = opts.now ?? (() => new Date());
   }
 
-  /** No channel survives a control plane restart: every instance starts disconnected, with a fresh grace period. */
-  async markAllDisconnected(): Promise<void> {
-    const { tables, cache } = this.opts;
-    const now = this.now();
-    for (const row of [...tables.containerInstances.values()]) {
-      if (!row.value.agentConnected) continue;
-      await cache.update(() => {
-        const cur = tables.containerInstances.get(row.id)!;
-        const txn = new Txn().put(tables.containerInstances, cur.id, { ...cur.value, agentConnected: false, disconnectedAt: now }, cur.modRevision);
-        return { txn, result: null };
-      });
-    }
-  }
-
   start(intervalMs = 1000): void {
     this.timer = setInterval(() => void this.pass(), intervalMs);
     this.timer.unref();
