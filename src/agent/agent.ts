@@ -6,6 +6,7 @@ import { credentialsFromAuthorizationData, RegistryCredentialCache } from '../im
 import { ApiReporter } from './channel/reporter.js';
 import { ChannelLogSink, StatsSampler } from './channel/shipping.js';
 import { ChannelClient } from './channel/client.js';
+import { Endpoints } from './channel/endpoints.js';
 import type { AgentCredentials } from './channel/signing.js';
 import { TaskEngine } from './engine/engine.js';
 import type { PullBehavior } from './engine/options.js';
@@ -30,7 +31,10 @@ import { Status } from './engine/status.js';
 import type { ContainerRuntime } from './runtime/types.js';
 
 export interface AgentOptions {
-  /** The control plane's URL (the gateway), e.g. http://127.0.0.1:4510. */
+  /**
+   * The control plane's URL (the gateway), e.g. http://127.0.0.1:4510; several replicas' URLs comma separated, of
+   * which the agent uses one and moves to the next when it stops answering.
+   */
   endpoint: string;
   cluster: string;
   credentials: AgentCredentials;
@@ -73,7 +77,8 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   const runtime = opts.runtime ?? new DockerRuntime();
   const docker = await runtime.version();
   let creds = opts.credentials;
-  const ecs = new ECSClient({ endpoint: opts.endpoint, region: opts.region, credentials: async () => creds, maxAttempts: 3 });
+  const endpoints = new Endpoints(opts.endpoint, log);
+  const ecs = new ECSClient({ endpoint: endpoints.provider, region: opts.region, credentials: async () => creds, maxAttempts: 3 });
 
   const identity = loadIdentity(opts.stateDir);
   const attributes = capabilityAttributes(
@@ -83,7 +88,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     opts.allowPrivileged,
     docker.logDrivers,
   );
-  const register = (containerInstanceArn?: string) =>
+  const registerAt = (containerInstanceArn?: string) =>
     ecs.send(
       new RegisterContainerInstanceCommand({
         cluster: opts.cluster,
@@ -94,6 +99,18 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
         attributes,
       }),
     );
+  // A replica that does not answer (no AWS error: the connection failed) gives way to the next one.
+  const register = async (containerInstanceArn?: string) => {
+    for (let tried = 1; ; tried++) {
+      const url = endpoints.current;
+      try {
+        return await registerAt(containerInstanceArn);
+      } catch (err) {
+        if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode || tried >= endpoints.urls.length) throw err;
+        endpoints.failed(url);
+      }
+    }
+  };
   // Re-register the same instance after a restart; a new one if the control plane no longer knows it.
   const out = await register(identity.containerInstanceArn).catch((err: Error) => {
     if (identity.containerInstanceArn && err.name === 'InvalidParameterException') return register(undefined);
@@ -106,7 +123,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
 
   let channel: ChannelClient | undefined;
   const reporter = new ApiReporter({
-    endpoint: opts.endpoint,
+    endpoint: endpoints.provider,
     region: opts.region,
     cluster: opts.cluster,
     credentials: () => creds,
@@ -115,10 +132,10 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
   // Images in Wharf's own registry are pulled with a token the agent gets for itself (ECS does this with the
   // task execution role): ECR GetAuthorizationToken signed with the instance's keys, cached until near expiry.
-  const ecr = new ECRClient({ endpoint: opts.endpoint, region: opts.region, credentials: async () => creds, maxAttempts: 3 });
-  const registryHost = new URL(opts.endpoint).host;
+  const ecr = new ECRClient({ endpoint: endpoints.provider, region: opts.region, credentials: async () => creds, maxAttempts: 3 });
+  const registryHosts = new Set(endpoints.urls.map((u) => new URL(u).host));
   const pullCredentials = new RegistryCredentialCache(async (host) => {
-    if (host !== registryHost) return undefined;
+    if (!registryHosts.has(host)) return undefined;
     const out = await ecr.send(new GetAuthorizationTokenCommand({}));
     return credentialsFromAuthorizationData(out.authorizationData![0]!);
   });
@@ -202,9 +219,16 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
   });
 
   channel = new ChannelClient({
-    endpoint: async () =>
-      (await ecs.send(new DiscoverPollEndpointCommand({ cluster: opts.cluster, containerInstance: containerInstanceArn })))
-        .endpoint!,
+    // Asked again at every (re)connection: when the replica that held the channel is gone, the next one answers.
+    endpoint: async () => {
+      const url = endpoints.current;
+      try {
+        return (await ecs.send(new DiscoverPollEndpointCommand({ cluster: opts.cluster, containerInstance: containerInstanceArn }))).endpoint!;
+      } catch (err) {
+        if (!(err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode) endpoints.failed(url);
+        throw err;
+      }
+    },
     clusterArn,
     containerInstanceArn,
     agentVersion: opts.agentVersion,

@@ -53,6 +53,10 @@ import { loadSealingKey, Sealer } from '../sealing/index.js';
 import { Access, createIdentityTables, Iam, Sts } from '../identity/index.js';
 import { iamService } from '../api/iam/index.js';
 import { stsService } from '../api/sts/index.js';
+import { createAgentSessions } from '../state/agentSessions.js';
+import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
+import { readBarrier, readinessRoutes, replicaGauges } from './readiness.js';
+import type { Compare } from '../store/types.js';
 
 export interface ControlPlane {
   url: string;
@@ -63,6 +67,8 @@ export interface ControlPlane {
   credentials: Credentials;
   cache: StateCache;
   tables: Tables;
+  /** This replica's id, and whether it leads (runs the controllers) now. */
+  replica: { id: string; isLeader(): boolean; leaderUrl(): string | undefined };
   close(): Promise<void>;
 }
 
@@ -86,10 +92,18 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const discoveryTables = createDiscoveryTables(cache);
   const identityTables = createIdentityTables(cache);
   const efsTables = createEfsTables(cache);
+  const sessions = createAgentSessions(cache);
+  // The controllers' writes carry the leadership fence (set once leadership exists, below).
+  let fence: () => Compare = () => ({ key: LEADER_KEY, modRevision: -1 });
+  const leaderCache = fencedCache(cache, () => fence());
+  // Every replica holds a lease: its agents' channels (session rows) and, when it leads, the leader key live under it.
+  const replicaId = newReplicaId();
+  const replicaLease = new ReplicaLease(store, opts.leaderLeaseSeconds, logger);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
     await claimLiveAddresses(cache, tables);
+    await replicaLease.start();
   } catch (e) {
     cache.stop();
     await store.close();
@@ -105,7 +119,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const registry = await startRegistry({
     cache,
     tables: registryTables,
-    dataDir: opts.dataDir,
+    // Replicas share the layers through one directory (--blob-dir); digests are the integrity check.
+    dataDir: opts.blobDir,
     accountId: opts.accountId,
     region: opts.region,
     publicHost: () => publicHost,
@@ -185,7 +200,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     registry: ecsInstanceRegistry({ cache, tables: discoveryTables }),
   });
   const targets = new TargetRegistrationController({
-    cache,
+    cache: leaderCache,
     tables,
     logger,
     beforeRelease: (task) => instances.release(task),
@@ -212,6 +227,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
+    replica: { sessions, id: replicaId, url: () => url, leaseId: () => replicaLease.id },
     taskSecrets: new TaskSecrets({ tables, secrets, parameters, access, sts, accountId: opts.accountId }),
     resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
     onExec: (instance, msg) => execSessions.fromAgent(instance, msg),
@@ -225,14 +241,16 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     agentConnected: (key) => channel.isConnected(key),
     sendToAgent: (key, msg) => channel.sendTo(key, msg),
   });
+  replicaLease.onRenewed(() => void channel.reclaimSessions());
   const lifecycle = new TaskLifecycleController({
-    cache,
+    cache: leaderCache,
     tables,
     logger,
     instanceGraceMs: opts.instanceGraceSeconds * 1000,
     stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+    // An instance stays connected while some replica holds its channel; a replica's death ends its sessions.
+    sessions,
   });
-  await lifecycle.markAllDisconnected();
   const spot = new SpotInterrupter({ cache, tables, stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000, ratePerMinute: opts.spotInterruptionRate });
 
   let url = '';
@@ -271,6 +289,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       consoleRoute(),
       signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       signedOnly(spotRoute(spot), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
+      ...readinessRoutes({ replica: replicaId, store, cache, leadership: { isLeader: () => leadership.isLeader, leader: () => leadership.leader } }),
       {
         prefix: '/_wharf/health',
         handle: (_req, res) => {
@@ -283,19 +302,18 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       { prefix: CHANNEL_PATH, handle: (req, socket, head) => channel.handleUpgrade(req, socket, head) },
       { prefix: EXEC_PATH, handle: (req, socket, head) => execSessions.handleUpgrade(req, socket, head) },
     ],
+    // One process on SQLite reads what it wrote already; replicas on etcd catch up with each other first.
+    beforeDispatch: opts.store.kind === 'etcd' ? readBarrier(store, cache) : undefined,
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
-  lifecycle.start();
-  spot.start();
+  // Every replica records its own series and keeps its own logs; alarms are evaluated by the leader alone.
   metrics.start();
+  metrics.evaluator.stop();
   logs.start();
-  scaling.start();
-  secrets.startSweeping();
-  sts.startSweeping();
   const services = new ServiceController({
-    cache,
+    cache: leaderCache,
     tables,
     pools,
     logger,
@@ -306,9 +324,48 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     minuteMs: opts.deploymentMinuteSeconds * 1000,
     alarmState: (name) => metrics.tables.alarms.get(name)?.value.StateValue,
   });
-  services.start();
-  targets.start();
-  instances.start();
+  // The controllers run on the leader alone: on SQLite that is this process from the start; on etcd the replica
+  // holding the leader key (another takes over within the lease's time to live when it dies).
+  const controllers = {
+    start() {
+      lifecycle.start();
+      metrics.evaluator.start();
+      scaling.start();
+      secrets.startSweeping();
+      sts.startSweeping();
+      services.start();
+      targets.start();
+      instances.start();
+      spot.start();
+      void lifecycle.pass();
+    },
+    stop() {
+      lifecycle.stop();
+      metrics.evaluator.stop();
+      scaling.stop();
+      secrets.stop();
+      sts.stop();
+      services.stop();
+      targets.stop();
+      instances.stop();
+      spot.stop();
+    },
+  };
+  const leadership = new Leadership({
+    store,
+    lease: replicaLease,
+    replica: replicaId,
+    url: () => url,
+    logger,
+    onLead: () => controllers.start(),
+    onFollow: () => controllers.stop(),
+  });
+  fence = () => leadership.fence();
+  const unwatchLeader = cache.onChange((keys) => {
+    if (keys.includes(LEADER_KEY)) leadership.nudge();
+  });
+  replicaGauges(metrics.prom.registry, leadership, cache);
+  await leadership.start();
   return {
     url,
     dns: dns ? { address: dns.address, port: dns.port } : undefined,
@@ -316,7 +373,11 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     credentials,
     cache,
     tables,
+    replica: { id: replicaId, isLeader: () => leadership.isLeader, leaderUrl: () => leadership.leader?.url },
     async close() {
+      unwatchLeader();
+      // Controllers stop and the leader key is given up first, so a follower takes over at once.
+      await leadership.stop();
       registry.stop();
       secrets.stop();
       sts.stop();
@@ -333,6 +394,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       logs.stop();
       execSessions.close();
       channel.close();
+      // This replica's agent sessions end with its lease: the leader sees their instances disconnected.
+      await replicaLease.release();
       await metricsListener?.close();
       await gateway.close();
       cache.stop();

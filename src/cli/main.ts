@@ -35,6 +35,12 @@ interface ServeFlags {
   store?: string;
   efsRoot?: string;
   spotInterruptionRate?: string;
+  leaderLeaseSeconds?: string;
+  etcdCa?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+  etcdUser?: string;
+  blobDir?: string;
 }
 
 /**
@@ -67,6 +73,12 @@ function serveCommand(name: string, description: string) {
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
     .option('--spot-interruption-rate <p>', 'chance per minute that each FARGATE_SPOT task is interrupted, 0 to 1 (default 0: only `wharf spot reclaim`)')
+    .option('--leader-lease-seconds <n>', 'with replicas on one store: how soon another replica takes over from a dead leader (default 10)')
+    .option('--etcd-ca <file>', 'TLS to etcd: the CA of the members\' certificates, PEM (or WHARF_ETCD_CA)')
+    .option('--etcd-cert <file>', 'TLS to etcd: this client\'s certificate, PEM, with --etcd-key (or WHARF_ETCD_CERT)')
+    .option('--etcd-key <file>', 'TLS to etcd: this client\'s key, PEM (or WHARF_ETCD_KEY)')
+    .option('--etcd-user <user[:password]>', 'etcd user; the password after a colon or in WHARF_ETCD_PASSWORD (or WHARF_ETCD_USER)')
+    .option('--blob-dir <dir>', 'where registry layers live (default the data directory); replicas share one mounted by all (or WHARF_BLOB_DIR)')
     .option('--print-credentials', 'print the root keys as export lines (otherwise shown only when generated, on a terminal)');
 }
 
@@ -79,7 +91,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   const { startControlPlane } = await import('./controlPlane.js');
   const { defaultStateDir, runAgent } = await import('./agentCommand.js');
   const cp = await startControlPlane(opts, logger);
-  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl }, 'wharf is listening');
+  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl, replica: cp.replica.id, leader: cp.replica.isLeader() ? 'this replica' : cp.replica.leaderUrl() }, 'wharf is listening');
   let agent: RunningAgent | undefined;
   if (mode === 'up' && flags.agent !== false) {
     // This host becomes a container instance of `default` and the capacity behind FARGATE.
@@ -137,7 +149,7 @@ serveCommand('server', 'run the control plane alone').action((flags: ServeFlags)
 program
   .command('agent')
   .description('join this host to a cluster as a container instance')
-  .requiredOption('--endpoint <url>', 'the control plane URL, e.g. http://controlplane.example:4510')
+  .requiredOption('--endpoint <url,...>', 'the control plane URL, e.g. http://controlplane.example:4510; several replicas\' URLs comma separated (the agent moves to the next when one stops answering)')
   .option('--cluster <name>', 'the cluster to join', 'default')
   .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
   .option('--attribute <name=value...>', 'custom attributes for placement constraints', [])

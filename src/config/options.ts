@@ -27,6 +27,12 @@ export interface ServerOptionsInput {
   storeConnectSeconds?: number | string;
   efsRoot?: string;
   spotInterruptionRate?: number | string;
+  leaderLeaseSeconds?: number | string;
+  etcdCa?: string;
+  etcdCert?: string;
+  etcdKey?: string;
+  etcdUser?: string;
+  blobDir?: string;
 }
 
 export interface ServerOptions {
@@ -75,6 +81,16 @@ export interface ServerOptions {
   efsRoot: string;
   /** --spot-interruption-rate / WHARF_SPOT_INTERRUPTION_RATE: chance per minute that each FARGATE_SPOT task is interrupted. Default 0. */
   spotInterruptionRate: number;
+  /**
+   * The time to live of each replica's lease (--leader-lease-seconds / WHARF_LEADER_LEASE_SECONDS): how long a dead
+   * leader keeps the controllers stopped, and a dead replica's agents connected, before others notice. Default 10.
+   */
+  leaderLeaseSeconds: number;
+  /**
+   * Where the registry keeps image layers and uploads (`--blob-dir`, under `registry/`): the data directory unless
+   * given; replicas share one directory every one of them mounts.
+   */
+  blobDir: string;
 }
 
 export const DEFAULT_PORT = 4510;
@@ -108,10 +124,18 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     taskAddressPool: addressPool('task', input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),
     lbAddressPool: addressPool('load balancer', input.lbAddressPool ?? env.WHARF_LB_ADDRESS_POOL ?? '127.2.0.0/16'),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
-    store: storeSpec(input.store ?? env.WHARF_STORE, dataDir),
+    store: withEtcdAccess(storeSpec(input.store ?? env.WHARF_STORE, dataDir), {
+      ca: input.etcdCa ?? env.WHARF_ETCD_CA,
+      cert: input.etcdCert ?? env.WHARF_ETCD_CERT,
+      key: input.etcdKey ?? env.WHARF_ETCD_KEY,
+      user: input.etcdUser ?? env.WHARF_ETCD_USER,
+      password: env.WHARF_ETCD_PASSWORD,
+    }),
+    blobDir: resolve(input.blobDir ?? env.WHARF_BLOB_DIR ?? dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
     spotInterruptionRate: rate(input.spotInterruptionRate ?? env.WHARF_SPOT_INTERRUPTION_RATE),
     efsRoot: resolve(input.efsRoot ?? env.WHARF_EFS_ROOT ?? join(dataDir, 'efs')),
+    leaderLeaseSeconds: leaseSeconds(input.leaderLeaseSeconds ?? env.WHARF_LEADER_LEASE_SECONDS),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
 }
@@ -119,6 +143,13 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
 function rate(v: number | string | undefined): number {
   const n = Number(v ?? 0);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`invalid spot interruption rate (0 to 1 per minute expected): ${v}`);
+  return n;
+}
+
+/** etcd refuses leases much shorter than its election timeout; whole seconds from 2 to 300. */
+function leaseSeconds(v: number | string | undefined): number {
+  const n = seconds('leader lease', v, 10);
+  if (!Number.isInteger(n) || n < 2 || n > 300) throw new Error(`invalid leader lease seconds (a whole number from 2 to 300): ${v}`);
   return n;
 }
 
@@ -157,6 +188,28 @@ function hostPort(what: string, text: string | undefined): { host: string; port:
   const host = text.slice(0, i).replace(/^\[(.*)\]$/, '$1');
   if (i <= 0 || !/^\d+$/.test(text.slice(i + 1)) || port > 65535) throw new Error(`invalid ${what} (HOST:PORT expected): ${text}`);
   return { host, port };
+}
+
+/**
+ * TLS and user options for an etcd store: --etcd-ca (required for TLS), --etcd-cert with --etcd-key (client
+ * certificates), --etcd-user USER[:PASSWORD] (or the password in WHARF_ETCD_PASSWORD). Refused with a SQLite store.
+ */
+export function withEtcdAccess(spec: StoreSpec, a: { ca?: string; cert?: string; key?: string; user?: string; password?: string }): StoreSpec {
+  const any = a.ca || a.cert || a.key || a.user;
+  if (!any) return spec;
+  if (spec.kind !== 'etcd') throw new Error('--etcd-ca, --etcd-cert, --etcd-key and --etcd-user need an etcd store (--store etcd://...)');
+  if ((a.cert || a.key) && !(a.cert && a.key)) throw new Error('--etcd-cert and --etcd-key go together');
+  if ((a.cert || a.key) && !a.ca) throw new Error('--etcd-cert and --etcd-key need --etcd-ca (the CA of the members\' certificates)');
+  const out: StoreSpec = { ...spec };
+  if (a.ca) out.tls = { ca: resolve(a.ca), cert: a.cert && resolve(a.cert), key: a.key && resolve(a.key) };
+  if (a.user) {
+    const i = a.user.indexOf(':');
+    const username = i < 0 ? a.user : a.user.slice(0, i);
+    const password = i < 0 ? a.password : a.user.slice(i + 1);
+    if (!username || password === undefined) throw new Error('--etcd-user needs a password: USER:PASSWORD, or WHARF_ETCD_PASSWORD');
+    out.auth = { username, password };
+  }
+  return out;
 }
 
 export function storeSpec(text: string | undefined, dataDir: string): StoreSpec {

@@ -8,6 +8,7 @@ import type { Tables } from '../state/tables.js';
 import type { TaskRecord } from '../domain/task.js';
 import { feedTask, TaskBatch } from '../tasks/batch.js';
 import type { TaskEvent } from '../tasks/machine.js';
+import type { AgentSessions } from '../state/agentSessions.js';
 
 export interface LifecycleOptions {
   cache: StateCache;
@@ -16,6 +17,11 @@ export interface LifecycleOptions {
   /** How long an instance may be without its agent before its tasks count as lost. */
   instanceGraceMs: number;
   stoppedRetentionMs: number;
+  /**
+   * Which replica holds each agent's channel. Given, each pass marks disconnected the instances marked connected
+   * whose channel no replica holds any more (the replica died and its lease took the row with it).
+   */
+  sessions?: AgentSessions;
   now?: () => Date;
 }
 
@@ -26,20 +32,6 @@ export class TaskLifecycleController {
 
   constructor(private readonly opts: LifecycleOptions) {
     this.now = opts.now ?? (() => new Date());
-  }
-
-  /** No channel survives a control plane restart: every instance starts disconnected, with a fresh grace period. */
-  async markAllDisconnected(): Promise<void> {
-    const { tables, cache } = this.opts;
-    const now = this.now();
-    for (const row of [...tables.containerInstances.values()]) {
-      if (!row.value.agentConnected) continue;
-      await cache.update(() => {
-        const cur = tables.containerInstances.get(row.id)!;
-        const txn = new Txn().put(tables.containerInstances, cur.id, { ...cur.value, agentConnected: false, disconnectedAt: now }, cur.modRevision);
-        return { txn, result: null };
-      });
-    }
   }
 
   start(intervalMs = 1000): void {
@@ -57,6 +49,7 @@ export class TaskLifecycleController {
     this.running = true;
     try {
       const now = this.now();
+      await this.disconnectOrphans(now);
       for (const row of [...this.opts.tables.tasks.byIndex('live', 'live')]) {
         const event = this.eventFor(row, now);
         if (event) await this.feed(row.id, event, now);
@@ -66,6 +59,20 @@ export class TaskLifecycleController {
       this.opts.logger.warn({ err }, 'task lifecycle pass failed; retrying on the next one');
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Instances marked connected whose channel no replica holds: disconnected now, their grace period starts. */
+  private async disconnectOrphans(now: Date): Promise<void> {
+    const { tables, cache, sessions } = this.opts;
+    if (!sessions) return;
+    for (const row of [...tables.containerInstances.values()]) {
+      if (!row.value.agentConnected || sessions.get(row.id)) continue;
+      const txn = new Txn()
+        .put(tables.containerInstances, row.id, { ...row.value, agentConnected: false, disconnectedAt: now }, row.modRevision)
+        .guard(sessions, row.id, 0);
+      // A conflict means the agent reconnected (or the row moved on): the next pass looks again.
+      await cache.commit(txn).catch(() => undefined);
     }
   }
 

@@ -48,6 +48,8 @@ export interface GatewayOptions {
   routes?: { prefix: string; handle: (req: http.IncomingMessage, res: http.ServerResponse) => void }[];
   /** WebSocket endpoints (the agent channel), by path prefix. */
   upgrades?: { prefix: string; handle: (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void }[];
+  /** Awaited before each API call is dispatched (replicas: the cache catches up with the store first). */
+  beforeDispatch?: () => Promise<void>;
 }
 
 /** A request past its head checks, on its way to the body. */
@@ -184,6 +186,7 @@ export class Gateway {
     sha256: string,
   ) {
     try {
+      if (this.opts.beforeDispatch) await this.opts.beforeDispatch();
       let principal: Principal;
       if (pending.declaredHash !== undefined) {
         // Already proven over the declared hash; the body must be the one it names.
@@ -229,6 +232,11 @@ export class Gateway {
 
   private asAwsError(err: unknown, requestId: string): AwsError {
     if (err instanceof AwsError) return err;
+    // The state store lost its quorum or cannot be reached (named, not imported: the gateway sits below the store).
+    if (err instanceof Error && err.name === 'StoreUnavailableError') {
+      this.opts.logger.warn({ err: err.message, requestId }, 'the state store did not answer');
+      return new AwsError('ServiceUnavailableException', 'Wharf\'s state store is not available at the moment. Try again later.', 503, 'server');
+    }
     this.opts.logger.error({ err, requestId }, 'request failed with an internal error');
     return new ServerError('An internal error occurred. The request id is ' + requestId + '.');
   }

@@ -100,12 +100,15 @@ export class Txn {
   /** The objects written, by key, with their encoding: the cache takes them instead of decoding what it encoded. */
   readonly objects = new Map<string, { value: unknown; encoded: string }>();
 
-  /** Writes value; `expected` is the modRevision read (0: must not exist yet), or undefined for an unguarded write. */
-  put<T>(table: Table<T>, id: string, value: T, expected?: number): this {
+  /**
+   * Writes value; `expected` is the modRevision read (0: must not exist yet), or undefined for an unguarded write.
+   * With `lease` (a Lease id) the row is deleted when that lease ends.
+   */
+  put<T>(table: Table<T>, id: string, value: T, expected?: number, lease?: string): this {
     const key = table.key(id);
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     const encoded = encodeValue(value);
-    this.ops.push({ type: 'put', key, value: encoded });
+    this.ops.push(lease === undefined ? { type: 'put', key, value: encoded } : { type: 'put', key, value: encoded, lease });
     this.objects.set(key, { value, encoded });
     return this;
   }

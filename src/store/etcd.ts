@@ -4,7 +4,7 @@
 // the next revision with the previous values. Reads are linearizable (etcd's default), so a replica reads what any
 // replica's acknowledged write left.
 import { Etcd3, type IOptions, type Lease as EtcdLease, type Watcher } from 'etcd3';
-import type { Compare, KeyValue, Lease, Op, ResyncListener, Store, TxnResult, WatchEvent, WatchListener } from './types.js';
+import { StoreUnavailableError, type Compare, type KeyValue, type Lease, type Op, type ResyncListener, type Store, type TxnResult, type WatchEvent, type WatchListener } from './types.js';
 
 export interface EtcdStoreOptions {
   /** Client endpoints: HOST:PORT or http(s)://HOST:PORT, any members of one cluster. */
@@ -15,6 +15,16 @@ export interface EtcdStoreOptions {
   requestTimeoutMs?: number;
   /** How long the first connection may take, in milliseconds. Default 3000. */
   dialTimeoutMs?: number;
+  /** TLS: the CA that signed the members' certificates, and this client's certificate and key (PEM). */
+  tls?: EtcdTls;
+  /** etcd's user/password authentication. */
+  auth?: { username: string; password: string };
+}
+
+export interface EtcdTls {
+  ca: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
 }
 
 /** The etcd3 client's raw key-value pair: keys and values as bytes, revisions as decimal strings. */
@@ -35,8 +45,11 @@ export class EtcdStore implements Store {
 
   constructor(opts: EtcdStoreOptions) {
     const timeout = opts.requestTimeoutMs ?? 5000;
+    const scheme = opts.tls ? 'https' : 'http';
     const options: IOptions = {
-      hosts: opts.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `http://${e}`)),
+      hosts: opts.endpoints.map((e) => (/^https?:\/\//.test(e) ? e : `${scheme}://${e}`)),
+      ...(opts.tls ? { credentials: { rootCertificate: opts.tls.ca, privateKey: opts.tls.key, certChain: opts.tls.cert } } : {}),
+      ...(opts.auth ? { auth: { ...opts.auth } } : {}),
       dialTimeout: opts.dialTimeoutMs ?? 3000,
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     };
@@ -70,7 +83,8 @@ export class EtcdStore implements Store {
       last.delete(op.key);
       last.set(op.key, op);
     }
-    const res = await this.client.kv.txn({
+    const res = await this.client.kv
+      .txn({
       compare: compares.map((c) => ({
         key: Buffer.from(this.namespace + c.key),
         target: 'Mod' as const,
@@ -82,7 +96,8 @@ export class EtcdStore implements Store {
           ? { request_put: { key: Buffer.from(this.namespace + op.key), value: Buffer.from(op.value), lease: op.lease ?? 0 } }
           : { request_delete_range: { key: Buffer.from(this.namespace + op.key) } },
       ),
-    });
+      })
+      .catch(unavailable);
     const changed =
       res.succeeded &&
       [...last.values()].some((op, i) => op.type === 'put' || Number(res.responses[i]?.response_delete_range?.deleted ?? 0) > 0);
@@ -194,6 +209,15 @@ export class EtcdStore implements Store {
       version: Number(kv.version),
     };
   }
+}
+
+/** etcd errors that mean it did not answer (no quorum, unreachable, too slow) become StoreUnavailableError. */
+function unavailable(err: unknown): never {
+  const e = err as Error;
+  if (/Unavailable|Deadline_?Exceeded|Cancelled|ConnectFailed|NoLeader|no leader|timed out|BrokenCircuit/i.test(`${e?.constructor?.name} ${e?.name} ${e?.message}`)) {
+    throw new StoreUnavailableError(`etcd did not answer: ${e.message}`);
+  }
+  throw err;
 }
 
 /** Cancels a watcher, waiting for etcd's answer no longer than `ms` (an etcd that went away never answers). */

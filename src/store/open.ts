@@ -1,7 +1,8 @@
 // Opens the Store the options name: SQLite under the data directory (one process), or an etcd cluster that several
 // control plane replicas share. An etcd that does not answer is retried for a while, then start-up stops with a
 // message saying which endpoints did not answer; nothing else has started by then.
-import { EtcdStore } from './etcd.js';
+import { readFileSync } from 'node:fs';
+import { EtcdStore, type EtcdTls } from './etcd.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
@@ -14,6 +15,10 @@ export type StoreSpec =
       endpoints: string[];
       /** A key prefix, to share an etcd with others ('' when Wharf has it to itself). */
       namespace: string;
+      /** TLS to the members: PEM files of the CA, and of this client's certificate and key when etcd asks for one. */
+      tls?: { ca: string; cert?: string; key?: string };
+      /** etcd user and password. */
+      auth?: { username: string; password: string };
     };
 
 export interface OpenOptions {
@@ -30,8 +35,13 @@ export function describeStore(spec: StoreSpec): string {
 export async function openStore(spec: StoreSpec, opts: OpenOptions = {}): Promise<Store> {
   if (spec.kind === 'sqlite') return new SqliteStore(spec.path);
   const deadline = Date.now() + (opts.connectTimeoutMs ?? 30_000);
+  const tls: EtcdTls | undefined = spec.tls && {
+    ca: readFileSync(spec.tls.ca),
+    cert: spec.tls.cert ? readFileSync(spec.tls.cert) : undefined,
+    key: spec.tls.key ? readFileSync(spec.tls.key) : undefined,
+  };
   for (let attempt = 1, delay = 250; ; attempt++, delay = Math.min(delay * 2, 4000)) {
-    const store = new EtcdStore({ endpoints: spec.endpoints, namespace: spec.namespace, requestTimeoutMs: 3000, dialTimeoutMs: 3000 });
+    const store = new EtcdStore({ endpoints: spec.endpoints, namespace: spec.namespace, requestTimeoutMs: 3000, dialTimeoutMs: 3000, tls, auth: spec.auth });
     try {
       await store.currentRevision();
       return store;

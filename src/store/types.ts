@@ -91,3 +91,14 @@ export interface Store {
   grantLease(ttlSeconds: number): Promise<Lease>;
   close(): Promise<void>;
 }
+
+/**
+ * The store did not answer (no quorum, unreachable, timed out). A write that fails so may or may not have been
+ * applied; the caller answers "unavailable, try again" and never half-applies anything itself.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUnavailableError';
+  }
+}

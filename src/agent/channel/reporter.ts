@@ -8,9 +8,11 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { ContainerReport, StateReporter, TaskReport } from '../engine/reporter.js';
 import type { AgentCredentials } from './signing.js';
+import type { SdkEndpoint } from './endpoints.js';
 
 export interface ApiReporterOptions {
-  endpoint: string;
+  /** The control plane URL, or a provider of the current one (several replicas). */
+  endpoint: string | (() => Promise<SdkEndpoint>);
   region: string;
   cluster: string;
   /** The keys to sign with now (the instance's once received, else the ones the agent started with). */

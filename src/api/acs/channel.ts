@@ -22,6 +22,7 @@ import type { Container } from '@aws-sdk/client-ecs';
 type HealthStatus = NonNullable<Container['healthStatus']>;
 import type { LogsMessage, StatsMessage } from './ingest.js';
 import { TaskSecretsError, type TaskSecrets } from './taskSecrets.js';
+import type { AgentSessions } from '../../state/agentSessions.js';
 
 export interface AgentChannelOptions {
   cache: StateCache;
@@ -42,6 +43,11 @@ export interface AgentChannelOptions {
   onExec?: (instanceKey: string, msg: ExecFromAgent) => void;
   /** Answers agents' requests for their tasks' secrets and role credentials. */
   taskSecrets?: TaskSecrets;
+  /**
+   * Replicas sharing a store: each channel this replica holds is a session row under its lease, so the instance
+   * stays connected while any replica holds its channel, and only the replica holding it marks it disconnected.
+   */
+  replica?: { sessions: AgentSessions; id: string; url: () => string; leaseId: () => string | undefined };
 }
 
 interface Session {
@@ -120,6 +126,7 @@ export class AgentChannel {
           { ...row.value, agentConnected: true, disconnectedAt: undefined },
           row.modRevision,
         );
+        this.holdSession(txn, instanceKey);
         const stored = [...tables.instanceCredentials.byIndex('instance', instanceKey)][0]?.value;
         if (stored) return { txn, result: { ...stored, secretAccessKey: instanceSecret(this.opts.sealer, stored) } };
         const cred = { accessKeyId: `AKIW${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64'), instanceKey };
@@ -141,19 +148,53 @@ export class AgentChannel {
     this.sessions.delete(session.instanceKey);
     this.opts.logger.info({ instance: session.instanceKey }, 'agent disconnected');
     const { tables, cache } = this.opts;
+    const replica = this.opts.replica;
     await cache
       .update(() => {
         const row = tables.containerInstances.get(session.instanceKey);
         if (!row || this.sessions.has(session.instanceKey)) return { txn: new Txn(), result: null };
+        // The agent moved to another replica before this one heard the old channel close: that replica holds it now.
+        const held = replica?.sessions.get(session.instanceKey);
+        if (replica && held && held.value.replica !== replica.id) return { txn: new Txn(), result: null };
         const txn = new Txn().put(
           tables.containerInstances,
           row.id,
           { ...row.value, agentConnected: false, disconnectedAt: this.now() },
           row.modRevision,
         );
+        if (replica && held) txn.delete(replica.sessions, held.id, held.modRevision);
         return { txn, result: null };
       })
       .catch((err: unknown) => this.opts.logger.error({ err }, 'could not record the agent disconnect'));
+  }
+
+  /** Adds to txn this replica's claim on the instance's channel, under its lease. */
+  private holdSession(txn: Txn, instanceKey: string): void {
+    const r = this.opts.replica;
+    if (!r) return;
+    const lease = r.leaseId();
+    // Without a lease the row would outlive this replica: refuse the channel; the agent retries (here or elsewhere).
+    if (!lease) throw new Error('this replica has no lease on the store at the moment');
+    txn.put(r.sessions, instanceKey, { replica: r.id, url: r.url(), since: this.now() }, undefined, lease);
+  }
+
+  /**
+   * After this replica's lease was lost and granted again: the session rows went with the old lease (and the leader
+   * may have marked the instances disconnected), so the channels still open here are claimed again.
+   */
+  async reclaimSessions(): Promise<void> {
+    const { tables, cache } = this.opts;
+    for (const key of [...this.sessions.keys()]) {
+      await cache
+        .update(() => {
+          const row = tables.containerInstances.get(key);
+          if (!row || !this.sessions.has(key)) return { txn: new Txn(), result: null };
+          const txn = new Txn().put(tables.containerInstances, row.id, { ...row.value, agentConnected: true, disconnectedAt: undefined }, row.modRevision);
+          this.holdSession(txn, key);
+          return { txn, result: null };
+        })
+        .catch((err: unknown) => this.opts.logger.warn({ err, instance: key }, 'could not claim the agent channel again'));
+    }
   }
 
   private received(session: Session, text: string): void {
