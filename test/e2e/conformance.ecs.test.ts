@@ -244,6 +244,56 @@ const ROWS: Row[] = [
     output: { taskDefinitions: [], failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/conf:1`, reason: 'The specified task definition is still in ACTIVE status. Please deregister the target and try again.' }] },
     source: `${API}/API_DeleteTaskDefinitions.html`,
   },
+  // Container instances, task definitions, task protection and service deployments.
+  { title: 'UpdateCluster on a cluster that does not exist', operation: 'UpdateCluster', input: { cluster: 'nope', settings: [{ name: 'containerInsights', value: 'enabled' }] }, error: { code: 'ClusterNotFoundException', message: 'Cluster not found.' }, source: `${API}/API_UpdateCluster.html` },
+  { title: 'ListContainerInstances in a cluster that does not exist', operation: 'ListContainerInstances', input: { cluster: 'nope' }, error: { code: 'ClusterNotFoundException', message: 'Cluster not found.' }, source: `${API}/API_ListContainerInstances.html` },
+  { title: 'RegisterContainerInstance in a cluster that does not exist', operation: 'RegisterContainerInstance', input: { cluster: 'nope' }, error: { code: 'ClusterNotFoundException', message: 'Cluster not found.' }, source: `${API}/API_RegisterContainerInstance.html` },
+  {
+    title: 'DeregisterContainerInstance of an instance that does not exist',
+    operation: 'DeregisterContainerInstance',
+    input: { cluster: 'conf', containerInstance: '0123456789abcdef0123456789abcdef' },
+    error: { code: 'InvalidParameterException', message: 'The referenced container instance was not found.' },
+    source: `${API}/API_DeregisterContainerInstance.html`,
+  },
+  {
+    title: 'UpdateContainerInstancesState names an instance that does not exist as a MISSING failure',
+    operation: 'UpdateContainerInstancesState',
+    input: { cluster: 'conf', containerInstances: ['0123456789abcdef0123456789abcdef'], status: 'DRAINING' },
+    output: { containerInstances: [], failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:container-instance/conf/0123456789abcdef0123456789abcdef`, reason: 'MISSING' }] },
+    source: `${API}/API_UpdateContainerInstancesState.html`,
+  },
+  { title: 'ListTaskDefinitions by family prefix', operation: 'ListTaskDefinitions', input: { familyPrefix: 'conf' }, output: { taskDefinitionArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:task-definition/conf:1`] }, source: `${API}/API_ListTaskDefinitions.html` },
+  { title: 'ListTaskDefinitionFamilies by prefix', operation: 'ListTaskDefinitionFamilies', input: { familyPrefix: 'con' }, output: { families: ['conf'] }, source: `${API}/API_ListTaskDefinitionFamilies.html` },
+  {
+    title: 'GetTaskProtection of a task that does not exist is a failure',
+    operation: 'GetTaskProtection',
+    input: { cluster: 'conf', tasks: ['0123456789abcdef0123456789abcdef'] },
+    output: { protectedTasks: [], failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task/conf/0123456789abcdef0123456789abcdef`, reason: 'TASK_NOT_VALID' }] },
+    source: `${API}/API_GetTaskProtection.html`,
+  },
+  { title: 'ListServiceDeployments of a service that does not exist', operation: 'ListServiceDeployments', input: { cluster: 'conf', service: 'nope' }, error: { code: 'ServiceNotFoundException', message: 'Service not found.' }, source: `${API}/API_ListServiceDeployments.html` },
+  {
+    title: 'DescribeServiceDeployments names one that does not exist as a MISSING failure',
+    operation: 'DescribeServiceDeployments',
+    input: { serviceDeploymentArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/conf/web/nope`] },
+    output: { serviceDeployments: [], failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service-deployment/conf/web/nope`, reason: 'MISSING' }] },
+    source: `${API}/API_DescribeServiceDeployments.html`,
+  },
+  {
+    title: 'DescribeServiceRevisions names one that does not exist as a MISSING failure',
+    operation: 'DescribeServiceRevisions',
+    input: { serviceRevisionArns: [`arn:aws:ecs:us-east-1:${ACCOUNT}:service-revision/conf/web/123`] },
+    output: { serviceRevisions: [], failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:service-revision/conf/web/123`, reason: 'MISSING' }] },
+    source: `${API}/API_DescribeServiceRevisions.html`,
+  },
+  { title: 'set-up: the task definition deregistered', operation: 'DeregisterTaskDefinition', input: { taskDefinition: 'conf:1' }, output: { taskDefinition: { status: 'INACTIVE' } }, source: `${API}/API_DeregisterTaskDefinition.html` },
+  {
+    title: 'StartTask of an INACTIVE task definition',
+    operation: 'StartTask',
+    input: { cluster: 'conf', taskDefinition: 'conf:1', containerInstances: ['0123456789abcdef0123456789abcdef'] },
+    error: { code: 'ClientException', message: 'TaskDefinition is inactive' },
+    source: `${API}/API_StartTask.html`,
+  },
 ];
 
 let wharf: Wharf;
