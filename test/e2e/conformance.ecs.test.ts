@@ -294,6 +294,60 @@ const ROWS: Row[] = [
     error: { code: 'ClientException', message: 'TaskDefinition is inactive' },
     source: `${API}/API_StartTask.html`,
   },
+  // Account settings, attributes, cluster settings and capacity providers: the shapes of success.
+  { title: 'ListClusters lists the clusters', operation: 'ListClusters', input: {}, output: { clusterArns: expect.arrayContaining([`arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/conf`]) }, source: `${API}/API_ListClusters.html` },
+  {
+    title: 'UpdateClusterSettings answers the cluster with its settings',
+    operation: 'UpdateClusterSettings',
+    input: { cluster: 'conf', settings: [{ name: 'containerInsights', value: 'enabled' }] },
+    output: { cluster: { clusterName: 'conf', settings: [{ name: 'containerInsights', value: 'enabled' }] } },
+    source: `${API}/API_UpdateClusterSettings.html`,
+  },
+  {
+    title: 'PutClusterCapacityProviders sets FARGATE as the default strategy',
+    operation: 'PutClusterCapacityProviders',
+    input: { cluster: 'conf', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] },
+    output: { cluster: { capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] } },
+    source: `${API}/API_PutClusterCapacityProviders.html`,
+  },
+  {
+    title: 'PutAccountSetting answers the setting for the calling principal',
+    operation: 'PutAccountSetting',
+    input: { name: 'containerInsights', value: 'enabled' },
+    output: { setting: { name: 'containerInsights', value: 'enabled', principalArn: `arn:aws:iam::${ACCOUNT}:root` } },
+    source: `${API}/API_PutAccountSetting.html`,
+  },
+  {
+    title: 'PutAccountSettingDefault answers the account default',
+    operation: 'PutAccountSettingDefault',
+    input: { name: 'containerInsights', value: 'disabled' },
+    output: { setting: { name: 'containerInsights', value: 'disabled' } },
+    source: `${API}/API_PutAccountSettingDefault.html`,
+  },
+  {
+    title: 'ListAccountSettings by name',
+    operation: 'ListAccountSettings',
+    input: { name: 'containerInsights' },
+    output: { settings: [{ name: 'containerInsights' }] },
+    source: `${API}/API_ListAccountSettings.html`,
+  },
+  {
+    title: 'DeleteAccountSetting answers the setting it deleted',
+    operation: 'DeleteAccountSetting',
+    input: { name: 'containerInsights' },
+    output: { setting: { name: 'containerInsights' } },
+    source: `${API}/API_DeleteAccountSetting.html`,
+  },
+  { title: 'ListAttributes of container instances in a cluster without any', operation: 'ListAttributes', input: { cluster: 'conf', targetType: 'container-instance' }, output: { attributes: [] }, source: `${API}/API_ListAttributes.html` },
+  { title: 'ListServicesByNamespace of a namespace no service uses', operation: 'ListServicesByNamespace', input: { namespace: 'unused' }, output: { serviceArns: [] }, source: `${API}/API_ListServicesByNamespace.html` },
+  {
+    title: 'UpdateTaskProtection of a task that does not exist is a failure',
+    operation: 'UpdateTaskProtection',
+    input: { cluster: 'conf', tasks: ['0123456789abcdef0123456789abcdef'], protectionEnabled: true },
+    output: { protectedTasks: [], failures: [{ arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:task/conf/0123456789abcdef0123456789abcdef`, reason: 'TASK_NOT_VALID' }] },
+    source: `${API}/API_UpdateTaskProtection.html`,
+  },
+  { title: 'DiscoverPollEndpoint names the agent endpoint', operation: 'DiscoverPollEndpoint', input: { cluster: 'conf' }, output: { endpoint: expect.stringMatching(/^ws:\/\//) }, source: `${API}/API_DiscoverPollEndpoint.html` },
 ];
 
 let wharf: Wharf;
