@@ -26,7 +26,8 @@ const query = (name: string, type: string, extra: Partial<dnsPacket.Packet> = {}
 const reply = (msg: Buffer, max: number | 'tcp' = 4096) => {
   const out = respond(msg, [zone], max === 'tcp' ? undefined : max);
   if (!('reply' in out)) throw new Error(`no reply: ${JSON.stringify(out)}`);
-  return dnsPacket.decode(out.reply);
+  // dns-packet's types leave out rcode, which decode does set.
+  return dnsPacket.decode(out.reply) as dnsPacket.DecodedPacket & { rcode?: string };
 };
 
 describe('respond', () => {

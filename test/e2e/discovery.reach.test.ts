@@ -94,8 +94,8 @@ describe('tasks resolving and reaching Cloud Map names', () => {
       serviceName: 'legacy', taskDefinition: 'legacy', desiredCount: 1,
       serviceRegistries: [{ registryArn: bridgeArn, containerName: 'web', containerPort: 8080 }],
     }));
-    await expect.poll(async () => (await cli('list-instances', '--service-id', bridgeArn.split('/').pop())).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
-    await expect.poll(async () => (await cli('list-instances', '--service-id', echoArn.split('/').pop())).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
+    await expect.poll(async () => (await cli('list-instances', '--service-id', bridgeArn.split('/').pop()!)).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
+    await expect.poll(async () => (await cli('list-instances', '--service-id', echoArn.split('/').pop()!)).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
     const echoAddress = addressOf((await tasksOf('echo'))[0]!);
 
     for (const mode of ['awsvpc', 'bridge'] as const) {

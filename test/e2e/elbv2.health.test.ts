@@ -2,7 +2,7 @@
 // with the deregistration delay, lb_cookie stickiness, and the hooks the ECS service controller calls.
 import {
   DeregisterTargetsCommand, DescribeTargetHealthCommand, ModifyTargetGroupAttributesCommand, ModifyTargetGroupCommand, RegisterTargetsCommand,
-  type ElasticLoadBalancingV2Client,
+  type ElasticLoadBalancingV2Client, type TargetHealth,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elbClient, forward, loadBalancer, targetGroup } from './elbv2Client.js';
@@ -18,7 +18,7 @@ const healthCode = { A: 200, B: 200 };
 
 const health = async () => {
   const out = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }));
-  return Object.fromEntries(out.TargetHealthDescriptions!.map((d) => [d.Target!.Id, d.TargetHealth!]));
+  return Object.fromEntries(out.TargetHealthDescriptions!.map((d) => [d.Target!.Id!, d.TargetHealth!])) as Record<string, TargetHealth>;
 };
 const hit = async (path = '/', headers: Record<string, string> = {}) => {
   const r = await fetch(`http://${addr}${path}`, { headers });

@@ -108,7 +108,7 @@ export function send(url: string, r: RawRequest, body = r.body): Promise<RawRepl
  */
 export async function postLargeBody(url: string, headers: Record<string, string>, body: Buffer): Promise<number | string> {
   try {
-    const r = await fetch(url, { method: 'POST', headers, body });
+    const r = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body) });
     await r.arrayBuffer();
     return r.status;
   } catch (e) {

@@ -89,5 +89,5 @@ export async function v2(
   w: RegistryWharf, password: string | undefined, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {},
 ): Promise<Response> {
   const auth: Record<string, string> = password ? { authorization: 'Basic ' + Buffer.from(`AWS:${password}`).toString('base64') } : {};
-  return fetch(w.url + path, { method, body, headers: { ...auth, ...headers }, redirect: 'manual' });
+  return fetch(w.url + path, { method, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body), headers: { ...auth, ...headers }, redirect: 'manual' });
 }

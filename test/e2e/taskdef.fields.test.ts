@@ -42,9 +42,6 @@ describe('fields Wharf refuses', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
     await ecs.send(new RegisterTaskDefinitionCommand({ family: 'overridden', containerDefinitions: [app] }));
     const run = (overrides: object) => ecs.send(new RunTaskCommand({ taskDefinition: 'overridden', overrides }));
-    await expect(run({ taskRoleArn: 'arn:aws:iam::000000000000:role/app' })).rejects.toMatchObject({
-      name: 'ClientException', message: 'taskRoleArn is not supported by Wharf: containers get no task role credentials yet.',
-    });
     await expect(run({ containerOverrides: [{ name: 'app', resourceRequirements: [{ type: 'GPU', value: '1' }] }] })).rejects.toMatchObject({
       name: 'ClientException', message: 'resourceRequirements is not supported by Wharf: GPUs and inference accelerators are not scheduled by Wharf.',
     });

@@ -61,7 +61,7 @@ describe('log drivers', () => {
     expect(line).toContain('wharf-syslog-test');
     expect(line).toMatch(/^<\d+>1 /); // RFC 5424
     const info = await docker.getContainer(await dockerId(taskArn)).inspect();
-    expect(info.HostConfig.LogConfig.Type).toBe('syslog');
+    expect(info.HostConfig.LogConfig?.Type).toBe('syslog');
     // Docker's dual logging keeps the output readable to the agent: `wharf logs` has it too.
     const logs = await up.wharf.awsRaw(['logs', 'filter-log-events', '--log-group-name', '/wharf/tasks/default']);
     expect(logs.code).toBe(0);

@@ -33,7 +33,7 @@ describe('container restart policies', () => {
     expect(run.failures).toEqual([]);
     const taskArn = run.tasks![0]!.taskArn!;
     const describe = async () => (await up.ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks![0]!;
-    await expect.poll(async () => (await describe()).lastStatus, { timeout: 60_000, interval: 500 }).toBe('RUNNING');
+    await expect.poll(async () => (await describe()).lastStatus, { timeout: 120_000, interval: 500 }).toBe('RUNNING');
     const task = await describe();
     const address = task.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value!;
     const metadata = async () => {
@@ -61,7 +61,7 @@ describe('container restart policies', () => {
     expect(Object.fromEntries(now.containers!.map((c) => [c.name, c.lastStatus]))).toEqual({ web: 'RUNNING', crash: 'RUNNING', done: 'STOPPED', early: 'STOPPED' });
     expect((await fetch(`http://${address}/task.json`)).status).toBe(200);
     await up.ecs.send(new StopTaskCommand({ task: taskArn }));
-  }, 240_000);
+  }, 360_000);
 
   it('refuses restart policies outside ECS\'s ranges, registering nothing', async () => {
     // The SDK: the aws CLI installed here predates restartPolicy.

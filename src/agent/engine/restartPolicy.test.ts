@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { whyNotRestart } from './restartPolicy.js';
+import type { ContainerDefinition } from '../protocol.js';
 
-const def = (restartPolicy?: object) => ({ name: 'side', image: 'x', restartPolicy });
+const def = (restartPolicy?: ContainerDefinition['restartPolicy']): ContainerDefinition => ({ name: 'side', image: 'x', restartPolicy });
 const t0 = Date.parse('2026-01-01T00:00:00Z');
 const facts = (ranSeconds: number, exitCode: number | null = 1, taskStopping = false) => ({
   exitCode, startedAt: new Date(t0), taskStopping, nowMs: t0 + ranSeconds * 1000,
