@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import {
   DescribeTasksCommand,
   ECSClient,
-  ListContainerInstancesCommand,
-  DescribeContainerInstancesCommand,
+  
+  
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -15,7 +15,7 @@ import {
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { LABELS } from '../src/agent/protocol.js';
 import { ensureBusybox, BUSYBOX } from '../test/support/images.js';
-import { median, startServer } from './support.js';
+import { connectedInstance, median, startServer } from './support.js';
 
 const run = promisify(execFile);
 const args = process.argv.slice(2);
@@ -29,16 +29,7 @@ async function main() {
   const { url, proc } = await startServer({ credentials: creds, command: 'up' });
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
-  let instanceArn = '';
-  for (;;) {
-    const l = await ecs.send(new ListContainerInstancesCommand({}));
-    if (l.containerInstanceArns!.length) {
-      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
-      instanceArn = d.containerInstances![0]!.containerInstanceArn!;
-      if (d.containerInstances![0]!.agentConnected) break;
-    }
-    await sleep(50);
-  }
+  const instanceArn = await connectedInstance(ecs);
   await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'bench',

@@ -6,17 +6,17 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  DescribeContainerInstancesCommand,
+  
   DescribeTasksCommand,
   ECSClient,
-  ListContainerInstancesCommand,
+  
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { LABELS } from '../src/agent/protocol.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox } from '../test/support/images.js';
-import { arg, median, startServer } from './support.js';
+import { arg, connectedInstance, median, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 20);
@@ -30,16 +30,7 @@ async function main() {
   const { url, proc } = await startServer({ credentials: creds, command: 'up' });
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
-  let instanceArn = '';
-  for (;;) {
-    const l = await ecs.send(new ListContainerInstancesCommand({}));
-    if (l.containerInstanceArns!.length) {
-      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
-      instanceArn = d.containerInstances![0]!.containerInstanceArn!;
-      if (d.containerInstances![0]!.agentConnected) break;
-    }
-    await sleep(50);
-  }
+  const instanceArn = await connectedInstance(ecs);
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'bench-exec',
     containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],

@@ -1,5 +1,6 @@
 // What the benchmarks share: reading their options, starting a Wharf process to measure, signing replayable requests,
 // and the server's CPU time.
+import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -122,4 +123,16 @@ export async function measure(url: string, pid: number, connections: number, dur
   const r = await autocannon({ url, connections, duration, requests: [request] });
   const cpuUs = ((serverCpuMs(pid) - cpu0) * 1000) / Math.max(1, r.requests.total);
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors, cpuUs };
+}
+
+/** Waits for `wharf up`'s embedded agent to register and connect; its container instance ARN. */
+export async function connectedInstance(ecs: ECSClient): Promise<string> {
+  for (;;) {
+    const l = await ecs.send(new ListContainerInstancesCommand({}));
+    if (l.containerInstanceArns!.length) {
+      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
+      if (d.containerInstances![0]!.agentConnected) return d.containerInstances![0]!.containerInstanceArn!;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -7,10 +7,10 @@ import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/cli
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
-  DescribeContainerInstancesCommand,
+  
   DescribeTasksCommand,
   ECSClient,
-  ListContainerInstancesCommand,
+  
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -18,7 +18,7 @@ import {
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { LABELS } from '../src/agent/protocol.js';
 import { ensureBusybox, BUSYBOX } from '../test/support/images.js';
-import { arg, median, startServer } from './support.js';
+import { arg, connectedInstance, median, startServer } from './support.js';
 
 const rounds = arg('rounds', 10);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000007', secretAccessKey: 'wharf-bench-secret' };
@@ -31,16 +31,7 @@ async function main() {
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const client = { endpoint: url, region: 'us-east-1', credentials: creds };
   const ecs = new ECSClient(client);
-  let instanceArn = '';
-  for (;;) {
-    const l = await ecs.send(new ListContainerInstancesCommand({}));
-    if (l.containerInstanceArns!.length) {
-      const d = await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: l.containerInstanceArns }));
-      instanceArn = d.containerInstances![0]!.containerInstanceArn!;
-      if (d.containerInstances![0]!.agentConnected) break;
-    }
-    await sleep(50);
-  }
+  const instanceArn = await connectedInstance(ecs);
 
   const iam = new IAMClient(client);
   const role = await iam.send(
