@@ -6,8 +6,6 @@ import { promisify } from 'node:util';
 import {
   DescribeTasksCommand,
   ECSClient,
-  
-  
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,

@@ -6,10 +6,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  
   DescribeTasksCommand,
   ECSClient,
-  
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';

@@ -7,10 +7,8 @@ import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/cli
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
-  
   DescribeTasksCommand,
   ECSClient,
-  
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
