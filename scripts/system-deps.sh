@@ -5,7 +5,8 @@
 # benchmark and its peer), qemu-user (runs the agent's pause binaries for other architectures), etcd (the
 # distributed store backend's tests start their own members), chromium (the web console's browser tests, driven by
 # playwright-core), dig (dnsutils: the DNS tests) and dnsmasq (dnsmasq-base: the DNS benchmark's peer). RUNLEVEL=1
-# keeps packaged services from starting.
+# keeps packaged services from starting. Last, Node.js 22 beside the system's Node (scripts/node22.sh), for the test
+# that runs Wharf on it.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -29,3 +30,6 @@ if ! $SUDO docker info >/dev/null 2>&1; then
   done
 fi
 $SUDO docker info --format 'docker {{.ServerVersion}} ({{.Driver}})'
+
+# Node.js 22 for test/e2e/node22.test.ts (Wharf supports Node 20 and 22).
+$SUDO bash "$(dirname "$0")/node22.sh"

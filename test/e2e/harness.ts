@@ -34,12 +34,24 @@ export interface Wharf {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The Wharf processes of this test file that have not exited: a failed test prints their logs' tail (setup.ts). */
+export const runningWharfs = new Set<Wharf>();
+
 export function tempDir(prefix = 'wharf-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export async function startWharf(
-  opts: { dataDir?: string; mode?: 'up' | 'server'; env?: Record<string, string>; credentials?: boolean; port?: number; args?: string[] } = {},
+  opts: {
+    dataDir?: string;
+    mode?: 'up' | 'server';
+    env?: Record<string, string>;
+    credentials?: boolean;
+    port?: number;
+    args?: string[];
+    /** Another Node.js and the wharf it runs (the Node 22 test); this process's Node and WHARF_BIN by default. */
+    runtime?: { node: string; bin: string };
+  } = {},
 ): Promise<Wharf> {
   const dataDir = opts.dataDir ?? tempDir();
   // Each Wharf of a test run gets awsvpc task addresses of its own, so test files running side by side never hand
@@ -52,7 +64,7 @@ export async function startWharf(
     env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     env.WHARF_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;
   }
-  const proc = spawn(process.execPath, [WHARF_BIN, opts.mode ?? 'server', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
+  const proc = spawn(opts.runtime?.node ?? process.execPath, [opts.runtime?.bin ?? WHARF_BIN, opts.mode ?? 'server', '--port', String(opts.port ?? 0), '--data-dir', dataDir, ...(opts.args ?? [])], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -95,7 +107,7 @@ export async function startWharf(
       );
     });
 
-  return {
+  const wharf: Wharf = {
     url,
     dataDir,
     proc,
@@ -117,6 +129,9 @@ export async function startWharf(
       });
     },
   };
+  runningWharfs.add(wharf);
+  proc.once('exit', () => runningWharfs.delete(wharf));
+  return wharf;
 }
 
 /** Polls `probe` until `ok` holds (for hooks, where expect.poll is not available). */

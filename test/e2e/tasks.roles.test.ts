@@ -114,6 +114,32 @@ describe('task role credentials', () => {
     expect(up.wharf.output.join('\n') + up.wharf.stderr()).not.toContain(creds.SecretAccessKey);
   }, 120_000);
 
+  it('serves a host-mode task through the full URI on the host, and forgets the credentials once the task stops', async () => {
+    const role = await up.wharf.aws('iam', 'create-role', '--role-name', `host-${tag}`, '--assume-role-policy-document', trust({ Service: 'ecs-tasks.amazonaws.com' }));
+    await up.ecs.send(new RegisterTaskDefinitionCommand({
+      family: `host-${tag}`,
+      taskRoleArn: role.Role.Arn,
+      networkMode: 'host',
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 64, stopTimeout: 2, command: ['sh', '-c', 'echo "URI $AWS_CONTAINER_CREDENTIALS_FULL_URI REL ${AWS_CONTAINER_CREDENTIALS_RELATIVE_URI:-none}"; echo DONE; sleep 600'] }],
+    }));
+    const arn = (await up.ecs.send(new RunTaskCommand({ taskDefinition: `host-${tag}` }))).tasks![0]!.taskArn!;
+    started.push(arn);
+    await expect.poll(() => output(arn), { timeout: 60_000, interval: 500 }).toContain('DONE');
+    const [uri, , relative] = line(await output(arn), 'URI')!.split(' ');
+    // Host mode shares the host's network, where 169.254.170.2 is not Wharf's: only the full URI is given.
+    expect(relative).toBe('none');
+    expect(uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v2\/credentials\/[0-9a-f]{32}$/);
+    const live = await fetch(uri!);
+    expect(live.status).toBe(200);
+    expect(((await live.json()) as { RoleArn: string }).RoleArn).toBe(role.Role.Arn);
+
+    await up.ecs.send(new StopTaskCommand({ task: arn }));
+    await expect.poll(async () => (await up.ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!.lastStatus, { timeout: 60_000, interval: 500 }).toBe('STOPPED');
+    const gone = await fetch(uri!);
+    expect(gone.status).toBe(400);
+    expect(((await gone.json()) as { code: string }).code).toBe('NoCredentialsFound');
+  }, 120_000);
+
   it('gives nothing for a role that does not trust ecs-tasks.amazonaws.com', async () => {
     const role = await up.wharf.aws('iam', 'create-role', '--role-name', `untrusted-${tag}`, '--assume-role-policy-document', trust({ AWS: 'arn:aws:iam::000000000000:root' }));
     const arn = await runWithRole(`untrusted-${tag}`, role.Role.Arn);

@@ -17,11 +17,11 @@ export interface WharfUp {
 }
 
 /** Registers the hooks; the returned object is filled in before the first test runs. */
-export function useWharfUp(env: Record<string, string> = {}, args: string[] = []): WharfUp {
+export function useWharfUp(env: Record<string, string> = {}, args: string[] = [], nodeRuntime?: () => Promise<{ node: string; bin: string }>): WharfUp {
   const up = { runtime: new DockerRuntime() } as WharfUp;
   beforeAll(async () => {
     await ensureBusybox(up.runtime);
-    up.wharf = await startWharf({ mode: 'up', env, args });
+    up.wharf = await startWharf({ mode: 'up', env, args, runtime: await nodeRuntime?.() });
     up.ecs = up.wharf.ecs();
     up.instanceArn = await embeddedInstance(up.ecs);
   }, 120_000);

@@ -41,7 +41,21 @@ export function namespaceObstacle(): string | undefined {
  * A listener on `host:port` inside the namespace of `pid`; with `addAddress`, `host` is first added to the
  * namespace's loopback (for ECS's 169.254.170.2, which only that namespace sees).
  */
-export function listenInNamespace(pid: number, port: number, opts: { host?: string; addAddress?: boolean; timeoutMs?: number } = {}): Promise<Server> {
+export async function listenInNamespace(pid: number, port: number, opts: { host?: string; addAddress?: boolean; timeoutMs?: number } = {}): Promise<Server> {
+  // A child that did not answer in time (a machine under load) is tried again: without its listener the task's
+  // metadata endpoint would stay closed for the task's whole life.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listenOnce(pid, port, opts);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof NamespaceTimeout)) throw err;
+    }
+  }
+}
+
+class NamespaceTimeout extends Error {}
+
+function listenOnce(pid: number, port: number, opts: { host?: string; addAddress?: boolean; timeoutMs?: number }): Promise<Server> {
   const { host = '127.0.0.1', addAddress = false, timeoutMs = 15_000 } = opts;
   return new Promise((resolve, reject) => {
     const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', CHILD, String(port), host, addAddress ? '1' : '0'], {
@@ -51,7 +65,7 @@ export function listenInNamespace(pid: number, port: number, opts: { host?: stri
     child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`no listener in the namespace of pid ${pid} after ${timeoutMs} ms`));
+      reject(new NamespaceTimeout(`no listener in the namespace of pid ${pid} after ${timeoutMs} ms`));
     }, timeoutMs);
     child.on('message', (msg: unknown, handle: unknown) => {
       clearTimeout(timer);

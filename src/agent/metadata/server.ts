@@ -198,7 +198,8 @@ export class MetadataServer implements MetadataHooks {
   /** A task's role credentials, only to a connection from that task's namespace (or the host's listener). */
   private async credentials(id: string, scope: string | undefined): Promise<[number, unknown]> {
     const ids = this.o.credentialIds;
-    const ts = ids && this.tasks().find((t) => (!scope || t.task.taskArn === scope) && t.task.taskRoleArn && ids.of(t.task.taskArn) === id);
+    // A stopped task's credentials are gone, as ECS's agent removes them when the task stops.
+    const ts = ids && this.tasks().find((t) => (!scope || t.task.taskArn === scope) && t.task.taskRoleArn && t.known !== Status.STOPPED && ids.of(t.task.taskArn) === id);
     if (!ts || !this.o.roleCredentials) return [400, { code: 'NoCredentialsFound', message: `no credentials found for id ${id}` }];
     try {
       return [200, await this.o.roleCredentials(ts.task.taskArn)];
