@@ -24,7 +24,7 @@ describe('wharf on Node.js 22', () => {
     const tg = (
       await aws(
         'elbv2', 'create-target-group', '--name', 'n22-tg', '--protocol', 'HTTP', '--port', '80', '--vpc-id', 'vpc-local',
-        '--target-type', 'ip', '--health-check-interval-seconds', '5', '--healthy-threshold-count', '2',
+        '--target-type', 'ip', '--health-check-interval-seconds', '5', '--health-check-timeout-seconds', '2', '--healthy-threshold-count', '2',
       )
     ).TargetGroups[0];
     await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP', '--port', '80', '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`);
