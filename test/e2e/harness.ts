@@ -3,6 +3,7 @@ import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Agent as HttpAgent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 
@@ -114,7 +115,15 @@ export async function startWharf(
     output,
     stderr: () => stderr,
     ecs: (region = 'us-east-1') =>
-      new ECSClient({ endpoint: url, region, credentials: creds ?? { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 }),
+      new ECSClient({
+        endpoint: url,
+        region,
+        credentials: creds ?? { accessKeyId: 'x', secretAccessKey: 'y' },
+        maxAttempts: 1,
+        // Idle keep-alive sockets are closed by the client well before the gateway's 65 s: with one attempt, a call
+        // that met the server's close of a socket idle for about 65 s would fail (tests that poll for a minute).
+        requestHandler: { httpAgent: new HttpAgent({ keepAlive: true, timeout: 30_000 }) },
+      }),
     awsRaw,
     async aws(...args: string[]) {
       const r = await awsRaw(args);

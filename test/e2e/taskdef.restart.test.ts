@@ -33,7 +33,16 @@ describe('container restart policies', () => {
     expect(run.failures).toEqual([]);
     const taskArn = run.tasks![0]!.taskArn!;
     const describe = async () => (await up.ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks![0]!;
-    await expect.poll(async () => (await describe()).lastStatus, { timeout: 120_000, interval: 500 }).toBe('RUNNING');
+    await expect.poll(async () => {
+      const t = await describe();
+      // Stopped on the way: say why rather than wait out the timeout.
+      if (t.lastStatus === 'STOPPED') {
+        const id = taskArn.split('/').pop();
+        const log = await up.wharf.awsRaw(['logs', 'get-log-events', '--log-group-name', '/wharf/tasks/default', '--log-stream-name', `${id}/web`]);
+        throw new Error(`task stopped: ${t.stopCode} ${t.stoppedReason} ${JSON.stringify(t.containers!.map((c) => [c.name, c.exitCode, c.reason]))} web said: ${log.stdout}${log.stderr}`);
+      }
+      return t.lastStatus;
+    }, { timeout: 120_000, interval: 500 }).toBe('RUNNING');
     const task = await describe();
     const address = task.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value!;
     const metadata = async () => {
