@@ -9,7 +9,8 @@ import { useWharfUp } from './wharfUp.js';
 const up = useWharfUp({ WHARF_LB_WORKERS: '0' });
 
 // The web container copies the task metadata document into what it serves, so the test can read RestartCount.
-const WEB = 'mkdir -p /w && (while true; do wget -qO /w/task.tmp $ECS_CONTAINER_METADATA_URI_V4/task && mv /w/task.tmp /w/task.json; sleep 1; done) & exec httpd -f -p 80 -h /w';
+// mkdir first, on its own: `mkdir && (loop) &` would put the mkdir in the background, racing httpd's chdir to /w.
+const WEB = 'mkdir -p /w; (while true; do wget -qO /w/task.tmp $ECS_CONTAINER_METADATA_URI_V4/task && mv /w/task.tmp /w/task.json; sleep 1; done) & exec httpd -f -p 80 -h /w';
 
 describe('container restart policies', () => {
   it('restarts a crashing sidecar in place while the task keeps serving', async () => {
