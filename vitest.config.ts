@@ -1,18 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code in src/; end-to-end tests that start a real Wharf live in test/e2e/.
+// Three test files run at once: most of an end-to-end file's time is spent waiting on containers, health checks and
+// polls, so a 2-core machine keeps up, and the whole suite fits well within CI's time. Files never share a port, an
+// address or a container: each Wharf takes its own task and load balancer address ranges (test/e2e/harness.ts) and
+// its containers carry its own instance's labels.
 export default defineConfig({
   test: {
+    maxWorkers: 3,
+    minWorkers: 1,
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts', 'console/src/**/*.test.ts'] } },
       {
         test: {
-          // Against the real Docker Engine: one file at a time (they share the engine and 2 cores).
+          // Against the real Docker Engine.
           name: 'agent',
           include: ['test/agent/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
       {
@@ -22,7 +27,6 @@ export default defineConfig({
           include: ['test/console/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
         },
       },
       {

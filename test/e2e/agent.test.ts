@@ -19,7 +19,7 @@ import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { LABELS } from '../../src/agent/protocol.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -243,7 +243,7 @@ describe('a second host with wharf agent', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'fleet' }));
     const agent = spawn(
       process.execPath,
-      [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', 'fleet', '--attribute', 'stack=blue', '--state-dir', tempDir()],
+      [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', 'fleet', '--attribute', 'stack=blue', '--state-dir', tempDir(), '--task-address-pool', taskAddressPool()],
       {
         env: WHARF_ENV,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,6 +35,14 @@ export interface Wharf {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * A /24 of awsvpc task addresses for one agent of a test run, picked at random so that test files running side by side
+ * do not hand two tasks one address. 127.1.250.0/24 and above are left for tests that name their range.
+ */
+export function taskAddressPool(): string {
+  return `127.1.${1 + Math.floor(Math.random() * 249)}.0/24`;
+}
+
 /** The Wharf processes of this test file that have not exited: a failed test prints their logs' tail (setup.ts). */
 export const runningWharfs = new Set<Wharf>();
 
@@ -58,8 +66,8 @@ export async function startWharf(
   // Each Wharf of a test run gets awsvpc task addresses of its own, so test files running side by side never hand
   // two tasks one address.
   // Load balancers likewise, so two of them never both want port 80 on one address.
-  const pool = `127.1.${1 + Math.floor(Math.random() * 254)}.0/24`;
-  const lbPool = `127.2.${1 + Math.floor(Math.random() * 254)}.0/24`;
+  const pool = taskAddressPool();
+  const lbPool = `127.2.${1 + Math.floor(Math.random() * 249)}.0/24`;
   const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', WHARF_TASK_ADDRESS_POOL: pool, WHARF_LB_ADDRESS_POOL: lbPool, ...(opts.env ?? {}) } as Record<string, string>;
   if (opts.credentials !== false) {
     env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;

@@ -23,7 +23,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -42,7 +42,7 @@ const connected = async (cluster: string) => {
 function joinHost(cluster: string, az: string): ChildProcess {
   const p = spawn(
     process.execPath,
-    [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', cluster, '--state-dir', tempDir(), '--attribute', `zone=${az}`],
+    [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', cluster, '--state-dir', tempDir(), '--attribute', `zone=${az}`, '--task-address-pool', taskAddressPool()],
     {
       env: WHARF_ENV,
       stdio: 'ignore',
