@@ -128,6 +128,28 @@ describe('Access', () => {
     expect(access.decide(caller, 'ecs:ListClusters', '*', 'us-east-1', clock())).toBe('implicit-deny');
   });
 
+  it('a service assumes a role only as far as its trust conditions on aws:SourceAccount and aws:SourceArn allow', async () => {
+    const { iam, sts } = await setup();
+    const guarded = (account: string, arn: string) => JSON.stringify({
+      Statement: [{
+        Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': account }, ArnLike: { 'aws:SourceArn': arn } },
+      }],
+    });
+    await iam.createRole({ name: 'ours', trust: guarded(ACCOUNT, `arn:aws:ecs:us-east-1:${ACCOUNT}:*`) });
+    await iam.createRole({ name: 'theirs', trust: guarded('111122223333', 'arn:aws:ecs:us-east-1:111122223333:*') });
+    await iam.createRole({ name: 'elsewhere', trust: guarded(ACCOUNT, `arn:aws:ecs:eu-west-1:${ACCOUNT}:*`) });
+    const source = { account: ACCOUNT, arn: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/default` };
+    const role = (name: string) => sts.roleByArn(`arn:aws:iam::${ACCOUNT}:role/${name}`)!;
+    expect(sts.trustsService(role('ours'), 'ecs-tasks.amazonaws.com', source)).toBe(true);
+    expect(sts.trustsService(role('theirs'), 'ecs-tasks.amazonaws.com', source)).toBe(false);
+    expect(sts.trustsService(role('elsewhere'), 'ecs-tasks.amazonaws.com', source)).toBe(false);
+    // Without a source, a condition on it cannot hold.
+    expect(sts.trustsService(role('ours'), 'ecs-tasks.amazonaws.com')).toBe(false);
+    await expect(sts.assumeAsService(role('theirs').arn, 'ecs-tasks.amazonaws.com', 'task-1', 3600, source)).rejects.toThrow('does not allow ecs-tasks.amazonaws.com');
+    expect((await sts.assumeAsService(role('ours').arn, 'ecs-tasks.amazonaws.com', 'task-1', 3600, source)).session.roleName).toBe('ours');
+  });
+
   it('a refused write writes nothing', async () => {
     const { iam, tables } = await setup();
     await iam.createUser('u');

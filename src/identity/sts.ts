@@ -8,6 +8,7 @@ import { Txn, type StateCache } from '../store/cache.js';
 import { denied, tokenHash, type Access, type CallerIdentity } from './access.js';
 import { evaluate } from './evaluate.js';
 import { assumedRoleArn, newSecretKey, newSessionToken, newTemporaryKeyId, rootArn } from './ids.js';
+import type { RequestContext } from './conditions.js';
 import { parsePolicy, trustPrincipals } from './policy.js';
 import type { IdentityTables, RoleRecord, SessionRecord } from './tables.js';
 
@@ -18,6 +19,12 @@ export interface StsDeps {
   access: Access;
   accountId: string;
   now?: () => Date;
+}
+
+/** What a service assuming a role acts for: the aws:SourceAccount and aws:SourceArn of its request. */
+export interface ServiceSource {
+  account: string;
+  arn: string;
 }
 
 export interface Assumed {
@@ -82,11 +89,11 @@ export class Sts {
    * Temporary keys for a role a service assumes on its own behalf (ECS for a task's role): the role's trust policy
    * must allow sts:AssumeRole to that service principal. Throws a plain Error saying why not.
    */
-  async assumeAsService(roleArn: string, service: string, sessionName: string, durationSeconds = 3600): Promise<Assumed> {
+  async assumeAsService(roleArn: string, service: string, sessionName: string, durationSeconds = 3600, source?: ServiceSource): Promise<Assumed> {
     const now = this.now();
     const role = this.roleByArn(roleArn);
     if (!role) throw new Error(`the role ${roleArn} does not exist`);
-    if (!this.trustsService(role, service)) throw new Error(`the trust policy of ${roleArn} does not allow ${service} to assume it`);
+    if (!this.trustsService(role, service, source)) throw new Error(`the trust policy of ${roleArn} does not allow ${service} to assume it`);
     const id = newTemporaryKeyId();
     const secretAccessKey = newSecretKey();
     const sessionToken = newSessionToken();
@@ -111,11 +118,18 @@ export class Sts {
     return { session, secretAccessKey, sessionToken };
   }
 
-  /** Whether the role's trust policy lets a service principal (e.g. ecs-tasks.amazonaws.com) assume it. */
-  trustsService(role: RoleRecord, service: string): boolean {
+  /**
+   * Whether the role's trust policy lets a service principal (e.g. ecs-tasks.amazonaws.com) assume it. The statement's
+   * conditions see what the service says it acts for (aws:SourceAccount, aws:SourceArn), as AWS's confused-deputy
+   * guards expect; a condition on any other key does not hold, as on AWS.
+   */
+  trustsService(role: RoleRecord, service: string, source?: ServiceSource): boolean {
+    const keys = new Map<string, string[]>(source ? [['aws:sourceaccount', [source.account]], ['aws:sourcearn', [source.arn]]] : []);
+    const context: RequestContext = { get: (key) => keys.get(key) };
     let allowed = false;
     for (const st of trustPrincipals(parsePolicy(role.assumeRolePolicyDocument, 'trust'))) {
       if (!st.action('sts:AssumeRole') || !(st.any || st.services.includes(service))) continue;
+      if (!st.conditions.every((c) => c(context))) continue;
       if (st.effect === 'Deny') return false;
       allowed = true;
     }

@@ -17,8 +17,10 @@ afterAll(async () => {
   for (const arn of started) await up.ecs?.send(new StopTaskCommand({ task: arn })).catch(() => undefined);
 });
 
-const trust = (principal: object) =>
-  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }] });
+const trust = (principal: object, Condition?: object) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole', ...(Condition ? { Condition } : {}) }] });
+// The confused-deputy guard ECS's guide recommends: only for this account's ECS resources.
+const GUARD = { StringEquals: { 'aws:SourceAccount': '000000000000' }, ArnLike: { 'aws:SourceArn': 'arn:aws:ecs:us-east-1:000000000000:*' } };
 const READ_TASKS = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: ['ecs:ListTasks', 'ecs:DescribeTasks'], Resource: '*' }],
@@ -70,7 +72,7 @@ const line = (text: string, prefix: string) => text.split('\n').find((l) => l.st
 
 describe('task role credentials', () => {
   it('serves the role credentials inside the task; they are allowed what the role allows', async () => {
-    const role = await up.wharf.aws('iam', 'create-role', '--role-name', `task-${tag}`, '--assume-role-policy-document', trust({ Service: 'ecs-tasks.amazonaws.com' }));
+    const role = await up.wharf.aws('iam', 'create-role', '--role-name', `task-${tag}`, '--assume-role-policy-document', trust({ Service: 'ecs-tasks.amazonaws.com' }, GUARD));
     await up.wharf.aws('iam', 'put-role-policy', '--role-name', `task-${tag}`, '--policy-name', 'read-tasks', '--policy-document', READ_TASKS);
     const arn = await runWithRole(`role-${tag}`, role.Role.Arn);
     await expect.poll(() => output(arn), { timeout: 60_000, interval: 500 }).toContain('DONE');

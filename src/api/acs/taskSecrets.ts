@@ -6,7 +6,7 @@ import type { AgentTask, ContainerSecrets, TaskRoleCredentials } from '../../age
 import { AwsError } from '../../domain/errors.js';
 import { jsonKeyOf, parameterArnOf, parseValueFrom, type SecretSource } from '../../domain/secrets/valueFrom.js';
 import { taskIdOf } from '../../domain/task.js';
-import { deniedMessage, type Access, type Sts } from '../../identity/index.js';
+import { deniedMessage, type Access, type ServiceSource, type Sts } from '../../identity/index.js';
 import type { ParameterStore, SecretsManager } from '../../secrets/index.js';
 import type { Tables } from '../../state/tables.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
@@ -31,6 +31,12 @@ export interface TaskSecretsDeps {
 /** A refusal the agent turns into the task's stop reason. */
 export class TaskSecretsError extends Error {}
 
+/** What ECS acts for when it assumes a task's roles: the task's account and its cluster (aws:SourceArn). */
+function ecsSource(taskArn: string): ServiceSource {
+  const [, , , region, account, resource] = taskArn.split(':');
+  return { account: account!, arn: `arn:aws:ecs:${region}:${account}:cluster/${resource!.split('/')[1]}` };
+}
+
 export class TaskSecrets {
   private readonly now: () => Date;
 
@@ -42,7 +48,7 @@ export class TaskSecrets {
   async resolve(instanceKey: string, taskArn: string): Promise<Record<string, ContainerSecrets>> {
     const { task, executionRoleArn } = this.placed(instanceKey, taskArn);
     const region = taskArn.split(':')[3]!;
-    const reader = new Reader(this.deps, region, taskIdOf(taskArn), executionRoleArn, this.now());
+    const reader = new Reader(this.deps, region, taskIdOf(taskArn), executionRoleArn, this.now(), ecsSource(taskArn));
     const out: Record<string, ContainerSecrets> = {};
     for (const c of task.containers) {
       const d = c.definition;
@@ -61,7 +67,7 @@ export class TaskSecrets {
     const { task } = this.placed(instanceKey, taskArn);
     if (!task.taskRoleArn) throw new TaskSecretsError(`task ${taskArn} has no task role`);
     try {
-      const a = await this.deps.sts.assumeAsService(task.taskRoleArn, ECS_TASKS_PRINCIPAL, taskIdOf(taskArn), TASK_SESSION_SECONDS);
+      const a = await this.deps.sts.assumeAsService(task.taskRoleArn, ECS_TASKS_PRINCIPAL, taskIdOf(taskArn), TASK_SESSION_SECONDS, ecsSource(taskArn));
       return {
         AccessKeyId: a.session.accessKeyId,
         SecretAccessKey: a.secretAccessKey,
@@ -97,6 +103,7 @@ class Reader {
     private readonly session: string,
     private readonly roleArn: string | undefined,
     private readonly now: Date,
+    private readonly source: ServiceSource,
   ) {}
 
   async value(valueFrom: string): Promise<string> {
@@ -168,7 +175,7 @@ class Reader {
     const roleName = this.roleArn.slice(this.roleArn.lastIndexOf('/') + 1);
     const principal = `arn:aws:sts::${this.deps.accountId}:assumed-role/${roleName}/${this.session}`;
     const role = this.deps.sts.roleByArn(this.roleArn);
-    if (!role || !this.deps.sts.trustsService(role, ECS_TASKS_PRINCIPAL)) {
+    if (!role || !this.deps.sts.trustsService(role, ECS_TASKS_PRINCIPAL, this.source)) {
       throw fail(`User: ${ECS_TASKS_PRINCIPAL} is not authorized to perform: sts:AssumeRole on resource: ${this.roleArn}`);
     }
     const decision = this.deps.access.roleDecision(this.roleArn, action, resource, this.region, this.now) ?? 'implicit-deny';
