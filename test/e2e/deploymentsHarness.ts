@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { BUSYBOX } from '../support/images.js';
 
-export const registerVersion = async (ecs: ECSClient, family: string, version: string) =>
+/** A web task answering `version`; with `lifeSeconds`, its container exits 1 that long after it starts serving. */
+export const registerVersion = async (ecs: ECSClient, family: string, version: string, lifeSeconds?: number) =>
   (
     await ecs.send(
       new RegisterTaskDefinitionCommand({
@@ -23,7 +24,13 @@ export const registerVersion = async (ecs: ECSClient, family: string, version: s
             image: BUSYBOX,
             memory: 32,
             stopTimeout: 2,
-            command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && exec httpd -f -p 80 -h /w`],
+            command: [
+              'sh',
+              '-c',
+              lifeSeconds === undefined
+                ? `mkdir -p /w && echo ${version} > /w/index.html && exec httpd -f -p 80 -h /w`
+                : `mkdir -p /w && echo ${version} > /w/index.html && httpd -p 80 -h /w && sleep ${lifeSeconds} && exit 1`,
+            ],
             portMappings: [{ containerPort: 80, hostPort: 0 }],
           },
         ],
