@@ -19,6 +19,7 @@ import { serviceReadOperations } from './serviceReads.js';
 import { executeCommandOperations } from './executeCommand.js';
 import type { ExecSessions } from '../acs/exec.js';
 import { serviceDeploymentOperations } from './serviceDeployments.js';
+import { taskSetOperations } from './taskSets.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
@@ -56,6 +57,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...serviceReadOperations(ecs),
       ...executeCommandOperations(ecs, opts.exec),
       ...serviceDeploymentOperations(ecs),
+      ...taskSetOperations(ecs),
     },
   };
 }
