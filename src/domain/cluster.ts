@@ -87,6 +87,10 @@ export function validateCapacityProviders(
   validateStrategy(strategy, providers);
 }
 
+/** A strategy as ECS stores and shows it: every item with its weight and base (0 when not given). */
+export const normalizeStrategy = (strategy: readonly CapacityProviderStrategyItem[]): CapacityProviderStrategyItem[] =>
+  strategy.map((i) => ({ capacityProvider: i.capacityProvider, weight: i.weight ?? 0, base: i.base ?? 0 }));
+
 export function validateStrategy(strategy: readonly CapacityProviderStrategyItem[], allowed: readonly string[]): void {
   const seen = new Set<string>();
   let withBase = 0;

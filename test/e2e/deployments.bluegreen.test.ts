@@ -241,6 +241,9 @@ describe('blue/green deployments', () => {
         },
       }),
     ).rejects.toMatchObject({ name: 'UnsupportedFeatureException' });
+    await expect(
+      create({ loadBalancers: [lb], deploymentConfiguration: { alarms: { alarmNames: ['bg-errors', 'no-such-alarm'], enable: true, rollback: true } } }),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'The following CloudWatch alarms do not exist: no-such-alarm.' });
     const failures = (await up.ecs.send(new DescribeServicesCommand({ services: ['bg-bad'] }))).failures!;
     expect(failures).toEqual([expect.objectContaining({ reason: 'MISSING' })]);
   });

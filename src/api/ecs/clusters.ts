@@ -22,6 +22,7 @@ import {
   mergeSettings,
   presentCluster,
   validateCapacityProviders,
+  normalizeStrategy,
   validateClusterName,
   validateSettings,
   validateStrategy,
@@ -73,7 +74,7 @@ export function clusterOperations(ecs: EcsContext) {
           configuration: input.configuration,
           serviceConnectDefaults: input.serviceConnectDefaults,
           capacityProviders: input.capacityProviders ?? [],
-          defaultCapacityProviderStrategy: input.defaultCapacityProviderStrategy ?? [],
+          defaultCapacityProviderStrategy: normalizeStrategy(input.defaultCapacityProviderStrategy ?? []),
           tags,
           createdAt: ctx.now,
         };
@@ -135,7 +136,7 @@ export function clusterOperations(ecs: EcsContext) {
       const rec = await updateCluster(input.cluster, (cur) => ({
         ...cur,
         capacityProviders: providers,
-        defaultCapacityProviderStrategy: strategy,
+        defaultCapacityProviderStrategy: normalizeStrategy(strategy),
       }));
       return { cluster: present(rec, 'all') };
     },

@@ -7,6 +7,7 @@ import type {
   DeleteServiceRequest,
   DeleteServiceResponse,
   Deployment,
+  DeploymentConfiguration,
   UpdateServiceRequest,
   UpdateServiceResponse,
 } from '@aws-sdk/client-ecs';
@@ -68,6 +69,14 @@ export function serviceOperations(ecs: EcsContext) {
   const present = (rec: ServiceRecord) =>
     presentService(rec, [...tables.tasks.byIndex('group', `${rec.clusterName}|service:${rec.service.serviceName}`)].map((r) => r.value.task), true);
 
+  /** Enabled deployment alarms must name alarms that exist: one that does not could never stop a bad deployment. */
+  const checkAlarms = (given: DeploymentConfiguration | undefined) => {
+    const alarms = given?.alarms;
+    if (!alarms?.enable || !ecs.deps.alarmExists) return;
+    const missing = (alarms.alarmNames ?? []).filter((n) => !ecs.deps.alarmExists!(n));
+    if (missing.length > 0) throw new InvalidParameter(`The following CloudWatch alarms do not exist: ${missing.join(', ')}.`);
+  };
+
   /** EXTERNAL: UpdateService changes the desired count and the settings around it; the rest belongs to task sets. */
   const updateExternal = (cur: ServiceRecord, id: string, modRevision: number, input: UpdateServiceRequest) => {
     const owned = (['taskDefinition', 'loadBalancers', 'networkConfiguration', 'capacityProviderStrategy', 'platformVersion', 'serviceRegistries', 'forceNewDeployment'] as const)
@@ -115,6 +124,7 @@ export function serviceOperations(ecs: EcsContext) {
       const config = resolveDeploymentConfiguration(input.deploymentConfiguration, scheduling);
       checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
       checkDeploymentStrategy(config, input.loadBalancers ?? [], scheduling);
+      checkAlarms(input.deploymentConfiguration);
       const tags = initialTags(input.tags);
       const registryTd = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition : undefined;
       if (registryTd) checkServiceRegistries(input.serviceRegistries, registryTd, ecs.deps.discovery);
@@ -176,6 +186,7 @@ export function serviceOperations(ecs: EcsContext) {
         const config = resolveDeploymentConfiguration(input.deploymentConfiguration, daemon ? 'DAEMON' : 'REPLICA', s.deploymentConfiguration);
         checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
         checkDeploymentStrategy(config, input.loadBalancers ?? s.loadBalancers ?? [], s.schedulingStrategy ?? 'REPLICA');
+        checkAlarms(input.deploymentConfiguration);
         const desired = input.desiredCount ?? s.desiredCount ?? 0;
         const primary = cur.deployments[0]!;
         const tdArn = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition.taskDefinitionArn : primary.taskDefinition;

@@ -40,10 +40,13 @@ export function planTaskSets(v: ServiceView, opts: { launchesAllowed: boolean })
     const healthy = mine.filter((t) => !t.unhealthy);
     if (healthy.length > want) for (const t of chooseToStop(healthy, healthy.length - want, wanted)) stops.push({ task: t, reason });
     const kept = Math.min(healthy.length, want);
-    const start = opts.launchesAllowed ? Math.max(0, want - kept) : 0;
+    // One task set launches per pass: two placements in one transaction would not see each other's reservations
+    // (the same dynamic host port twice). The pass that commits marks the service dirty, so the next follows at once.
+    const start = opts.launchesAllowed && startSets.length === 0 ? Math.max(0, want - kept) : 0;
     if (start > 0) startSets.push({ taskSetId: ts.id!, count: start });
     const running = mine.filter((t) => t.rec.task.lastStatus === 'RUNNING' && !t.unhealthy).length;
     const stable = running === want && mine.length === want;
+    if (opts.launchesAllowed && start === 0 && want > kept) steady = false;
     steady &&= stable;
     const liveLeft = v.tasks.some((t) => t.live && t.deploymentId === ts.id);
     if (ts.status === 'DRAINING' && !liveLeft) continue;
