@@ -44,7 +44,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
     maxBodyBytes: 1024 * 1024,
     operations: {
       ...clusterOperations(ecs),
-      ...capacityProviderOperations(),
+      ...capacityProviderOperations(ecs),
       ...taskDefinitionOperations(ecs),
       ...tagOperations(ecs),
       ...accountSettingOperations(ecs),

@@ -21,7 +21,7 @@ import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import type { EcsContext } from './context.js';
-import { launchPlan } from '../../tasks/launchTypes.js';
+import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
 import { checkServiceRegistries } from './serviceRegistries.js';
@@ -38,7 +38,7 @@ export function serviceOperations(ecs: EcsContext) {
     if (!td) throw new ClientError('Unable to describe task definition.');
     const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy);
     if (td.status !== 'ACTIVE') throw new ClientError('TaskDefinition is inactive');
-    const launch = launchPlan(1, input.launchType, strategy)[0]!;
+    const launch = launchPlan(1, input.launchType, strategy, createdProviders(tables, cluster.capacityProviders))[0]!;
     checkLaunchable(td, launch.launchType, input.networkConfiguration);
     const id = newDeploymentId();
     const fargate = launch.launchType === 'FARGATE';

@@ -25,7 +25,7 @@ import { initialTags } from '../../domain/tags.js';
 import { checkScale, computedDesiredCount, MAX_TASK_SETS, presentTaskSet, taskSetArn, taskSetIdOf } from '../../domain/taskSet.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
-import { launchPlan } from '../../tasks/launchTypes.js';
+import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import type { EcsContext } from './context.js';
 import { findTaskDefinition } from './taskDefinitions.js';
@@ -77,7 +77,7 @@ export function taskSetOperations(ecs: EcsContext) {
         const td = findTaskDefinition(tables, input.taskDefinition ?? '')?.value.taskDefinition;
         if (!td) throw new ClientError('Unable to describe task definition.');
         const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy);
-        const launch = launchPlan(1, input.launchType, strategy)[0]!;
+        const launch = launchPlan(1, input.launchType, strategy, createdProviders(tables, cluster.capacityProviders))[0]!;
         checkLaunchable(td, launch.launchType, input.networkConfiguration);
         checkLoadBalancers(input.loadBalancers ?? [], td);
         const id = newDeploymentId();

@@ -10,7 +10,7 @@ import type { Plan } from '../../scheduler/index.js';
 import type { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { TaskBatch } from '../../tasks/batch.js';
-import { launchPlan } from '../../tasks/launchTypes.js';
+import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import { placeAndLaunch } from '../../tasks/run.js';
 import { addEvent } from './events.js';
@@ -81,7 +81,7 @@ function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, dep: Launc
     ctx: { region: arn[3]!, accountId: arn[4]! },
     cluster,
     taskDefinition: td.taskDefinition,
-    launches: launchPlan(count, dep.launchType, dep.capacityProviderStrategy ?? []),
+    launches: launchPlan(count, dep.launchType, dep.capacityProviderStrategy ?? [], createdProviders(tables, cluster.capacityProviders)),
     group: `service:${s.serviceName}`,
     startedBy: dep.id,
     tags,
