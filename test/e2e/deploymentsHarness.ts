@@ -12,7 +12,8 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { BUSYBOX } from '../support/images.js';
 
-/** A web task answering `version`; with `lifeSeconds`, its container exits 1 that long after it starts serving. */
+/** A web task answering `version` that stops at once on SIGTERM; with `lifeSeconds`, its container exits 1 that long
+ * after it starts serving. */
 export const registerVersion = async (ecs: ECSClient, family: string, version: string, lifeSeconds?: number) =>
   (
     await ecs.send(
@@ -28,7 +29,8 @@ export const registerVersion = async (ecs: ECSClient, family: string, version: s
               'sh',
               '-c',
               lifeSeconds === undefined
-                ? `mkdir -p /w && echo ${version} > /w/index.html && exec httpd -f -p 80 -h /w`
+                ? // sh stays PID 1 to act on SIGTERM (httpd as PID 1 would ignore it, and every stop would wait out stopTimeout).
+                  `trap 'exit 0' TERM; mkdir -p /w && echo ${version} > /w/index.html && httpd -f -p 80 -h /w & wait`
                 : `mkdir -p /w && echo ${version} > /w/index.html && httpd -p 80 -h /w && sleep ${lifeSeconds} && exit 1`,
             ],
             portMappings: [{ containerPort: 80, hostPort: 0 }],
