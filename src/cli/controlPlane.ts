@@ -262,7 +262,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     identity: access,
     services: [
       ecsService(
-        { cache, tables, discovery: discoveryTables },
+        { cache, tables, discovery: discoveryTables, alarmExists: (name) => metrics.tables.alarms.get(name) !== undefined },
         {
           pools,
           channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,

@@ -6,7 +6,7 @@
 // registered with what this controller has registered; safe to restart (registration is idempotent).
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
-import { targetGroupFor, type ServiceRecord } from '../domain/service.js';
+import { hasLoadBalancers, loadBalancersOf, targetGroupFor, type ServiceRecord } from '../domain/service.js';
 import { ServiceEvents } from '../domain/deployment.js';
 import type { TaskRecord } from '../domain/task.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
@@ -57,7 +57,7 @@ export class TargetRegistrationController {
 
   /** The target group in which the task's target is failing health checks, if any. */
   failingGroup(rec: TaskRecord, svc: ServiceRecord): string | undefined {
-    for (const lb of svc.service.loadBalancers ?? []) {
+    for (const lb of loadBalancersOf(svc, rec.task.startedBy)) {
       const target = targetOf(this.opts.tables, rec, lb);
       const group = targetGroupFor(svc, lb, rec.task.startedBy);
       if (target && group && this.opts.registry.targetState(group, target) === 'unhealthy') return group;
@@ -67,7 +67,7 @@ export class TargetRegistrationController {
 
   /** Healthy in every target group of its service. */
   healthy(rec: TaskRecord, svc: ServiceRecord): boolean {
-    return (svc.service.loadBalancers ?? []).every((lb) => {
+    return loadBalancersOf(svc, rec.task.startedBy).every((lb) => {
       const target = targetOf(this.opts.tables, rec, lb);
       const group = targetGroupFor(svc, lb, rec.task.startedBy);
       return target !== undefined && group !== undefined && this.opts.registry.targetState(group, target) === 'healthy';
@@ -85,7 +85,7 @@ export class TargetRegistrationController {
           if (!this.draining.has(row.id)) void this.deactivate(row.id, svc);
           continue;
         }
-        if (!svc || (svc.service.loadBalancers?.length ?? 0) === 0) continue;
+        if (!svc || !hasLoadBalancers(svc)) continue;
         if (t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && !this.registered.has(row.id)) await this.register(row, svc);
       }
       // Tasks that stopped without deactivating (a crash, a lost host) leave their target groups too.
@@ -108,7 +108,7 @@ export class TargetRegistrationController {
 
   private async register(row: Row<TaskRecord>, svc: ServiceRecord): Promise<void> {
     const entries: { group: string; target: TargetRef }[] = [];
-    for (const lb of svc.service.loadBalancers ?? []) {
+    for (const lb of loadBalancersOf(svc, row.value.task.startedBy)) {
       const target = targetOf(this.opts.tables, row.value, lb);
       const group = targetGroupFor(svc, lb, row.value.task.startedBy);
       if (!target || !group) continue;
@@ -141,7 +141,7 @@ export class TargetRegistrationController {
   private targetsFromService(id: string, svc: ServiceRecord | undefined) {
     const rec = this.opts.tables.tasks.get(id)?.value;
     if (!rec || !svc) return [];
-    return (svc.service.loadBalancers ?? []).flatMap((lb) => {
+    return loadBalancersOf(svc, rec.task.startedBy).flatMap((lb) => {
       const target = targetOf(this.opts.tables, rec, lb);
       const group = targetGroupFor(svc, lb, rec.task.startedBy);
       return target && group ? [{ group, target }] : [];

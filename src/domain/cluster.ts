@@ -75,9 +75,11 @@ export const BUILTIN_CAPACITY_PROVIDERS = ['FARGATE', 'FARGATE_SPOT'];
 export function validateCapacityProviders(
   providers: readonly string[],
   strategy: readonly CapacityProviderStrategyItem[],
+  /** The ACTIVE capacity providers made with CreateCapacityProvider. */
+  created: readonly string[] = [],
 ): void {
   for (const p of providers) {
-    if (!BUILTIN_CAPACITY_PROVIDERS.includes(p)) {
+    if (!BUILTIN_CAPACITY_PROVIDERS.includes(p) && !created.includes(p)) {
       throw new InvalidParameter(`The specified capacity provider ${p} is not in an ACTIVE state. Specify a valid capacity provider and try again.`);
     }
   }
@@ -86,6 +88,10 @@ export function validateCapacityProviders(
   }
   validateStrategy(strategy, providers);
 }
+
+/** A strategy as ECS stores and shows it: every item with its weight and base (0 when not given). */
+export const normalizeStrategy = (strategy: readonly CapacityProviderStrategyItem[]): CapacityProviderStrategyItem[] =>
+  strategy.map((i) => ({ capacityProvider: i.capacityProvider, weight: i.weight ?? 0, base: i.base ?? 0 }));
 
 export function validateStrategy(strategy: readonly CapacityProviderStrategyItem[], allowed: readonly string[]): void {
   const seen = new Set<string>();
@@ -104,6 +110,10 @@ export function validateStrategy(strategy: readonly CapacityProviderStrategyItem
     if (base > 0) withBase++;
   }
   if (withBase > 1) throw new InvalidParameter('Only one capacity provider in a strategy can have a base defined.');
+  const fargate = strategy.filter((i) => BUILTIN_CAPACITY_PROVIDERS.includes(i.capacityProvider ?? '')).length;
+  if (fargate > 0 && fargate < strategy.length) {
+    throw new InvalidParameter('A capacity provider strategy cannot contain both Fargate capacity providers and Auto Scaling group capacity providers.');
+  }
   if (strategy.length > 0 && strategy.every((i) => (i.weight ?? 0) === 0)) {
     throw new InvalidParameter('At least one capacity provider in a strategy must have a weight greater than 0.');
   }

@@ -1,10 +1,11 @@
 // ECS services: the stored record (the service, its deployments newest first, its events, task protection) and the
 // one place that turns it plus the service's tasks into what DescribeServices shows (counts are computed from the
 // tasks at the time of the call, never stored).
-import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRevision, Task } from '@aws-sdk/client-ecs';
+import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRevision, Task, TaskSet } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 import { InvalidParameter } from './errors.js';
 import type { ServiceDeploymentRecord } from './serviceDeployment.js';
+import { presentTaskSet } from './taskSet.js';
 import { isPending } from './task.js';
 
 export const MAX_EVENTS = 100;
@@ -32,6 +33,8 @@ export interface ServiceRecord {
   revisionIds?: Record<string, string>;
   /** BLUE_GREEN services: which target group production traffic goes to, and each deployment's (blueGreen.ts). */
   blueGreen?: BlueGreenState;
+  /** EXTERNAL deployment controller: the service's task sets (taskSet.ts), PRIMARY first when there is one. */
+  taskSets?: TaskSet[];
 }
 
 export interface BlueGreenState {
@@ -64,6 +67,18 @@ export function targetGroupFor(rec: ServiceRecord, lb: LoadBalancer, deploymentI
   }
   return lb.targetGroupArn;
 }
+
+export const isExternal = (rec: ServiceRecord) => rec.service.deploymentController?.type === 'EXTERNAL';
+
+/** The load balancer entries a task of the service registers in: its task set's (EXTERNAL), else the service's. */
+export function loadBalancersOf(rec: ServiceRecord, startedBy: string | undefined): LoadBalancer[] {
+  if (isExternal(rec)) return rec.taskSets?.find((ts) => ts.id === startedBy)?.loadBalancers ?? [];
+  return rec.service.loadBalancers ?? [];
+}
+
+/** Whether any task of the service may be behind a load balancer (its tasks deregister before they stop). */
+export const hasLoadBalancers = (rec: ServiceRecord) =>
+  (rec.service.loadBalancers?.length ?? 0) > 0 || (rec.taskSets ?? []).some((ts) => (ts.loadBalancers?.length ?? 0) > 0);
 
 export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);
 
@@ -111,6 +126,7 @@ export function presentService(rec: ServiceRecord, tasks: readonly Task[], withT
     runningCount: all.running,
     pendingCount: all.pending,
     deployments,
+    ...(rec.taskSets ? { taskSets: rec.taskSets.map((ts) => presentTaskSet(ts, tasks)) } : {}),
     events: rec.events,
   };
   if (!withTags) delete s.tags;

@@ -15,6 +15,7 @@ export type {
 } from './types.js';
 export { Reason, type FailureReason } from './reasons.js';
 export { ClusterState, DEFAULT_EPHEMERAL_RANGE, type StateOptions } from './state/clusterState.js';
+export type { Slot } from './state/slot.js';
 export { planPlacement, type PlanOptions } from './planner.js';
 export { planStartTask, type StartTaskRequest } from './startTask.js';
 export { taskDemand, parseCpu, parseMemory } from './demand.js';

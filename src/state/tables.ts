@@ -5,6 +5,7 @@ import type { AccountSettingRecord } from '../domain/accountSettings.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import type { TaskRecord } from '../domain/task.js';
 import type { ServiceRecord } from '../domain/service.js';
+import type { CapacityProviderRecord } from '../domain/capacityProvider.js';
 import type { StateCache, Table } from '../store/cache.js';
 
 export interface TaskDefinitionRecord {
@@ -56,6 +57,8 @@ export interface Tables {
   taskAddresses: Table<TaskAddressRecord>;
   /** Services by `CLUSTER/NAME`. */
   services: Table<ServiceRecord>;
+  /** Capacity providers created by CreateCapacityProvider, by name (FARGATE and FARGATE_SPOT are built in). */
+  capacityProviders: Table<CapacityProviderRecord>;
   /** Small facts about the data directory itself (e.g. that it was initialized). */
   meta: Table<unknown>;
 }
@@ -98,6 +101,7 @@ export function createTables(cache: StateCache): Tables {
     clientTokens: cache.table<ClientTokenRecord>({ prefix: 'ecs/client-tokens/' }),
     taskAddresses: cache.table<TaskAddressRecord>({ prefix: 'ecs/task-addresses/' }),
     services: cache.table<ServiceRecord>({ prefix: 'ecs/services/', indexes: { cluster: (r) => r.clusterName } }),
+    capacityProviders: cache.table<CapacityProviderRecord>({ prefix: 'ecs/capacity-providers/' }),
     meta: cache.table<unknown>({ prefix: 'meta/' }),
   };
 }

@@ -17,11 +17,12 @@ import { mergeTags } from '../domain/tags.js';
 import { checkRefusedOverrides } from '../domain/taskDefinition/index.js';
 import type { TaskRecord } from '../domain/task.js';
 import { FARGATE_POOL, type PlacementPools } from '../placement/pools.js';
-import { planPlacement, planStartTask, taskDemand, type Plan, type RequestOrigin } from '../scheduler/index.js';
+import { planPlacement, planStartTask, taskDemand, type ClusterState, type Plan, type RequestOrigin, type Slot, type TaskDemand } from '../scheduler/index.js';
+import { POOL_ATTRIBUTE } from '../domain/capacityProvider.js';
 import type { TaskBatch } from './batch.js';
 import { launch } from './launch.js';
 import { checkPlatformVersion } from './platformVersion.js';
-import { launchPlan, type LaunchChoice, type LaunchType } from './launchTypes.js';
+import { createdProviders, launchPlan, type LaunchChoice, type LaunchType } from './launchTypes.js';
 
 /** What to place and launch: one definition, `count` tasks (or one per named instance). */
 export interface PlaceRequest {
@@ -48,16 +49,14 @@ export function placeAndLaunch(pools: PlacementPools, batch: TaskBatch, req: Pla
   const state = pools.pool(fargate ? FARGATE_POOL : req.cluster.clusterName);
   const demand = taskDemand(req.taskDefinition, req.overrides);
   const constraints = [...(req.taskDefinition.placementConstraints ?? []), ...req.placementConstraints];
-  const plan = req.instanceArns
-    ? planStartTask(state, { instanceArns: req.instanceArns, group: req.group, demand, placementConstraints: constraints })
-    : planPlacement(state, {
-        count: req.launches.length,
-        group: req.group,
-        demand,
-        placementConstraints: constraints,
-        placementStrategy: req.placementStrategy,
-        origin: req.origin,
-      });
+  let launches = req.instanceArns ? [] : req.launches;
+  let plan: Plan;
+  if (req.instanceArns) {
+    plan = planStartTask(state, { instanceArns: req.instanceArns, group: req.group, demand, placementConstraints: constraints });
+    launches = plan.placements.map(() => req.launches[0]!);
+  } else {
+    ({ plan, launches } = planByProvider(state, batch, req, demand, constraints));
+  }
   const records = launch(
     batch,
     {
@@ -65,7 +64,7 @@ export function placeAndLaunch(pools: PlacementPools, batch: TaskBatch, req: Pla
       clusterName: req.cluster.clusterName,
       clusterArn: req.cluster.clusterArn,
       taskDefinition: req.taskDefinition,
-      launches: req.instanceArns ? plan.placements.map(() => req.launches[0]!) : req.launches,
+      launches,
       overrides: req.overrides,
       group: req.group,
       startedBy: req.startedBy,
@@ -77,6 +76,65 @@ export function placeAndLaunch(pools: PlacementPools, batch: TaskBatch, req: Pla
     plan,
   );
   return { records, plan };
+}
+
+/**
+ * Plans the launches: in one go, or, when a strategy gives tasks to created capacity providers, each provider's share
+ * on its pool (instances whose wharf.pool attribute names it), every share seeing what the earlier ones took.
+ * Returns the plan and the launches of the placed tasks, in the plan's order.
+ */
+function planByProvider(
+  state: ClusterState,
+  batch: TaskBatch,
+  req: PlaceRequest,
+  demand: TaskDemand,
+  constraints: PlacementConstraint[],
+): { plan: Plan; launches: LaunchChoice[] } {
+  const poolOf = (name: string | undefined) => (name ? batch.tables.capacityProviders.get(name)?.value.pool : undefined);
+  const shares = new Map<string, LaunchChoice[]>();
+  for (const l of req.launches) {
+    const key = poolOf(l.capacityProviderName) !== undefined ? l.capacityProviderName! : '';
+    shares.set(key, [...(shares.get(key) ?? []), l]);
+  }
+  const plans: Plan[] = [];
+  const launches: LaunchChoice[] = [];
+  const taken: [Slot, readonly number[]][] = [];
+  try {
+    for (const [provider, share] of shares) {
+      const pool = poolOf(provider);
+      const plan = planPlacement(state, {
+        count: share.length,
+        group: req.group,
+        demand,
+        placementConstraints: pool ? [...constraints, { type: 'memberOf', expression: `attribute:${POOL_ATTRIBUTE} == ${pool}` }] : constraints,
+        placementStrategy: req.placementStrategy,
+        origin: req.origin,
+      });
+      plans.push(plan);
+      launches.push(...share.slice(0, plan.placements.length));
+      for (const p of plan.placements) {
+        const slot = state.slotOf(p.instanceArn)!;
+        state.reserve(slot, demand, p.hostPorts, req.group);
+        taken.push([slot, p.hostPorts]);
+      }
+    }
+  } finally {
+    // The pool's state is handed back as it was: committing is launch()'s.
+    for (let k = taken.length - 1; k >= 0; k--) state.release(taken[k]![0], demand, taken[k]![1], req.group);
+  }
+  if (plans.length === 1) return { plan: plans[0]!, launches };
+  const failed = plans.find((p) => p.unplaced > 0);
+  return {
+    plan: {
+      group: req.group,
+      demand,
+      placements: plans.flatMap((p) => p.placements),
+      unplaced: plans.reduce((n, p) => n + p.unplaced, 0),
+      rejections: failed?.rejections ?? [],
+      ...(failed?.closest ? { closest: failed.closest } : {}),
+    },
+    launches,
+  };
 }
 
 /** RunTask and StartTask, decoded. */
@@ -106,7 +164,7 @@ export function runTasks(pools: PlacementPools, batch: TaskBatch, req: RunReques
   const td = req.definition.taskDefinition;
   const start = req.instanceArns !== undefined;
   const strategy = start ? [] : (req.capacityProviderStrategy ?? (req.launchType ? [] : req.cluster.defaultCapacityProviderStrategy));
-  const launches = start ? [{ launchType: 'EC2' as const }] : launchPlan(req.count, req.launchType, strategy);
+  const launches = start ? [{ launchType: 'EC2' as const }] : launchPlan(req.count, req.launchType, strategy, createdProviders(batch.tables, req.cluster.capacityProviders));
   const fargate = launches[0]!.launchType === 'FARGATE';
   checkLaunchable(td, launches[0]!.launchType, req.networkConfiguration);
   checkOverrides(td, req.overrides);

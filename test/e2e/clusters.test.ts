@@ -130,7 +130,7 @@ describe('clusters', () => {
     expect(cp.cluster.capacityProviders).toEqual(['FARGATE', 'FARGATE_SPOT']);
     expect(cp.cluster.defaultCapacityProviderStrategy).toEqual([
       { capacityProvider: 'FARGATE', weight: 1, base: 1 },
-      { capacityProvider: 'FARGATE_SPOT', weight: 3 },
+      { capacityProvider: 'FARGATE_SPOT', weight: 3, base: 0 },
     ]);
   });
 

@@ -307,7 +307,7 @@ const ROWS: Row[] = [
     title: 'PutClusterCapacityProviders sets FARGATE as the default strategy',
     operation: 'PutClusterCapacityProviders',
     input: { cluster: 'conf', capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] },
-    output: { cluster: { capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] } },
+    output: { cluster: { capacityProviders: ['FARGATE'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }] } },
     source: `${API}/API_PutClusterCapacityProviders.html`,
   },
   {

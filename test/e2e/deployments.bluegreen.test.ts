@@ -2,7 +2,7 @@
 // the green tasks start in the alternate target group, the test listener reaches them while production still answers
 // blue, production moves at once (no request answered by blue after the first answered by green, none failing), the
 // blue tasks stay for the bake and then go; a rollback during the bake (StopServiceDeployment, or a deployment alarm
-// set to ALARM with SetAlarmState) moves production back at once. Bake-time
+// set to ALARM with SetAlarmState, or the circuit breaker tripping on green tasks that fail) moves production back at once. Bake-time
 // minutes last WHARF_DEPLOYMENT_MINUTE_SECONDS seconds here.
 import {
   CreateServiceCommand,
@@ -10,6 +10,7 @@ import {
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   ListServiceDeploymentsCommand,
+  ListTasksCommand,
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
@@ -171,6 +172,46 @@ describe('blue/green deployments', () => {
     } finally {
       cw.destroy();
     }
+  }, 480_000);
+
+  it('moves production back to the running blue tasks at once when the circuit breaker trips during the bake', async () => {
+    const blueTasks = async () => (await up.ecs.send(new ListTasksCommand({ serviceName: 'bg' }))).taskArns!.sort();
+    const v2Tasks = await blueTasks();
+    expect(v2Tasks).toHaveLength(2);
+    // Green serves long enough to turn healthy and take production, then every task of it exits 1.
+    await up.ecs.send(
+      new UpdateServiceCommand({
+        service: 'bg',
+        taskDefinition: await registerVersion(up.ecs, 'bg-site', 'v5', 25),
+        deploymentConfiguration: {
+          strategy: 'BLUE_GREEN', bakeTimeInMinutes: 30,
+          deploymentCircuitBreaker: { enable: true, rollback: true }, alarms: { alarmNames: [], enable: false, rollback: false },
+        },
+      }),
+    );
+    const sd = await newest();
+    const describe = async () => (await up.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [sd.serviceDeploymentArn!] }))).serviceDeployments![0]!;
+    const prod = traffic(prodUrl);
+    try {
+      await expect.poll(() => prod.last(), { timeout: 150_000, interval: 100 }).toBe('v5');
+      expect((await describe()).lifecycleStage).toBe('BAKE_TIME');
+      await expect.poll(async () => (await describe()).status, { timeout: 240_000, interval: 100 }).toMatch(/^ROLLBACK_/);
+      const tripped = Date.now();
+      expect(await forwardsTo(prodRule)).toEqual([blue]);
+      await expect.poll(() => prod.last(), { timeout: 10_000, interval: 50 }).toBe('v2');
+      const firstBack = prod.samples.find((s) => s.start > tripped - 1000 && s.answer === 'v2')!;
+      expect(firstBack.end - tripped).toBeLessThan(10_000);
+      expect(prod.samples.filter((s) => s.start > firstBack.end && s.answer !== 'v2')).toEqual([]);
+      await expect.poll(async () => (await describe()).status, { timeout: 60_000, interval: 250 }).toBe('ROLLBACK_SUCCESSFUL');
+      expect((await describe()).deploymentCircuitBreaker).toMatchObject({ status: 'TRIGGERED' });
+      const events = (await service()).events!.map((e) => e.message);
+      expect(events).toContainEqual(expect.stringMatching(/^\(service bg\) \(deployment ecs-svc\/\d{19}\) deployment failed: tasks failed to start\.$/));
+      // The blue tasks that ran before are the ones answering: none was replaced.
+      await expect.poll(blueTasks, { timeout: 60_000 }).toEqual(v2Tasks);
+      expect((await service()).deployments).toHaveLength(1);
+    } finally {
+      await prod.stop();
+    }
     await up.ecs.send(new DeleteServiceCommand({ service: 'bg', force: true }));
   }, 480_000);
 
@@ -200,6 +241,9 @@ describe('blue/green deployments', () => {
         },
       }),
     ).rejects.toMatchObject({ name: 'UnsupportedFeatureException' });
+    await expect(
+      create({ loadBalancers: [lb], deploymentConfiguration: { alarms: { alarmNames: ['bg-errors', 'no-such-alarm'], enable: true, rollback: true } } }),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException', message: 'The following CloudWatch alarms do not exist: no-such-alarm.' });
     const failures = (await up.ecs.send(new DescribeServicesCommand({ services: ['bg-bad'] }))).failures!;
     expect(failures).toEqual([expect.objectContaining({ reason: 'MISSING' })]);
   });

@@ -2,6 +2,7 @@
 // deployment going IN_PROGRESS -> SUCCESSFUL with its source and target revisions, a circuit breaker rollback shown
 // as ROLLBACK_IN_PROGRESS -> ROLLBACK_SUCCESSFUL, a rollback asked for with StopServiceDeployment, and the errors.
 import {
+  ContinueServiceDeploymentCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
   DescribeServiceDeploymentsCommand,
@@ -177,8 +178,21 @@ describe('service deployments', () => {
     await up.ecs.send(new UpdateServiceCommand({ service: 'sd-stop', taskDefinition: stuck }));
     await expect.poll(() => statusOf('sd-stop'), { timeout: 30_000, interval: 100 }).toBe('IN_PROGRESS');
     const arn = (await list('sd-stop'))[0]!.serviceDeploymentArn!;
+    // No lifecycle hook of this deployment is paused: ContinueServiceDeployment is refused and changes nothing.
+    const cont = (serviceDeploymentArn: string, action?: 'CONTINUE' | 'ROLLBACK') =>
+      up.ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: 'ecs-pause-abc', action }));
+    await expect(cont(arn, 'ROLLBACK')).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: `The lifecycle hook ecs-pause-abc of service deployment ${arn} is not awaiting action.`,
+    });
+    expect((await describeOne(arn)).status).toBe('IN_PROGRESS');
+    await expect(cont(arn.replace(/[^/]+$/, 'AAAAAAAAAAAAAAAAAAAAAA'))).rejects.toMatchObject({ name: 'ServiceDeploymentNotFoundException' });
     await up.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' }));
     await expect.poll(async () => (await describeOne(arn)).status, { timeout: 90_000, interval: 250 }).toBe('ROLLBACK_SUCCESSFUL');
+    await expect(cont(arn)).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: `The service deployment ${arn} is ROLLBACK_SUCCESSFUL; only an IN_PROGRESS service deployment can be continued.`,
+    });
     const svc = (await up.ecs.send(new DescribeServicesCommand({ services: ['sd-stop'] }))).services![0]!;
     expect(svc.taskDefinition).toBe(v1);
     expect(svc.deployments).toHaveLength(1);

@@ -12,7 +12,9 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { BUSYBOX } from '../support/images.js';
 
-export const registerVersion = async (ecs: ECSClient, family: string, version: string) =>
+/** A web task answering `version` that stops at once on SIGTERM; with `lifeSeconds`, its container exits 1 that long
+ * after it starts serving. */
+export const registerVersion = async (ecs: ECSClient, family: string, version: string, lifeSeconds?: number) =>
   (
     await ecs.send(
       new RegisterTaskDefinitionCommand({
@@ -23,7 +25,14 @@ export const registerVersion = async (ecs: ECSClient, family: string, version: s
             image: BUSYBOX,
             memory: 32,
             stopTimeout: 2,
-            command: ['sh', '-c', `mkdir -p /w && echo ${version} > /w/index.html && exec httpd -f -p 80 -h /w`],
+            command: [
+              'sh',
+              '-c',
+              lifeSeconds === undefined
+                ? // sh stays PID 1 to act on SIGTERM (httpd as PID 1 would ignore it, and every stop would wait out stopTimeout).
+                  `trap 'exit 0' TERM; mkdir -p /w && echo ${version} > /w/index.html && httpd -f -p 80 -h /w & wait`
+                : `mkdir -p /w && echo ${version} > /w/index.html && httpd -p 80 -h /w && sleep ${lifeSeconds} && exit 1`,
+            ],
             portMappings: [{ containerPort: 80, hostPort: 0 }],
           },
         ],

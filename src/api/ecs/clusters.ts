@@ -22,6 +22,7 @@ import {
   mergeSettings,
   presentCluster,
   validateCapacityProviders,
+  normalizeStrategy,
   validateClusterName,
   validateSettings,
   validateStrategy,
@@ -32,6 +33,7 @@ import {
   ClusterContainsServices,
   ClusterContainsTasks,
   InvalidParameter,
+  ResourceInUse,
 } from '../../domain/errors.js';
 import { paginate } from '../../domain/paging.js';
 import { initialTags } from '../../domain/tags.js';
@@ -46,6 +48,8 @@ export function clusterOperations(ecs: EcsContext) {
     presentCluster(rec, ecs.usage(rec.clusterName), include);
 
   /** Rewrites one ACTIVE cluster record under optimistic concurrency and returns it as the API shows it. */
+  const createdProviders = () =>
+    [...tables.capacityProviders.values()].filter((r) => r.value.capacityProvider.status === 'ACTIVE').map((r) => r.id);
   const updateCluster = (ref: string | undefined, change: (rec: ClusterRecord) => ClusterRecord) =>
     ecs.cache.update(() => {
       const row = ecs.activeCluster(ref);
@@ -59,7 +63,7 @@ export function clusterOperations(ecs: EcsContext) {
       validateClusterName(name);
       validateSettings(input.settings ?? []);
       const tags = initialTags(input.tags);
-      validateCapacityProviders(input.capacityProviders ?? [], input.defaultCapacityProviderStrategy ?? []);
+      validateCapacityProviders(input.capacityProviders ?? [], input.defaultCapacityProviderStrategy ?? [], createdProviders());
       const rec = await ecs.cache.update(() => {
         const existing = tables.clusters.get(name);
         // ECS answers a create of an existing active cluster with that cluster, unchanged.
@@ -73,7 +77,7 @@ export function clusterOperations(ecs: EcsContext) {
           configuration: input.configuration,
           serviceConnectDefaults: input.serviceConnectDefaults,
           capacityProviders: input.capacityProviders ?? [],
-          defaultCapacityProviderStrategy: input.defaultCapacityProviderStrategy ?? [],
+          defaultCapacityProviderStrategy: normalizeStrategy(input.defaultCapacityProviderStrategy ?? []),
           tags,
           createdAt: ctx.now,
         };
@@ -130,13 +134,22 @@ export function clusterOperations(ecs: EcsContext) {
     ): Promise<PutClusterCapacityProvidersResponse> {
       const providers = input.capacityProviders ?? [];
       const strategy = input.defaultCapacityProviderStrategy ?? [];
-      validateCapacityProviders(providers, strategy);
+      validateCapacityProviders(providers, strategy, createdProviders());
       validateStrategy(strategy, providers);
-      const rec = await updateCluster(input.cluster, (cur) => ({
+      const rec = await updateCluster(input.cluster, (cur) => {
+        // A provider a service's strategy still names stays with the cluster.
+        for (const removed of (cur.capacityProviders ?? []).filter((p) => !providers.includes(p))) {
+          const users = [...tables.services.byIndex('cluster', cur.clusterName)].filter(
+            (r) => r.value.service.status !== 'INACTIVE' && (r.value.service.capacityProviderStrategy ?? []).some((i) => i.capacityProvider === removed),
+          );
+          if (users.length > 0) throw new ResourceInUse('The specified capacity provider is in use and cannot be removed.');
+        }
+        return {
         ...cur,
         capacityProviders: providers,
-        defaultCapacityProviderStrategy: strategy,
-      }));
+        defaultCapacityProviderStrategy: normalizeStrategy(strategy),
+        };
+      });
       return { cluster: present(rec, 'all') };
     },
 

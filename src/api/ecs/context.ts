@@ -16,6 +16,8 @@ export interface EcsDeps {
   usage?: (clusterName: string) => ClusterUsage;
   /** Cloud Map's state, for checking a service's serviceRegistries. */
   discovery?: DiscoveryTables;
+  /** Whether a CloudWatch alarm of this name exists, for deployment alarms (unchecked without it). */
+  alarmExists?: (name: string) => boolean;
 }
 
 export class EcsContext {

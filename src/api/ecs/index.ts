@@ -19,6 +19,7 @@ import { serviceReadOperations } from './serviceReads.js';
 import { executeCommandOperations } from './executeCommand.js';
 import type { ExecSessions } from '../acs/exec.js';
 import { serviceDeploymentOperations } from './serviceDeployments.js';
+import { taskSetOperations } from './taskSets.js';
 
 export interface EcsServiceOptions {
   pools: PlacementPools;
@@ -43,7 +44,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
     maxBodyBytes: 1024 * 1024,
     operations: {
       ...clusterOperations(ecs),
-      ...capacityProviderOperations(),
+      ...capacityProviderOperations(ecs),
       ...taskDefinitionOperations(ecs),
       ...tagOperations(ecs),
       ...accountSettingOperations(ecs),
@@ -56,6 +57,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...serviceReadOperations(ecs),
       ...executeCommandOperations(ecs, opts.exec),
       ...serviceDeploymentOperations(ecs),
+      ...taskSetOperations(ecs),
     },
   };
 }

@@ -1,7 +1,10 @@
-// ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions and StopServiceDeployment. The service
+// ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions, StopServiceDeployment and
+// ContinueServiceDeployment. The service
 // controller moves service deployments along (controllers/services/serviceDeployments.ts); StopServiceDeployment only
 // writes the request (a rollback's PRIMARY deployment, or an aborted one) for the controller to carry out.
 import type {
+  ContinueServiceDeploymentRequest,
+  ContinueServiceDeploymentResponse,
   Deployment,
   DescribeServiceDeploymentsRequest,
   DescribeServiceDeploymentsResponse,
@@ -116,6 +119,24 @@ export function serviceDeploymentOperations(ecs: EcsContext) {
         const rec = stopType === 'ROLLBACK' ? requestRollback(row.value, sd, ctx.now) : requestAbort(row.value, sd, ctx.now);
         return { txn: new Txn().put(tables.services, row.id, rec, row.modRevision), result: { serviceDeploymentArn: arn } };
       });
+    },
+
+    /**
+     * ECS continues (or rolls back) a deployment paused at a PAUSE lifecycle hook in AWAITING_ACTION. Wharf refuses
+     * lifecycle hooks at CreateService/UpdateService, so no deployment of it is ever paused: a deployment that is not
+     * IN_PROGRESS, or a hookId that names no paused hook, is refused as ECS refuses them, and nothing changes.
+     */
+    ContinueServiceDeployment(input: ContinueServiceDeploymentRequest): ContinueServiceDeploymentResponse {
+      const arn = input.serviceDeploymentArn ?? '';
+      const action = input.action ?? 'CONTINUE';
+      if (action !== 'CONTINUE' && action !== 'ROLLBACK') throw new InvalidParameter(`Invalid action: ${action}`);
+      if (!input.hookId) throw new InvalidParameter('hookId must be specified.');
+      const found = lookup(arn);
+      if (!found) throw new ServiceDeploymentNotFound(`The service deployment ${arn} does not exist.`);
+      if (found.sd.status !== 'IN_PROGRESS') {
+        throw new InvalidParameter(`The service deployment ${arn} is ${found.sd.status}; only an IN_PROGRESS service deployment can be continued.`);
+      }
+      throw new InvalidParameter(`The lifecycle hook ${input.hookId} of service deployment ${arn} is not awaiting action.`);
     },
   };
 }

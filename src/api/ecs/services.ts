@@ -7,12 +7,13 @@ import type {
   DeleteServiceRequest,
   DeleteServiceResponse,
   Deployment,
+  DeploymentConfiguration,
   UpdateServiceRequest,
   UpdateServiceResponse,
 } from '@aws-sdk/client-ecs';
 import { newDeploymentId, resolveDeploymentConfiguration, RolloutReasons } from '../../domain/deployment.js';
 import { ClientError, InvalidParameter, ServiceNotActive, ServiceNotFound } from '../../domain/errors.js';
-import { presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
+import { isExternal, presentService, serviceArn, serviceNameOf, validateServiceName, type ServiceRecord } from '../../domain/service.js';
 import { startServiceDeployment } from '../../domain/serviceDeployment.js';
 import { checkDeploymentStrategy } from '../../domain/deploymentStrategy.js';
 import { initialTags } from '../../domain/tags.js';
@@ -20,7 +21,7 @@ import type { RequestContext } from '../../gateway/service.js';
 import { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import type { EcsContext } from './context.js';
-import { launchPlan } from '../../tasks/launchTypes.js';
+import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
 import { checkServiceRegistries } from './serviceRegistries.js';
@@ -37,7 +38,7 @@ export function serviceOperations(ecs: EcsContext) {
     if (!td) throw new ClientError('Unable to describe task definition.');
     const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy);
     if (td.status !== 'ACTIVE') throw new ClientError('TaskDefinition is inactive');
-    const launch = launchPlan(1, input.launchType, strategy)[0]!;
+    const launch = launchPlan(1, input.launchType, strategy, createdProviders(tables, cluster.capacityProviders))[0]!;
     checkLaunchable(td, launch.launchType, input.networkConfiguration);
     const id = newDeploymentId();
     const fargate = launch.launchType === 'FARGATE';
@@ -68,13 +69,53 @@ export function serviceOperations(ecs: EcsContext) {
   const present = (rec: ServiceRecord) =>
     presentService(rec, [...tables.tasks.byIndex('group', `${rec.clusterName}|service:${rec.service.serviceName}`)].map((r) => r.value.task), true);
 
+  /** Enabled deployment alarms must name alarms that exist: one that does not could never stop a bad deployment. */
+  const checkAlarms = (given: DeploymentConfiguration | undefined) => {
+    const alarms = given?.alarms;
+    if (!alarms?.enable || !ecs.deps.alarmExists) return;
+    const missing = (alarms.alarmNames ?? []).filter((n) => !ecs.deps.alarmExists!(n));
+    if (missing.length > 0) throw new InvalidParameter(`The following CloudWatch alarms do not exist: ${missing.join(', ')}.`);
+  };
+
+  /** EXTERNAL: UpdateService changes the desired count and the settings around it; the rest belongs to task sets. */
+  const updateExternal = (cur: ServiceRecord, id: string, modRevision: number, input: UpdateServiceRequest) => {
+    const owned = (['taskDefinition', 'loadBalancers', 'networkConfiguration', 'capacityProviderStrategy', 'platformVersion', 'serviceRegistries', 'forceNewDeployment'] as const)
+      .filter((k) => input[k] !== undefined && input[k] !== false);
+    if (owned.length > 0) {
+      throw new InvalidParameter(`${owned[0]} cannot be updated on a service with the EXTERNAL deployment controller: create a task set (CreateTaskSet) instead.`);
+    }
+    const s = cur.service;
+    const config = resolveDeploymentConfiguration(input.deploymentConfiguration, 'REPLICA', s.deploymentConfiguration);
+    checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
+    const desired = input.desiredCount ?? s.desiredCount ?? 0;
+    const rec: ServiceRecord = {
+      ...cur,
+      steady: desired !== s.desiredCount ? false : cur.steady,
+      service: {
+        ...s,
+        desiredCount: desired,
+        deploymentConfiguration: config,
+        placementConstraints: input.placementConstraints ?? s.placementConstraints,
+        placementStrategy: input.placementStrategy ?? s.placementStrategy,
+        healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+        enableExecuteCommand: input.enableExecuteCommand ?? s.enableExecuteCommand,
+        enableECSManagedTags: input.enableECSManagedTags ?? s.enableECSManagedTags,
+        propagateTags: input.propagateTags ?? s.propagateTags,
+      },
+    };
+    return { txn: new Txn().put(tables.services, id, rec, modRevision), result: { service: present(rec) } };
+  };
+
   return {
     async CreateService(input: CreateServiceRequest, ctx: RequestContext): Promise<CreateServiceResponse> {
       validateServiceName(input.serviceName);
       const name = input.serviceName!;
       const scheduling = (input.schedulingStrategy ?? 'REPLICA') as 'REPLICA' | 'DAEMON';
-      if ((input.deploymentController?.type ?? 'ECS') !== 'ECS') throw new InvalidParameter('Only the ECS deployment controller is supported.');
-      if (!input.taskDefinition) throw new InvalidParameter('TaskDefinition must be specified.');
+      const controller = input.deploymentController?.type ?? 'ECS';
+      if (controller === 'CODE_DEPLOY') throw new InvalidParameter(NO_CODE_DEPLOY);
+      const external = controller === 'EXTERNAL';
+      if (external) checkExternalService(input, scheduling);
+      else if (!input.taskDefinition) throw new InvalidParameter('TaskDefinition must be specified.');
       if (scheduling === 'REPLICA' && input.desiredCount === undefined) throw new InvalidParameter('The desired count must be specified for the REPLICA scheduling strategy.');
       if (scheduling === 'DAEMON') {
         if (input.placementStrategy?.length) throw new InvalidParameter('Placement strategies are not supported with the DAEMON scheduling strategy.');
@@ -83,8 +124,9 @@ export function serviceOperations(ecs: EcsContext) {
       const config = resolveDeploymentConfiguration(input.deploymentConfiguration, scheduling);
       checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
       checkDeploymentStrategy(config, input.loadBalancers ?? [], scheduling);
+      checkAlarms(input.deploymentConfiguration);
       const tags = initialTags(input.tags);
-      const registryTd = findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition;
+      const registryTd = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition : undefined;
       if (registryTd) checkServiceRegistries(input.serviceRegistries, registryTd, ecs.deps.discovery);
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
@@ -95,28 +137,32 @@ export function serviceOperations(ecs: EcsContext) {
           throw new InvalidParameter('Creation of service was not idempotent.');
         }
         const desired = scheduling === 'DAEMON' ? 0 : input.desiredCount!;
-        const dep = { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: input.serviceConnectConfiguration };
+        // An EXTERNAL service has no deployments: its tasks come from the task sets created on it (taskSets.ts).
+        const dep = external
+          ? undefined
+          : { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: input.serviceConnectConfiguration };
         const rec: ServiceRecord = {
           clusterName: cluster.clusterName,
           service: {
             serviceArn: serviceArn(ctx, cluster.clusterName, name), serviceName: name, clusterArn: cluster.clusterArn,
             loadBalancers: input.loadBalancers ?? [], serviceRegistries: input.serviceRegistries ?? [], status: 'ACTIVE',
-            desiredCount: desired, launchType: dep.launchType, capacityProviderStrategy: dep.capacityProviderStrategy,
-            platformVersion: dep.platformVersion, platformFamily: dep.platformFamily, taskDefinition: dep.taskDefinition,
+            desiredCount: desired, launchType: dep?.launchType, capacityProviderStrategy: dep?.capacityProviderStrategy,
+            platformVersion: dep?.platformVersion, platformFamily: dep?.platformFamily, taskDefinition: dep?.taskDefinition,
             deploymentConfiguration: config, roleArn: input.role, createdAt: ctx.now,
             placementConstraints: input.placementConstraints ?? [], placementStrategy: input.placementStrategy ?? [],
             networkConfiguration: input.networkConfiguration, healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
-            schedulingStrategy: scheduling, deploymentController: { type: 'ECS' }, tags, createdBy: ctx.principalArn,
+            schedulingStrategy: scheduling, deploymentController: { type: controller }, tags, createdBy: ctx.principalArn,
             enableECSManagedTags: input.enableECSManagedTags ?? false, propagateTags: input.propagateTags ?? 'NONE',
             enableExecuteCommand: input.enableExecuteCommand ?? false,
           },
-          deployments: [dep],
+          deployments: dep ? [dep] : [],
           events: [],
           protection: {},
           steady: false,
           clientToken: input.clientToken,
+          ...(external ? { taskSets: [] } : {}),
         };
-        const recorded = startServiceDeployment(rec, dep, findTaskDefinition(tables, dep.taskDefinition!)?.value.taskDefinition, ctx.now);
+        const recorded = dep ? startServiceDeployment(rec, dep, findTaskDefinition(tables, dep.taskDefinition!)?.value.taskDefinition, ctx.now) : rec;
         const txn = new Txn().put(tables.services, key, recorded, existing?.modRevision ?? 0).guard(tables.clusters, cluster.clusterName, ecs.activeCluster(input.cluster).modRevision);
         return { txn, result: { service: present(recorded) } };
       });
@@ -128,16 +174,19 @@ export function serviceOperations(ecs: EcsContext) {
         const cur = row.value;
         const s = cur.service;
         if (s.status !== 'ACTIVE') throw new ServiceNotActive('Service was not ACTIVE.');
-        // Wharf has neither CodeDeploy nor task sets, so a service stays with the ECS controller it was created with.
+        // A service keeps the controller it was created with: a switch would leave its deployments or task sets
+        // without anything to run them.
         if (input.deploymentController && input.deploymentController.type !== (s.deploymentController?.type ?? 'ECS')) {
-          throw new InvalidParameter('Only the ECS deployment controller is supported.');
+          throw new InvalidParameter('Updating the deployment controller of a service is not supported.');
         }
+        if (isExternal(cur)) return updateExternal(cur, row.id, row.modRevision, input);
         const daemon = s.schedulingStrategy === 'DAEMON';
         if (daemon && input.desiredCount !== undefined) throw new InvalidParameter('The desired count cannot be changed for the DAEMON scheduling strategy.');
         if (daemon && input.placementStrategy?.length) throw new InvalidParameter('Placement strategies are not supported with the DAEMON scheduling strategy.');
         const config = resolveDeploymentConfiguration(input.deploymentConfiguration, daemon ? 'DAEMON' : 'REPLICA', s.deploymentConfiguration);
         checkPercents(config.minimumHealthyPercent!, config.maximumPercent!);
         checkDeploymentStrategy(config, input.loadBalancers ?? s.loadBalancers ?? [], s.schedulingStrategy ?? 'REPLICA');
+        checkAlarms(input.deploymentConfiguration);
         const desired = input.desiredCount ?? s.desiredCount ?? 0;
         const primary = cur.deployments[0]!;
         const tdArn = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition.taskDefinitionArn : primary.taskDefinition;
@@ -207,6 +256,21 @@ export function serviceOperations(ecs: EcsContext) {
       });
     },
   };
+}
+
+const NO_CODE_DEPLOY = 'The CODE_DEPLOY deployment controller is not supported: Wharf has no CodeDeploy. Use ECS, or EXTERNAL with task sets.';
+
+/** What an EXTERNAL service cannot be created with: what its tasks run comes from its task sets. */
+function checkExternalService(input: CreateServiceRequest, scheduling: string): void {
+  if (scheduling === 'DAEMON') throw new InvalidParameter('The DAEMON scheduling strategy does not support the EXTERNAL deployment controller.');
+  for (const k of ['taskDefinition', 'loadBalancers', 'serviceRegistries', 'serviceConnectConfiguration'] as const) {
+    const v = input[k];
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) {
+      throw new InvalidParameter(`${k} cannot be specified for a service with the EXTERNAL deployment controller: specify it on a task set (CreateTaskSet).`);
+    }
+  }
+  const strategy = input.deploymentConfiguration?.strategy;
+  if (strategy && strategy !== 'ROLLING') throw new InvalidParameter(`The ${strategy} deployment strategy requires the ECS deployment controller.`);
 }
 
 function checkPercents(min: number, max: number): void {

@@ -1,16 +1,16 @@
 // Turns one Decision into one guarded transaction: the tasks it stops (scheduler-stop events for the task
 // machine), the tasks it starts (placed and launched through tasks/run.ts) and the service record with
 // its events. Nothing is written unless every guard holds, so a pass that raced anything is simply made again.
-import type { Tag } from '@aws-sdk/client-ecs';
+import type { Deployment, Tag } from '@aws-sdk/client-ecs';
 import { placementDetail, ServiceEvents } from '../../domain/deployment.js';
-import type { ServiceRecord } from '../../domain/service.js';
+import { hasLoadBalancers, type ServiceRecord } from '../../domain/service.js';
 import { taskIdOf, type TaskRecord } from '../../domain/task.js';
 import type { PlacementPools } from '../../placement/pools.js';
 import type { Plan } from '../../scheduler/index.js';
 import type { Txn } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { TaskBatch } from '../../tasks/batch.js';
-import { launchPlan } from '../../tasks/launchTypes.js';
+import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import { placeAndLaunch } from '../../tasks/run.js';
 import { addEvent } from './events.js';
@@ -28,7 +28,7 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
   const batch = new TaskBatch(tables, { now: v.now, stoppedRetentionMs: deps.stoppedRetentionMs ?? DEFAULT_STOPPED_RETENTION_MS });
   let rec = d.record;
   const name = rec.service.serviceName!;
-  const deregisterFirst = (rec.service.loadBalancers?.length ?? 0) > 0 || (rec.service.serviceRegistries?.length ?? 0) > 0;
+  const deregisterFirst = hasLoadBalancers(rec) || (rec.service.serviceRegistries?.length ?? 0) > 0;
   const stoppedIds: string[] = [];
   for (const s of d.stops) {
     const row = tables.tasks.get(s.task.id);
@@ -37,24 +37,37 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
     stoppedIds.push(s.task.taskId);
   }
   if (stoppedIds.length > 0) rec = addEvent(rec, ServiceEvents.stopped(name, stoppedIds), v.now);
-  const placed = place(deps, batch, rec, d);
-  if (placed.records.length > 0) {
-    rec = addEvent(rec, ServiceEvents.started(name, placed.records.map((r) => taskIdOf(r.task.taskArn!))), v.now);
+  const launches: { source: LaunchSource; count: number; startOn: string[] }[] = [];
+  if (d.start + d.startOn.length > 0 && rec.deployments[0]) launches.push({ source: rec.deployments[0], count: d.start, startOn: d.startOn });
+  for (const s of d.startSets ?? []) {
+    const ts = rec.taskSets?.find((t) => t.id === s.taskSetId);
+    if (ts && s.count > 0) launches.push({ source: ts, count: s.count, startOn: [] });
   }
-  if (placed.plan && placed.plan.unplaced > 0) {
-    const closest = placed.plan.closest;
-    rec = addEvent(rec, ServiceEvents.unableToPlace(name, placementDetail(closest?.arn.split('/').pop(), closest?.reason)), v.now);
+  let started = 0;
+  for (const l of launches) {
+    const placed = place(deps, batch, rec, l.source, l.count, l.startOn);
+    started += placed.records.length;
+    if (placed.records.length > 0) {
+      rec = addEvent(rec, ServiceEvents.started(name, placed.records.map((r) => taskIdOf(r.task.taskArn!))), v.now);
+    }
+    if (placed.plan && placed.plan.unplaced > 0) {
+      const closest = placed.plan.closest;
+      rec = addEvent(rec, ServiceEvents.unableToPlace(name, placementDetail(closest?.arn.split('/').pop(), closest?.reason)), v.now);
+    }
   }
   if (rec !== v.rec) batch.txn.put(tables.services, v.id, rec, serviceRev);
-  return { txn: batch.done(), started: placed.records.length, stopped: stoppedIds.length };
+  return { txn: batch.done(), started, stopped: stoppedIds.length };
 }
 
-/** The service's tasks to start: placed on its pool, launched with the service's tags and its deployment's id. */
-function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, d: Decision): { records: TaskRecord[]; plan?: Plan } {
-  const count = d.start + d.startOn.length;
+/** What tasks are launched from: the PRIMARY deployment, or a task set (EXTERNAL). */
+type LaunchSource = Pick<Deployment, 'id' | 'taskDefinition' | 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration'>;
+
+/** The service's tasks to start: placed on its pool, launched with the service's tags and the id of the deployment
+ * or task set they belong to. */
+function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, dep: LaunchSource, start: number, startOn: string[]): { records: TaskRecord[]; plan?: Plan } {
+  const count = start + startOn.length;
   if (count === 0) return { records: [] };
   const { tables } = deps;
-  const dep = rec.deployments[0]!;
   const td = [...tables.taskDefinitions.byIndex('arn', dep.taskDefinition!)][0]?.value;
   const cluster = tables.clusters.get(rec.clusterName)?.value;
   if (!td || !cluster) return { records: [] };
@@ -68,7 +81,7 @@ function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, d: Decisio
     ctx: { region: arn[3]!, accountId: arn[4]! },
     cluster,
     taskDefinition: td.taskDefinition,
-    launches: launchPlan(count, dep.launchType, dep.capacityProviderStrategy ?? []),
+    launches: launchPlan(count, dep.launchType, dep.capacityProviderStrategy ?? [], createdProviders(tables, cluster.capacityProviders)),
     group: `service:${s.serviceName}`,
     startedBy: dep.id,
     tags,
@@ -77,6 +90,6 @@ function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, d: Decisio
     placementConstraints: s.placementConstraints ?? [],
     placementStrategy: s.placementStrategy ?? [],
     origin: 'service',
-    instanceArns: d.startOn.length > 0 ? d.startOn : undefined,
+    instanceArns: startOn.length > 0 ? startOn : undefined,
   });
 }

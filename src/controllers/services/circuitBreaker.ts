@@ -2,8 +2,9 @@
 // failures reach ECS's threshold, then a rollback to the last COMPLETED deployment when asked for), and the
 // launch back-off behind "(service NAME) is unable to consistently start tasks successfully.".
 import type { Deployment } from '@aws-sdk/client-ecs';
-import { circuitBreakerThreshold, newDeploymentId, RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
-import type { ServiceRecord } from '../../domain/service.js';
+import { circuitBreakerThreshold, RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
+import { shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
+import { rollBackTo } from './rollback.js';
 import { addEvent } from './events.js';
 import type { ServiceView, TaskView } from './view.js';
 
@@ -50,22 +51,7 @@ export function applyCircuitBreaker(v: ServiceView, rec: ServiceRecord): Service
   out = addEvent({ ...out, deployments: [failed, ...out.deployments.slice(1)] }, ServiceEvents.deploymentFailed(name, primary.id!), v.now);
   const target = out.lastCompleted;
   if (!breaker.rollback || !target || target.taskDefinition === primary.taskDefinition) return out;
-  const back: Deployment = {
-    ...target,
-    id: newDeploymentId(),
-    status: 'PRIMARY',
-    desiredCount: out.service.desiredCount,
-    failedTasks: 0,
-    createdAt: v.now,
-    updatedAt: v.now,
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: RolloutReasons.rollingBack(target.id!),
-  };
-  const rest = out.deployments.map((d) => ({ ...d, status: 'ACTIVE' }));
-  out = {
-    ...out,
-    service: { ...out.service, taskDefinition: target.taskDefinition },
-    deployments: [back, ...rest],
-  };
-  return addEvent(out, ServiceEvents.rollingBack(name, target.id!), v.now);
+  // A traffic-shifting service whose old tasks still run (blue during the bake) goes back to them: production moves
+  // back at once. A rolling service gets a new deployment of the last completed revision, as ECS makes one.
+  return rollBackTo(out, target, RolloutReasons.rollingBack(target.id!), v.now, shiftedLoadBalancer(out) !== undefined);
 }

@@ -3,9 +3,10 @@
 // `rollback`, the last COMPLETED deployment becomes PRIMARY again: the same deployment when its tasks still run (blue
 // during a bake, old tasks during a rolling update), so traffic goes back at once, else a new deployment of it.
 import type { Deployment } from '@aws-sdk/client-ecs';
-import { newDeploymentId, RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
+import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import { addEvent } from './events.js';
+import { rollBackTo } from './rollback.js';
 
 /** An alarm's state by name (CloudWatch's StateValue), undefined for an alarm that does not exist. */
 export type AlarmStateOf = (name: string) => string | undefined;
@@ -23,19 +24,5 @@ export function applyDeploymentAlarms(rec: ServiceRecord, now: Date, alarmState:
   let out = addEvent({ ...rec, deployments: [failed, ...rec.deployments.slice(1)] }, ServiceEvents.deploymentAlarmFailed(name, primary.id!), now);
   const target = out.lastCompleted;
   if (!cfg.rollback || !target || target.id === primary.id) return out;
-  const live = out.deployments.find((d) => d.id === target.id);
-  const back: Deployment = {
-    ...(live ?? target),
-    id: live ? target.id : newDeploymentId(),
-    status: 'PRIMARY',
-    desiredCount: out.service.desiredCount,
-    failedTasks: live?.failedTasks ?? 0,
-    createdAt: live?.createdAt ?? now,
-    updatedAt: now,
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: RolloutReasons.rollingBackOnAlarm(target.id!),
-  };
-  const rest = out.deployments.filter((d) => d.id !== back.id).map((d) => ({ ...d, status: 'ACTIVE' }));
-  out = { ...out, service: { ...out.service, taskDefinition: target.taskDefinition }, deployments: [back, ...rest] };
-  return addEvent(out, ServiceEvents.rollingBack(name, target.id!), now);
+  return rollBackTo(out, target, RolloutReasons.rollingBackOnAlarm(target.id!), now, true);
 }

@@ -3,7 +3,7 @@
 // balancer; without one every task is healthy there). healthCheckGracePeriodSeconds keeps a young task from being
 // replaced.
 import type { TaskRecord } from '../../domain/task.js';
-import type { ServiceRecord } from '../../domain/service.js';
+import { loadBalancersOf, type ServiceRecord } from '../../domain/service.js';
 
 /** Whether a task is healthy in every target group of the service. */
 export type TargetHealth = (task: TaskRecord, service: ServiceRecord) => boolean;
@@ -46,7 +46,7 @@ export function unhealthyReason(h: HealthInput): string | undefined {
   const t = h.rec.task;
   if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING' || inGrace(h)) return undefined;
   if (t.healthStatus === 'UNHEALTHY') return 'Task failed container health checks';
-  if ((h.service.service.loadBalancers?.length ?? 0) === 0) return undefined;
+  if (loadBalancersOf(h.service, t.startedBy).length === 0) return undefined;
   const group = h.targetFailure?.(h.rec, h.service);
   return group ? `Task failed ELB health checks in (target-group ${group})` : undefined;
 }

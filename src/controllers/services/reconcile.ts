@@ -4,7 +4,7 @@
 // the steady state is announced, a deleted service becomes INACTIVE once its tasks are gone).
 import type { Deployment, TaskDefinition } from '@aws-sdk/client-ecs';
 import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
-import { shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
+import { isExternal, shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
 import type { ClusterState } from '../../scheduler/index.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
 import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBreaker.js';
@@ -13,6 +13,7 @@ import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js'
 import { addEvent, markSteady } from './events.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
 import { trackServiceDeployments } from './serviceDeployments.js';
+import { planTaskSets } from './taskSets.js';
 import { planShift } from './trafficShift.js';
 import type { ServiceView } from './view.js';
 
@@ -23,6 +24,8 @@ export interface Decision {
   /** DAEMON: the instances to start one task on. */
   startOn: string[];
   stops: Stop[];
+  /** EXTERNAL: how many tasks of each task set to place. */
+  startSets?: { taskSetId: string; count: number }[];
 }
 
 export interface ReconcileEnv {
@@ -37,7 +40,9 @@ export interface ReconcileEnv {
 
 export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   const none: Decision = { record: view.rec, start: 0, startOn: [], stops: [] };
-  if (view.rec.service.status === 'INACTIVE' || view.rec.deployments.length === 0) return none;
+  if (view.rec.service.status === 'INACTIVE') return none;
+  if (isExternal(view.rec)) return reconcileTaskSets(view, env);
+  if (view.rec.deployments.length === 0) return none;
   let rec = applyDeploymentAlarms(applyCircuitBreaker(view, view.rec), view.now, env.alarmState);
   const judged = rec;
   let v: ServiceView = { ...view, rec };
@@ -91,4 +96,19 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   }
   rec = trackServiceDeployments(judged, rec, v.now, stage);
   return { record: rec, start, startOn, stops };
+}
+
+/** EXTERNAL services: their task sets (taskSets.ts), the back-off, the steady state, and INACTIVE once deleted and empty. */
+function reconcileTaskSets(v: ServiceView, env: ReconcileEnv): Decision {
+  let rec = v.rec;
+  const wait = backoff(v, env.backoff);
+  if (wait.until) rec = addEvent(rec, ServiceEvents.unableToStart(rec.service.serviceName!), v.now);
+  const plan = planTaskSets(v, { launchesAllowed: !wait.until });
+  if (JSON.stringify(plan.taskSets) !== JSON.stringify(rec.taskSets)) rec = { ...rec, taskSets: plan.taskSets };
+  if (rec.service.status === 'DRAINING') {
+    if (!v.tasks.some((t) => t.live)) rec = { ...rec, service: { ...rec.service, status: 'INACTIVE' } };
+  } else {
+    rec = markSteady(rec, plan.steady, v.now);
+  }
+  return { record: rec, start: 0, startOn: [], stops: plan.stops, startSets: plan.startSets };
 }

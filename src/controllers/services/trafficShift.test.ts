@@ -3,6 +3,8 @@
 import type { DeploymentConfiguration, LoadBalancer } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { ServiceRecord } from '../../domain/service.js';
+import { DEFAULT_BACKOFF } from './circuitBreaker.js';
+import { reconcile } from './reconcile.js';
 import { planShift, rulesFor } from './trafficShift.js';
 import { dep, NOW, service, task, view } from './testkit.js';
 
@@ -68,6 +70,27 @@ describe('blue/green', () => {
     expect(p.state.bakeUntil).toBeUndefined();
     const clean = planShift(view({ ...back, blueGreen: p.state }, tasks, at(MINUTE)), LB, opts);
     expect(clean.stops.map((s) => s.task.deploymentId)).toEqual(['ecs-svc/2', 'ecs-svc/2']);
+  });
+  it('a circuit breaker trip during the bake makes blue PRIMARY again: production moves back at once, green goes', () => {
+    const baked: ServiceRecord = {
+      ...rollout({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5, deploymentCircuitBreaker: { enable: true, rollback: true } }),
+      lastCompleted: dep('ecs-svc/1', { rolloutState: 'COMPLETED' }),
+      blueGreen: { production: 'tg-green', groups: { 'ecs-svc/1': 'tg-blue', 'ecs-svc/2': 'tg-green' }, bakeUntil: at(5 * MINUTE) },
+    };
+    const failed = [1, 2, 3].map(() => task('ecs-svc/2', 'STOPPED', {}, { stopCode: 'EssentialContainerExited', stoppedAt: at(MINUTE) }));
+    const tasks = [...blue(), ...green(true), ...failed];
+    const env = { backoff: DEFAULT_BACKOFF, minuteMs: MINUTE };
+    const d = reconcile(view(baked, tasks, at(MINUTE)), env);
+    // The same blue deployment, not a new one started from nothing.
+    expect(d.record.deployments.map((x) => [x.id, x.status, x.rolloutState])).toEqual([
+      ['ecs-svc/1', 'PRIMARY', 'IN_PROGRESS'],
+      ['ecs-svc/2', 'ACTIVE', 'FAILED'],
+    ]);
+    expect(d.start).toBe(0);
+    expect(d.record.blueGreen?.production).toBe('tg-blue');
+    expect(prod(d.record)).toEqual([{ targetGroupArn: 'tg-blue', weight: 1 }]);
+    const next = reconcile(view(d.record, tasks, at(MINUTE)), env);
+    expect(next.stops.map((s) => s.task.deploymentId)).toEqual(['ecs-svc/2', 'ecs-svc/2']);
   });
 });
 
