@@ -24,5 +24,5 @@ it('verifies 10,000 signed ECS requests quickly', async () => {
   console.log(`sigv4: ${n} verifications in ${wallMs.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU ` +
     `(${Math.round(n / (wallMs / 1000))}/s on one core)`);
   expect(verified).toBe(n);
-  expect(wallMs).toBeLessThan(10_000);
+  expect(cpuMs).toBeLessThan(10_000); // CPU, not wall: a busy machine slows the wall clock, not the work
 });
