@@ -48,7 +48,7 @@ interface Wanted {
 
 export class DiscoveryRegistrationController {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private running: Promise<void> | undefined;
   private readonly checks = new Map<string, boolean>();
 
   constructor(private readonly opts: DiscoveryRegistrationOptions) {}
@@ -64,6 +64,9 @@ export class DiscoveryRegistrationController {
 
   /** Deregisters a task that is about to stop from every registry of its service. */
   async release(taskKey: string): Promise<void> {
+    // A pass that read the task while it was still RUNNING may be about to register it: let it finish, so what is
+    // looked up below is final (later passes see the task DEACTIVATING and leave it alone).
+    await this.running;
     const rec = this.opts.tables.tasks.get(taskKey)?.value;
     const svc = rec ? this.serviceOf(rec) : undefined;
     if (!rec || !svc) return;
@@ -82,14 +85,12 @@ export class DiscoveryRegistrationController {
 
   async pass(): Promise<void> {
     if (this.running) return;
-    this.running = true;
-    try {
-      await this.reconcile();
-    } catch (err) {
-      this.opts.logger.warn({ err }, 'service discovery registration pass failed; retrying');
-    } finally {
-      this.running = false;
-    }
+    this.running = this.reconcile()
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'service discovery registration pass failed; retrying'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    await this.running;
   }
 
   private async reconcile(): Promise<void> {

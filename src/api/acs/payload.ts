@@ -21,7 +21,7 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
     clusterArn: t.clusterArn!,
     family: td.family!,
     revision: td.revision!,
-    desiredStatus: t.desiredStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+    desiredStatus: agentDesiredStatus(rec),
     launchType: (t.launchType ?? 'EC2') as AgentTask['launchType'],
     networkMode: (td.networkMode ?? 'bridge') as AgentTask['networkMode'],
     cpu: t.overrides?.cpu ?? td.cpu,
@@ -32,7 +32,7 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
     volumes: td.volumes ?? [],
     privateIPv4Address: rec.privateIPv4Address,
     attachmentId: t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.id,
-    stopReason: t.desiredStatus === 'STOPPED' ? t.stoppedReason : undefined,
+    stopReason: agentDesiredStatus(rec) === 'STOPPED' ? t.stoppedReason : undefined,
     serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
     availabilityZone: t.availabilityZone,
     efs: efsMounts(td.volumes ?? [], resolveEfs),
@@ -50,6 +50,16 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
       };
     }),
   };
+}
+
+/**
+ * What the agent is told to do with a task. A task that is DEACTIVATING is still leaving its load balancers and Cloud
+ * Map (and still serving the requests and the clients that found it a moment ago): as on ECS, its containers are
+ * told to stop only once it moves on to STOPPING.
+ */
+export function agentDesiredStatus(rec: TaskRecord): AgentTask['desiredStatus'] {
+  const t = rec.task;
+  return t.desiredStatus === 'STOPPED' && t.lastStatus !== 'DEACTIVATING' ? 'STOPPED' : 'RUNNING';
 }
 
 function efsMounts(volumes: Volume[], resolve: EfsResolver | undefined): Record<string, EfsVolumeMount> | undefined {
