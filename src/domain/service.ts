@@ -1,7 +1,7 @@
 // ECS services: the stored record (the service, its deployments newest first, its events, task protection) and the
 // one place that turns it plus the service's tasks into what DescribeServices shows (counts are computed from the
 // tasks at the time of the call, never stored).
-import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRevision, Task } from '@aws-sdk/client-ecs';
+import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRegistry, ServiceRevision, Task } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 import { InvalidParameter } from './errors.js';
 import type { ServiceDeploymentRecord } from './serviceDeployment.js';
@@ -63,6 +63,20 @@ export function targetGroupFor(rec: ServiceRecord, lb: LoadBalancer, deploymentI
     return rec.blueGreen.groups[deploymentId ?? ''] ?? rec.blueGreen.production;
   }
   return lb.targetGroupArn;
+}
+
+/** The Cloud Map registries the tasks of deployment `deploymentId` register in: those of the revision it runs
+ * (a change of serviceRegistries is a new deployment, as on ECS, so older tasks keep theirs), else the service's. */
+export function registriesFor(rec: ServiceRecord, deploymentId: string | undefined): ServiceRegistry[] {
+  const revision = rec.revisions?.[rec.revisionIds?.[deploymentId ?? ''] ?? ''];
+  return revision?.serviceRegistries ?? rec.service.serviceRegistries ?? [];
+}
+
+/** Whether a task of the service leaves something before it stops: a target group or a Cloud Map registry, its
+ * own deployment's included. */
+export function deregistersFirst(rec: ServiceRecord): boolean {
+  if ((rec.service.loadBalancers?.length ?? 0) > 0 || (rec.service.serviceRegistries?.length ?? 0) > 0) return true;
+  return rec.deployments.some((d) => registriesFor(rec, d.id).length > 0);
 }
 
 export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);

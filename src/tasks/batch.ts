@@ -2,6 +2,7 @@
 // launches and the instance rows they touch (each instance read once, guarded on the revision read, written once),
 // so a batch that raced anything fails as a whole and cache.update makes it again on fresh reads.
 import { InvalidParameter } from '../domain/errors.js';
+import { deregistersFirst as serviceDeregistersFirst } from '../domain/service.js';
 import type { TaskRecord } from '../domain/task.js';
 import { promote, release, reserve } from '../placement/resources.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
@@ -95,7 +96,7 @@ export function deregistersFirst(tables: Tables, rec: TaskRecord): boolean {
   const group = rec.task.group ?? '';
   if (!group.startsWith('service:')) return false;
   const svc = tables.services.get(`${rec.clusterName}/${group.slice('service:'.length)}`)?.value;
-  return (svc?.service.loadBalancers?.length ?? 0) > 0 || (svc?.service.serviceRegistries?.length ?? 0) > 0;
+  return svc ? serviceDeregistersFirst(svc) : false;
 }
 
 /**

@@ -1,7 +1,8 @@
 // ECS services in Cloud Map with real containers: a service's serviceRegistries puts each RUNNING (and HEALTHY)
 // task in DNS with ECS's attributes, `dig` against Wharf's DNS server answers the task addresses, a task whose
 // health check fails leaves the answers, a rolling update under continuous lookups never hands out a task that no
-// longer answers, and CreateService refuses registries without the port their records need.
+// longer answers, a change of serviceRegistries rolls out as a new deployment, and CreateService refuses registries
+// without the port their records need.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
@@ -152,9 +153,27 @@ describe('ECS services with serviceRegistries', () => {
     }
     const msgs = await events('web');
     expect(msgs.filter((m) => m === `(service web) deregistered 1 instances in (service-registry ${arn})`).length).toBeGreaterThan(0);
-    await up.ecs.send(new DeleteServiceCommand({ service: 'web', force: true }));
-    await expect.poll(() => dig('web.corp.test'), { timeout: 30_000 }).toEqual([]);
   }, 480_000);
+
+  it('moves to another registry with a new deployment when serviceRegistries change', async () => {
+    const { arn } = await cloudMapService('www', '[{Type=A,TTL=1}]');
+    const before = (await tasksOf('web')).filter((t) => t.lastStatus === 'RUNNING').map(idOf);
+    const updated = (await up.ecs.send(new UpdateServiceCommand({ service: 'web', serviceRegistries: [{ registryArn: arn }] }))).service!;
+    expect(updated.deployments!.length).toBe(2);
+    expect(updated.deployments![0]!.status).toBe('PRIMARY');
+    expect(updated.serviceRegistries).toEqual([{ registryArn: arn }]);
+    // New tasks answer under the new name; the old ones leave the old name as they stop, and never join the new one.
+    await expect.poll(async () => {
+      const running = (await tasksOf('web')).filter((t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING');
+      const [www, web] = [await dig('www.corp.test'), await dig('web.corp.test')];
+      return running.length === 2 && running.every((t) => !before.includes(idOf(t))) && web.length === 0 &&
+        JSON.stringify(www) === JSON.stringify(running.map(addressOf).sort());
+    }, { timeout: 180_000, interval: 500 }).toBe(true);
+    const listed = await cli('list-instances', '--service-id', arn.split('/').pop()!);
+    expect(listed.Instances.map((i: { Id: string }) => i.Id).filter((id: string) => before.includes(id))).toEqual([]);
+    await up.ecs.send(new DeleteServiceCommand({ service: 'web', force: true }));
+    await expect.poll(() => dig('www.corp.test'), { timeout: 30_000 }).toEqual([]);
+  }, 300_000);
 
   it('registers bridge tasks with SRV records on their host port, and refuses registries without the port they need', async () => {
     const { arn } = await cloudMapService('api', '[{Type=SRV,TTL=5}]');

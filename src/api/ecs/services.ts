@@ -148,7 +148,8 @@ export function serviceOperations(ecs: EcsContext) {
         }
         const redeploy =
           input.forceNewDeployment || tdArn !== primary.taskDefinition || input.networkConfiguration !== undefined ||
-          input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined;
+          input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined ||
+          input.serviceRegistries !== undefined;
         let deployments = cur.deployments.map((d, i) => (i === 0 ? { ...d, desiredCount: desired } : d));
         let launch: Partial<Deployment> = {};
         if (redeploy) {
