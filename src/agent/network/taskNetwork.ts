@@ -3,9 +3,10 @@
 // agent opens a DNS listener on 127.0.0.53:53 (UDP and TCP), which the containers' resolv.conf names (Docker's `Dns`
 // host config), and forwards each query to Wharf's DNS server. An awsvpc task's address (127.1.x.y) or a bridge
 // task's published host port exists on the host's loopback, not in another task's namespace, so when an answer names
-// such an address the agent opens, in the asking namespace and before it hands the answer over, a TCP listener on
-// that address and port that relays each connection to the same address and port on the host. Ports come from SRV
-// answers, or for A answers from the local task that holds the address (its containers' port mappings).
+// such an address the agent opens, in the asking namespace and before it hands the answer over, a TCP listener (and
+// a UDP socket, for UDP ports) on that address and port that relays each connection, or each client's datagrams, to
+// the same address and port on the host. Ports come from SRV answers, or for A answers from the local task that holds
+// the address (its containers' port mappings).
 // docs/architecture.md ("Tasks resolving and reaching names") has the why.
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -18,6 +19,12 @@ import { namespaceObstacle, socketsInNamespace } from '../metadata/netns.js';
 export const TASK_RESOLVER_ADDRESS = '127.0.0.53';
 const DNS_PORT = 53;
 const UPSTREAM_TIMEOUT_MS = 3000;
+/** A UDP client's flow through a relay is forgotten after this long without a datagram (as conntrack does). */
+const UDP_FLOW_IDLE_MS = 30_000;
+
+type Proto = 'tcp' | 'udp';
+/** What a relay listens with in the namespace. */
+type RelaySocket = net.Server | dgram.Socket;
 
 export interface TaskNetworkOptions {
   /** Wharf's DNS server, on the host. */
@@ -32,8 +39,8 @@ interface Namespace {
   taskArn: string;
   udp?: dgram.Socket;
   tcp?: net.Server;
-  /** `address:port` -> its relay listener (or the promise of one). */
-  relays: Map<string, Promise<net.Server | undefined>>;
+  /** `proto:address:port` -> its relay socket (or the promise of one). */
+  relays: Map<string, Promise<RelaySocket | undefined>>;
   closed: boolean;
 }
 
@@ -117,45 +124,56 @@ export class TaskNetwork {
     const addressOf = new Map<string, string>();
     for (const r of records) if (r.type === 'A') addressOf.set(r.name.toLowerCase(), r.data as string);
     const own = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.privateIPv4Address;
-    const wanted = new Set<string>();
-    const add = (address: string | undefined, port: number) => {
+    const wanted = new Map<string, { proto: Proto; host: string; port: number }>();
+    const add = (proto: Proto, address: string | undefined, port: number) => {
       if (!address || !address.startsWith('127.') || address === own || address === TASK_RESOLVER_ADDRESS) return;
-      wanted.add(`${address}:${port}`);
+      wanted.set(`${proto}:${address}:${port}`, { proto, host: address, port });
     };
     for (const r of packet.answers ?? []) {
       if (r.type === 'SRV') {
         const srv = r.data as { port: number; target: string };
-        add(addressOf.get(srv.target.toLowerCase()), srv.port);
+        const address = addressOf.get(srv.target.toLowerCase());
+        for (const proto of this.protocolsAt(address, srv.port)) add(proto, address, srv.port);
       } else if (r.type === 'A') {
-        for (const port of this.portsAt(r.data as string)) add(r.data as string, port);
+        for (const p of this.portsAt(r.data as string)) add(p.proto, r.data as string, p.port);
       }
     }
-    const missing = [...wanted].filter((k) => !ns.relays.has(k));
+    const missing = [...wanted].filter(([k]) => !ns.relays.has(k));
     if (missing.length > 0) {
-      const opened = socketsInNamespace(ns.pid, missing.map((k) => ({ kind: 'tcp' as const, host: k.slice(0, k.lastIndexOf(':')), port: Number(k.slice(k.lastIndexOf(':') + 1)) })));
-      missing.forEach((k, i) => {
-        const [host, port] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
+      const opened = socketsInNamespace(ns.pid, missing.map(([, w]) => ({ kind: w.proto, host: w.host, port: w.port })));
+      missing.forEach(([k, w], i) => {
         ns.relays.set(k, opened.then((all) => {
           const s = all[i];
           if (s instanceof Error || !s) {
             this.log('cannot open a relay in a task namespace', { task: ns.taskArn, endpoint: k, error: s?.message });
             return undefined;
           }
-          const server = s as net.Server;
-          if (ns.closed) return void server.close();
-          server.on('connection', (c) => relay(c, port, host));
-          return server;
+          if (ns.closed) return void s.close();
+          if (w.proto === 'udp') relayDatagrams(s as dgram.Socket, w.port, w.host);
+          else (s as net.Server).on('connection', (c) => relay(c, w.port, w.host));
+          return s;
         }).catch(() => undefined));
       });
     }
-    await Promise.all([...wanted].map((k) => ns.relays.get(k)));
+    await Promise.all([...wanted.keys()].map((k) => ns.relays.get(k)));
   }
 
-  /** The TCP ports the local awsvpc task holding `address` listens on. */
-  private portsAt(address: string): number[] {
+  /** The ports (and protocols) the local awsvpc task holding `address` listens on. */
+  private portsAt(address: string): { proto: Proto; port: number }[] {
     const ts = this.o.tasks().find((t) => t.task.privateIPv4Address === address && t.task.networkMode === 'awsvpc');
     if (!ts) return [];
-    return ts.containers.flatMap((c) => (c.definition.portMappings ?? []).filter((p) => (p.protocol ?? 'tcp') === 'tcp' && p.containerPort !== undefined).map((p) => p.containerPort!));
+    return ts.containers.flatMap((c) => (c.definition.portMappings ?? [])
+      .filter((p) => p.containerPort !== undefined)
+      .map((p) => ({ proto: (p.protocol ?? 'tcp') as Proto, port: p.containerPort! })));
+  }
+
+  /** The protocols an SRV answer's port is served with, as far as the local tasks say (TCP when none does). */
+  private protocolsAt(address: string | undefined, port: number): Proto[] {
+    const found = new Set<Proto>();
+    if (address) for (const p of this.portsAt(address)) if (p.port === port) found.add(p.proto);
+    // Bridge and host tasks: the host port the SRV record names.
+    for (const t of this.o.tasks()) for (const c of t.containers) for (const h of c.hostPorts ?? []) if (h.hostPort === port) found.add(h.protocol);
+    return found.size > 0 ? [...found] : ['tcp'];
   }
 }
 
@@ -179,6 +197,44 @@ function forward(query: Buffer, to: { address: string; port: number }): Promise<
       resolve(msg);
     });
     s.send(query, to.port, to.address);
+  });
+}
+
+/**
+ * Relays datagrams that reach `inside` (a UDP socket in a namespace) to `host:port` on the host: each client
+ * (address and port) gets a socket of its own on the host, so the answers find their way back to it.
+ */
+function relayDatagrams(inside: dgram.Socket, port: number, host: string): void {
+  const flows = new Map<string, { out: dgram.Socket; timer: NodeJS.Timeout }>();
+  const forget = (key: string) => {
+    const f = flows.get(key);
+    if (!f) return;
+    flows.delete(key);
+    clearTimeout(f.timer);
+    f.out.close();
+  };
+  inside.on('error', () => {});
+  inside.on('close', () => {
+    for (const key of [...flows.keys()]) forget(key);
+  });
+  inside.on('message', (msg, from) => {
+    const key = `${from.address}:${from.port}`;
+    let f = flows.get(key);
+    if (!f) {
+      const out = dgram.createSocket('udp4');
+      out.on('error', () => forget(key));
+      out.on('message', (reply) => {
+        try {
+          inside.send(reply, from.port, from.address);
+        } catch {
+          forget(key);
+        }
+      });
+      f = { out, timer: setTimeout(() => forget(key), UDP_FLOW_IDLE_MS).unref() };
+      flows.set(key, f);
+    }
+    f.timer.refresh();
+    f.out.send(msg, port, host);
   });
 }
 
