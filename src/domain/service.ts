@@ -5,6 +5,7 @@ import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRegistry, 
 import { ecsArn, type ArnContext } from './arn.js';
 import { InvalidParameter } from './errors.js';
 import type { ServiceDeploymentRecord } from './serviceDeployment.js';
+import { servesConnect } from './serviceConnect.js';
 import { isPending } from './task.js';
 
 export const MAX_EVENTS = 100;
@@ -72,11 +73,11 @@ export function registriesFor(rec: ServiceRecord, deploymentId: string | undefin
   return revision?.serviceRegistries ?? rec.service.serviceRegistries ?? [];
 }
 
-/** Whether a task of the service leaves something before it stops: a target group or a Cloud Map registry, its
- * own deployment's included. */
+/** Whether a task of the service leaves something before it stops: a target group, a Cloud Map registry (its own
+ * deployment's included) or Service Connect's endpoints. */
 export function deregistersFirst(rec: ServiceRecord): boolean {
   if ((rec.service.loadBalancers?.length ?? 0) > 0 || (rec.service.serviceRegistries?.length ?? 0) > 0) return true;
-  return rec.deployments.some((d) => registriesFor(rec, d.id).length > 0);
+  return rec.deployments.some((d) => registriesFor(rec, d.id).length > 0 || servesConnect(d.serviceConnectConfiguration));
 }
 
 export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);

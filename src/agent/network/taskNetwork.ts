@@ -23,6 +23,10 @@ const UPSTREAM_TIMEOUT_MS = 3000;
 const UDP_FLOW_IDLE_MS = 30_000;
 
 type Proto = 'tcp' | 'udp';
+/** Service Connect aliases answer with addresses of 127.255.0.0/16, which exist only inside the asking task. */
+const ALIAS_NET = '127.255';
+/** The TTL of an alias's answer: the address stays the alias's for the task's life. */
+const ALIAS_TTL = 60;
 /** What a relay listens with in the namespace. */
 type RelaySocket = net.Server | dgram.Socket;
 
@@ -41,6 +45,10 @@ interface Namespace {
   tcp?: net.Server;
   /** `proto:address:port` -> its relay socket (or the promise of one). */
   relays: Map<string, Promise<RelaySocket | undefined>>;
+  /** Service Connect: alias dnsName -> the loopback address it answers with in this namespace. */
+  aliasAddresses: Map<string, string>;
+  /** Round robin position per alias (`dnsName:port`). */
+  turns: Map<string, number>;
   closed: boolean;
 }
 
@@ -69,7 +77,7 @@ export class TaskNetwork {
   /** Opens the resolver inside the namespace of host process `pid` (a task's namespace, see the engine). */
   async open(key: string, pid: number, taskArn: string): Promise<void> {
     if (!this.usable || this.namespaces.has(key)) return;
-    const ns: Namespace = { pid, taskArn, relays: new Map(), closed: false };
+    const ns: Namespace = { pid, taskArn, relays: new Map(), aliasAddresses: new Map(), turns: new Map(), closed: false };
     this.namespaces.set(key, ns);
     const [udp, tcp] = await socketsInNamespace(pid, [
       { kind: 'udp', host: TASK_RESOLVER_ADDRESS, port: DNS_PORT },
@@ -109,6 +117,8 @@ export class TaskNetwork {
   /** Forwards a query to Wharf's DNS server; before the answer goes back, the addresses it names are made reachable. */
   private async answer(ns: Namespace, query: Buffer): Promise<Buffer | undefined> {
     if (query.length < 12) return undefined;
+    const own = await this.answerAlias(ns, query).catch(() => undefined);
+    if (own) return own;
     const reply = await forward(query, this.o.dns).catch(() => undefined);
     if (!reply) return undefined;
     try {
@@ -117,6 +127,59 @@ export class TaskNetwork {
       this.log('cannot open relays for a DNS answer', { task: ns.taskArn, error: (err as Error).message });
     }
     return reply;
+  }
+
+  /**
+   * Service Connect: a query for one of the task's client aliases is answered here, in the task only (as ECS's proxy
+   * does), with a loopback address of the task's own namespace where a listener balances connections over the
+   * alias's endpoints. Undefined: not an alias, the query goes on to Wharf's DNS server.
+   */
+  private async answerAlias(ns: Namespace, query: Buffer): Promise<Buffer | undefined> {
+    const aliases = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases;
+    if (!aliases?.length) return undefined;
+    const q = dnsPacket.decode(query);
+    const question = q.questions?.[0];
+    if (!question || (question.type !== 'A' && question.type !== 'AAAA')) return undefined;
+    const name = question.name.toLowerCase().replace(/\.$/, '');
+    const mine = aliases.filter((a) => a.dnsName === name);
+    if (mine.length === 0) return undefined;
+    let address = ns.aliasAddresses.get(name);
+    if (!address) {
+      const n = ns.aliasAddresses.size + 1;
+      address = `${ALIAS_NET}.${n >> 8}.${n & 255}`;
+      ns.aliasAddresses.set(name, address);
+    }
+    if (question.type === 'A') await Promise.all(mine.map((a) => this.aliasListener(ns, name, address!, a.port)));
+    return Buffer.from(dnsPacket.encode({
+      type: 'response',
+      id: q.id,
+      flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
+      questions: [question],
+      answers: question.type === 'A' ? [{ type: 'A', name: question.name, ttl: ALIAS_TTL, data: address }] : [],
+    }));
+  }
+
+  /** The listener of one alias in a namespace: each connection goes to the alias's next endpoint that accepts it. */
+  private aliasListener(ns: Namespace, dnsName: string, address: string, port: number): Promise<RelaySocket | undefined> {
+    const key = `sc:${address}:${port}`;
+    if (!ns.relays.has(key)) {
+      ns.relays.set(key, socketsInNamespace(ns.pid, [{ kind: 'tcp', host: address, port }]).then(([s]) => {
+        if (s instanceof Error || !s) {
+          this.log('cannot open a Service Connect listener in a task namespace', { task: ns.taskArn, alias: `${dnsName}:${port}`, error: s?.message });
+          return undefined;
+        }
+        if (ns.closed) return void s.close();
+        (s as net.Server).on('connection', (c) => {
+          // The endpoints as they are now: the control plane pushes them again whenever they change.
+          const alias = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
+          const turn = ns.turns.get(`${dnsName}:${port}`) ?? 0;
+          ns.turns.set(`${dnsName}:${port}`, turn + 1);
+          balance(c, alias?.endpoints ?? [], turn);
+        });
+        return s;
+      }).catch(() => undefined));
+    }
+    return ns.relays.get(key)!;
   }
 
   private async relaysFor(ns: Namespace, packet: dnsPacket.Packet): Promise<void> {
@@ -235,6 +298,42 @@ function relayDatagrams(inside: dgram.Socket, port: number, host: string): void 
     }
     f.timer.refresh();
     f.out.send(msg, port, host);
+  });
+}
+
+/**
+ * Service Connect's balancing: round robin from `turn` over the endpoints; an endpoint that refuses the connection
+ * (or does not answer within 2 s) is skipped for the next one, so a task that has just gone costs no failed call.
+ */
+function balance(inbound: net.Socket, endpoints: readonly { address: string; port: number }[], turn: number, tried = 0): void {
+  if (tried === 0) inbound.on('error', () => inbound.destroy());
+  if (tried >= endpoints.length || inbound.destroyed) {
+    inbound.destroy();
+    return;
+  }
+  inbound.pause();
+  const ep = endpoints[(turn + tried) % endpoints.length]!;
+  const out = net.connect({ port: ep.port, host: ep.address });
+  const timer = setTimeout(() => out.destroy(new Error('connect timeout')), 2000);
+  const retry = () => {
+    clearTimeout(timer);
+    out.destroy();
+    balance(inbound, endpoints, turn, tried + 1);
+  };
+  out.once('error', retry);
+  out.once('connect', () => {
+    clearTimeout(timer);
+    out.removeListener('error', retry);
+    inbound.pipe(out).pipe(inbound);
+    const end = () => {
+      inbound.destroy();
+      out.destroy();
+    };
+    inbound.on('error', end);
+    out.on('error', end);
+    inbound.on('close', () => out.end());
+    out.on('close', () => inbound.end());
+    inbound.resume();
   });
 }
 

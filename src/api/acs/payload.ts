@@ -6,11 +6,12 @@ import type { Tables } from '../../state/tables.js';
 import { overriddenContainer } from '../../domain/overrides.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 import { pinnedDigests } from './imagePins.js';
+import { serviceConnectOf, type AliasMemo } from './serviceConnect.js';
 
 /** Resolves a task's efsVolumeConfiguration against EFS's state (undefined: no such file system or access point). */
 export type EfsResolver = (v: NonNullable<Volume['efsVolumeConfiguration']>) => EfsVolumeMount | undefined;
 
-export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResolver): AgentTask | undefined {
+export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResolver, aliases?: AliasMemo): AgentTask | undefined {
   const t = rec.task;
   const td = findTaskDefinition(tables, t.taskDefinitionArn!)?.value.taskDefinition;
   if (!td) return undefined;
@@ -36,6 +37,7 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
     serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
     availabilityZone: t.availabilityZone,
     efs: efsMounts(td.volumes ?? [], resolveEfs),
+    serviceConnect: serviceConnectOf(tables, rec, aliases),
     taskRoleArn: t.overrides?.taskRoleArn ?? td.taskRoleArn,
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);

@@ -24,6 +24,8 @@ import { launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
 import { checkServiceRegistries } from './serviceRegistries.js';
+import { namespaceFinder } from './serviceConnect.js';
+import { resolveServiceConnect } from '../../domain/serviceConnect.js';
 
 type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
 
@@ -86,6 +88,9 @@ export function serviceOperations(ecs: EcsContext) {
       const tags = initialTags(input.tags);
       const registryTd = findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition;
       if (registryTd) checkServiceRegistries(input.serviceRegistries, registryTd, ecs.deps.discovery);
+      const serviceConnect = registryTd
+        ? resolveServiceConnect(input.serviceConnectConfiguration, registryTd, ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace, namespaceFinder(ecs.deps.discovery))
+        : input.serviceConnectConfiguration;
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
         const key = `${cluster.clusterName}/${name}`;
@@ -95,7 +100,7 @@ export function serviceOperations(ecs: EcsContext) {
           throw new InvalidParameter('Creation of service was not idempotent.');
         }
         const desired = scheduling === 'DAEMON' ? 0 : input.desiredCount!;
-        const dep = { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: input.serviceConnectConfiguration };
+        const dep = { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: serviceConnect };
         const rec: ServiceRecord = {
           clusterName: cluster.clusterName,
           service: {
@@ -146,10 +151,17 @@ export function serviceOperations(ecs: EcsContext) {
           const td = findTaskDefinition(tables, tdArn)?.value.taskDefinition;
           if (td) checkServiceRegistries(input.serviceRegistries ?? s.serviceRegistries, td, ecs.deps.discovery);
         }
+        // A new or changed task definition is checked against the Service Connect configuration it will run with.
+        let serviceConnect = primary.serviceConnectConfiguration;
+        if (input.serviceConnectConfiguration !== undefined || (input.taskDefinition !== undefined && serviceConnect?.enabled)) {
+          const td = findTaskDefinition(tables, tdArn)?.value.taskDefinition;
+          const defaults = ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace;
+          if (td) serviceConnect = resolveServiceConnect(input.serviceConnectConfiguration ?? serviceConnect, td, defaults, namespaceFinder(ecs.deps.discovery));
+        }
         const redeploy =
           input.forceNewDeployment || tdArn !== primary.taskDefinition || input.networkConfiguration !== undefined ||
           input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined ||
-          input.serviceRegistries !== undefined;
+          input.serviceRegistries !== undefined || input.serviceConnectConfiguration !== undefined;
         let deployments = cur.deployments.map((d, i) => (i === 0 ? { ...d, desiredCount: desired } : d));
         let launch: Partial<Deployment> = {};
         if (redeploy) {
@@ -159,7 +171,7 @@ export function serviceOperations(ecs: EcsContext) {
             networkConfiguration: input.networkConfiguration ?? primary.networkConfiguration,
             platformVersion: input.platformVersion ?? primary.platformVersion,
           }, desired, ctx.now);
-          deployments = [{ ...dep, serviceConnectConfiguration: primary.serviceConnectConfiguration }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
+          deployments = [{ ...dep, serviceConnectConfiguration: serviceConnect }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
           launch = dep;
         }
         let rec: ServiceRecord = {
