@@ -129,7 +129,7 @@ describe('tasks resolving and reaching Cloud Map names', () => {
       await expect.poll(() => exec(c.id, 'timeout', '10', 'wget', '-qO-', `http://${target}:${port}/`), { timeout: 30_000, interval: 500 }).toContain('hello-from-bridge');
       // UDP: the A answer opens a UDP relay for the server's UDP port; a DNS query over it reaches dnsmasq.
       await expect.poll(() => exec(c.id, 'nslookup', 'names.corp.test'), { timeout: 30_000, interval: 500 }).toContain(`Address: ${namesAddress}`);
-      await expect.poll(() => exec(c.id, 'nslookup', 'ping.test', `${namesAddress}:5353`), { timeout: 30_000, interval: 500 }).toContain('Address: 192.0.2.9');
+      await expect.poll(() => exec(c.id, 'nslookup', '-type=a', 'ping.test', `${namesAddress}:5353`), { timeout: 30_000, interval: 500 }).toContain('Address: 192.0.2.9');
       // A name outside every namespace goes upstream.
       expect(await exec(c.id, 'nslookup', 'outside.example')).toContain('Address: 192.0.2.7');
       expect(upstream.asked).toContain('outside.example');
