@@ -36,7 +36,9 @@ interface Figures {
 async function main() {
   const runtime = new DockerRuntime();
   await ensureBusybox(runtime);
-  const { url, proc } = await startServer({ credentials: creds, command: 'up' });
+  // A /24 of its own for the task addresses, away from other Wharf processes on the machine.
+  const pool = `127.1.${100 + Math.floor(Math.random() * 150)}.0/24`;
+  const { url, proc } = await startServer({ credentials: creds, command: 'up', env: { WHARF_TASK_ADDRESS_POOL: pool } });
   let instanceArn = '';
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   try {
