@@ -36,16 +36,18 @@ export interface ServerOptions {
   command?: 'server' | 'up';
   /** When set, the server writes a CPU profile (node --cpu-prof) to this directory. */
   cpuProfileDir?: string;
+  /** More environment for the server. */
+  env?: Record<string, string>;
 }
 
 /** Spawns `wharf <command>` on a free port and a fresh data directory; resolves with its URL once it listens. */
 export async function startServer(opts: ServerOptions): Promise<{ url: string; proc: ChildProcess }> {
-  const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir } = opts;
+  const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir, env = {} } = opts;
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const prof = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const proc = spawn(process.execPath, [...prof, bin, command, '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, WHARF_ACCESS_KEY_ID: credentials.accessKeyId, WHARF_SECRET_ACCESS_KEY: credentials.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
+    env: { ...process.env, ...env, WHARF_ACCESS_KEY_ID: credentials.accessKeyId, WHARF_SECRET_ACCESS_KEY: credentials.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((ok, fail) => {

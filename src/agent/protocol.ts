@@ -40,6 +40,20 @@ export interface AgentTask {
   taskRoleArn?: string;
   /** EFS volumes, by volume name, as the control plane resolved them (absent: the file system does not exist). */
   efs?: Record<string, EfsVolumeMount>;
+  /** Service Connect: the aliases the task's containers can call, pushed again whenever their endpoints change. */
+  serviceConnect?: AgentServiceConnect;
+}
+
+export interface AgentServiceConnect {
+  aliases: ServiceConnectAlias[];
+}
+
+/** A client alias of the task's namespace and where its connections go (host addresses, as the agent reaches them). */
+export interface ServiceConnectAlias {
+  /** Lower case, without a trailing dot. */
+  dnsName: string;
+  port: number;
+  endpoints: { address: string; port: number }[];
 }
 
 /** What the agent mounts for an efsVolumeConfiguration: EFS_ROOT/fileSystemId/path, the access point's rules. */

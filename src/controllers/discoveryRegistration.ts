@@ -8,7 +8,7 @@
 import type { ServiceRegistry } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
 import { ServiceEvents } from '../domain/deployment.js';
-import type { ServiceRecord } from '../domain/service.js';
+import { registriesFor, type ServiceRecord } from '../domain/service.js';
 import type { TaskRecord } from '../domain/task.js';
 import { Txn, type StateCache } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
@@ -22,6 +22,8 @@ export interface RegisteredInstance {
 
 /** The Cloud Map operations this controller needs (api/servicediscovery provides them). */
 export interface InstanceRegistry {
+  /** Every Cloud Map service's ARN (instances ECS registered may be left in one no ECS service names any more). */
+  registries(): string[];
   /** The instances of a Cloud Map service, or undefined when it does not exist. */
   instances(registryArn: string): RegisteredInstance[] | undefined;
   register(registryArn: string, instanceId: string, attributes: Record<string, string>): Promise<void>;
@@ -48,7 +50,7 @@ interface Wanted {
 
 export class DiscoveryRegistrationController {
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private running: Promise<void> | undefined;
   private readonly checks = new Map<string, boolean>();
 
   constructor(private readonly opts: DiscoveryRegistrationOptions) {}
@@ -64,12 +66,15 @@ export class DiscoveryRegistrationController {
 
   /** Deregisters a task that is about to stop from every registry of its service. */
   async release(taskKey: string): Promise<void> {
+    // A pass that read the task while it was still RUNNING may be about to register it: let it finish, so what is
+    // looked up below is final (later passes see the task DEACTIVATING and leave it alone).
+    await this.running;
     const rec = this.opts.tables.tasks.get(taskKey)?.value;
     const svc = rec ? this.serviceOf(rec) : undefined;
     if (!rec || !svc) return;
     const id = taskIdOf(taskKey);
     let left = false;
-    for (const reg of svc.service.serviceRegistries ?? []) {
+    for (const reg of registriesFor(svc, rec.task.startedBy)) {
       const arn = reg.registryArn!;
       if (!this.opts.registry.instances(arn)?.some((i) => i.instanceId === id)) continue;
       await this.opts.registry.deregister(arn, id);
@@ -82,35 +87,30 @@ export class DiscoveryRegistrationController {
 
   async pass(): Promise<void> {
     if (this.running) return;
-    this.running = true;
-    try {
-      await this.reconcile();
-    } catch (err) {
-      this.opts.logger.warn({ err }, 'service discovery registration pass failed; retrying');
-    } finally {
-      this.running = false;
-    }
+    this.running = this.reconcile()
+      .catch((err: unknown) => this.opts.logger.warn({ err }, 'service discovery registration pass failed; retrying'))
+      .finally(() => {
+        this.running = undefined;
+      });
+    await this.running;
   }
 
   private async reconcile(): Promise<void> {
     const { tables, registry } = this.opts;
     // registry arn -> task id -> what should be there.
     const wanted = new Map<string, Map<string, Wanted>>();
-    const registries = new Set<string>();
     // Tasks on their way out through targetRegistration.ts: `release` deregisters them and lets clients settle.
     const releasing = new Set<string>();
-    for (const row of tables.services.values()) {
-      for (const reg of row.value.service.serviceRegistries ?? []) if (reg.registryArn) registries.add(reg.registryArn);
-    }
     for (const row of [...tables.tasks.byIndex('live', 'live')]) {
       const rec = row.value;
       const t = rec.task;
       if (t.lastStatus === 'DEACTIVATING' && rec.awaitsDeregistration) releasing.add(taskIdOf(row.id));
       if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING') continue;
       const svc = this.serviceOf(rec);
-      if (!svc || (svc.service.serviceRegistries?.length ?? 0) === 0) continue;
+      if (!svc) continue;
       const id = taskIdOf(row.id);
-      for (const reg of svc.service.serviceRegistries!) {
+      // The registries of the task's own deployment: a change of serviceRegistries rolls out with a new one.
+      for (const reg of registriesFor(svc, t.startedBy)) {
         const arn = reg.registryArn!;
         const present = registry.instances(arn)?.some((i) => i.instanceId === id) ?? false;
         // With container health checks a task joins once HEALTHY; after that a failing check marks it UNHEALTHY.
@@ -121,11 +121,12 @@ export class DiscoveryRegistrationController {
         wanted.get(arn)!.set(id, { svc, attributes, health: t.healthStatus === 'UNHEALTHY' ? 'UNHEALTHY' : 'HEALTHY' });
       }
     }
-    for (const arn of new Set([...registries, ...wanted.keys()])) {
+    for (const arn of new Set([...registry.registries(), ...wanted.keys()])) {
       const current = registry.instances(arn);
       if (!current) continue; // The Cloud Map service is gone: nothing to register in.
       const want = wanted.get(arn) ?? new Map<string, Wanted>();
-      const ecsOwned = current.filter((i) => i.attributes.ECS_CLUSTER_NAME !== undefined);
+      // What ECS registered: a task's id with the attributes ECS sets (an instance a person registered is left alone).
+      const ecsOwned = current.filter((i) => i.attributes.ECS_CLUSTER_NAME !== undefined && i.attributes.ECS_SERVICE_NAME !== undefined && TASK_ID.test(i.instanceId));
       for (const inst of ecsOwned) {
         if (want.has(inst.instanceId) || releasing.has(inst.instanceId)) continue;
         await registry.deregister(arn, inst.instanceId);
@@ -206,6 +207,8 @@ export class DiscoveryRegistrationController {
     });
   }
 }
+
+const TASK_ID = /^[0-9a-f]{32}$/;
 
 function taskIdOf(key: string): string {
   return key.slice(key.indexOf('/') + 1);

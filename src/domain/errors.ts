@@ -74,6 +74,7 @@ export const Conflict = kind('ConflictException', 400);
 export const NoUpdateAvailable = kind('NoUpdateAvailableException', 400);
 export const ServiceDeploymentNotFound = kind('ServiceDeploymentNotFoundException', 400);
 export const TaskSetNotFound = kind('TaskSetNotFoundException', 400);
+export const NamespaceNotFound = kind('NamespaceNotFoundException', 400);
 
 /** Every code in the catalogue, for the docs/test cross-check. */
 export const ERROR_CODES: readonly string[] = [
@@ -82,7 +83,7 @@ export const ERROR_CODES: readonly string[] = [
   ClusterContainsContainerInstances, ClusterContainsServices, ClusterContainsTasks, ResourceNotFound, ResourceInUse,
   TargetNotFound, AttributeLimitExceeded, LimitExceeded, AccessDenied, UpdateInProgress, ServiceNotFound,
   ServiceNotActive, PlatformUnknown, PlatformTaskDefinitionIncompatibility, UnsupportedFeature, Conflict,
-  NoUpdateAvailable, ServiceDeploymentNotFound, TaskSetNotFound,
+  NoUpdateAvailable, ServiceDeploymentNotFound, TaskSetNotFound, NamespaceNotFound,
 ].map((k) => k.code);
 
 // ECR (its InvalidParameterException, ServerException and LimitExceededException are the shared ones above).

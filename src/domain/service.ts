@@ -1,10 +1,11 @@
 // ECS services: the stored record (the service, its deployments newest first, its events, task protection) and the
 // one place that turns it plus the service's tasks into what DescribeServices shows (counts are computed from the
 // tasks at the time of the call, never stored).
-import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRevision, Task, TaskSet } from '@aws-sdk/client-ecs';
+import type { Deployment, LoadBalancer, Service, ServiceEvent, ServiceRegistry, ServiceRevision, Task, TaskSet } from '@aws-sdk/client-ecs';
 import { ecsArn, type ArnContext } from './arn.js';
 import { InvalidParameter } from './errors.js';
 import type { ServiceDeploymentRecord } from './serviceDeployment.js';
+import { servesConnect } from './serviceConnect.js';
 import { presentTaskSet } from './taskSet.js';
 import { isPending } from './task.js';
 
@@ -79,6 +80,20 @@ export function loadBalancersOf(rec: ServiceRecord, startedBy: string | undefine
 /** Whether any task of the service may be behind a load balancer (its tasks deregister before they stop). */
 export const hasLoadBalancers = (rec: ServiceRecord) =>
   (rec.service.loadBalancers?.length ?? 0) > 0 || (rec.taskSets ?? []).some((ts) => (ts.loadBalancers?.length ?? 0) > 0);
+
+/** The Cloud Map registries the tasks of deployment `deploymentId` register in: those of the revision it runs
+ * (a change of serviceRegistries is a new deployment, as on ECS, so older tasks keep theirs), else the service's. */
+export function registriesFor(rec: ServiceRecord, deploymentId: string | undefined): ServiceRegistry[] {
+  const revision = rec.revisions?.[rec.revisionIds?.[deploymentId ?? ''] ?? ''];
+  return revision?.serviceRegistries ?? rec.service.serviceRegistries ?? [];
+}
+
+/** Whether a task of the service leaves something before it stops: a target group, a Cloud Map registry (its own
+ * deployment's included) or Service Connect's endpoints. */
+export function deregistersFirst(rec: ServiceRecord): boolean {
+  if (hasLoadBalancers(rec) || (rec.service.serviceRegistries?.length ?? 0) > 0) return true;
+  return rec.deployments.some((d) => registriesFor(rec, d.id).length > 0 || servesConnect(d.serviceConnectConfiguration));
+}
 
 export const serviceArn = (ctx: ArnContext, cluster: string, name: string) => ecsArn(ctx, `service/${cluster}/${name}`);
 

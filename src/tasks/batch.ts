@@ -2,8 +2,8 @@
 // launches and the instance rows they touch (each instance read once, guarded on the revision read, written once),
 // so a batch that raced anything fails as a whole and cache.update makes it again on fresh reads.
 import { InvalidParameter } from '../domain/errors.js';
+import { deregistersFirst as serviceDeregistersFirst } from '../domain/service.js';
 import type { TaskRecord } from '../domain/task.js';
-import { hasLoadBalancers } from '../domain/service.js';
 import { promote, release, reserve } from '../placement/resources.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
@@ -96,7 +96,7 @@ export function deregistersFirst(tables: Tables, rec: TaskRecord): boolean {
   const group = rec.task.group ?? '';
   if (!group.startsWith('service:')) return false;
   const svc = tables.services.get(`${rec.clusterName}/${group.slice('service:'.length)}`)?.value;
-  return (svc !== undefined && hasLoadBalancers(svc)) || (svc?.service.serviceRegistries?.length ?? 0) > 0;
+  return svc ? serviceDeregistersFirst(svc) : false;
 }
 
 /**

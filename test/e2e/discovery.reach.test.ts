@@ -1,8 +1,8 @@
 // Tasks resolving and reaching Cloud Map names with real containers: a client task (awsvpc, and bridge) resolves a
 // server service's name with busybox nslookup through the resolver the agent opens in its namespace and gets an HTTP
 // answer from the task it names (its 127.1.x.y address relayed into the client's namespace); a bridge server found
-// by SRV is reached on its host port the same way; a name outside every namespace still resolves, through an
-// upstream the test runs on loopback.
+// by SRV is reached on its host port the same way; a UDP server (dnsmasq) found by name is reached over UDP; a name
+// outside every namespace still resolves, through an upstream the test runs on loopback.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
@@ -10,7 +10,7 @@ import {
   RunTaskCommand, StopTaskCommand, waitUntilTasksRunning, type Task,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX } from '../support/images.js';
+import { BUSYBOX, DNSMASQ, ensureDnsmasq } from '../support/images.js';
 import { startTestUpstream, type TestUpstream } from './dnsUpstream.js';
 import { useWharfUp } from './wharfUp.js';
 
@@ -22,6 +22,7 @@ const run = promisify(execFile);
 let upstream: TestUpstream;
 
 beforeAll(async () => {
+  await ensureDnsmasq(up.runtime);
   // Answers every other name with a documentation address (nothing connects to it).
   upstream = await startTestUpstream('127.0.0.76', '192.0.2.7', UPSTREAM_PORT);
 });
@@ -94,6 +95,22 @@ describe('tasks resolving and reaching Cloud Map names', () => {
       serviceName: 'legacy', taskDefinition: 'legacy', desiredCount: 1,
       serviceRegistries: [{ registryArn: bridgeArn, containerName: 'web', containerPort: 8080 }],
     }));
+    // A UDP server: dnsmasq answering one name on port 5353.
+    const udpArn = await cloudMapService('names', '[{Type=A,TTL=5}]');
+    await up.ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'names', networkMode: 'awsvpc',
+      containerDefinitions: [{
+        name: 'dns', image: DNSMASQ, memory: 32, stopTimeout: 1,
+        command: ['/usr/sbin/dnsmasq', '--no-daemon', '-C', '/dev/null', '-u', 'root', '-g', 'root', '--port=5353', '--no-resolv', '--no-hosts', '--address=/ping.test/192.0.2.9'],
+        portMappings: [{ containerPort: 5353, protocol: 'udp' }],
+      }],
+    }));
+    await up.ecs.send(new CreateServiceCommand({
+      serviceName: 'names', taskDefinition: 'names', desiredCount: 1,
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'] } }, serviceRegistries: [{ registryArn: udpArn }],
+    }));
+    await expect.poll(async () => (await cli('list-instances', '--service-id', udpArn.split('/').pop()!)).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
+    const namesAddress = addressOf((await tasksOf('names'))[0]!);
     await expect.poll(async () => (await cli('list-instances', '--service-id', bridgeArn.split('/').pop()!)).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
     await expect.poll(async () => (await cli('list-instances', '--service-id', echoArn.split('/').pop()!)).Instances.length, { timeout: 90_000, interval: 500 }).toBe(1);
     const echoAddress = addressOf((await tasksOf('echo'))[0]!);
@@ -110,6 +127,9 @@ describe('tasks resolving and reaching Cloud Map names', () => {
       expect(m, srv).not.toBeNull();
       const [, port, target] = m!;
       await expect.poll(() => exec(c.id, 'timeout', '10', 'wget', '-qO-', `http://${target}:${port}/`), { timeout: 30_000, interval: 500 }).toContain('hello-from-bridge');
+      // UDP: the A answer opens a UDP relay for the server's UDP port; a DNS query over it reaches dnsmasq.
+      await expect.poll(() => exec(c.id, 'nslookup', 'names.corp.test'), { timeout: 30_000, interval: 500 }).toContain(`Address: ${namesAddress}`);
+      await expect.poll(() => exec(c.id, 'nslookup', '-type=a', 'ping.test', `${namesAddress}:5353`), { timeout: 30_000, interval: 500 }).toContain('Address: 192.0.2.9');
       // A name outside every namespace goes upstream.
       expect(await exec(c.id, 'nslookup', 'outside.example')).toContain('Address: 192.0.2.7');
       expect(upstream.asked).toContain('outside.example');
@@ -117,5 +137,6 @@ describe('tasks resolving and reaching Cloud Map names', () => {
     }
     await up.ecs.send(new DeleteServiceCommand({ service: 'echo', force: true }));
     await up.ecs.send(new DeleteServiceCommand({ service: 'legacy', force: true }));
+    await up.ecs.send(new DeleteServiceCommand({ service: 'names', force: true }));
   }, 300_000);
 });

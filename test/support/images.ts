@@ -1,5 +1,6 @@
 // Test images built locally (no registry is reachable): FROM scratch with Debian's static busybox, so `sh`, `httpd`,
 // `nc`, `sleep` ... exist. Built once per machine; later calls find the image and return at once.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tar } from '../../src/agent/runtime/tar.js';
 import type { ContainerRuntime } from '../../src/agent/runtime/types.js';
@@ -21,4 +22,33 @@ export function ensureBusybox(runtime: ContainerRuntime): Promise<void> {
     );
   })();
   return building;
+}
+
+export const DNSMASQ = 'wharf-test/dnsmasq:latest';
+let buildingDnsmasq: Promise<void> | undefined;
+
+/**
+ * A UDP server for tests (busybox has none): Debian's dnsmasq (the DNS benchmark's peer, installed by
+ * scripts/system-deps.sh) with the shared libraries `ldd` names, FROM scratch beside busybox. Run it as
+ * `/usr/sbin/dnsmasq --no-daemon -C /dev/null -u root -g root --port=N --no-resolv --no-hosts --address=/NAME/ADDRESS`.
+ */
+export function ensureDnsmasq(runtime: ContainerRuntime): Promise<void> {
+  buildingDnsmasq ??= (async () => {
+    if (await runtime.imagePresent(DNSMASQ)) return;
+    const program = '/usr/sbin/dnsmasq';
+    const libs = execFileSync('ldd', [program], { encoding: 'utf8' }).split('\n').flatMap((l) => /(\/\S+) \(0x/.exec(l)?.[1] ?? []);
+    const file = (path: string) => ({ path: `rootfs${path}`, content: readFileSync(path), mode: 0o755 });
+    await runtime.buildImage(
+      DNSMASQ,
+      tar([
+        { path: 'Dockerfile', content: Buffer.from('FROM scratch\nCOPY rootfs/ /\n') },
+        file(program),
+        ...libs.map(file),
+        { path: 'rootfs/bin/busybox', content: readFileSync('/bin/busybox'), mode: 0o755 },
+        { path: 'rootfs/etc/passwd', content: Buffer.from('root:x:0:0:root:/root:/bin/sh\n') },
+        { path: 'rootfs/etc/group', content: Buffer.from('root:x:0:\n') },
+      ]),
+    );
+  })();
+  return buildingDnsmasq;
 }

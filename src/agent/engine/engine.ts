@@ -114,6 +114,8 @@ export class TaskEngine {
     const existing = this.tasks.get(task.taskArn);
     if (existing) {
       if (task.desiredStatus === 'STOPPED' && existing.task.desiredStatus !== 'STOPPED') existing.task = task;
+      // Service Connect's endpoints move with other tasks: the newest list is the one to use.
+      else if (JSON.stringify(task.serviceConnect) !== JSON.stringify(existing.task.serviceConnect)) existing.task = { ...existing.task, serviceConnect: task.serviceConnect };
       this.reconcile(existing);
       return;
     }

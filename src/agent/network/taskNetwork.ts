@@ -3,9 +3,10 @@
 // agent opens a DNS listener on 127.0.0.53:53 (UDP and TCP), which the containers' resolv.conf names (Docker's `Dns`
 // host config), and forwards each query to Wharf's DNS server. An awsvpc task's address (127.1.x.y) or a bridge
 // task's published host port exists on the host's loopback, not in another task's namespace, so when an answer names
-// such an address the agent opens, in the asking namespace and before it hands the answer over, a TCP listener on
-// that address and port that relays each connection to the same address and port on the host. Ports come from SRV
-// answers, or for A answers from the local task that holds the address (its containers' port mappings).
+// such an address the agent opens, in the asking namespace and before it hands the answer over, a TCP listener (and
+// a UDP socket, for UDP ports) on that address and port that relays each connection, or each client's datagrams, to
+// the same address and port on the host. Ports come from SRV answers, or for A answers from the local task that holds
+// the address (its containers' port mappings).
 // docs/architecture.md ("Tasks resolving and reaching names") has the why.
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -18,6 +19,16 @@ import { namespaceObstacle, socketsInNamespace } from '../metadata/netns.js';
 export const TASK_RESOLVER_ADDRESS = '127.0.0.53';
 const DNS_PORT = 53;
 const UPSTREAM_TIMEOUT_MS = 3000;
+/** A UDP client's flow through a relay is forgotten after this long without a datagram (as conntrack does). */
+const UDP_FLOW_IDLE_MS = 30_000;
+
+type Proto = 'tcp' | 'udp';
+/** Service Connect aliases answer with addresses of 127.255.0.0/16, which exist only inside the asking task. */
+const ALIAS_NET = '127.255';
+/** The TTL of an alias's answer: the address stays the alias's for the task's life. */
+const ALIAS_TTL = 60;
+/** What a relay listens with in the namespace. */
+type RelaySocket = net.Server | dgram.Socket;
 
 export interface TaskNetworkOptions {
   /** Wharf's DNS server, on the host. */
@@ -32,8 +43,12 @@ interface Namespace {
   taskArn: string;
   udp?: dgram.Socket;
   tcp?: net.Server;
-  /** `address:port` -> its relay listener (or the promise of one). */
-  relays: Map<string, Promise<net.Server | undefined>>;
+  /** `proto:address:port` -> its relay socket (or the promise of one). */
+  relays: Map<string, Promise<RelaySocket | undefined>>;
+  /** Service Connect: alias dnsName -> the loopback address it answers with in this namespace. */
+  aliasAddresses: Map<string, string>;
+  /** Round robin position per alias (`dnsName:port`). */
+  turns: Map<string, number>;
   closed: boolean;
 }
 
@@ -62,7 +77,7 @@ export class TaskNetwork {
   /** Opens the resolver inside the namespace of host process `pid` (a task's namespace, see the engine). */
   async open(key: string, pid: number, taskArn: string): Promise<void> {
     if (!this.usable || this.namespaces.has(key)) return;
-    const ns: Namespace = { pid, taskArn, relays: new Map(), closed: false };
+    const ns: Namespace = { pid, taskArn, relays: new Map(), aliasAddresses: new Map(), turns: new Map(), closed: false };
     this.namespaces.set(key, ns);
     const [udp, tcp] = await socketsInNamespace(pid, [
       { kind: 'udp', host: TASK_RESOLVER_ADDRESS, port: DNS_PORT },
@@ -102,6 +117,8 @@ export class TaskNetwork {
   /** Forwards a query to Wharf's DNS server; before the answer goes back, the addresses it names are made reachable. */
   private async answer(ns: Namespace, query: Buffer): Promise<Buffer | undefined> {
     if (query.length < 12) return undefined;
+    const own = await this.answerAlias(ns, query).catch(() => undefined);
+    if (own) return own;
     const reply = await forward(query, this.o.dns).catch(() => undefined);
     if (!reply) return undefined;
     try {
@@ -112,50 +129,114 @@ export class TaskNetwork {
     return reply;
   }
 
+  /**
+   * Service Connect: a query for one of the task's client aliases is answered here, in the task only (as ECS's proxy
+   * does), with a loopback address of the task's own namespace where a listener balances connections over the
+   * alias's endpoints. Undefined: not an alias, the query goes on to Wharf's DNS server.
+   */
+  private async answerAlias(ns: Namespace, query: Buffer): Promise<Buffer | undefined> {
+    const aliases = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases;
+    if (!aliases?.length) return undefined;
+    const q = dnsPacket.decode(query);
+    const question = q.questions?.[0];
+    if (!question || (question.type !== 'A' && question.type !== 'AAAA')) return undefined;
+    const name = question.name.toLowerCase().replace(/\.$/, '');
+    const mine = aliases.filter((a) => a.dnsName === name);
+    if (mine.length === 0) return undefined;
+    let address = ns.aliasAddresses.get(name);
+    if (!address) {
+      const n = ns.aliasAddresses.size + 1;
+      address = `${ALIAS_NET}.${n >> 8}.${n & 255}`;
+      ns.aliasAddresses.set(name, address);
+    }
+    if (question.type === 'A') await Promise.all(mine.map((a) => this.aliasListener(ns, name, address!, a.port)));
+    return Buffer.from(dnsPacket.encode({
+      type: 'response',
+      id: q.id,
+      flags: dnsPacket.AUTHORITATIVE_ANSWER | dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
+      questions: [question],
+      answers: question.type === 'A' ? [{ type: 'A', name: question.name, ttl: ALIAS_TTL, data: address }] : [],
+    }));
+  }
+
+  /** The listener of one alias in a namespace: each connection goes to the alias's next endpoint that accepts it. */
+  private aliasListener(ns: Namespace, dnsName: string, address: string, port: number): Promise<RelaySocket | undefined> {
+    const key = `sc:${address}:${port}`;
+    if (!ns.relays.has(key)) {
+      ns.relays.set(key, socketsInNamespace(ns.pid, [{ kind: 'tcp', host: address, port }]).then(([s]) => {
+        if (s instanceof Error || !s) {
+          this.log('cannot open a Service Connect listener in a task namespace', { task: ns.taskArn, alias: `${dnsName}:${port}`, error: s?.message });
+          return undefined;
+        }
+        if (ns.closed) return void s.close();
+        (s as net.Server).on('connection', (c) => {
+          // The endpoints as they are now: the control plane pushes them again whenever they change.
+          const alias = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
+          const turn = ns.turns.get(`${dnsName}:${port}`) ?? 0;
+          ns.turns.set(`${dnsName}:${port}`, turn + 1);
+          balance(c, alias?.endpoints ?? [], turn);
+        });
+        return s;
+      }).catch(() => undefined));
+    }
+    return ns.relays.get(key)!;
+  }
+
   private async relaysFor(ns: Namespace, packet: dnsPacket.Packet): Promise<void> {
     const records = [...(packet.answers ?? []), ...(packet.additionals ?? [])];
     const addressOf = new Map<string, string>();
     for (const r of records) if (r.type === 'A') addressOf.set(r.name.toLowerCase(), r.data as string);
     const own = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.privateIPv4Address;
-    const wanted = new Set<string>();
-    const add = (address: string | undefined, port: number) => {
+    const wanted = new Map<string, { proto: Proto; host: string; port: number }>();
+    const add = (proto: Proto, address: string | undefined, port: number) => {
       if (!address || !address.startsWith('127.') || address === own || address === TASK_RESOLVER_ADDRESS) return;
-      wanted.add(`${address}:${port}`);
+      wanted.set(`${proto}:${address}:${port}`, { proto, host: address, port });
     };
     for (const r of packet.answers ?? []) {
       if (r.type === 'SRV') {
         const srv = r.data as { port: number; target: string };
-        add(addressOf.get(srv.target.toLowerCase()), srv.port);
+        const address = addressOf.get(srv.target.toLowerCase());
+        for (const proto of this.protocolsAt(address, srv.port)) add(proto, address, srv.port);
       } else if (r.type === 'A') {
-        for (const port of this.portsAt(r.data as string)) add(r.data as string, port);
+        for (const p of this.portsAt(r.data as string)) add(p.proto, r.data as string, p.port);
       }
     }
-    const missing = [...wanted].filter((k) => !ns.relays.has(k));
+    const missing = [...wanted].filter(([k]) => !ns.relays.has(k));
     if (missing.length > 0) {
-      const opened = socketsInNamespace(ns.pid, missing.map((k) => ({ kind: 'tcp' as const, host: k.slice(0, k.lastIndexOf(':')), port: Number(k.slice(k.lastIndexOf(':') + 1)) })));
-      missing.forEach((k, i) => {
-        const [host, port] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
+      const opened = socketsInNamespace(ns.pid, missing.map(([, w]) => ({ kind: w.proto, host: w.host, port: w.port })));
+      missing.forEach(([k, w], i) => {
         ns.relays.set(k, opened.then((all) => {
           const s = all[i];
           if (s instanceof Error || !s) {
             this.log('cannot open a relay in a task namespace', { task: ns.taskArn, endpoint: k, error: s?.message });
             return undefined;
           }
-          const server = s as net.Server;
-          if (ns.closed) return void server.close();
-          server.on('connection', (c) => relay(c, port, host));
-          return server;
+          if (ns.closed) return void s.close();
+          if (w.proto === 'udp') relayDatagrams(s as dgram.Socket, w.port, w.host);
+          else (s as net.Server).on('connection', (c) => relay(c, w.port, w.host));
+          return s;
         }).catch(() => undefined));
       });
     }
-    await Promise.all([...wanted].map((k) => ns.relays.get(k)));
+    await Promise.all([...wanted.keys()].map((k) => ns.relays.get(k)));
   }
 
-  /** The TCP ports the local awsvpc task holding `address` listens on. */
-  private portsAt(address: string): number[] {
+  /** The ports (and protocols) the local awsvpc task holding `address` listens on. */
+  private portsAt(address: string): { proto: Proto; port: number }[] {
     const ts = this.o.tasks().find((t) => t.task.privateIPv4Address === address && t.task.networkMode === 'awsvpc');
     if (!ts) return [];
-    return ts.containers.flatMap((c) => (c.definition.portMappings ?? []).filter((p) => (p.protocol ?? 'tcp') === 'tcp' && p.containerPort !== undefined).map((p) => p.containerPort!));
+    return ts.containers.flatMap((c) => (c.definition.portMappings ?? [])
+      .filter((p) => p.containerPort !== undefined)
+      .map((p) => ({ proto: (p.protocol ?? 'tcp') as Proto, port: p.containerPort! })));
+  }
+
+  /** The protocols an SRV answer's port is served with, as far as the local tasks say (TCP when none does). */
+  private protocolsAt(address: string | undefined, port: number): Proto[] {
+    const found = new Set<Proto>();
+    if (address) for (const p of this.portsAt(address)) if (p.port === port) found.add(p.proto);
+    // Bridge and host tasks: the host port the SRV record names.
+    for (const t of this.o.tasks()) for (const c of t.containers) for (const h of c.hostPorts ?? []) if (h.hostPort === port) found.add(h.protocol);
+    return found.size > 0 ? [...found] : ['tcp'];
   }
 }
 
@@ -179,6 +260,80 @@ function forward(query: Buffer, to: { address: string; port: number }): Promise<
       resolve(msg);
     });
     s.send(query, to.port, to.address);
+  });
+}
+
+/**
+ * Relays datagrams that reach `inside` (a UDP socket in a namespace) to `host:port` on the host: each client
+ * (address and port) gets a socket of its own on the host, so the answers find their way back to it.
+ */
+function relayDatagrams(inside: dgram.Socket, port: number, host: string): void {
+  const flows = new Map<string, { out: dgram.Socket; timer: NodeJS.Timeout }>();
+  const forget = (key: string) => {
+    const f = flows.get(key);
+    if (!f) return;
+    flows.delete(key);
+    clearTimeout(f.timer);
+    f.out.close();
+  };
+  inside.on('error', () => {});
+  inside.on('close', () => {
+    for (const key of [...flows.keys()]) forget(key);
+  });
+  inside.on('message', (msg, from) => {
+    const key = `${from.address}:${from.port}`;
+    let f = flows.get(key);
+    if (!f) {
+      const out = dgram.createSocket('udp4');
+      out.on('error', () => forget(key));
+      out.on('message', (reply) => {
+        try {
+          inside.send(reply, from.port, from.address);
+        } catch {
+          forget(key);
+        }
+      });
+      f = { out, timer: setTimeout(() => forget(key), UDP_FLOW_IDLE_MS).unref() };
+      flows.set(key, f);
+    }
+    f.timer.refresh();
+    f.out.send(msg, port, host);
+  });
+}
+
+/**
+ * Service Connect's balancing: round robin from `turn` over the endpoints; an endpoint that refuses the connection
+ * (or does not answer within 2 s) is skipped for the next one, so a task that has just gone costs no failed call.
+ */
+function balance(inbound: net.Socket, endpoints: readonly { address: string; port: number }[], turn: number, tried = 0): void {
+  if (tried === 0) inbound.on('error', () => inbound.destroy());
+  if (tried >= endpoints.length || inbound.destroyed) {
+    inbound.destroy();
+    return;
+  }
+  inbound.pause();
+  const ep = endpoints[(turn + tried) % endpoints.length]!;
+  const out = net.connect({ port: ep.port, host: ep.address });
+  const timer = setTimeout(() => out.destroy(new Error('connect timeout')), 2000);
+  const retry = () => {
+    clearTimeout(timer);
+    out.destroy();
+    balance(inbound, endpoints, turn, tried + 1);
+  };
+  out.once('error', retry);
+  out.once('connect', () => {
+    clearTimeout(timer);
+    out.removeListener('error', retry);
+    inbound.pipe(out).pipe(inbound);
+    const end = () => {
+      inbound.destroy();
+      out.destroy();
+    };
+    inbound.on('error', end);
+    out.on('error', end);
+    inbound.on('close', () => out.end());
+    out.on('close', () => inbound.end());
+    inbound.resume();
   });
 }
 

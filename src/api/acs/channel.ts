@@ -15,6 +15,7 @@ import type { Tables } from '../../state/tables.js';
 import { instanceSecret, sealedCredential } from '../../state/instanceCredentials.js';
 import type { Sealer } from '../../sealing/index.js';
 import { agentTask, type EfsResolver } from './payload.js';
+import { anyServiceConnect, serviceConnectOf, type AliasMemo } from './serviceConnect.js';
 import { TaskBatch } from '../../tasks/batch.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import type { Container } from '@aws-sdk/client-ecs';
@@ -62,6 +63,8 @@ export const CHANNEL_PATH = '/_wharf/acs';
 export class AgentChannel {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   private readonly sessions = new Map<string, Session>();
+  /** Task ARN -> the Service Connect configuration last pushed with it (its aliases' endpoints change with others). */
+  private readonly connectSent = new Map<string, string>();
   private readonly now: () => Date;
 
   constructor(private readonly opts: AgentChannelOptions) {
@@ -271,12 +274,13 @@ export class AgentChannel {
     if (this.sessions.size === 0) return;
     const { tables } = this.opts;
     const byInstance = new Map<string, AgentTask[]>();
+    const memo: AliasMemo = new Map();
     for (const k of keys) {
       if (k.startsWith(tables.tasks.prefix)) {
         const row = tables.tasks.get(k.slice(tables.tasks.prefix.length));
         const key = row?.value.instanceKey;
         if (!row || !key || !this.sessions.has(key)) continue;
-        const t = agentTask(tables, row.value, this.opts.resolveEfs);
+        const t = agentTask(tables, row.value, this.opts.resolveEfs, memo);
         if (t) byInstance.set(key, [...(byInstance.get(key) ?? []), t]);
       } else if (k.startsWith(tables.containerInstances.prefix)) {
         const id = k.slice(tables.containerInstances.prefix.length);
@@ -288,10 +292,34 @@ export class AgentChannel {
         }
       }
     }
+    if (keys.some((k) => k.startsWith(tables.tasks.prefix) || k.startsWith(tables.services.prefix))) this.followServiceConnect(byInstance, memo);
     for (const [key, tasks] of byInstance) this.push(this.sessions.get(key)!, tasks, false);
   }
 
+  /**
+   * Service Connect: a change to any task or service may change the endpoints behind the aliases that tasks on
+   * other instances call, so every task whose configuration now differs from what its agent has is pushed again.
+   */
+  private followServiceConnect(byInstance: Map<string, AgentTask[]>, memo: AliasMemo): void {
+    if (this.connectSent.size === 0 && !anyServiceConnect(this.opts.tables)) return;
+    for (const key of this.sessions.keys()) {
+      const pushing = new Set((byInstance.get(key) ?? []).map((t) => t.taskArn));
+      for (const row of this.opts.tables.tasks.byIndex('instance', key)) {
+        if (row.value.task.lastStatus === 'STOPPED' || pushing.has(row.value.task.taskArn!)) continue;
+        const connect = serviceConnectOf(this.opts.tables, row.value, memo);
+        const sent = this.connectSent.get(row.value.task.taskArn!);
+        if ((connect === undefined && sent === undefined) || JSON.stringify(connect) === sent) continue;
+        const t = agentTask(this.opts.tables, row.value, this.opts.resolveEfs, memo);
+        if (t) byInstance.set(key, [...(byInstance.get(key) ?? []), t]);
+      }
+    }
+  }
+
   private push(session: Session, tasks: AgentTask[], full: boolean): void {
+    for (const t of tasks) {
+      if (t.desiredStatus === 'STOPPED' || !t.serviceConnect) this.connectSent.delete(t.taskArn);
+      else this.connectSent.set(t.taskArn, JSON.stringify(t.serviceConnect));
+    }
     session.seqNum++;
     this.send(session.socket, { type: 'PayloadMessage', messageId: randomUUID(), seqNum: session.seqNum, full, tasks });
   }

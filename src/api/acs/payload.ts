@@ -6,11 +6,12 @@ import type { Tables } from '../../state/tables.js';
 import { overriddenContainer } from '../../domain/overrides.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 import { pinnedDigests } from './imagePins.js';
+import { serviceConnectOf, type AliasMemo } from './serviceConnect.js';
 
 /** Resolves a task's efsVolumeConfiguration against EFS's state (undefined: no such file system or access point). */
 export type EfsResolver = (v: NonNullable<Volume['efsVolumeConfiguration']>) => EfsVolumeMount | undefined;
 
-export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResolver): AgentTask | undefined {
+export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResolver, aliases?: AliasMemo): AgentTask | undefined {
   const t = rec.task;
   const td = findTaskDefinition(tables, t.taskDefinitionArn!)?.value.taskDefinition;
   if (!td) return undefined;
@@ -21,7 +22,7 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
     clusterArn: t.clusterArn!,
     family: td.family!,
     revision: td.revision!,
-    desiredStatus: t.desiredStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+    desiredStatus: agentDesiredStatus(rec),
     launchType: (t.launchType ?? 'EC2') as AgentTask['launchType'],
     networkMode: (td.networkMode ?? 'bridge') as AgentTask['networkMode'],
     cpu: t.overrides?.cpu ?? td.cpu,
@@ -32,10 +33,11 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
     volumes: td.volumes ?? [],
     privateIPv4Address: rec.privateIPv4Address,
     attachmentId: t.attachments?.find((a) => a.type === 'ElasticNetworkInterface')?.id,
-    stopReason: t.desiredStatus === 'STOPPED' ? t.stoppedReason : undefined,
+    stopReason: agentDesiredStatus(rec) === 'STOPPED' ? t.stoppedReason : undefined,
     serviceName: t.group?.startsWith('service:') ? t.group.slice('service:'.length) : undefined,
     availabilityZone: t.availabilityZone,
     efs: efsMounts(td.volumes ?? [], resolveEfs),
+    serviceConnect: serviceConnectOf(tables, rec, aliases),
     taskRoleArn: t.overrides?.taskRoleArn ?? td.taskRoleArn,
     containers: (td.containerDefinitions ?? []).map((def) => {
       const o = overrides.find((x) => x.name === def.name);
@@ -50,6 +52,16 @@ export function agentTask(tables: Tables, rec: TaskRecord, resolveEfs?: EfsResol
       };
     }),
   };
+}
+
+/**
+ * What the agent is told to do with a task. A task that is DEACTIVATING is still leaving its load balancers and Cloud
+ * Map (and still serving the requests and the clients that found it a moment ago): as on ECS, its containers are
+ * told to stop only once it moves on to STOPPING.
+ */
+export function agentDesiredStatus(rec: TaskRecord): AgentTask['desiredStatus'] {
+  const t = rec.task;
+  return t.desiredStatus === 'STOPPED' && t.lastStatus !== 'DEACTIVATING' ? 'STOPPED' : 'RUNNING';
 }
 
 function efsMounts(volumes: Volume[], resolve: EfsResolver | undefined): Record<string, EfsVolumeMount> | undefined {

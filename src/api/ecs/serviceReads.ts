@@ -1,5 +1,6 @@
 // DescribeServices, ListServices, ListServicesByNamespace, and task scale-in protection (UpdateTaskProtection,
 // GetTaskProtection): protection is kept on the service record, which the controller reads when it chooses.
+import { namespaceFinder } from './serviceConnect.js';
 import type {
   DescribeServicesRequest,
   DescribeServicesResponse,
@@ -80,7 +81,8 @@ export function serviceReadOperations(ecs: EcsContext) {
 
     ListServicesByNamespace(input: ListServicesByNamespaceRequest): ListServicesByNamespaceResponse {
       const ns = input.namespace ?? '';
-      const matches = (v: string | undefined) => v !== undefined && (v === ns || v.split('/').pop() === ns);
+      const arn = namespaceFinder(ecs.deps.discovery)(ns)?.arn;
+      const matches = (v: string | undefined) => v !== undefined && (v === ns || v === arn || v.split('/').pop() === ns);
       const arns = [...tables.services.values()]
         .map((r) => r.value)
         .filter((r) => r.service.status !== 'INACTIVE' && r.deployments.some((d) => matches(d.serviceConnectConfiguration?.namespace)))

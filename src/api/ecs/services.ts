@@ -25,6 +25,8 @@ import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
 import { checkServiceRegistries } from './serviceRegistries.js';
+import { namespaceFinder } from './serviceConnect.js';
+import { resolveServiceConnect } from '../../domain/serviceConnect.js';
 
 type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
 
@@ -128,6 +130,9 @@ export function serviceOperations(ecs: EcsContext) {
       const tags = initialTags(input.tags);
       const registryTd = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition : undefined;
       if (registryTd) checkServiceRegistries(input.serviceRegistries, registryTd, ecs.deps.discovery);
+      const serviceConnect = registryTd
+        ? resolveServiceConnect(input.serviceConnectConfiguration, registryTd, ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace, namespaceFinder(ecs.deps.discovery))
+        : input.serviceConnectConfiguration;
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
         const key = `${cluster.clusterName}/${name}`;
@@ -140,7 +145,7 @@ export function serviceOperations(ecs: EcsContext) {
         // An EXTERNAL service has no deployments: its tasks come from the task sets created on it (taskSets.ts).
         const dep = external
           ? undefined
-          : { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: input.serviceConnectConfiguration };
+          : { ...deployment(cluster.clusterName, input.taskDefinition!, input, desired, ctx.now), serviceConnectConfiguration: serviceConnect };
         const rec: ServiceRecord = {
           clusterName: cluster.clusterName,
           service: {
@@ -195,9 +200,17 @@ export function serviceOperations(ecs: EcsContext) {
           const td = findTaskDefinition(tables, tdArn)?.value.taskDefinition;
           if (td) checkServiceRegistries(input.serviceRegistries ?? s.serviceRegistries, td, ecs.deps.discovery);
         }
+        // A new or changed task definition is checked against the Service Connect configuration it will run with.
+        let serviceConnect = primary.serviceConnectConfiguration;
+        if (input.serviceConnectConfiguration !== undefined || (input.taskDefinition !== undefined && serviceConnect?.enabled)) {
+          const td = findTaskDefinition(tables, tdArn)?.value.taskDefinition;
+          const defaults = ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace;
+          if (td) serviceConnect = resolveServiceConnect(input.serviceConnectConfiguration ?? serviceConnect, td, defaults, namespaceFinder(ecs.deps.discovery));
+        }
         const redeploy =
           input.forceNewDeployment || tdArn !== primary.taskDefinition || input.networkConfiguration !== undefined ||
-          input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined;
+          input.capacityProviderStrategy !== undefined || input.loadBalancers !== undefined || input.platformVersion !== undefined ||
+          input.serviceRegistries !== undefined || input.serviceConnectConfiguration !== undefined;
         let deployments = cur.deployments.map((d, i) => (i === 0 ? { ...d, desiredCount: desired } : d));
         let launch: Partial<Deployment> = {};
         if (redeploy) {
@@ -207,7 +220,7 @@ export function serviceOperations(ecs: EcsContext) {
             networkConfiguration: input.networkConfiguration ?? primary.networkConfiguration,
             platformVersion: input.platformVersion ?? primary.platformVersion,
           }, desired, ctx.now);
-          deployments = [{ ...dep, serviceConnectConfiguration: primary.serviceConnectConfiguration }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
+          deployments = [{ ...dep, serviceConnectConfiguration: serviceConnect }, ...deployments.map((d) => ({ ...d, status: 'ACTIVE' }))];
           launch = dep;
         }
         let rec: ServiceRecord = {

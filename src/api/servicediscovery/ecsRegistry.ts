@@ -10,6 +10,9 @@ export function ecsInstanceRegistry(deps: DiscoveryDeps) {
   const sd = new DiscoveryContext(deps);
   const ops = instanceOperations(sd);
   return {
+    registries() {
+      return [...sd.tables.services.values()].map((r) => r.value.arn);
+    },
     instances(registryArn: string) {
       const svc = sd.tables.services.get(idOf(registryArn))?.value;
       if (!svc) return undefined;

@@ -3,7 +3,7 @@
 // its events. Nothing is written unless every guard holds, so a pass that raced anything is simply made again.
 import type { Deployment, Tag } from '@aws-sdk/client-ecs';
 import { placementDetail, ServiceEvents } from '../../domain/deployment.js';
-import { hasLoadBalancers, type ServiceRecord } from '../../domain/service.js';
+import { deregistersFirst, type ServiceRecord } from '../../domain/service.js';
 import { taskIdOf, type TaskRecord } from '../../domain/task.js';
 import type { PlacementPools } from '../../placement/pools.js';
 import type { Plan } from '../../scheduler/index.js';
@@ -28,7 +28,7 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
   const batch = new TaskBatch(tables, { now: v.now, stoppedRetentionMs: deps.stoppedRetentionMs ?? DEFAULT_STOPPED_RETENTION_MS });
   let rec = d.record;
   const name = rec.service.serviceName!;
-  const deregisterFirst = hasLoadBalancers(rec) || (rec.service.serviceRegistries?.length ?? 0) > 0;
+  const deregisterFirst = deregistersFirst(rec);
   const stoppedIds: string[] = [];
   for (const s of d.stops) {
     const row = tables.tasks.get(s.task.id);
