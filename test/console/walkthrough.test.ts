@@ -60,6 +60,14 @@ describe('the seed walkthrough in the web console', () => {
     await p.getByRole('heading', { name: /^Clusters/ }).waitFor();
   }
 
+  /** Confirms the open dialog and waits for it to close; the API's refusal, if any, fails the test with its text. */
+  async function confirm(p: Page = page) {
+    await visible('[data-testid=confirm]', p).click();
+    const closed = visible('[data-testid=confirm]', p).waitFor({ state: 'detached', timeout: 20_000 }).then(() => '', () => 'the dialog stayed open');
+    const refused = visible('[role=dialog] [data-testid=api-error]', p).waitFor({ timeout: 20_000 }).then(async () => (await visible('[role=dialog] [data-testid=api-error]', p).textContent()) ?? 'refused', () => 'the dialog stayed open');
+    expect(await Promise.race([closed, refused])).toBe('');
+  }
+
   async function choose(button: RegExp, option: string | RegExp) {
     await page.getByRole('button', { name: button }).click();
     await page.getByRole('option', { name: option }).click();
@@ -73,7 +81,7 @@ describe('the seed walkthrough in the web console', () => {
     await page.getByRole('button', { name: 'Create load balancer' }).click();
     await visible('input[name=lbName]').fill('walk-alb');
     await check('load-balancer-create');
-    await visible('[data-testid=confirm]').click();
+    await confirm();
     const address = page.locator('[data-testid=lb-address-walk-alb]');
     await address.waitFor();
     lbAddress = ((await address.textContent()) ?? '').trim();
@@ -85,14 +93,14 @@ describe('the seed walkthrough in the web console', () => {
     await visible('input[name=tgTimeout]').fill('2');
     await visible('input[name=tgHealthy]').fill('2');
     await check('target-group-create');
-    await visible('[data-testid=confirm]').click();
-    await expect.poll(() => page.locator('[data-testid=target-groups]').textContent()).toContain('walk-tg');
+    await confirm();
+    await expect.poll(() => page.locator('[data-testid=target-groups]').textContent(), { timeout: 15_000 }).toContain('walk-tg');
 
     await page.getByRole('button', { name: 'Add listener' }).click();
     await choose(/^Load balancer/, 'walk-alb');
-    await choose(/^Forward to target group/, 'walk-tg');
+    await choose(/forward to target group/i, 'walk-tg');
     await check('listener-create');
-    await visible('[data-testid=confirm]').click();
+    await confirm();
     await expect.poll(() => page.locator('[data-testid=load-balancers]').textContent(), { timeout: 15_000 }).toContain('HTTP:80');
     await check('load-balancers-created');
   });
@@ -101,7 +109,7 @@ describe('the seed walkthrough in the web console', () => {
     await page.goto(`${wharf.url}/console/#/clusters`);
     await page.getByRole('button', { name: 'Create cluster' }).click();
     await visible('input[name=clusterName]').fill(CLUSTER);
-    await visible('[data-testid=confirm]').click();
+    await confirm();
     await page.getByRole('link', { name: CLUSTER, exact: true }).waitFor();
 
     await page.goto(`${wharf.url}/console/#/task-definitions`);
