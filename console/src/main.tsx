@@ -32,6 +32,7 @@ const Task = lazy(() => import('./pages/Task'));
 const Repositories = lazy(() => import('./pages/Repositories'));
 const LoadBalancers = lazy(() => import('./pages/LoadBalancers'));
 const Alarms = lazy(() => import('./pages/Alarms'));
+const Logs = lazy(() => import('./pages/Logs'));
 
 function route(path: string): ReactNode {
   let m: Record<string, string> | undefined;
@@ -51,6 +52,7 @@ function route(path: string): ReactNode {
   if (p === '/repositories') return <Repositories />;
   if (p === '/load-balancers') return <LoadBalancers />;
   if (p === '/alarms') return <Alarms />;
+  if (p === '/logs') return <Logs />;
   return (
     <Alert type="warning" header="Page not found">
       The console has no page at {p}. <Link href="#/clusters">Go to the clusters</Link>.
@@ -114,6 +116,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
               { type: 'link', text: 'Repositories (ECR)', href: '#/repositories' },
               { type: 'link', text: 'Load balancers', href: '#/load-balancers' },
               { type: 'link', text: 'CloudWatch alarms', href: '#/alarms' },
+              { type: 'link', text: 'CloudWatch Logs', href: '#/logs' },
             ]}
           />
         }

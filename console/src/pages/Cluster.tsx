@@ -1,4 +1,5 @@
-// A cluster: its services, tasks and container instances (resources used and free, agent connected), live.
+// A cluster: its services, tasks, container instances (resources used and free, agent connected, drain) and
+// utilization, live.
 import type { ContainerInstance, DescribeClustersResponse, UpdateContainerInstancesStateResponse } from '@aws-sdk/client-ecs';
 import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Button from '@cloudscape-design/components/button';
@@ -12,6 +13,7 @@ import Tabs from '@cloudscape-design/components/tabs';
 import { useState } from 'react';
 import { ecs } from '../aws/apis';
 import { useConsole } from '../lib/context';
+import { UtilizationChart } from '../lib/CpuChart';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc, shortArn, taskDefName } from '../lib/format';
 import { loadInstances, loadServices, loadTasks, resource } from '../lib/resources';
@@ -67,6 +69,7 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
             label: 'Container instances',
             content: <InstancesTab cluster={cluster} />,
           },
+          { id: 'metrics', label: 'Metrics', content: <UtilizationChart cluster={cluster} /> },
         ]}
       />
     </SpaceBetween>
