@@ -34,6 +34,11 @@ describe('the console\'s pages', () => {
     const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${wharf.url}/console/`);
+    await page.locator('input[name=accessKeyId]').fill(TEST_CREDENTIALS.accessKeyId);
+    await page.locator('input[name=secretAccessKey]').fill(TEST_CREDENTIALS.secretAccessKey);
+    await page.locator('[data-testid=sign-in]').click();
+    await page.getByRole('link', { name: 'default', exact: true }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
@@ -59,12 +64,18 @@ describe('the console\'s pages', () => {
     expect(await Promise.race([closed, refused])).toBe('');
   }
 
-  it('shows the cluster list interactive within a second (printed), after signing in', async () => {
-    await page.goto(`${wharf.url}/console/`);
-    await page.locator('input[name=accessKeyId]').fill(TEST_CREDENTIALS.accessKeyId);
-    await page.locator('input[name=secretAccessKey]').fill(TEST_CREDENTIALS.secretAccessKey);
-    await page.locator('[data-testid=sign-in]').click();
-    await page.getByRole('link', { name: 'default', exact: true }).waitFor();
+  /** Submits a create form and waits for the page it leads to; the API's refusal, if any, fails the test with its text. */
+  async function submit(testId: string, heading: string) {
+    await page.locator(`[data-testid=${testId}]`).click();
+    const error = page.locator('[data-testid=api-error]');
+    const outcome = await Promise.race([
+      page.getByRole('heading', { name: heading }).waitFor({ timeout: 30_000 }).then(() => '', () => `no page ${heading}`),
+      error.waitFor({ timeout: 30_000 }).then(async () => (await error.textContent()) ?? 'refused', () => `no page ${heading}`),
+    ]);
+    expect(outcome).toBe('');
+  }
+
+  it('shows the cluster list interactive within a second (printed)', async () => {
     // A fresh load of the page (the key pair stays in the tab): from navigation start to the list's first link and
     // its Create button usable, as the browser's own clock reads it.
     const times: number[] = [];
@@ -81,8 +92,12 @@ describe('the console\'s pages', () => {
   });
 
   it('registers a task definition of two containers with environment, awslogs and a health check', async () => {
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const role = (await wharf.aws('iam', 'create-role', '--role-name', 'ecsTaskExecutionRole', '--assume-role-policy-document', trust)).Role.Arn;
     await page.goto(`${wharf.url}/console/#/task-definitions/create`);
     await page.locator('input[name=family]').fill(FAMILY);
+    // FARGATE takes awslogs only with an execution role, as ECS says when it is left out.
+    await page.locator('input[name=executionRoleArn]').fill(role);
     await page.locator('input[name=containerName]').fill('web');
     await page.locator('input[name=image]').fill(BUSYBOX);
     await page.locator('input[name=command]').fill("sh,-c,trap 'exit 0' TERM; while true; do echo web-$GREETING; sleep 1; done & wait");
@@ -100,8 +115,7 @@ describe('the console\'s pages', () => {
     await page.getByText('Essential', { exact: true }).nth(1).click();
     await page.locator('input[name=containerPort]').fill('');
     await check('task-definition-form');
-    await page.locator('[data-testid=create-task-definition]').click();
-    await page.getByRole('heading', { name: `${FAMILY}:1` }).waitFor();
+    await submit('create-task-definition', `${FAMILY}:1`);
     await check('task-definition-two-containers');
 
     const td = (await wharf.aws('ecs', 'describe-task-definition', '--task-definition', `${FAMILY}:1`)).taskDefinition;
@@ -120,8 +134,7 @@ describe('the console\'s pages', () => {
     await expect.poll(() => page.locator('input[name=image-2]').inputValue()).toBe(BUSYBOX);
     expect(await page.locator('textarea[name=environment]').inputValue()).toBe('GREETING=hello\nMODE=demo');
     await page.locator('textarea[name=environment]').fill('GREETING=bonjour\nMODE=demo');
-    await page.locator('[data-testid=create-task-definition]').click();
-    await page.getByRole('heading', { name: `${FAMILY}:2` }).waitFor();
+    await submit('create-task-definition', `${FAMILY}:2`);
     const td = (await wharf.aws('ecs', 'describe-task-definition', '--task-definition', `${FAMILY}:2`)).taskDefinition;
     expect(td.containerDefinitions[0].environment).toEqual(expect.arrayContaining([{ name: 'GREETING', value: 'bonjour' }]));
     expect(td.containerDefinitions[1].name).toBe('side');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyContainer, formToJson, jsonToForm, type ContainerForm, type FormState } from './taskDefinitionForm';
 
 const web: ContainerForm = { ...emptyContainer(), name: 'web', image: 'busybox' };
-const base: FormState = { family: ' web ', cpu: '256', memory: '512', networkMode: 'awsvpc', launchType: 'FARGATE', containers: [web] };
+const base: FormState = { family: ' web ', cpu: '256', memory: '512', networkMode: 'awsvpc', launchType: 'FARGATE', executionRoleArn: '', containers: [web] };
 const first = (j: Record<string, unknown>) => (j.containerDefinitions as Record<string, unknown>[])[0]!;
 
 describe('the task definition form', () => {

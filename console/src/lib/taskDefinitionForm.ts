@@ -25,6 +25,8 @@ export interface FormState {
   memory: string;
   networkMode: string;
   launchType: string;
+  /** The task execution role (FARGATE needs one for awslogs and registry credentials); empty for none. */
+  executionRoleArn: string;
   containers: ContainerForm[];
 }
 
@@ -94,6 +96,7 @@ export function formToJson(f: FormState, base: Json = {}, region = 'us-east-1'):
     requiresCompatibilities: [f.launchType],
     cpu: f.cpu.trim() || undefined,
     memory: f.memory.trim() || undefined,
+    executionRoleArn: f.executionRoleArn.trim() || undefined,
     containerDefinitions: f.containers.map((c) => containerToJson(c, baseContainers.find((b) => b.name === c.name.trim()), region)),
   };
 }
@@ -126,6 +129,7 @@ export function jsonToForm(td: Json): FormState {
     memory: td.memory ? String(td.memory) : '',
     networkMode: String(td.networkMode ?? 'bridge'),
     launchType: ((td.requiresCompatibilities as string[] | undefined) ?? ['EC2'])[0] ?? 'EC2',
+    executionRoleArn: td.executionRoleArn ? String(td.executionRoleArn) : '',
     containers: containers.length ? containers : [emptyContainer()],
   };
 }

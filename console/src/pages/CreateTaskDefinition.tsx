@@ -28,7 +28,7 @@ export default function CreateTaskDefinition({ path }: { path: string }) {
   const { session, flash } = useConsole();
   const from = queryParam(path, 'from');
   const [tab, setTab] = useState('form');
-  const [form, setForm] = useState<FormState>({ family: '', cpu: '256', memory: '512', networkMode: 'awsvpc', launchType: 'FARGATE', containers: [emptyContainer()] });
+  const [form, setForm] = useState<FormState>({ family: '', cpu: '256', memory: '512', networkMode: 'awsvpc', launchType: 'FARGATE', executionRoleArn: '', containers: [emptyContainer()] });
   const [base, setBase] = useState<Record<string, unknown>>({});
   const toJson = (f: FormState, b = base) => formToJson(f, b, session.region);
   const [json, setJson] = useState(() => JSON.stringify(toJson(form), null, 2));
@@ -142,6 +142,9 @@ export default function CreateTaskDefinition({ path }: { path: string }) {
                       <Input value={form.memory} onChange={(e) => set('memory')(e.detail.value)} inputMode="numeric" name="memory" />
                     </FormField>
                   </Grid>
+                  <FormField label="Task execution role ARN - optional" description="The role the agent uses for awslogs and registry credentials; FARGATE needs one for awslogs.">
+                    <Input value={form.executionRoleArn} onChange={(e) => set('executionRoleArn')(e.detail.value)} name="executionRoleArn" />
+                  </FormField>
                   {form.containers.map((c, i) => (
                     <ContainerFields
                       key={i}
