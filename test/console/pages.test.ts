@@ -197,7 +197,7 @@ describe('the console\'s pages', () => {
     await expect
       .poll(async () => Number((await page.locator('[data-testid=datapoint-count]').textContent()) || 0), { timeout: 150_000, interval: 2000 })
       .toBeGreaterThan(0);
-    await page.locator('[aria-label="Cluster utilization"] svg path, [aria-label="Cluster utilization"] svg circle').first().waitFor({ state: 'attached' });
+    await expect.poll(() => page.getByText('No datapoints yet').count()).toBe(0);
     await check('cluster-metrics');
   }, 180_000);
 
@@ -262,11 +262,23 @@ describe('the console\'s pages', () => {
   });
 
   it('pages a list of 1,000 tasks and stays responsive (times printed)', async () => {
-    // Only the table's rendering is under test here, so the tasks of cluster "bulk" are 1,000 copies of a real task
-    // that the browser is answered with; every other call goes to Wharf.
+    // Only the table's rendering is under test here, so the browser is answered ListTasks and DescribeTasks of
+    // cluster "bulk" with 1,000 made-up tasks; every other call goes to Wharf.
     await wharf.aws('ecs', 'create-cluster', '--cluster-name', 'bulk');
-    const real = (await wharf.aws('ecs', 'describe-tasks', '--cluster', 'default', '--tasks', ...(await wharf.aws('ecs', 'list-tasks', '--cluster', 'default')).taskArns.slice(0, 1))).tasks[0];
-    const arn = (i: number) => real.taskArn.replace(/[0-9a-f]{32}$/, i.toString(16).padStart(32, '0'));
+    const arn = (i: number) => `arn:aws:ecs:us-east-1:000000000000:task/bulk/${i.toString(16).padStart(32, '0')}`;
+    const task = (taskArn: string, k: number) => ({
+      taskArn,
+      clusterArn: 'arn:aws:ecs:us-east-1:000000000000:cluster/bulk',
+      taskDefinitionArn: `arn:aws:ecs:us-east-1:000000000000:task-definition/${FAMILY}:2`,
+      lastStatus: 'RUNNING',
+      desiredStatus: 'RUNNING',
+      launchType: 'FARGATE',
+      group: 'service:bulk',
+      healthStatus: 'HEALTHY',
+      createdAt: 1_700_000_000 + k,
+      startedAt: 1_700_000_001 + k,
+      containers: [],
+    });
     const handler = async (route: Route) => {
       const target = route.request().headers()['x-amz-target'] ?? '';
       let body: { cluster?: string; nextToken?: string; tasks?: string[] } = {};
@@ -283,7 +295,7 @@ describe('the console\'s pages', () => {
         return json({ taskArns: Array.from({ length: end - start }, (_, k) => arn(start + k)), nextToken: end < 1000 ? String(end) : undefined });
       }
       if (target.endsWith('.DescribeTasks')) {
-        return json({ tasks: (body.tasks as string[]).map((t, k) => ({ ...real, taskArn: t, createdAt: 1_700_000_000 + k })), failures: [] });
+        return json({ tasks: (body.tasks as string[]).map((t) => task(t, parseInt(t.split('/').pop()!, 16))), failures: [] });
       }
       return route.continue();
     };
@@ -303,6 +315,7 @@ describe('the console\'s pages', () => {
     await expect.poll(() => tasks.locator('tbody tr').count()).toBe(1);
     const filtered = Date.now() - t2;
     console.log(`1,000 tasks: list shown in ${shown} ms (1,000 fetched in 10 DescribeTasks calls), next page in ${paged} ms, filtered to one in ${filtered} ms`);
+    // Paging is the browser's own work: it stays well under the polling interval even on a loaded machine.
     expect(paged).toBeLessThan(3000);
     await check('tasks-1000');
     await page.unroute('**/', handler);
