@@ -306,17 +306,25 @@ describe('the console\'s pages', () => {
     await page.getByRole('heading', { name: 'Tasks (1000)' }).waitFor({ timeout: 30_000 });
     const shown = Date.now() - t0;
     expect(await tasks.locator('tbody tr').count()).toBe(50);
-    const t1 = Date.now();
-    await page.getByRole('button', { name: 'Next page' }).click();
+    // The page change as the browser runs it: from the click to the next frame after React has rendered page 2.
+    const paged = await page.evaluate(
+      () =>
+        new Promise<number>((done) => {
+          const next = document.querySelector<HTMLButtonElement>('button[aria-label="Next page"]')!;
+          const t = performance.now();
+          next.click();
+          requestAnimationFrame(() => setTimeout(() => done(performance.now() - t)));
+        }),
+    );
     await page.getByRole('button', { name: 'Page 2' }).and(page.locator('[aria-current=true]')).waitFor();
-    const paged = Date.now() - t1;
+    expect(await tasks.locator('tbody tr').count()).toBe(50);
     const t2 = Date.now();
     await page.getByRole('searchbox', { name: 'Find tasks' }).fill(arn(999).split('/').pop()!);
     await expect.poll(() => tasks.locator('tbody tr').count()).toBe(1);
     const filtered = Date.now() - t2;
-    console.log(`1,000 tasks: list shown in ${shown} ms (1,000 fetched in 10 DescribeTasks calls), next page in ${paged} ms, filtered to one in ${filtered} ms`);
-    // Paging is the browser's own work: it stays well under the polling interval even on a loaded machine.
-    expect(paged).toBeLessThan(3000);
+    console.log(`1,000 tasks: list shown in ${shown} ms (1,000 fetched in 10 DescribeTasks calls), next page rendered in ${Math.round(paged)} ms, filtered to one in ${filtered} ms`);
+    // Paging is the browser's own work: well under a second on a quiet machine; room here for a loaded one.
+    expect(paged).toBeLessThan(2000);
     await check('tasks-1000');
     await page.unroute('**/', handler);
   });
