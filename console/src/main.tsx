@@ -15,7 +15,7 @@ import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
 import { ErrorBoundary } from './lib/ErrorBoundary';
-import { match, useHashPath } from './lib/router';
+import { match, queryParam, useHashPath } from './lib/router';
 import { SignIn } from './pages/SignIn';
 
 const Clusters = lazy(() => import('./pages/Clusters'));
@@ -23,6 +23,7 @@ const Cluster = lazy(() => import('./pages/Cluster'));
 const TaskDefinitions = lazy(() => import('./pages/TaskDefinitions'));
 const TaskDefinitionFamily = lazy(() => import('./pages/TaskDefinitionFamily'));
 const TaskDefinition = lazy(() => import('./pages/TaskDefinition'));
+const TaskDefinitionCompare = lazy(() => import('./pages/TaskDefinitionCompare'));
 const CreateTaskDefinition = lazy(() => import('./pages/CreateTaskDefinition'));
 const CreateService = lazy(() => import('./pages/CreateService'));
 const Service = lazy(() => import('./pages/Service'));
@@ -31,6 +32,7 @@ const Task = lazy(() => import('./pages/Task'));
 const Repositories = lazy(() => import('./pages/Repositories'));
 const LoadBalancers = lazy(() => import('./pages/LoadBalancers'));
 const Alarms = lazy(() => import('./pages/Alarms'));
+const Logs = lazy(() => import('./pages/Logs'));
 
 function route(path: string): ReactNode {
   let m: Record<string, string> | undefined;
@@ -44,10 +46,13 @@ function route(path: string): ReactNode {
   if (p === '/task-definitions') return <TaskDefinitions />;
   if (p === '/task-definitions/create') return <CreateTaskDefinition path={path} />;
   if ((m = match('/task-definitions/:family', p))) return <TaskDefinitionFamily family={m.family!} />;
+  if ((m = match('/task-definitions/:family/compare', p)))
+    return <TaskDefinitionCompare family={m.family!} from={queryParam(path, 'from') ?? ''} to={queryParam(path, 'to') ?? ''} />;
   if ((m = match('/task-definitions/:family/:revision', p))) return <TaskDefinition family={m.family!} revision={m.revision!} />;
   if (p === '/repositories') return <Repositories />;
   if (p === '/load-balancers') return <LoadBalancers />;
   if (p === '/alarms') return <Alarms />;
+  if (p === '/logs') return <Logs />;
   return (
     <Alert type="warning" header="Page not found">
       The console has no page at {p}. <Link href="#/clusters">Go to the clusters</Link>.
@@ -111,6 +116,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
               { type: 'link', text: 'Repositories (ECR)', href: '#/repositories' },
               { type: 'link', text: 'Load balancers', href: '#/load-balancers' },
               { type: 'link', text: 'CloudWatch alarms', href: '#/alarms' },
+              { type: 'link', text: 'CloudWatch Logs', href: '#/logs' },
             ]}
           />
         }

@@ -10,6 +10,8 @@ export const ecr = <O>(s: Session, op: string, input: object = {}) =>
 export const logs = <O>(s: Session, op: string, input: object = {}) => jsonCall<O>(s, 'logs', `Logs_20140328.${op}`, '1.1', input);
 export const cloudwatch = <O>(s: Session, op: string, input: object = {}) =>
   jsonCall<O>(s, 'monitoring', `GraniteServiceVersion20100801.${op}`, '1.0', input);
+export const autoscaling = <O>(s: Session, op: string, input: object = {}) =>
+  jsonCall<O>(s, 'application-autoscaling', `AnyScaleFrontendService.${op}`, '1.1', input);
 export const elbv2 = (s: Session, action: string, params: Record<string, string> = {}) =>
   queryCall(s, 'elasticloadbalancing', '2015-12-01', action, params);
 

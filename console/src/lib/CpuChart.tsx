@@ -1,4 +1,5 @@
-// A service's CPUUtilization and MemoryUtilization (AWS/ECS, average per period) over the last hour, from CloudWatch.
+// A cluster's or a service's CPUUtilization and MemoryUtilization (AWS/ECS, average per period) over the last hour,
+// from CloudWatch.
 import Box from '@cloudscape-design/components/box';
 import Container from '@cloudscape-design/components/container';
 import Header from '@cloudscape-design/components/header';
@@ -14,6 +15,10 @@ interface Datapoint {
 }
 
 export function ServiceMetrics({ cluster, service }: { cluster: string; service: string }) {
+  return <UtilizationChart cluster={cluster} service={service} />;
+}
+
+export function UtilizationChart({ cluster, service }: { cluster: string; service?: string }) {
   const { session } = useConsole();
   const poll = usePoll(
     async () => {
@@ -22,10 +27,7 @@ export function ServiceMetrics({ cluster, service }: { cluster: string; service:
         const r = await cloudwatch<{ Datapoints?: Datapoint[] }>(session, 'GetMetricStatistics', {
           Namespace: 'AWS/ECS',
           MetricName,
-          Dimensions: [
-            { Name: 'ClusterName', Value: cluster },
-            { Name: 'ServiceName', Value: service },
-          ],
+          Dimensions: [{ Name: 'ClusterName', Value: cluster }, ...(service ? [{ Name: 'ServiceName', Value: service }] : [])],
           StartTime: end - 3600,
           EndTime: end,
           Period: 60,
@@ -41,6 +43,9 @@ export function ServiceMetrics({ cluster, service }: { cluster: string; service:
   const end = new Date();
   return (
     <Container header={<Header variant="h2" description="AWS/ECS, average per minute, last hour">Utilization</Header>}>
+      <span data-testid="datapoint-count" hidden>
+        {poll.data ? poll.data.cpu.length : ''}
+      </span>
       <ErrorAlert error={poll.error} />
       <LineChart
         series={[
@@ -54,7 +59,7 @@ export function ServiceMetrics({ cluster, service }: { cluster: string; service:
         height={200}
         statusType={poll.loading && !poll.data ? 'loading' : 'finished'}
         hideFilter
-        ariaLabel="Service utilization"
+        ariaLabel={service ? 'Service utilization' : 'Cluster utilization'}
         empty={<Box textAlign="center">No datapoints yet: tasks report every few seconds and a period closes each minute.</Box>}
         i18nStrings={{ xTickFormatter: (d) => d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }}
       />

@@ -1,9 +1,13 @@
-// A table of tasks with a Stop action, used on the cluster page and the service page.
+// A table of tasks with a Stop action, used on the cluster page and the service page. Paged (50 a page) and
+// filtered in the browser with Cloudscape's collection hooks, so a thousand tasks render as fast as fifty.
 import type { Task } from '@aws-sdk/client-ecs';
+import { useCollection } from '@cloudscape-design/collection-hooks';
 import Button from '@cloudscape-design/components/button';
 import Header from '@cloudscape-design/components/header';
 import Link from '@cloudscape-design/components/link';
+import Pagination from '@cloudscape-design/components/pagination';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import TextFilter from '@cloudscape-design/components/text-filter';
 import Table from '@cloudscape-design/components/table';
 import { useState, type ReactNode } from 'react';
 import { ecs } from '../aws/apis';
@@ -16,11 +20,31 @@ export function TasksTable(props: { cluster: string; tasks: Task[] | undefined; 
   const { session, flash } = useConsole();
   const [selected, setSelected] = useState<Task[]>([]);
   const [stopping, setStopping] = useState(false);
+  const { items, filteredItemsCount, collectionProps, filterProps, paginationProps } = useCollection(props.tasks ?? [], {
+    filtering: {
+      filteringFunction: (t, text) => {
+        const q = text.toLowerCase();
+        return [taskId(t.taskArn), t.lastStatus, t.desiredStatus, taskDefName(t.taskDefinitionArn), t.group, t.startedBy].some((v) => v?.toLowerCase().includes(q));
+      },
+    },
+    pagination: { pageSize: 50 },
+    sorting: {},
+  });
   return (
     <>
       <Table
+        {...collectionProps}
         data-testid="tasks-table"
-        items={props.tasks ?? []}
+        items={items}
+        filter={
+          <TextFilter
+            {...filterProps}
+            filteringPlaceholder="Find tasks"
+            filteringAriaLabel="Find tasks"
+            countText={`${filteredItemsCount ?? 0} matches`}
+          />
+        }
+        pagination={<Pagination {...paginationProps} ariaLabels={{ nextPageLabel: 'Next page', previousPageLabel: 'Previous page', pageLabel: (n) => `Page ${n}` }} />}
         loading={props.loading && !props.tasks}
         loadingText="Loading tasks"
         trackBy="taskArn"

@@ -1,7 +1,11 @@
-// CloudWatch metric alarms (DescribeAlarms): state, reason, the metric and threshold they watch; delete.
+// CloudWatch metric alarms (DescribeAlarms): state, reason, the metric and threshold they watch; create
+// (PutMetricAlarm) and delete.
 import type { DescribeAlarmsOutput, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import Button from '@cloudscape-design/components/button';
+import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
+import Input from '@cloudscape-design/components/input';
+import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
@@ -30,6 +34,8 @@ export default function Alarms() {
   const { session, flash } = useConsole();
   const [selected, setSelected] = useState<MetricAlarm[]>([]);
   const [deleting, setDeleting] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const [f, setF] = useState({ name: '', namespace: 'AWS/ECS', metric: 'CPUUtilization', dimensions: 'ClusterName=default', statistic: 'Average', period: '60', periods: '1', comparison: 'GreaterThanThreshold', threshold: '80' });
   const poll = usePoll(
     () =>
       listAll(async (NextToken) => {
@@ -58,11 +64,16 @@ export default function Alarms() {
           <Header
             variant="h1"
             counter={poll.data ? `(${poll.data.length})` : undefined}
-            description="Create alarms with the aws CLI (aws cloudwatch put-metric-alarm) or through target tracking scaling policies."
+            description="Alarms made here, with the aws CLI (put-metric-alarm), or by target tracking scaling policies."
             actions={
-              <Button disabled={selected.length === 0} onClick={() => setDeleting(true)}>
-                Delete
-              </Button>
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button disabled={selected.length === 0} onClick={() => setDeleting(true)}>
+                  Delete
+                </Button>
+                <Button variant="primary" onClick={() => setCreating(true)}>
+                  Create alarm
+                </Button>
+              </SpaceBetween>
             }
           >
             Alarms
@@ -78,6 +89,77 @@ export default function Alarms() {
         ]}
         empty="No alarms"
       />
+      <ConfirmModal
+        visible={creating}
+        title="Create alarm"
+        confirmLabel="Create alarm"
+        onCancel={() => setCreating(false)}
+        onConfirm={async () => {
+          await cloudwatch(session, 'PutMetricAlarm', {
+            AlarmName: f.name.trim(),
+            Namespace: f.namespace.trim(),
+            MetricName: f.metric.trim(),
+            Dimensions: f.dimensions
+              .split(',')
+              .map((d) => d.trim())
+              .filter(Boolean)
+              .map((d) => ({ Name: d.split('=')[0]!.trim(), Value: d.slice(d.indexOf('=') + 1).trim() })),
+            Statistic: f.statistic,
+            Period: Number(f.period),
+            EvaluationPeriods: Number(f.periods),
+            ComparisonOperator: f.comparison,
+            Threshold: Number(f.threshold),
+          });
+          flash({ type: 'success', content: `Alarm ${f.name.trim()} has been created.` });
+          poll.refresh();
+        }}
+      >
+        <SpaceBetween size="m">
+          <FormField label="Alarm name">
+            <Input value={f.name} onChange={(e) => setF({ ...f, name: e.detail.value })} name="alarmName" />
+          </FormField>
+          <SpaceBetween direction="horizontal" size="s">
+            <FormField label="Namespace">
+              <Input value={f.namespace} onChange={(e) => setF({ ...f, namespace: e.detail.value })} name="alarmNamespace" />
+            </FormField>
+            <FormField label="Metric name">
+              <Input value={f.metric} onChange={(e) => setF({ ...f, metric: e.detail.value })} name="alarmMetric" />
+            </FormField>
+          </SpaceBetween>
+          <FormField label="Dimensions" description="Name=Value, comma-separated (ClusterName=web, ServiceName=api).">
+            <Input value={f.dimensions} onChange={(e) => setF({ ...f, dimensions: e.detail.value })} name="alarmDimensions" />
+          </FormField>
+          <SpaceBetween direction="horizontal" size="s">
+            <FormField label="Statistic">
+              <Select
+                selectedOption={{ value: f.statistic, label: f.statistic }}
+                options={['Average', 'Maximum', 'Minimum', 'Sum', 'SampleCount'].map((v) => ({ value: v, label: v }))}
+                onChange={(e) => setF({ ...f, statistic: e.detail.selectedOption.value! })}
+                ariaLabel="Statistic"
+              />
+            </FormField>
+            <FormField label="Period (s)">
+              <Input value={f.period} onChange={(e) => setF({ ...f, period: e.detail.value })} inputMode="numeric" name="alarmPeriod" />
+            </FormField>
+            <FormField label="Evaluation periods">
+              <Input value={f.periods} onChange={(e) => setF({ ...f, periods: e.detail.value })} inputMode="numeric" name="alarmPeriods" />
+            </FormField>
+          </SpaceBetween>
+          <SpaceBetween direction="horizontal" size="s">
+            <FormField label="Condition">
+              <Select
+                selectedOption={{ value: f.comparison, label: `${COMPARISON[f.comparison]} (${f.comparison})` }}
+                options={Object.entries(COMPARISON).map(([v, sym]) => ({ value: v, label: `${sym} (${v})` }))}
+                onChange={(e) => setF({ ...f, comparison: e.detail.selectedOption.value! })}
+                ariaLabel="Condition"
+              />
+            </FormField>
+            <FormField label="Threshold">
+              <Input value={f.threshold} onChange={(e) => setF({ ...f, threshold: e.detail.value })} inputMode="decimal" name="alarmThreshold" />
+            </FormField>
+          </SpaceBetween>
+        </SpaceBetween>
+      </ConfirmModal>
       <ConfirmModal
         visible={deleting}
         title="Delete alarms"

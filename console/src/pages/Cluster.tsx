@@ -1,5 +1,6 @@
-// A cluster: its services, tasks and container instances (resources used and free, agent connected), live.
-import type { DescribeClustersResponse } from '@aws-sdk/client-ecs';
+// A cluster: its services, tasks, container instances (resources used and free, agent connected, drain) and
+// utilization, live.
+import type { ContainerInstance, DescribeClustersResponse, UpdateContainerInstancesStateResponse } from '@aws-sdk/client-ecs';
 import BreadcrumbGroup from '@cloudscape-design/components/breadcrumb-group';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
@@ -12,6 +13,7 @@ import Tabs from '@cloudscape-design/components/tabs';
 import { useState } from 'react';
 import { ecs } from '../aws/apis';
 import { useConsole } from '../lib/context';
+import { UtilizationChart } from '../lib/CpuChart';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc, shortArn, taskDefName } from '../lib/format';
 import { loadInstances, loadServices, loadTasks, resource } from '../lib/resources';
@@ -67,6 +69,7 @@ export default function Cluster({ cluster, path }: { cluster: string; path: stri
             label: 'Container instances',
             content: <InstancesTab cluster={cluster} />,
           },
+          { id: 'metrics', label: 'Metrics', content: <UtilizationChart cluster={cluster} /> },
         ]}
       />
     </SpaceBetween>
@@ -140,18 +143,63 @@ function TasksTab({ cluster }: { cluster: string }) {
 }
 
 function InstancesTab({ cluster }: { cluster: string }) {
-  const { session } = useConsole();
+  const { session, flash } = useConsole();
   const instances = usePoll(() => loadInstances(session, cluster), [cluster, 'instances'], 5000);
+  const [selected, setSelected] = useState<ContainerInstance[]>([]);
+  const [error, setError] = useState<unknown>();
+  // UpdateContainerInstancesState: DRAINING moves the instance's service tasks elsewhere and places no new ones.
+  const setState = async (status: 'DRAINING' | 'ACTIVE') => {
+    setError(undefined);
+    try {
+      const r = await ecs<UpdateContainerInstancesStateResponse>(session, 'UpdateContainerInstancesState', {
+        cluster,
+        containerInstances: selected.map((i) => i.containerInstanceArn),
+        status,
+      });
+      if (r.failures?.length) throw Object.assign(new Error(`${r.failures[0]!.arn}: ${r.failures[0]!.reason}${r.failures[0]!.detail ? ` (${r.failures[0]!.detail})` : ''}`), { name: 'Failure' });
+      flash({ type: 'success', content: `${selected.length} container instance(s) set to ${status}.` });
+      instances.refresh();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const current = (instances.data ?? []).filter((i) => selected.some((s) => s.containerInstanceArn === i.containerInstanceArn));
   return (
               <SpaceBetween size="s">
                 <ErrorAlert error={instances.error} />
+                <ErrorAlert error={error} onDismiss={() => setError(undefined)} />
                 <Table
                   data-testid="instances-table"
                   items={instances.data ?? []}
                   loading={instances.loading && !instances.data}
                   loadingText="Loading container instances"
                   trackBy="containerInstanceArn"
-                  header={<Header variant="h2" counter={instances.data ? `(${instances.data.length})` : undefined}>Container instances</Header>}
+                  selectionType="multi"
+                  selectedItems={current}
+                  onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+                  ariaLabels={{
+                    selectionGroupLabel: 'Container instances',
+                    itemSelectionLabel: (_s, i) => `Select container instance ${shortArn(i.containerInstanceArn)}`,
+                    allItemsSelectionLabel: () => 'Select all container instances',
+                  }}
+                  header={
+                    <Header
+                      variant="h2"
+                      counter={instances.data ? `(${instances.data.length})` : undefined}
+                      actions={
+                        <SpaceBetween direction="horizontal" size="xs">
+                          <Button disabled={current.length === 0} onClick={() => void setState('ACTIVE')}>
+                            Set to active
+                          </Button>
+                          <Button disabled={current.length === 0} onClick={() => void setState('DRAINING')}>
+                            Drain
+                          </Button>
+                        </SpaceBetween>
+                      }
+                    >
+                      Container instances
+                    </Header>
+                  }
                   columnDefinitions={[
                     { id: 'id', header: 'Container instance', isRowHeader: true, cell: (i) => shortArn(i.containerInstanceArn) },
                     { id: 'ec2', header: 'Instance ID', cell: (i) => i.ec2InstanceId ?? '-' },

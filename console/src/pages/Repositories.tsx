@@ -1,5 +1,6 @@
-// ECR repositories: list, create, delete; a repository's images and the push commands for this Wharf.
-import type { DescribeImagesResponse, DescribeRepositoriesResponse, Repository } from '@aws-sdk/client-ecr';
+// ECR repositories: list, create, delete; a repository's images (delete them), its lifecycle policy (put, delete),
+// and the push commands for this Wharf.
+import type { BatchDeleteImageResponse, DescribeImagesResponse, DescribeRepositoriesResponse, GetLifecyclePolicyResponse, ImageDetail, Repository } from '@aws-sdk/client-ecr';
 import Box from '@cloudscape-design/components/box';
 import Button from '@cloudscape-design/components/button';
 import Container from '@cloudscape-design/components/container';
@@ -8,8 +9,10 @@ import Header from '@cloudscape-design/components/header';
 import Input from '@cloudscape-design/components/input';
 import SpaceBetween from '@cloudscape-design/components/space-between';
 import Table from '@cloudscape-design/components/table';
+import Textarea from '@cloudscape-design/components/textarea';
 import { useState } from 'react';
 import { ecr } from '../aws/apis';
+import { ApiError } from '../aws/signer';
 import { ConfirmModal } from '../lib/ConfirmModal';
 import { useConsole } from '../lib/context';
 import { ErrorAlert } from '../lib/ErrorAlert';
@@ -36,7 +39,9 @@ function PushCommands({ repo, region }: { repo: Repository; region: string }) {
 }
 
 function Images({ repo }: { repo: Repository }) {
-  const { session } = useConsole();
+  const { session, flash } = useConsole();
+  const [selected, setSelected] = useState<ImageDetail[]>([]);
+  const [deleting, setDeleting] = useState(false);
   const poll = usePoll(
     () =>
       listAll(async (nextToken) => {
@@ -50,11 +55,32 @@ function Images({ repo }: { repo: Repository }) {
     <SpaceBetween size="s">
       <ErrorAlert error={poll.error} />
       <Table
+        data-testid="images"
         items={poll.data ?? []}
         loading={poll.loading && !poll.data}
         loadingText="Loading images"
         trackBy="imageDigest"
-        header={<Header variant="h2" counter={poll.data ? `(${poll.data.length})` : undefined}>Images in {repo.repositoryName}</Header>}
+        selectionType="multi"
+        selectedItems={(poll.data ?? []).filter((i) => selected.some((s) => s.imageDigest === i.imageDigest))}
+        onSelectionChange={(e) => setSelected(e.detail.selectedItems)}
+        ariaLabels={{
+          selectionGroupLabel: 'Images',
+          itemSelectionLabel: (_s, i) => `Select image ${(i.imageTags ?? []).join(', ') || i.imageDigest}`,
+          allItemsSelectionLabel: () => 'Select all images',
+        }}
+        header={
+          <Header
+            variant="h2"
+            counter={poll.data ? `(${poll.data.length})` : undefined}
+            actions={
+              <Button disabled={selected.length === 0} onClick={() => setDeleting(true)}>
+                Delete images
+              </Button>
+            }
+          >
+            Images in {repo.repositoryName}
+          </Header>
+        }
         columnDefinitions={[
           { id: 'tags', header: 'Image tags', isRowHeader: true, cell: (i) => (i.imageTags ?? []).join(', ') || '<untagged>' },
           { id: 'digest', header: 'Digest', cell: (i) => i.imageDigest },
@@ -63,7 +89,117 @@ function Images({ repo }: { repo: Repository }) {
         ]}
         empty="No images"
       />
+      <ConfirmModal
+        visible={deleting}
+        title="Delete images"
+        confirmLabel="Delete"
+        onCancel={() => setDeleting(false)}
+        onConfirm={async () => {
+          const r = await ecr<BatchDeleteImageResponse>(session, 'BatchDeleteImage', {
+            repositoryName: repo.repositoryName,
+            imageIds: selected.map((i) => ({ imageDigest: i.imageDigest })),
+          });
+          const f = r.failures?.[0];
+          if (f) throw new ApiError(f.failureCode ?? 'Failure', f.failureReason ?? 'The image was not deleted.', 200);
+          flash({ type: 'success', content: `${r.imageIds?.length ?? 0} image(s) deleted from ${repo.repositoryName}.` });
+          setSelected([]);
+          poll.refresh();
+        }}
+      >
+        Delete {selected.length} image(s) from <b>{repo.repositoryName}</b>: {selected.map((i) => (i.imageTags ?? []).join(', ') || i.imageDigest).join('; ')}?
+      </ConfirmModal>
     </SpaceBetween>
+  );
+}
+
+const EXAMPLE_POLICY = JSON.stringify(
+  { rules: [{ rulePriority: 1, description: 'Expire untagged images after 14 days', selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] },
+  null,
+  2,
+);
+
+function LifecyclePolicy({ repo }: { repo: Repository }) {
+  const { session, flash } = useConsole();
+  const poll = usePoll(
+    async () => {
+      try {
+        return (await ecr<GetLifecyclePolicyResponse>(session, 'GetLifecyclePolicy', { repositoryName: repo.repositoryName })).lifecyclePolicyText ?? '';
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'LifecyclePolicyNotFoundException') return '';
+        throw err;
+      }
+    },
+    [repo.repositoryName, 'lifecycle'],
+    15_000,
+  );
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState('');
+  const [deleting, setDeleting] = useState(false);
+  return (
+    <Container
+      header={
+        <Header
+          variant="h2"
+          description="Rules that expire images by age or count."
+          actions={
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button disabled={!poll.data} onClick={() => setDeleting(true)}>
+                Delete lifecycle policy
+              </Button>
+              <Button
+                onClick={() => {
+                  setText(poll.data ? JSON.stringify(JSON.parse(poll.data), null, 2) : EXAMPLE_POLICY);
+                  setEditing(true);
+                }}
+              >
+                {poll.data ? 'Edit lifecycle policy' : 'Create lifecycle policy'}
+              </Button>
+            </SpaceBetween>
+          }
+        >
+          Lifecycle policy
+        </Header>
+      }
+    >
+      <SpaceBetween size="s">
+        <ErrorAlert error={poll.error} />
+        {poll.data ? (
+          <pre tabIndex={0} aria-label="Lifecycle policy" data-testid="lifecycle-policy" style={{ margin: 0, overflow: 'auto' }}>
+            {JSON.stringify(JSON.parse(poll.data), null, 2)}
+          </pre>
+        ) : (
+          <Box data-testid="lifecycle-policy">{poll.loading ? 'Loading' : 'No lifecycle policy'}</Box>
+        )}
+      </SpaceBetween>
+      <ConfirmModal
+        visible={editing}
+        title={`Lifecycle policy of ${repo.repositoryName}`}
+        confirmLabel="Save"
+        onCancel={() => setEditing(false)}
+        onConfirm={async () => {
+          await ecr(session, 'PutLifecyclePolicy', { repositoryName: repo.repositoryName, lifecyclePolicyText: text });
+          flash({ type: 'success', content: `The lifecycle policy of ${repo.repositoryName} has been saved.` });
+          poll.refresh();
+        }}
+      >
+        <FormField label="Lifecycle policy JSON" stretch>
+          <Textarea value={text} onChange={(e) => setText(e.detail.value)} rows={14} spellcheck={false} name="lifecyclePolicy" />
+        </FormField>
+      </ConfirmModal>
+      <ConfirmModal
+        visible={deleting}
+        title="Delete lifecycle policy"
+        confirmLabel="Delete"
+        onCancel={() => setDeleting(false)}
+        onConfirm={async () => {
+          await ecr(session, 'DeleteLifecyclePolicy', { repositoryName: repo.repositoryName });
+          flash({ type: 'success', content: `The lifecycle policy of ${repo.repositoryName} has been deleted.` });
+          poll.refresh();
+        }}
+      >
+        Delete the lifecycle policy of <b>{repo.repositoryName}</b>?
+      </ConfirmModal>
+    </Container>
   );
 }
 
@@ -127,6 +263,7 @@ export default function Repositories() {
         <>
           <PushCommands repo={repo} region={session.region} />
           <Images repo={repo} />
+          <LifecyclePolicy repo={repo} />
         </>
       ) : (
         <Box color="text-status-inactive">Select a repository to see its images and push commands.</Box>

@@ -16,6 +16,7 @@ import { ecs } from '../aws/apis';
 import { ConfirmModal } from '../lib/ConfirmModal';
 import { useConsole } from '../lib/context';
 import { ServiceMetrics } from '../lib/CpuChart';
+import { ServiceScaling } from '../lib/ServiceScaling';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc, shortArn, taskDefName, time } from '../lib/format';
 import { TaskDefinitionPicker } from '../lib/pickers';
@@ -81,6 +82,18 @@ export default function Service({ cluster, service }: { cluster: string; service
             { label: 'Task definition', value: s?.taskDefinition ? <a href={`#/task-definitions/${taskDefName(s.taskDefinition).replace(':', '/')}`}>{taskDefName(s.taskDefinition)}</a> : '-' },
             { label: 'Launch type', value: s?.launchType ?? '-' },
             { label: 'Scheduling strategy', value: s?.schedulingStrategy ?? '-' },
+            {
+              label: 'Deployment options',
+              value: (
+                <span data-testid="deployment-options">
+                  {s?.deploymentConfiguration
+                    ? `Min ${s.deploymentConfiguration.minimumHealthyPercent ?? '-'}%, max ${s.deploymentConfiguration.maximumPercent ?? '-'}%, circuit breaker ${
+                        s.deploymentConfiguration.deploymentCircuitBreaker?.enable ? (s.deploymentConfiguration.deploymentCircuitBreaker.rollback ? 'on with rollback' : 'on') : 'off'
+                      }`
+                    : '-'}
+                </span>
+              ),
+            },
             { label: 'Load balancers', value: (s?.loadBalancers ?? []).map((l) => `${shortArn(l.targetGroupArn)} → ${l.containerName}:${l.containerPort}`).join(', ') || '-' },
           ]}
         />
@@ -139,6 +152,7 @@ export default function Service({ cluster, service }: { cluster: string; service
             ),
           },
           { id: 'metrics', label: 'Metrics', content: <ServiceMetrics cluster={cluster} service={service} /> },
+          { id: 'scaling', label: 'Auto scaling', content: <ServiceScaling cluster={cluster} service={service} /> },
         ]}
       />
       <ConfirmModal

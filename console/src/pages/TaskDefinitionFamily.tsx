@@ -74,6 +74,15 @@ export default function TaskDefinitionFamily({ family }: { family: string }) {
             counter={poll.data ? `(${poll.data.length})` : undefined}
             actions={
               <SpaceBetween direction="horizontal" size="xs">
+                <Button
+                  disabled={selected.length !== 2}
+                  onClick={() => {
+                    const [a, b] = selected.map((r) => Number(r.revision)).sort((x, y) => x - y);
+                    navigate(`/task-definitions/${enc(family)}/compare?from=${a}&to=${b}`);
+                  }}
+                >
+                  Compare
+                </Button>
                 <Button disabled={selected.length === 0} onClick={() => setDeregistering(true)}>
                   Deregister
                 </Button>
