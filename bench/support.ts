@@ -36,11 +36,13 @@ export interface ServerOptions {
   command?: 'server' | 'up';
   /** When set, the server writes a CPU profile (node --cpu-prof) to this directory. */
   cpuProfileDir?: string;
+  /** Called with each JSON log line the server writes (its structured log on stdout). */
+  onLog?: (entry: Record<string, unknown>) => void;
 }
 
 /** Spawns `wharf <command>` on a free port and a fresh data directory; resolves with its URL once it listens. */
 export async function startServer(opts: ServerOptions): Promise<{ url: string; proc: ChildProcess }> {
-  const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir } = opts;
+  const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir, onLog } = opts;
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
   const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
   const prof = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
@@ -52,6 +54,13 @@ export async function startServer(opts: ServerOptions): Promise<{ url: string; p
     createInterface({ input: proc.stdout! }).on('line', (l) => {
       const m = /"url":"([^"]+)"/.exec(l);
       if (m) ok(m[1]!);
+      if (onLog && l.startsWith('{')) {
+        try {
+          onLog(JSON.parse(l) as Record<string, unknown>);
+        } catch {
+          // not a log line
+        }
+      }
     });
     proc.once('exit', (c) => fail(new Error(`server exited ${c}`)));
   });
