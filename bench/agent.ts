@@ -25,6 +25,8 @@ const now = () => performance.timeOrigin + performance.now();
 const BENCH_LABEL = 'wharf.bench.agent=1';
 /** The awsvpc peer's own loopback address, as an awsvpc task has one. */
 const PEER_ADDRESS = '127.1.0.9';
+/** Removes what the run left on Docker; set once the instance is known, run on failure too. */
+let leftovers: () => Promise<void> = async () => {};
 
 interface Timeline {
   acceptedAt: number;
@@ -45,11 +47,25 @@ async function main() {
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   const instanceArn = await connectedInstance(ecs);
+  leftovers = async () => {
+    proc.kill('SIGKILL');
+    for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+    await run('sh', ['-c', `docker ps -aq --filter label=${BENCH_LABEL} | xargs -r docker rm -f >/dev/null`]);
+  };
   const port = [{ containerPort: 8080, protocol: 'tcp' as const }];
+  // A fixed host port: Wharf's dynamic host ports come from the range Docker itself hands out, where other
+  // containers on a shared machine may already hold one.
   await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'bench',
-      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'], portMappings: [{ ...port[0], hostPort: 0 }] }],
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'], portMappings: [{ ...port[0], hostPort: 18080 }] }],
+    }),
+  );
+  // The burst's tasks publish nothing (fifty of one host port cannot share a host), nor do the shell loop's.
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'bench-burst',
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
     }),
   );
   // The same container in awsvpc: a pause container first, the task's address, the metadata endpoint in its namespace.
@@ -60,7 +76,7 @@ async function main() {
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: 'main', image: BUSYBOX, stopTimeout: 1, command: ['sleep', '3600'], portMappings: port }],
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, stopTimeout: 2, command: ['sleep', '3600'], portMappings: port }],
     }),
   );
   /** Polls until every task is RUNNING (or, with `until: 'STOPPED'`, stopped); when each got there. */
@@ -84,7 +100,7 @@ async function main() {
   };
   const dockerRun = async (publish: string) => {
     const t0 = performance.now();
-    const { stdout } = await run('docker', ['run', '-d', '--label', BENCH_LABEL, '-p', publish, BUSYBOX, 'sleep', '3600']);
+    const { stdout } = await run('docker', ['run', '-d', '--label', BENCH_LABEL, '--stop-timeout', '1', '-p', publish, BUSYBOX, 'sleep', '3600']);
     const ms = performance.now() - t0;
     await run('docker', ['rm', '-f', stdout.trim()]);
     return ms;
@@ -103,7 +119,7 @@ async function main() {
     await waitFor([arn]);
     bridgeMs.push(performance.now() - t0);
     await stop([arn]);
-    dockerMs.push(await dockerRun('127.0.0.1::8080'));
+    dockerMs.push(await dockerRun('127.0.0.1:18081:8080'));
 
     const sent = now();
     t0 = performance.now();
@@ -127,15 +143,15 @@ async function main() {
 
   // A burst: five RunTask calls of ten at once, against fifty `docker run -d` five at a time from a shell loop.
   let t0 = performance.now();
-  const batches = await Promise.all(Array.from({ length: 5 }, () => ecs.send(new RunTaskCommand({ taskDefinition: 'bench', count: 10 }))));
+  const batches = await Promise.all(Array.from({ length: 5 }, () => ecs.send(new RunTaskCommand({ taskDefinition: 'bench-burst', count: 10 }))));
   const arns = batches.flatMap((b) => b.tasks!.map((t) => t.taskArn!));
   await waitFor(arns);
   const burst = (performance.now() - t0) / 1000;
   await stop(arns);
   t0 = performance.now();
-  await run('sh', ['-c', `seq 50 | xargs -P 5 -I{} docker run -d --label ${BENCH_LABEL} -p 127.0.0.1::8080 ${BUSYBOX} sleep 3600 >/dev/null`]);
+  await run('sh', ['-c', `seq 50 | xargs -P 5 -I{} docker run -d --label ${BENCH_LABEL} ${BUSYBOX} sleep 3600 >/dev/null`]);
   const shell = (performance.now() - t0) / 1000;
-  await run('sh', ['-c', `docker ps -aq --filter label=wharf.bench.agent=1 | xargs -r docker rm -f >/dev/null`]);
+  await run('sh', ['-c', `docker ps -aq --filter label=${BENCH_LABEL} | xargs -r docker rm -f >/dev/null`]);
 
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
   const line = (label: string, xs: number[], peer: number[], peerLabel: string, goal: number) => {
@@ -143,7 +159,7 @@ async function main() {
     console.log(`  ${label.padEnd(24)} ${w.toFixed(0).padStart(5)} ms (${spread(xs)})   ${peerLabel.padEnd(36)} ${d.toFixed(0).padStart(5)} ms (${spread(peer)})   ratio ${(w / d).toFixed(2)}  (goal <= ${goal}: ${w / d <= goal ? 'met' : 'NOT met'})`);
   };
   console.log(`agent: one-container task, one port, image cached, ${rounds} rounds (medians, min-max)`);
-  line('bridge RunTask->RUNNING', bridgeMs, dockerMs, 'docker run -d -p 127.0.0.1::8080', 1.1);
+  line('bridge RunTask->RUNNING', bridgeMs, dockerMs, 'docker run -d -p 127.0.0.1:18081:8080', 1.1);
   line('awsvpc RunTask->RUNNING', awsvpcMs, peerMs, `docker run -d -p ${PEER_ADDRESS}:8080:8080`, 1.3);
   const [tps, sps] = [arns.length / burst, 50 / shell];
   console.log(`  burst of 50 (5 x count 10): ${burst.toFixed(2)} s, ${tps.toFixed(1)} tasks/s   shell loop, 5 at a time: ${shell.toFixed(2)} s, ${sps.toFixed(1)} runs/s   ratio ${(tps / sps).toFixed(2)}  (goal >= 0.8: ${tps / sps >= 0.8 ? 'met' : 'NOT met'})`);
@@ -164,7 +180,8 @@ async function main() {
   for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(e);
+  await leftovers().catch(() => undefined);
   process.exit(1);
 });

@@ -36,6 +36,8 @@ export interface ServerOptions {
   command?: 'server' | 'up';
   /** When set, the server writes a CPU profile (node --cpu-prof) to this directory. */
   cpuProfileDir?: string;
+  /** Use this data directory rather than a fresh temporary one. */
+  dataDir?: string;
   /** Called with each JSON log line the server writes (its structured log on stdout). */
   onLog?: (entry: Record<string, unknown>) => void;
 }
@@ -44,7 +46,7 @@ export interface ServerOptions {
 export async function startServer(opts: ServerOptions): Promise<{ url: string; proc: ChildProcess }> {
   const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir, onLog } = opts;
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
-  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), dataDirPrefix));
   const prof = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const proc = spawn(process.execPath, [...prof, bin, command, '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, WHARF_ACCESS_KEY_ID: credentials.accessKeyId, WHARF_SECRET_ACCESS_KEY: credentials.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
