@@ -1,5 +1,7 @@
-// The agent's path against plain Docker, in the same run: RunTask to RUNNING for a one-container task (image cached)
-// through `wharf up` and its embedded agent, against `docker run -d` of the same image; then 50 tasks at once.
+// The agent's path against plain Docker, in the same run: RunTask to RUNNING for a one-container task (image cached,
+// one port published) through `wharf up` and its embedded agent, bridge and awsvpc (FARGATE), each against the
+// `docker run -d -p` of the same image closest to it; then 50 tasks at once against 50 `docker run -d` five at a time
+// from a shell loop. It prints where an awsvpc task's start goes (the agent logs each step with its first RUNNING).
 // Run: npm run build && node dist/bench/agent.js [--rounds 10]
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,24 +15,56 @@ import {
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { LABELS } from '../src/agent/protocol.js';
 import { ensureBusybox, BUSYBOX } from '../test/support/images.js';
-import { connectedInstance, median, startServer } from './support.js';
+import { arg, connectedInstance, median, startServer } from './support.js';
 
 const run = promisify(execFile);
-const args = process.argv.slice(2);
-const rounds = Number(args[args.indexOf('--rounds') + 1] || 10);
+const rounds = arg('rounds', 10);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000003', secretAccessKey: 'wharf-bench-secret' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
+const BENCH_LABEL = 'wharf.bench.agent=1';
+/** The awsvpc peer's own loopback address, as an awsvpc task has one. */
+const PEER_ADDRESS = '127.1.0.9';
+/** Removes what the run left on Docker; set once the instance is known, run on failure too. */
+let leftovers: () => Promise<void> = async () => {};
+
+interface Timeline {
+  acceptedAt: number;
+  steps: Record<string, number>;
+}
 
 async function main() {
   const runtime = new DockerRuntime();
   await ensureBusybox(runtime);
-  const { url, proc } = await startServer({ credentials: creds, command: 'up' });
+  const timelines = new Map<string, Timeline>();
+  const { url, proc } = await startServer({
+    credentials: creds,
+    command: 'up',
+    onLog: (e) => {
+      if (e.msg === 'task running') timelines.set(e.task as string, { acceptedAt: e.acceptedAt as number, steps: e.steps as Record<string, number> });
+    },
+  });
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   const instanceArn = await connectedInstance(ecs);
+  leftovers = async () => {
+    proc.kill('SIGKILL');
+    for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+    await run('sh', ['-c', `docker ps -aq --filter label=${BENCH_LABEL} | xargs -r docker rm -f >/dev/null`]);
+  };
+  const port = [{ containerPort: 8080, protocol: 'tcp' as const }];
+  // A fixed host port: Wharf's dynamic host ports come from the range Docker itself hands out, where other
+  // containers on a shared machine may already hold one.
   await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'bench',
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'], portMappings: [{ ...port[0], hostPort: 18080 }] }],
+    }),
+  );
+  // The burst's tasks publish nothing (fifty of one host port cannot share a host), nor do the shell loop's.
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'bench-burst',
       containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
     }),
   );
@@ -42,70 +76,103 @@ async function main() {
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: 'main', image: BUSYBOX, stopTimeout: 2, command: ['sleep', '3600'] }],
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, stopTimeout: 2, command: ['sleep', '3600'], portMappings: port }],
     }),
   );
-  const waitRunning = async (arns: string[]) => {
+  /** Polls until every task is RUNNING (or, with `until: 'STOPPED'`, stopped); when each got there. */
+  const waitFor = async (arns: string[], until: 'RUNNING' | 'STOPPED' = 'RUNNING') => {
+    const seen = new Map<string, number>();
     for (;;) {
-      const pending: string[] = [];
       for (let i = 0; i < arns.length; i += 100) {
         const d = await ecs.send(new DescribeTasksCommand({ tasks: arns.slice(i, i + 100) }));
         for (const t of d.tasks!) {
-          if (t.lastStatus === 'STOPPED') throw new Error(`task ${t.taskArn} stopped: ${t.stoppedReason} ${JSON.stringify(t.containers?.map((c) => c.reason))}`);
-          if (t.lastStatus !== 'RUNNING') pending.push(t.taskArn!);
+          if (until === 'RUNNING' && t.lastStatus === 'STOPPED') throw new Error(`task ${t.taskArn} stopped: ${t.stoppedReason} ${JSON.stringify(t.containers?.map((c) => c.reason))}`);
+          if (t.lastStatus === until && !seen.has(t.taskArn!)) seen.set(t.taskArn!, now());
         }
       }
-      if (pending.length === 0) return;
+      if (seen.size === arns.length) return seen;
       await sleep(5);
     }
   };
-  const stopAll = async (arns: string[]) => {
+  const stop = async (arns: string[]) => {
     await Promise.all(arns.map((task) => ecs.send(new StopTaskCommand({ task }))));
+    await waitFor(arns, 'STOPPED');
+  };
+  const dockerRun = async (publish: string) => {
+    const t0 = performance.now();
+    const { stdout } = await run('docker', ['run', '-d', '--label', BENCH_LABEL, '--stop-timeout', '1', '-p', publish, BUSYBOX, 'sleep', '3600']);
+    const ms = performance.now() - t0;
+    await run('docker', ['rm', '-f', stdout.trim()]);
+    return ms;
   };
 
-  const wharfMs: number[] = [];
+  const bridgeMs: number[] = [];
   const awsvpcMs: number[] = [];
   const dockerMs: number[] = [];
+  const peerMs: number[] = [];
+  /** Per awsvpc round: ms from RunTask sent to each step, then to RUNNING seen by DescribeTasks. */
+  const awsvpcSteps: Record<string, number>[] = [];
   for (let i = 0; i < rounds; i++) {
     let t0 = performance.now();
     const r = await ecs.send(new RunTaskCommand({ taskDefinition: 'bench' }));
-    await waitRunning([r.tasks![0]!.taskArn!]);
-    wharfMs.push(performance.now() - t0);
-    await stopAll([r.tasks![0]!.taskArn!]);
+    const arn = r.tasks![0]!.taskArn!;
+    await waitFor([arn]);
+    bridgeMs.push(performance.now() - t0);
+    await stop([arn]);
+    dockerMs.push(await dockerRun('127.0.0.1:18081:8080'));
 
+    const sent = now();
     t0 = performance.now();
-    const { stdout } = await run('docker', ['run', '-d', '--label', 'wharf.bench=1', BUSYBOX, 'sleep', '3600']);
-    dockerMs.push(performance.now() - t0);
-    await run('docker', ['rm', '-f', stdout.trim()]);
-  }
-
-  // awsvpc after the bridge rounds, so that its stops (pause containers included) do not overlap them.
-  for (let i = 0; i < rounds; i++) {
-    const t1 = performance.now();
     const v = await ecs.send(
       new RunTaskCommand({ taskDefinition: 'bench-awsvpc', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-bench'] } } }),
     );
-    await waitRunning([v.tasks![0]!.taskArn!]);
-    awsvpcMs.push(performance.now() - t1);
-    await stopAll([v.tasks![0]!.taskArn!]);
+    const answered = now();
+    const varn = v.tasks![0]!.taskArn!;
+    const seen = (await waitFor([varn])).get(varn)!;
+    awsvpcMs.push(performance.now() - t0);
+    const tl = timelines.get(varn);
+    if (tl) {
+      const steps: Record<string, number> = { 'RunTask answered': answered - sent, 'agent accepted': tl.acceptedAt - sent };
+      for (const [k, ms] of Object.entries(tl.steps)) if (k !== 'accepted') steps[k] = tl.acceptedAt + ms - sent;
+      steps['RUNNING seen'] = seen - sent;
+      awsvpcSteps.push(steps);
+    }
+    await stop([varn]);
+    peerMs.push(await dockerRun(`${PEER_ADDRESS}:8080:8080`));
   }
 
-  const t0 = performance.now();
-  const batches = await Promise.all(Array.from({ length: 5 }, () => ecs.send(new RunTaskCommand({ taskDefinition: 'bench', count: 10 }))));
+  // A burst: five RunTask calls of ten at once, against fifty `docker run -d` five at a time from a shell loop.
+  let t0 = performance.now();
+  const batches = await Promise.all(Array.from({ length: 5 }, () => ecs.send(new RunTaskCommand({ taskDefinition: 'bench-burst', count: 10 }))));
   const arns = batches.flatMap((b) => b.tasks!.map((t) => t.taskArn!));
-  await waitRunning(arns);
+  await waitFor(arns);
   const burst = (performance.now() - t0) / 1000;
-  await stopAll(arns);
+  await stop(arns);
+  t0 = performance.now();
+  await run('sh', ['-c', `seq 50 | xargs -P 5 -I{} docker run -d --label ${BENCH_LABEL} ${BUSYBOX} sleep 3600 >/dev/null`]);
+  const shell = (performance.now() - t0) / 1000;
+  await run('sh', ['-c', `docker ps -aq --filter label=${BENCH_LABEL} | xargs -r docker rm -f >/dev/null`]);
 
-  const w = median(wharfMs);
-  const d = median(dockerMs);
-  console.log(`agent: one-container task, image cached, ${rounds} rounds (medians)`);
-  console.log(`  wharf RunTask -> RUNNING   ${w.toFixed(0)} ms`);
-  console.log(`  docker run -d              ${d.toFixed(0)} ms`);
-  console.log(`  ratio wharf/docker         ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
-  const a = median(awsvpcMs);
-  console.log(`  awsvpc (FARGATE) task      ${a.toFixed(0)} ms   (${(a / d).toFixed(2)}x docker run -d; adds the pause container and the metadata endpoint)`);
-  console.log(`  50 tasks at once: all RUNNING in ${burst.toFixed(2)} s (${(arns.length / burst).toFixed(1)} tasks/s)`);
+  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)}`;
+  const line = (label: string, xs: number[], peer: number[], peerLabel: string, goal: number) => {
+    const [w, d] = [median(xs), median(peer)];
+    console.log(`  ${label.padEnd(24)} ${w.toFixed(0).padStart(5)} ms (${spread(xs)})   ${peerLabel.padEnd(36)} ${d.toFixed(0).padStart(5)} ms (${spread(peer)})   ratio ${(w / d).toFixed(2)}  (goal <= ${goal}: ${w / d <= goal ? 'met' : 'NOT met'})`);
+  };
+  console.log(`agent: one-container task, one port, image cached, ${rounds} rounds (medians, min-max)`);
+  line('bridge RunTask->RUNNING', bridgeMs, dockerMs, 'docker run -d -p 127.0.0.1:18081:8080', 1.1);
+  line('awsvpc RunTask->RUNNING', awsvpcMs, peerMs, `docker run -d -p ${PEER_ADDRESS}:8080:8080`, 1.3);
+  const [tps, sps] = [arns.length / burst, 50 / shell];
+  console.log(`  burst of 50 (5 x count 10): ${burst.toFixed(2)} s, ${tps.toFixed(1)} tasks/s   shell loop, 5 at a time: ${shell.toFixed(2)} s, ${sps.toFixed(1)} runs/s   ratio ${(tps / sps).toFixed(2)}  (goal >= 0.8: ${tps / sps >= 0.8 ? 'met' : 'NOT met'})`);
+  if (awsvpcSteps.length) {
+    console.log(`  where an awsvpc task's start goes (ms after RunTask was sent, median of ${awsvpcSteps.length}):`);
+    const keys = Object.keys(awsvpcSteps[0]!).sort((a, b) => median(awsvpcSteps.map((s) => s[a] ?? 0)) - median(awsvpcSteps.map((s) => s[b] ?? 0)));
+    let prev = 0;
+    for (const k of keys) {
+      const at = median(awsvpcSteps.map((s) => s[k] ?? 0));
+      console.log(`    ${k.padEnd(26)} ${at.toFixed(1).padStart(7)}   (+${(at - prev).toFixed(1)})`);
+      prev = at;
+    }
+  }
 
   ecs.destroy();
   proc.kill('SIGTERM');
@@ -113,7 +180,8 @@ async function main() {
   for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
 }
 
-main().catch((e) => {
+main().catch(async (e) => {
   console.error(e);
+  await leftovers().catch(() => undefined);
   process.exit(1);
 });

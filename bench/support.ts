@@ -38,13 +38,17 @@ export interface ServerOptions {
   cpuProfileDir?: string;
   /** More environment for the server. */
   env?: Record<string, string>;
+  /** Use this data directory rather than a fresh temporary one. */
+  dataDir?: string;
+  /** Called with each JSON log line the server writes (its structured log on stdout). */
+  onLog?: (entry: Record<string, unknown>) => void;
 }
 
 /** Spawns `wharf <command>` on a free port and a fresh data directory; resolves with its URL once it listens. */
 export async function startServer(opts: ServerOptions): Promise<{ url: string; proc: ChildProcess }> {
-  const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir, env = {} } = opts;
+  const { credentials, dataDirPrefix = 'wharf-bench-', command = 'server', cpuProfileDir, env = {}, onLog } = opts;
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
-  const dataDir = mkdtempSync(join(tmpdir(), dataDirPrefix));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), dataDirPrefix));
   const prof = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [];
   const proc = spawn(process.execPath, [...prof, bin, command, '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, ...env, WHARF_ACCESS_KEY_ID: credentials.accessKeyId, WHARF_SECRET_ACCESS_KEY: credentials.secretAccessKey, WHARF_LOG_LEVEL: 'info' },
@@ -54,6 +58,13 @@ export async function startServer(opts: ServerOptions): Promise<{ url: string; p
     createInterface({ input: proc.stdout! }).on('line', (l) => {
       const m = /"url":"([^"]+)"/.exec(l);
       if (m) ok(m[1]!);
+      if (onLog && l.startsWith('{')) {
+        try {
+          onLog(JSON.parse(l) as Record<string, unknown>);
+        } catch {
+          // not a log line
+        }
+      }
     });
     proc.once('exit', (c) => fail(new Error(`server exited ${c}`)));
   });

@@ -89,12 +89,13 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   const { credentialsNotice } = await import('./credentialsNotice.js');
   const logger = createLogger({ level: opts.logLevel });
   const { startControlPlane } = await import('./controlPlane.js');
-  const { defaultStateDir, runAgent } = await import('./agentCommand.js');
   const cp = await startControlPlane(opts, logger);
   logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl, replica: cp.replica.id, leader: cp.replica.isLeader() ? 'this replica' : cp.replica.leaderUrl() }, 'wharf is listening');
   let agent: RunningAgent | undefined;
   if (mode === 'up' && flags.agent !== false) {
-    // This host becomes a container instance of `default` and the capacity behind FARGATE.
+    // This host becomes a container instance of `default` and the capacity behind FARGATE. The agent's modules
+    // (Docker's client, the AWS SDK) load once the API answers, not before.
+    const { defaultStateDir, runAgent } = await import('./agentCommand.js');
     agent = await runAgent(
       {
         endpoint: cp.url,

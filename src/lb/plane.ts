@@ -73,7 +73,6 @@ export class LoadBalancing {
         void this.reconcile();
       });
     });
-    await this.workers?.start();
     this.checker.start();
     this.drainer.start();
     await this.reconcile();

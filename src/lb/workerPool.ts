@@ -35,10 +35,33 @@ export class WorkerPool {
     private readonly logger: Logger, private readonly file = WORKER_FILE,
   ) {}
 
-  async start(): Promise<void> {
+  /** Listeners shared with the workers (id -> its headers timeout), sent again to a worker that comes up later. */
+  private readonly shared = new Map<string, number | undefined>();
+  private starting: Promise<void> | undefined;
+  private stopped = false;
+
+  /**
+   * Forks the workers. Called with the first shared listener, not at start-up: with no load balancer there is no
+   * worker to start (and Wharf answers sooner); until a worker is ready the parent serves every connection itself.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.fork().catch((err: Error) => this.logger.error({ err }, 'load balancer workers did not start; the main process serves alone'));
+    return this.starting;
+  }
+
+  private async fork(): Promise<void> {
     const all = Object.values(this.tables) as Table<unknown>[];
-    const snapshot: ToWorker = { t: 'rows', rows: all.flatMap((t) => [...t.values()].map((r) => [t.prefix, r.id, r.value] as [string, string, unknown])) };
-    for (let i = 0; i < this.count; i++) {
+    // Changes go to the workers already in `children`; a new one gets the snapshot of that moment first.
+    this.unsubscribe = this.cache.onChange((keys) => {
+      const rows: [string, string, unknown][] = [];
+      for (const key of keys) {
+        const t = all.find((x) => key.startsWith(x.prefix));
+        if (t) rows.push([t.prefix, key.slice(t.prefix.length), t.get(key.slice(t.prefix.length))?.value]);
+      }
+      if (rows.length) this.broadcast({ t: 'rows', rows });
+    });
+    this.book.onHealthy = (key, healthy, warmingSince) => this.broadcast({ t: 'health', key, healthy, warmingSince });
+    for (let i = 0; i < this.count && !this.stopped; i++) {
       const child = fork(this.file, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.on('message', (m: FromWorker) => {
         if (m.t === 'inflight') {
@@ -51,19 +74,15 @@ export class WorkerPool {
         child.once('message', () => resolve());
         child.once('exit', (code) => reject(new Error(`load balancer worker exited with ${code} while starting`)));
       });
-      child.send(snapshot);
+      if (this.stopped) {
+        child.kill();
+        return;
+      }
+      child.send({ t: 'rows', rows: all.flatMap((t) => [...t.values()].map((r) => [t.prefix, r.id, r.value] as [string, string, unknown])) } satisfies ToWorker);
+      for (const key of this.book.keys()) if (this.book.healthy(key)) child.send({ t: 'health', key, healthy: true, warmingSince: this.book.warmingSince(key) } satisfies ToWorker);
+      for (const [id, headersTimeoutMs] of this.shared) child.send({ t: 'listen', id, headersTimeoutMs } satisfies ToWorker);
       this.children.push(child);
     }
-    this.unsubscribe = this.cache.onChange((keys) => {
-      const rows: [string, string, unknown][] = [];
-      for (const key of keys) {
-        const t = all.find((x) => key.startsWith(x.prefix));
-        if (t) rows.push([t.prefix, key.slice(t.prefix.length), t.get(key.slice(t.prefix.length))?.value]);
-      }
-      if (rows.length) this.broadcast({ t: 'rows', rows });
-    });
-    this.book.onHealthy = (key, healthy, warmingSince) => this.broadcast({ t: 'health', key, healthy, warmingSince });
-    for (const key of this.book.keys()) if (this.book.healthy(key)) this.broadcast({ t: 'health', key, healthy: true, warmingSince: this.book.warmingSince(key) });
   }
 
   private broadcast(m: ToWorker): void {
@@ -73,6 +92,8 @@ export class WorkerPool {
   private turn = 0;
 
   share(id: string, headersTimeoutMs?: number): void {
+    this.shared.set(id, headersTimeoutMs);
+    void this.start();
     this.broadcast({ t: 'listen', id, headersTimeoutMs });
   }
 
@@ -87,6 +108,7 @@ export class WorkerPool {
   }
 
   unshare(id: string): void {
+    this.shared.delete(id);
     this.broadcast({ t: 'close', id });
   }
 
@@ -102,6 +124,7 @@ export class WorkerPool {
   }
 
   stop(): void {
+    this.stopped = true;
     this.unsubscribe?.();
     for (const c of this.children) c.kill();
   }

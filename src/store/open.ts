@@ -2,7 +2,7 @@
 // control plane replicas share. An etcd that does not answer is retried for a while, then start-up stops with a
 // message saying which endpoints did not answer; nothing else has started by then.
 import { readFileSync } from 'node:fs';
-import { EtcdStore, type EtcdTls } from './etcd.js';
+import type { EtcdTls } from './etcd.js';
 import { SqliteStore } from './sqlite.js';
 import type { Store } from './types.js';
 
@@ -34,6 +34,8 @@ export function describeStore(spec: StoreSpec): string {
 
 export async function openStore(spec: StoreSpec, opts: OpenOptions = {}): Promise<Store> {
   if (spec.kind === 'sqlite') return new SqliteStore(spec.path);
+  // etcd's client (gRPC, protobuf) is a large part of start-up when loaded: only when the store is etcd.
+  const { EtcdStore } = await import('./etcd.js');
   const deadline = Date.now() + (opts.connectTimeoutMs ?? 30_000);
   const tls: EtcdTls | undefined = spec.tls && {
     ca: readFileSync(spec.tls.ca),

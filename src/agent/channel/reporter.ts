@@ -1,6 +1,8 @@
 // The engine's StateReporter, made of the agent-facing ECS operations (SubmitTaskStateChange,
 // SubmitContainerStateChange) signed with the instance's own keys once the channel has handed them out. Reports
-// of one task go out in order; a failed call is retried with backoff so no state change is lost to a blip.
+// of one task go out in order; a failed call is retried with backoff so no state change is lost to a blip. A task
+// report carries every container's facts, so container reports still waiting when one is queued are dropped: a
+// container that starts and makes its task RUNNING costs one call, not two.
 import {
   ECSClient,
   SubmitContainerStateChangeCommand,
@@ -25,6 +27,8 @@ export interface ApiReporterOptions {
 export class ApiReporter implements StateReporter {
   private readonly client: ECSClient;
   private readonly queues = new Map<string, Promise<void>>();
+  /** Per task, the reports not sent yet, in order. */
+  private readonly pending = new Map<string, { kind: 'container' | 'task'; call: () => Promise<unknown> }[]>();
   private closed = false;
 
   constructor(private readonly opts: ApiReporterOptions) {
@@ -37,7 +41,7 @@ export class ApiReporter implements StateReporter {
   }
 
   containerChanged(r: ContainerReport): void {
-    this.enqueue(r.taskArn, () =>
+    this.enqueue(r.taskArn, 'container', () =>
       this.client.send(
         new SubmitContainerStateChangeCommand({
           cluster: clusterOf(r.taskArn, this.opts.cluster),
@@ -57,7 +61,7 @@ export class ApiReporter implements StateReporter {
   taskChanged(r: TaskReport): void {
     // SubmitTaskStateChange has no stop code (nor does ECS's agent send one): the control plane decides it from the
     // facts sent here (each container's status, exit code and reason), by the same rule as engine/task.ts.
-    this.enqueue(r.taskArn, () =>
+    this.enqueue(r.taskArn, 'task', () =>
       this.client.send(
         new SubmitTaskStateChangeCommand({
           cluster: clusterOf(r.taskArn, this.opts.cluster),
@@ -96,13 +100,19 @@ export class ApiReporter implements StateReporter {
     this.client.destroy();
   }
 
-  private enqueue(taskArn: string, call: () => Promise<unknown>): void {
-    const prev = this.queues.get(taskArn) ?? Promise.resolve();
-    const next = prev.then(() => this.attempt(call, taskArn));
-    this.queues.set(taskArn, next);
-    void next.then(() => {
-      if (this.queues.get(taskArn) === next) this.queues.delete(taskArn);
+  private enqueue(taskArn: string, kind: 'container' | 'task', call: () => Promise<unknown>): void {
+    let list = this.pending.get(taskArn);
+    if (!list) this.pending.set(taskArn, (list = []));
+    if (kind === 'task') for (let i = list.length - 1; i >= 0; i--) if (list[i]!.kind === 'container') list.splice(i, 1);
+    list.push({ kind, call });
+    if (this.queues.has(taskArn)) return;
+    // Sending starts after the engine's current step has queued all it reports (a container's RUNNING, then its task's).
+    const queue = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      for (let next = list.shift(); next; next = list.shift()) await this.attempt(next.call, taskArn);
+      this.pending.delete(taskArn);
+      this.queues.delete(taskArn);
     });
+    this.queues.set(taskArn, queue);
   }
 
   private async attempt(call: () => Promise<unknown>, taskArn: string): Promise<void> {

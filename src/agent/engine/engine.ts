@@ -30,6 +30,8 @@ interface Reported {
 const HEALTH: Record<string, HealthStatus> = { healthy: 'HEALTHY', unhealthy: 'UNHEALTHY' };
 
 const taskId = (ts: TaskState) => ts.task.taskArn.split('/').pop()!;
+/** Epoch milliseconds with the monotonic clock's precision: comparable across processes on one host. */
+const epochMs = () => performance.timeOrigin + performance.now();
 
 export class TaskEngine {
   private readonly o: ResolvedEngineOptions;
@@ -141,6 +143,7 @@ export class TaskEngine {
       })),
     };
     this.tasks.set(task.taskArn, ts);
+    this.mark(ts, 'accepted');
     const refusal = unsupported(task, this.o) ?? ephemeralStorageRefusal(task, this.storage);
     if (refusal) {
       for (const c of ts.containers) Object.assign(c, { known: Status.STOPPED, reason: refusal });
@@ -169,6 +172,7 @@ export class TaskEngine {
         await this.prepareCgroup(ts);
       }
       ts.volumesReady = true;
+      this.mark(ts, 'prepared');
     } catch (err) {
       const reason = String((err as Error).message ?? err);
       for (const c of ts.containers) if (c.known < Status.RUNNING) Object.assign(c, { known: Status.STOPPED, reason: reason.includes('Error:') ? reason : `CannotCreateContainerError: ${reason}` });
@@ -270,6 +274,7 @@ export class TaskEngine {
       });
       await this.pauseImage;
       c.known = Status.PULLED;
+      this.mark(ts, `pulled ${c.name}`);
       return;
     }
     ts.pullStartedAt ??= new Date(this.o.now());
@@ -277,6 +282,7 @@ export class TaskEngine {
     const rt = this.o.runtime;
     if (c.pinnedImage && (await rt.imagePresent(c.pinnedImage))) {
       c.known = Status.PULLED; // the deployment's image is here: the tag is not looked at again
+      this.mark(ts, `pulled ${c.name}`);
       if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
       return;
     }
@@ -297,6 +303,7 @@ export class TaskEngine {
       throw new Error(`CannotPullContainerError: ${image} is pinned to ${c.pinnedImage} for this deployment (versionConsistency), and this host does not have that image: the tag now names another`);
     }
     c.known = Status.PULLED;
+    this.mark(ts, `pulled ${c.name}`);
     if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
   }
 
@@ -336,6 +343,7 @@ export class TaskEngine {
     this.byId.set(id, { t: ts, c });
     c.known = Status.CREATED;
     c.createdAt = new Date(this.o.now());
+    this.mark(ts, `created ${c.name}`);
     if (ts.containers.every((x) => x.known >= Status.CREATED)) this.secretValues.delete(ts.task.taskArn);
   }
 
@@ -354,11 +362,16 @@ export class TaskEngine {
   private async startContainer(ts: TaskState, c: ContainerState): Promise<void> {
     const id = c.runtimeId!;
     await this.o.runtime.start(id);
+    this.mark(ts, `started ${c.name}`);
     const info = await this.o.runtime.inspect(id);
+    this.mark(ts, `inspected ${c.name}`);
     if (c.known === Status.STOPPED) return; // its exit event got here first
     // The task's namespace gets its metadata endpoint before any of its containers can start (they are gated on
     // the pause container running), so an application may read it from its first instruction.
-    if (c.internal && info.running) await this.openMetadata(ts, c, info);
+    if (c.internal && info.running) {
+      await this.openMetadata(ts, c, info);
+      this.mark(ts, `endpoints ${c.name}`);
+    }
     if (info.running) this.markRunning(ts, c, info);
     else this.markExited(ts, c, info);
   }
@@ -568,7 +581,19 @@ export class TaskEngine {
     if (!reportable || (last.status === known && last.health === health)) return;
     if (last.status === Status.STOPPED) return; // nothing after STOPPED
     this.reported.set(ts.task.taskArn, { status: known, health });
+    if (known === Status.RUNNING && ts.timeline) {
+      this.mark(ts, 'reported');
+      const [, t0] = ts.timeline[0]!;
+      this.o.log('task running', { task: ts.task.taskArn, acceptedAt: t0, steps: Object.fromEntries(ts.timeline.map(([k, t]) => [k, Math.round((t - t0) * 10) / 10])) });
+      ts.timeline = undefined;
+    }
     void Promise.resolve(this.o.reporter.taskChanged(taskReport(ts, health))).catch((err) => this.o.log('task report failed', { error: String(err) }));
+  }
+
+  /** Records when a step of the task's start happened; logged with the first RUNNING report. */
+  private mark(ts: TaskState, step: string): void {
+    if (ts.known >= Status.RUNNING && step !== 'reported') return;
+    (ts.timeline ??= []).push([step, epochMs()]);
   }
 
   private reportContainer(ts: TaskState, c: ContainerState): void {

@@ -53,6 +53,8 @@ export interface TaskState {
   /** Set when the task reached STOPPED (ms), for the clean-up wait. */
   stoppedAtMs?: number;
   cleanedUp: boolean;
+  /** When each step of the task's start happened (epoch ms, sub-ms precision), logged once it runs. */
+  timeline?: [string, number][];
 }
 
 export function isPause(c: ContainerState): boolean {

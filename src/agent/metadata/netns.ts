@@ -1,11 +1,13 @@
-// Opens a listening socket inside another process's network namespace. Node cannot call setns(2), so a short-lived
-// child, entered into the namespace by nsenter(1), binds the socket there and hands it back over the IPC channel;
-// the agent then serves it from its own event loop. The socket pins the namespace, so close it when the task stops.
+// Opens a listening socket inside another process's network namespace. Node cannot call setns(2): the long-lived
+// helper of nsHelper.ts binds the socket there and hands it back over its IPC channel; where that helper cannot run,
+// a short-lived Node child, entered into the namespace by nsenter(1), does the same. The agent then serves the socket
+// from its own event loop. The socket pins the namespace, so close it when the task stops.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import type { Socket } from 'node:dgram';
 import type { Server } from 'node:net';
 import { delimiter, join } from 'node:path';
+import { HelperUnavailableError, namespaceHelper } from './nsHelper.js';
 
 // argv: port, host, and whether to give the namespace's loopback that address first (ECS's 169.254.170.2).
 const CHILD = `
@@ -42,11 +44,21 @@ export function namespaceObstacle(): string | undefined {
  * namespace's loopback (for ECS's 169.254.170.2, which only that namespace sees).
  */
 export async function listenInNamespace(pid: number, port: number, opts: { host?: string; addAddress?: boolean; timeoutMs?: number } = {}): Promise<Server> {
+  const { host = '127.0.0.1', addAddress = false, timeoutMs = 15_000 } = opts;
+  if (namespaceHelper.usable) {
+    try {
+      const [s] = await namespaceHelper.open(pid, [{ kind: 'tcp', host, port, addAddress }], timeoutMs);
+      if (s instanceof Error) throw new Error(`cannot listen on ${host}:${port} in the namespace of pid ${pid}: ${s.message}`);
+      return s as Server;
+    } catch (err) {
+      if (!(err instanceof HelperUnavailableError)) throw err;
+    }
+  }
   // A child that did not answer in time (a machine under load) is tried again: without its listener the task's
   // metadata endpoint would stay closed for the task's whole life.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await listenOnce(pid, port, opts);
+      return await listenWithChild(pid, port, host, addAddress, timeoutMs);
     } catch (err) {
       if (attempt >= 3 || !(err instanceof NamespaceTimeout)) throw err;
     }
@@ -55,8 +67,8 @@ export async function listenInNamespace(pid: number, port: number, opts: { host?
 
 class NamespaceTimeout extends Error {}
 
-function listenOnce(pid: number, port: number, opts: { host?: string; addAddress?: boolean; timeoutMs?: number }): Promise<Server> {
-  const { host = '127.0.0.1', addAddress = false, timeoutMs = 15_000 } = opts;
+/** The fallback: one nsenter'd Node child for one listener. */
+function listenWithChild(pid: number, port: number, host: string, addAddress: boolean, timeoutMs: number): Promise<Server> {
   return new Promise((resolve, reject) => {
     const child = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, '-e', CHILD, String(port), host, addAddress ? '1' : '0'], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
@@ -115,7 +127,24 @@ next();
  * Several sockets in one namespace with one child (a TCP listener or a bound UDP socket each): resolves with one
  * entry per spec, the socket or the error that spec met (an address in use fails that socket, not the others).
  */
-export function socketsInNamespace(pid: number, specs: NamespaceSocketSpec[], timeoutMs = 15_000): Promise<(Server | Socket | Error)[]> {
+export async function socketsInNamespace(pid: number, specs: NamespaceSocketSpec[], timeoutMs = 15_000): Promise<(Server | Socket | Error)[]> {
+  if (namespaceHelper.usable) {
+    try {
+      return await namespaceHelper.open(pid, specs, timeoutMs);
+    } catch (err) {
+      if (!(err instanceof HelperUnavailableError)) throw err;
+    }
+  }
+  return socketsWithChild(pid, specs, timeoutMs);
+}
+
+/** Starts the namespace helper now, so the first task does not wait for its interpreter. */
+export function warmNamespaceHelper(): void {
+  if (!namespaceObstacle()) namespaceHelper.warm();
+}
+
+/** The fallback: one nsenter'd Node child for all of them. */
+function socketsWithChild(pid: number, specs: NamespaceSocketSpec[], timeoutMs: number): Promise<(Server | Socket | Error)[]> {
   return new Promise((resolve, reject) => {
     const out: (Server | Socket | Error | undefined)[] = specs.map(() => undefined);
     let got = 0;

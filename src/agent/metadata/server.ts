@@ -16,7 +16,7 @@ import type { CredentialIds } from '../secrets/taskCredentials.js';
 import type { ContainerRuntime } from '../runtime/types.js';
 import { containerDocument, taskDocument, type HostFacts } from './documents.js';
 import { endpointId } from './endpointId.js';
-import { listenInNamespace, namespaceObstacle } from './netns.js';
+import { listenInNamespace, namespaceObstacle, warmNamespaceHelper } from './netns.js';
 
 /** The port ECS's agent serves its metadata on; inside a task's namespace it is always free. */
 export const METADATA_PORT = 51679;
@@ -73,6 +73,7 @@ export class MetadataServer implements MetadataHooks {
     await listen(this.port).catch(() => listen(0));
     this.hostBase = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
     if (this.obstacle) this.log(`the task metadata endpoint serves host-mode tasks only: ${this.obstacle}`);
+    else warmNamespaceHelper();
   }
 
   /** Where the tasks come from (the engine's). */
