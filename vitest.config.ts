@@ -10,7 +10,9 @@ export default defineConfig({
     maxWorkers: 3,
     minWorkers: 1,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'console/src/**/*.test.ts'] } },
+      // 30 s: a few unit files do real work (generating the models from botocore, property runs of the scheduler)
+      // and share the cores with end-to-end files running beside them.
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'console/src/**/*.test.ts'], testTimeout: 30_000 } },
       {
         test: {
           // Against the real Docker Engine.
