@@ -7,7 +7,7 @@ import {
   DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUSYBOX } from '../support/images.js';
+import { BUSYBOX, ensureNodeSdk, NODE_SDK } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
 
 const up = useWharfUp();
@@ -115,6 +115,39 @@ describe('task role credentials', () => {
     expect(shown).not.toContain(creds.SecretAccessKey);
     expect(up.wharf.output.join('\n') + up.wharf.stderr()).not.toContain(creds.SecretAccessKey);
   }, 120_000);
+
+  it('an AWS SDK in the container, configured by the environment alone, is allowed what the role allows', async () => {
+    await ensureNodeSdk(up.runtime);
+    const role = await up.wharf.aws('iam', 'create-role', '--role-name', `sdk-${tag}`, '--assume-role-policy-document', trust({ Service: 'ecs-tasks.amazonaws.com' }));
+    await up.wharf.aws('iam', 'put-role-policy', '--role-name', `sdk-${tag}`, '--policy-name', 'read-tasks', '--policy-document', READ_TASKS);
+    await up.ecs.send(new RegisterTaskDefinitionCommand({
+      family: `sdk-${tag}`,
+      taskRoleArn: role.Role.Arn,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{
+        name: 'main',
+        image: NODE_SDK,
+        stopTimeout: 2,
+        environment: [{ name: 'FAMILY', value: `sdk-${tag}` }],
+        // The image has busybox but no links to its applets.
+        command: ['/bin/busybox', 'sh', '-c', '/usr/bin/node /app/ecs.cjs 2>&1; exec /bin/busybox sleep 600'],
+      }],
+    }));
+    const arn = (await up.ecs.send(new RunTaskCommand({
+      taskDefinition: `sdk-${tag}`, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-roles'] } },
+    }))).tasks![0]!.taskArn!;
+    started.push(arn);
+    await expect.poll(() => output(arn), { timeout: 90_000, interval: 1000 }).toContain('SDK-DONE');
+    const text = await output(arn);
+    expect(JSON.parse(line(text, 'LIST') ?? 'null')).toContain(arn);
+    const refused = line(text, 'RUN')!;
+    expect(refused).toMatch(/^AccessDeniedException: /);
+    expect(refused).toContain(`assumed-role/sdk-${tag}/`);
+    expect(refused).toContain('ecs:RunTask');
+  }, 180_000);
 
   it('serves a host-mode task through the full URI on the host, and forgets the credentials once the task stops', async () => {
     const role = await up.wharf.aws('iam', 'create-role', '--role-name', `host-${tag}`, '--assume-role-policy-document', trust({ Service: 'ecs-tasks.amazonaws.com' }));
