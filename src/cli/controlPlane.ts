@@ -25,8 +25,9 @@ import { efsService } from '../api/efs/index.js';
 import { createEfsTables, Efs } from '../efs/index.js';
 import { ssmService } from '../api/ssm/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
-import { Logs } from '../logs/index.js';
-import { createMetricsTables, Metrics } from '../metrics/index.js';
+import { Logs, type LogOp } from '../logs/index.js';
+import { createMetricsTables, Metrics, type MetricOp } from '../metrics/index.js';
+import { opLogTables } from '../store/opLog.js';
 import { listenMetrics, signedOnly } from '../metrics/access.js';
 import { secureDataDir } from '../config/dataDir.js';
 import { channelIngest } from '../api/acs/ingest.js';
@@ -57,6 +58,7 @@ import { createAgentSessions } from '../state/agentSessions.js';
 import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
 import { readBarrier, readinessRoutes, replicaGauges } from './readiness.js';
 import type { Compare } from '../store/types.js';
+import { TelemetryPruner } from '../controllers/telemetryPruner.js';
 
 export interface ControlPlane {
   url: string;
@@ -98,6 +100,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const leaderCache = fencedCache(cache, () => fence());
   // Every replica holds a lease: its agents' channels (session rows) and, when it leads, the leader key live under it.
   const replicaId = newReplicaId();
+  // On etcd, logs and datapoints are replicated through the store to every replica's own copy (store/opLog.ts).
+  const replicated = opts.store.kind === 'etcd';
+  const logOps = opLogTables<LogOp>(cache, 'telemetry/logs/');
+  const metricOps = opLogTables<MetricOp>(cache, 'telemetry/metrics/');
   const replicaLease = new ReplicaLease(store, opts.leaderLeaseSeconds, logger);
   try {
     await cache.start();
@@ -161,13 +167,28 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const pools = new PlacementPools(cache, tables);
   const metrics = new Metrics({
     cache,
+    // Alarm states change on the leader alone, fenced: a deposed leader's evaluation changes nothing.
+    evaluatorCache: leaderCache,
     tables: metricsTables,
     metricPeriodSeconds: opts.metricPeriodSeconds,
     clusterReservations: () => clusterReservations(tables),
     logger,
+    replication: replicated ? { cache, tables: metricOps, replica: replicaId } : undefined,
   });
-  const logs = new Logs({ path: join(opts.dataDir, 'logs.db'), logger, onIngest: (n) => metrics.prom.counters.logEvents.inc(n) });
-  const scaling = startAutoScaling(metrics, { tables: scalingTables, logger, ...serviceScalingHooks(cache, tables) });
+  const logs = new Logs({
+    path: join(opts.dataDir, 'logs.db'),
+    logger,
+    onIngest: (n) => metrics.prom.counters.logEvents.inc(n),
+    replication: replicated ? { cache, tables: logOps, replica: replicaId } : undefined,
+  });
+  const telemetry = new TelemetryPruner([logs.ops, metrics.ops], leaderCache, opts.telemetryWindowSeconds * 1000, logger);
+  // Alarm and scheduled actions scale through the leader's fenced cache; API calls through the plain one.
+  const scaling = startAutoScaling(metrics, {
+    tables: scalingTables,
+    logger,
+    ...serviceScalingHooks(cache, tables),
+    leader: { cache: leaderCache, setDesiredCount: serviceScalingHooks(leaderCache, tables).setDesiredCount },
+  });
   const ingest = channelIngest({
     cache,
     tables,
@@ -337,6 +358,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       targets.start();
       instances.start();
       spot.start();
+      telemetry.start();
       void lifecycle.pass();
     },
     stop() {
@@ -349,6 +371,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       targets.stop();
       instances.stop();
       spot.stop();
+      telemetry.stop();
     },
   };
   const leadership = new Leadership({
@@ -384,6 +407,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       access.close();
       lifecycle.stop();
       spot.stop();
+      telemetry.stop();
       services.stop();
       targets.stop();
       instances.stop();
