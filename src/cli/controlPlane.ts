@@ -55,6 +55,7 @@ import { Access, createIdentityTables, Iam, Sts } from '../identity/index.js';
 import { iamService } from '../api/iam/index.js';
 import { stsService } from '../api/sts/index.js';
 import { createAgentSessions } from '../state/agentSessions.js';
+import { announceReplica, createReplicas, liveReplicas } from '../state/replicas.js';
 import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
 import { readBarrier, readinessRoutes, replicaGauges } from './readiness.js';
 import type { Compare } from '../store/types.js';
@@ -95,6 +96,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const identityTables = createIdentityTables(cache);
   const efsTables = createEfsTables(cache);
   const sessions = createAgentSessions(cache);
+  const replicaRows = createReplicas(cache);
   // The controllers' writes carry the leadership fence (set once leadership exists, below).
   let fence: () => Compare = () => ({ key: LEADER_KEY, modRevision: -1 });
   const leaderCache = fencedCache(cache, () => fence());
@@ -110,6 +112,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     await initialize(cache, tables, opts);
     await claimLiveAddresses(cache, tables);
     await replicaLease.start();
+    // Listed among the live replicas before this one's load balancer data plane takes any request.
+    await announceReplica(cache, replicaRows, replicaId, '', replicaLease.id!);
   } catch (e) {
     cache.stop();
     await store.close();
@@ -203,6 +207,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables: elbTables,
     logger,
     workers: opts.lbWorkers,
+    // Draining is complete when no replica's data plane has anything in flight on the target.
+    replica: { id: replicaId, leaseId: () => replicaLease.id, live: () => liveReplicas(replicaRows) },
     resolveInstance: (id) => {
       for (const row of tables.containerInstances.values()) {
         if (row.value.ec2InstanceId === id) {
@@ -262,7 +268,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     agentConnected: (key) => channel.isConnected(key),
     sendToAgent: (key, msg) => channel.sendTo(key, msg),
   });
-  replicaLease.onRenewed(() => void channel.reclaimSessions());
+  replicaLease.onRenewed((lease) => {
+    void channel.reclaimSessions();
+    void announceReplica(cache, replicaRows, replicaId, url, lease.id).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not list this replica again'));
+  });
   const lifecycle = new TaskLifecycleController({
     cache: leaderCache,
     tables,
@@ -328,6 +337,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;
+  const leaseNow = replicaLease.id;
+  if (leaseNow) await announceReplica(cache, replicaRows, replicaId, url, leaseNow).catch(() => undefined);
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   // Every replica records its own series and keeps its own logs; alarms are evaluated by the leader alone.
   metrics.start();

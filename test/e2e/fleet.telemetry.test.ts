@@ -107,7 +107,7 @@ describe('logs and metrics shared by replicas', () => {
     const got = await b.aws('cloudwatch', 'get-metric-data', '--start-time', new Date(Date.now() - 120_000).toISOString(), '--end-time', new Date(Date.now() + 60_000).toISOString(),
       '--metric-data-queries', JSON.stringify([{ Id: 'o', MetricStat: { Metric: { Namespace: 'App', MetricName: 'Orders' }, Period: 60, Stat: 'Sum' } }]));
     expect(got.MetricDataResults[0].Values).toEqual([16]);
-  }, 60_000);
+  }, 180_000);
 
   it('fires an alarm fed through any replica on the leader alone: its service scales once', async () => {
     const ecs = a.ecs();
@@ -119,8 +119,9 @@ describe('logs and metrics shared by replicas', () => {
     const pol = await b.aws('application-autoscaling', 'put-scaling-policy', ...target, '--policy-name', 'plus-one', '--policy-type', 'StepScaling',
       '--step-scaling-policy-configuration', JSON.stringify({ AdjustmentType: 'ChangeInCapacity', Cooldown: 600, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }));
     await a.aws('cloudwatch', 'put-metric-alarm', '--alarm-name', 'queue-deep', '--namespace', 'App', '--metric-name', 'Queue', '--statistic', 'Maximum',
-      '--period', '1', '--evaluation-periods', '1', '--threshold', '100', '--comparison-operator', 'GreaterThanOrEqualToThreshold', '--alarm-actions', pol.PolicyARN);
-    // Datapoints go to both replicas in turn; whichever leads sees them all.
+      '--period', '10', '--evaluation-periods', '1', '--threshold', '100', '--comparison-operator', 'GreaterThanOrEqualToThreshold', '--alarm-actions', pol.PolicyARN);
+    // Datapoints go to both replicas in turn (a CLI call takes a second or more here, so 10-second periods); whichever
+    // leads sees them all.
     const leader = (await role(a)) === 'leader' ? a : b;
     expect(await role(leader === a ? b : a)).toBe('follower');
     let stop = false;
