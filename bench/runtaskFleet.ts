@@ -132,7 +132,7 @@ async function prepare(urls: string[]): Promise<WebSocket[]> {
   return sockets;
 }
 
-async function run(urls: string[]): Promise<{ placed: number; stored: number; seconds: number; p50: number; p99: number; failed: number }> {
+async function run(urls: string[]): Promise<{ placed: number; stored: number; seconds: number; p50: number; p99: number; failed: number; firstError: string }> {
   const body = JSON.stringify({ cluster: 'bench', taskDefinition: 'bench', count: 10, placementStrategy: [{ type: 'binpack', field: 'memory' }] });
   const agents = urls.map(() => new http.Agent({ keepAlive: true, maxSockets: concurrency }));
   const runTask = async (i: number): Promise<{ ms: number; placed: number }> => {
@@ -158,6 +158,7 @@ async function run(urls: string[]): Promise<{ placed: number; stored: number; se
   const latencies: number[] = [];
   let placed = 0;
   let failed = 0;
+  let firstError = '';
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -168,8 +169,9 @@ async function run(urls: string[]): Promise<{ placed: number; stored: number; se
           const r = await runTask(i);
           latencies.push(r.ms);
           placed += r.placed;
-        } catch {
+        } catch (e) {
           failed++;
+          firstError ||= (e as Error).message.slice(0, 200);
         }
       }
     }),
@@ -188,7 +190,7 @@ async function run(urls: string[]): Promise<{ placed: number; stored: number; se
     token = page.nextToken;
   } while (token);
   ecs.destroy();
-  return { placed, stored: seen.size, seconds, p50: pct(50), p99: pct(99), failed };
+  return { placed, stored: seen.size, seconds, p50: pct(50), p99: pct(99), failed, firstError };
 }
 
 async function rawEtcd(endpoints: string[], seconds = 5): Promise<number> {
@@ -213,7 +215,7 @@ const stopAll = (procs: ChildProcess[]) =>
 async function main() {
   const show = (name: string, r: Awaited<ReturnType<typeof run>>) => {
     const rate = r.placed / r.seconds;
-    console.log(`  ${name.padEnd(26)} ${rate.toFixed(0).padStart(6)} tasks/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  placed ${r.placed}  stored ${r.stored}  failed calls ${r.failed}`);
+    console.log(`  ${name.padEnd(26)} ${rate.toFixed(0).padStart(6)} tasks/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  placed ${r.placed}  stored ${r.stored}  failed calls ${r.failed}${r.firstError ? ` (first: ${r.firstError})` : ''}`);
     return rate;
   };
   console.log(`RunTask end to end, ${instances} simulated instances, count 10 per call, ${concurrency} concurrent clients, ${totalTasks} tasks`);
