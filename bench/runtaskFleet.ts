@@ -32,6 +32,7 @@ const creds = { accessKeyId: 'AKIAWHARFBENCH000017', secretAccessKey: randomByte
 const sealingKey = randomBytes(32).toString('base64');
 const signer = new SignatureV4({ service: 'ecs', region: 'us-east-1', credentials: creds, sha256: Sha256 });
 const children = new Set<ChildProcess>();
+let shownErrors = 0;
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
 function freePort(): Promise<number> {
@@ -90,6 +91,8 @@ async function startReplica(store: string | undefined): Promise<{ url: string; p
   children.add(proc);
   const url = await new Promise<string>((ok, fail) => {
     createInterface({ input: proc.stdout! }).on('line', (l) => {
+      // Errors the server logs are shown (the first few), so a failed call has its cause beside it.
+      if (/"level":(50|60)/.test(l) && shownErrors++ < 3) console.log(`  server error: ${l.slice(0, 600)}`);
       const m = /"msg":"wharf is listening".*"url":"([^"]+)"|"url":"([^"]+)".*"msg":"wharf is listening"/.exec(l);
       if (m) ok((m[1] ?? m[2])!);
     });
