@@ -9,7 +9,7 @@ import type { MetricsTables } from '../metrics/tables.js';
 import { Txn, type StateCache } from '../store/cache.js';
 import { clamp, stepCapacity, trackingCapacity } from './capacity.js';
 import { runSchedules } from './scheduler.js';
-import { targetId, type ActivityRecord, type PolicyRecord, type ScalingTables, type TargetRecord } from './tables.js';
+import { cooldownId, targetId, type ActivityRecord, type CooldownRecord, type PolicyRecord, type ScalingTables, type TargetRecord } from './tables.js';
 
 export interface ScalableService {
   desiredCount: number;
@@ -29,19 +29,25 @@ export interface ScalingEngineOptions {
   tickMs?: number;
   /** Cooldown when a policy names none (AWS: 300 seconds for ECS). */
   defaultCooldownSeconds?: number;
+  /**
+   * What alarm actions and scheduled actions write through: the leader's fenced view of the cache and its
+   * setDesiredCount, so a replica that no longer leads cannot scale (default: cache and setDesiredCount).
+   */
+  leader?: { cache: StateCache; setDesiredCount: (resourceId: string, n: number) => Promise<void> | void };
 }
 
 const KEEP_ACTIVITIES = 100;
 
 export class ScalingEngine {
   readonly now: () => number;
-  /** Per policy: when it last scaled out / in, and to what (in memory: a restart forgets cooldowns, nothing else). */
-  private readonly last = new Map<string, { outAt?: number; outTo?: number; inAt?: number }>();
+  /** What alarm and scheduled actions write through (fenced to the leader on replicas). */
+  readonly leader: NonNullable<ScalingEngineOptions['leader']>;
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(readonly opts: ScalingEngineOptions) {
     this.now = opts.now ?? Date.now;
+    this.leader = opts.leader ?? { cache: opts.cache, setDesiredCount: opts.setDesiredCount };
   }
 
   start(): void {
@@ -73,7 +79,8 @@ export class ScalingEngine {
     if (!t || !svc) return;
     const current = svc.desiredCount;
     const now = this.now();
-    const last = this.last.get(p.PolicyARN) ?? {};
+    // Cooldowns are in the store, so a new leader honours the ones its predecessor started.
+    const last = this.opts.tables.cooldowns.get(cooldownId(p.PolicyARN))?.value ?? {};
     const cool = (s: number | undefined) => (s ?? this.opts.defaultCooldownSeconds ?? 300) * 1000;
     let desired: number | undefined;
     if (p.PolicyType === 'TargetTrackingScaling') {
@@ -103,9 +110,11 @@ export class ScalingEngine {
       if (desired < current && t.SuspendedState.DynamicScalingInSuspended) return;
     }
     if (desired === current) return;
-    if (desired > current) this.last.set(p.PolicyARN, { ...last, outAt: now, outTo: desired });
-    else this.last.set(p.PolicyARN, { ...last, inAt: now });
-    await this.apply(t, current, desired, `monitor alarm ${alarm.AlarmName} in state ${alarm.StateValue} triggered policy ${p.PolicyName}`);
+    const next: CooldownRecord = desired > current ? { ...last, outAt: now, outTo: desired } : { ...last, inAt: now };
+    await this.apply(t, current, desired, `monitor alarm ${alarm.AlarmName} in state ${alarm.StateValue} triggered policy ${p.PolicyName}`, {
+      leader: true,
+      cooldown: { id: cooldownId(p.PolicyARN), value: next },
+    });
   }
 
   private highAlarmFiring(p: PolicyRecord): boolean {
@@ -113,14 +122,19 @@ export class ScalingEngine {
   }
 
   /** Brings a service inside its target's bounds (after RegisterScalableTarget or a scheduled action). */
-  async enforceBounds(t: TargetRecord, cause: string): Promise<void> {
+  async enforceBounds(t: TargetRecord, cause: string, by: { leader?: boolean } = {}): Promise<void> {
     const svc = await this.opts.getService(t.ResourceId);
     if (!svc) return;
     const want = clamp(svc.desiredCount, t.MinCapacity, t.MaxCapacity);
-    if (want !== svc.desiredCount) await this.apply(t, svc.desiredCount, want, cause);
+    if (want !== svc.desiredCount) await this.apply(t, svc.desiredCount, want, cause, by);
   }
 
-  async apply(t: TargetRecord, from: number, to: number, cause: string): Promise<void> {
+  /**
+   * Sets the count and records the activity (and the policy's cooldown). by.leader: an alarm's or a schedule's
+   * action, written through the leader's fenced cache; otherwise an API call's own consequence.
+   */
+  async apply(t: TargetRecord, from: number, to: number, cause: string, by: { leader?: boolean; cooldown?: { id: string; value: CooldownRecord } } = {}): Promise<void> {
+    const via = by.leader ? this.leader : { cache: this.opts.cache, setDesiredCount: this.opts.setDesiredCount };
     const start = new Date(this.now());
     const act: ActivityRecord = {
       ActivityId: randomUUID(),
@@ -133,20 +147,21 @@ export class ScalingEngine {
       StatusCode: 'InProgress',
     };
     try {
-      await this.opts.setDesiredCount(t.ResourceId, to);
+      await via.setDesiredCount(t.ResourceId, to);
       Object.assign(act, { StatusCode: 'Successful', StatusMessage: `Successfully set desired count to ${to}. Change successfully fulfilled by ecs.`, EndTime: new Date(this.now()) });
     } catch (err) {
       Object.assign(act, { StatusCode: 'Failed', StatusMessage: `Failed to set desired count to ${to}: ${(err as Error).message}`, EndTime: new Date(this.now()) });
     }
-    await this.record(act);
+    await this.record(act, via.cache, act.StatusCode === 'Successful' ? by.cooldown : undefined);
   }
 
-  private async record(act: ActivityRecord): Promise<void> {
-    const { activities } = this.opts.tables;
+  private async record(act: ActivityRecord, cache: StateCache, cooldown?: { id: string; value: CooldownRecord }): Promise<void> {
+    const { activities, cooldowns } = this.opts.tables;
     const owner = targetId(act.ServiceNamespace, act.ScalableDimension, act.ResourceId);
     const txn = new Txn().put(activities, `${owner}|${String(act.StartTime.getTime()).padStart(15, '0')}|${act.ActivityId}`, act, 0);
     const old = [...activities.byIndex('target', owner)].sort((a, b) => (a.id < b.id ? -1 : 1));
     for (const r of old.slice(0, Math.max(0, old.length + 1 - KEEP_ACTIVITIES))) txn.delete(activities, r.id);
-    await this.opts.cache.commit(txn);
+    if (cooldown) txn.put(cooldowns, cooldown.id, cooldown.value);
+    await cache.commit(txn);
   }
 }

@@ -6,7 +6,9 @@ import { latestFire, parseSchedule } from './schedule.js';
 import { targetId } from './tables.js';
 
 export async function runSchedules(engine: ScalingEngine): Promise<void> {
-  const { cache, tables, logger } = engine.opts;
+  const { tables, logger } = engine.opts;
+  // Scheduled actions are the leader's: its writes are fenced.
+  const { cache } = engine.leader;
   const now = engine.now();
   for (const row of [...tables.scheduled.values()]) {
     const a = row.value;
@@ -35,6 +37,6 @@ export async function runSchedules(engine: ScalingEngine): Promise<void> {
     } catch {
       continue; // changed under us; the next tick looks again from the same checkedUntil
     }
-    if (next) await engine.enforceBounds(next, `scheduled action name ${a.ScheduledActionName} was triggered`);
+    if (next) await engine.enforceBounds(next, `scheduled action name ${a.ScheduledActionName} was triggered`, { leader: true });
   }
 }

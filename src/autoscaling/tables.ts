@@ -80,12 +80,23 @@ export interface ActivityRecord {
   StatusMessage?: string;
 }
 
+/** When a policy last scaled out (and to what) and in: its cooldowns, kept across a change of leader. */
+export interface CooldownRecord {
+  outAt?: number;
+  outTo?: number;
+  inAt?: number;
+}
+
 export interface ScalingTables {
   targets: Table<TargetRecord>;
   policies: Table<PolicyRecord>;
   scheduled: Table<ScheduledRecord>;
   activities: Table<ActivityRecord>;
+  cooldowns: Table<CooldownRecord>;
 }
+
+/** A cooldown row's id: the policy's ARN, encoded (it carries slashes). */
+export const cooldownId = (policyArn: string) => encodeURIComponent(policyArn);
 
 /** The id of a target (and the prefix of everything under it): `ecs/ecs:service:DesiredCount/service/c/s`. */
 export const targetId = (ns: string, dim: string, resourceId: string) => `${ns}/${dim}/${resourceId}`;
@@ -97,5 +108,6 @@ export function createScalingTables(cache: StateCache): ScalingTables {
     policies: cache.table<PolicyRecord>({ prefix: 'autoscaling/policies/', indexes: { target: owner, arn: (p) => p.PolicyARN } }),
     scheduled: cache.table<ScheduledRecord>({ prefix: 'autoscaling/scheduled/', indexes: { target: owner } }),
     activities: cache.table<ActivityRecord>({ prefix: 'autoscaling/activities/', indexes: { target: owner } }),
+    cooldowns: cache.table<CooldownRecord>({ prefix: 'autoscaling/cooldowns/' }),
   };
 }

@@ -25,8 +25,9 @@ import { efsService } from '../api/efs/index.js';
 import { createEfsTables, Efs } from '../efs/index.js';
 import { ssmService } from '../api/ssm/index.js';
 import { createScalingTables, startAutoScaling } from '../autoscaling/index.js';
-import { Logs } from '../logs/index.js';
-import { createMetricsTables, Metrics } from '../metrics/index.js';
+import { Logs, type LogOp } from '../logs/index.js';
+import { createMetricsTables, Metrics, type MetricOp } from '../metrics/index.js';
+import { opLogTables } from '../store/opLog.js';
 import { listenMetrics, signedOnly } from '../metrics/access.js';
 import { secureDataDir } from '../config/dataDir.js';
 import { channelIngest } from '../api/acs/ingest.js';
@@ -54,9 +55,11 @@ import { Access, createIdentityTables, Iam, Sts } from '../identity/index.js';
 import { iamService } from '../api/iam/index.js';
 import { stsService } from '../api/sts/index.js';
 import { createAgentSessions } from '../state/agentSessions.js';
+import { announceReplica, createReplicas, liveReplicas } from '../state/replicas.js';
 import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from '../controllers/leadership.js';
 import { readBarrier, readinessRoutes, replicaGauges } from './readiness.js';
 import type { Compare } from '../store/types.js';
+import { TelemetryPruner } from '../controllers/telemetryPruner.js';
 
 export interface ControlPlane {
   url: string;
@@ -93,17 +96,24 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const identityTables = createIdentityTables(cache);
   const efsTables = createEfsTables(cache);
   const sessions = createAgentSessions(cache);
+  const replicaRows = createReplicas(cache);
   // The controllers' writes carry the leadership fence (set once leadership exists, below).
   let fence: () => Compare = () => ({ key: LEADER_KEY, modRevision: -1 });
   const leaderCache = fencedCache(cache, () => fence());
   // Every replica holds a lease: its agents' channels (session rows) and, when it leads, the leader key live under it.
   const replicaId = newReplicaId();
+  // On etcd, logs and datapoints are replicated through the store to every replica's own copy (store/opLog.ts).
+  const replicated = opts.store.kind === 'etcd';
+  const logOps = opLogTables<LogOp>(cache, 'telemetry/logs/');
+  const metricOps = opLogTables<MetricOp>(cache, 'telemetry/metrics/');
   const replicaLease = new ReplicaLease(store, opts.leaderLeaseSeconds, logger);
   try {
     await cache.start();
     await initialize(cache, tables, opts);
     await claimLiveAddresses(cache, tables);
     await replicaLease.start();
+    // Listed among the live replicas before this one's load balancer data plane takes any request.
+    await announceReplica(cache, replicaRows, replicaId, '', replicaLease.id!);
   } catch (e) {
     cache.stop();
     await store.close();
@@ -161,13 +171,28 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const pools = new PlacementPools(cache, tables);
   const metrics = new Metrics({
     cache,
+    // Alarm states change on the leader alone, fenced: a deposed leader's evaluation changes nothing.
+    evaluatorCache: leaderCache,
     tables: metricsTables,
     metricPeriodSeconds: opts.metricPeriodSeconds,
     clusterReservations: () => clusterReservations(tables),
     logger,
+    replication: replicated ? { cache, tables: metricOps, replica: replicaId } : undefined,
   });
-  const logs = new Logs({ path: join(opts.dataDir, 'logs.db'), logger, onIngest: (n) => metrics.prom.counters.logEvents.inc(n) });
-  const scaling = startAutoScaling(metrics, { tables: scalingTables, logger, ...serviceScalingHooks(cache, tables) });
+  const logs = new Logs({
+    path: join(opts.dataDir, 'logs.db'),
+    logger,
+    onIngest: (n) => metrics.prom.counters.logEvents.inc(n),
+    replication: replicated ? { cache, tables: logOps, replica: replicaId } : undefined,
+  });
+  const telemetry = new TelemetryPruner([logs.ops, metrics.ops], leaderCache, opts.telemetryWindowSeconds * 1000, logger);
+  // Alarm and scheduled actions scale through the leader's fenced cache; API calls through the plain one.
+  const scaling = startAutoScaling(metrics, {
+    tables: scalingTables,
+    logger,
+    ...serviceScalingHooks(cache, tables),
+    leader: { cache: leaderCache, setDesiredCount: serviceScalingHooks(leaderCache, tables).setDesiredCount },
+  });
   const ingest = channelIngest({
     cache,
     tables,
@@ -182,6 +207,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables: elbTables,
     logger,
     workers: opts.lbWorkers,
+    // Draining is complete when no replica's data plane has anything in flight on the target.
+    replica: { id: replicaId, leaseId: () => replicaLease.id, live: () => liveReplicas(replicaRows) },
     resolveInstance: (id) => {
       for (const row of tables.containerInstances.values()) {
         if (row.value.ec2InstanceId === id) {
@@ -241,7 +268,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     agentConnected: (key) => channel.isConnected(key),
     sendToAgent: (key, msg) => channel.sendTo(key, msg),
   });
-  replicaLease.onRenewed(() => void channel.reclaimSessions());
+  replicaLease.onRenewed((lease) => {
+    void channel.reclaimSessions();
+    void announceReplica(cache, replicaRows, replicaId, url, lease.id).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not list this replica again'));
+  });
   const lifecycle = new TaskLifecycleController({
     cache: leaderCache,
     tables,
@@ -307,6 +337,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;
+  const leaseNow = replicaLease.id;
+  if (leaseNow) await announceReplica(cache, replicaRows, replicaId, url, leaseNow).catch(() => undefined);
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   // Every replica records its own series and keeps its own logs; alarms are evaluated by the leader alone.
   metrics.start();
@@ -337,6 +369,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       targets.start();
       instances.start();
       spot.start();
+      telemetry.start();
       void lifecycle.pass();
     },
     stop() {
@@ -349,6 +382,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       targets.stop();
       instances.stop();
       spot.stop();
+      telemetry.stop();
     },
   };
   const leadership = new Leadership({
@@ -384,6 +418,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       access.close();
       lifecycle.stop();
       spot.stop();
+      telemetry.stop();
       services.stop();
       targets.stop();
       instances.stop();

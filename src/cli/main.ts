@@ -36,6 +36,7 @@ interface ServeFlags {
   efsRoot?: string;
   spotInterruptionRate?: string;
   leaderLeaseSeconds?: string;
+  telemetryWindowSeconds?: string;
   etcdCa?: string;
   etcdCert?: string;
   etcdKey?: string;
@@ -74,6 +75,7 @@ function serveCommand(name: string, description: string) {
     .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
     .option('--spot-interruption-rate <p>', 'chance per minute that each FARGATE_SPOT task is interrupted, 0 to 1 (default 0: only `wharf spot reclaim`)')
     .option('--leader-lease-seconds <n>', 'with replicas on one store: how soon another replica takes over from a dead leader (default 10)')
+    .option('--telemetry-window-seconds <n>', 'with replicas on etcd: how long log events and datapoints stay in etcd for replicas that start later (default 3600)')
     .option('--etcd-ca <file>', 'TLS to etcd: the CA of the members\' certificates, PEM (or WHARF_ETCD_CA)')
     .option('--etcd-cert <file>', 'TLS to etcd: this client\'s certificate, PEM, with --etcd-key (or WHARF_ETCD_CERT)')
     .option('--etcd-key <file>', 'TLS to etcd: this client\'s key, PEM (or WHARF_ETCD_KEY)')

@@ -28,6 +28,7 @@ export interface ServerOptionsInput {
   efsRoot?: string;
   spotInterruptionRate?: number | string;
   leaderLeaseSeconds?: number | string;
+  telemetryWindowSeconds?: number | string;
   etcdCa?: string;
   etcdCert?: string;
   etcdKey?: string;
@@ -87,6 +88,12 @@ export interface ServerOptions {
    */
   leaderLeaseSeconds: number;
   /**
+   * With replicas on etcd (--telemetry-window-seconds / WHARF_TELEMETRY_WINDOW_SECONDS): how long log events and
+   * datapoints stay in etcd after every replica has them in its own copy; a replica started later than that gets only
+   * the window. Default 3600.
+   */
+  telemetryWindowSeconds: number;
+  /**
    * Where the registry keeps image layers and uploads (`--blob-dir`, under `registry/`): the data directory unless
    * given; replicas share one directory every one of them mounts.
    */
@@ -136,6 +143,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     spotInterruptionRate: rate(input.spotInterruptionRate ?? env.WHARF_SPOT_INTERRUPTION_RATE),
     efsRoot: resolve(input.efsRoot ?? env.WHARF_EFS_ROOT ?? join(dataDir, 'efs')),
     leaderLeaseSeconds: leaseSeconds(input.leaderLeaseSeconds ?? env.WHARF_LEADER_LEASE_SECONDS),
+    telemetryWindowSeconds: seconds('telemetry window', input.telemetryWindowSeconds ?? env.WHARF_TELEMETRY_WINDOW_SECONDS, 3600),
     lbWorkers: Math.floor(seconds('load balancer workers', input.lbWorkers ?? env.WHARF_LB_WORKERS, Math.max(0, Math.min(2, cpus().length - 1)))),
   };
 }

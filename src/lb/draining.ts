@@ -1,11 +1,24 @@
 // Draining: a deregistered target gets no new requests (the balancer only picks registered targets), its in-flight
 // requests finish, and it leaves the store once the target group's deregistration delay has passed. As in ELBv2,
 // deregistration is complete as soon as nothing is in flight; the target still shows `draining` until the delay ends.
+// Every replica serves the load balancers, so "nothing in flight" is every replica's word: each one's drainer puts an
+// acknowledgement (under its lease) once its own data plane has nothing in flight on a draining target, and the
+// deregistration is complete when every live replica has put one, or the delay has passed (the target is gone). A
+// dead replica's acknowledgements and its in-flight requests go with it.
 import { Txn, type StateCache } from '../store/cache.js';
 import { deregistrationDelayMs } from './attributes.js';
 import type { Balancer } from './balancer.js';
-import { first, type ElbTables } from './tables.js';
+import { first, type ElbTables, type TargetRecord } from './tables.js';
 import type { WorkerPool } from './workerPool.js';
+
+/** This replica among those serving the load balancers: its id, its lease, and every live replica's id. */
+export interface DrainReplica {
+  id: string;
+  leaseId(): string | undefined;
+  live(): readonly string[];
+}
+
+const sinceOf = (t: TargetRecord) => String(new Date(t.drainingSince ?? 0).getTime());
 
 export class Drainer {
   private timer: NodeJS.Timeout | undefined;
@@ -15,12 +28,54 @@ export class Drainer {
     private readonly tables: ElbTables,
     private readonly balancer: Balancer,
     private readonly workers: WorkerPool | undefined,
+    private readonly replica?: DrainReplica,
     private readonly periodMs = 250,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.sweep().catch(() => undefined), this.periodMs);
+    this.timer = setInterval(() => {
+      void this.sweep().catch(() => undefined);
+      void this.acknowledge().catch(() => undefined);
+    }, this.periodMs);
     this.timer.unref();
+  }
+
+  /**
+   * Whether the target's deregistration is complete: gone (its delay passed), or draining with nothing in flight on
+   * any live replica's data plane (each one's acknowledgement of this draining is in), or on this one alone when it
+   * is the only one.
+   */
+  async complete(key: string): Promise<boolean> {
+    const r = this.replica;
+    if (!r) return this.drained(key);
+    const row = this.tables.targets.get(key);
+    if (!row) return true;
+    if (row.value.state !== 'draining') return false;
+    const since = sinceOf(row.value);
+    return [...new Set([...r.live(), r.id])].every((id) => this.tables.drainAcks.get(`${key}|${id}`)?.value.since === since);
+  }
+
+  /** Puts this replica's acknowledgement of each draining target it has nothing in flight on; drops stale ones. */
+  async acknowledge(): Promise<void> {
+    const r = this.replica;
+    if (!r) return;
+    const lease = r.leaseId();
+    const txn = new Txn();
+    for (const row of this.tables.targets.values()) {
+      if (row.value.state !== 'draining' || !lease) continue;
+      const id = `${row.id}|${r.id}`;
+      const since = sinceOf(row.value);
+      const have = this.tables.drainAcks.get(id);
+      if (have?.value.since === since) continue;
+      if (!(await this.drained(row.id))) continue;
+      txn.put(this.tables.drainAcks, id, { target: row.id, replica: r.id, since }, have?.modRevision ?? 0, lease);
+    }
+    for (const ack of this.tables.drainAcks.values()) {
+      if (ack.value.replica !== r.id) continue;
+      const t = this.tables.targets.get(ack.value.target);
+      if (!t || t.value.state !== 'draining') txn.delete(this.tables.drainAcks, ack.id, ack.modRevision);
+    }
+    if (txn.ops.length > 0) await this.cache.commit(txn);
   }
 
   stop(): void {

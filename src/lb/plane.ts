@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { Logger } from 'pino';
 import { Txn, type StateCache } from '../store/cache.js';
 import { Balancer } from './balancer.js';
-import { Drainer } from './draining.js';
+import { Drainer, type DrainReplica } from './draining.js';
 import { HealthBook } from './health.js';
 import { HealthChecker, type ResolveInstance } from './healthChecker.js';
 import { UpstreamPool } from './fast/pool.js';
@@ -32,6 +32,11 @@ export interface LoadBalancingOptions {
   workers?: number;
   /** The compiled worker module to fork (default: worker.js beside this module; tests running TypeScript name dist's). */
   workerFile?: string;
+  /**
+   * Control plane replicas that all serve the load balancers: draining is complete when every live one has nothing
+   * in flight (draining.ts). Without it, this data plane alone is asked.
+   */
+  replica?: DrainReplica;
 }
 
 export class LoadBalancing {
@@ -57,7 +62,7 @@ export class LoadBalancing {
     this.checker = new HealthChecker(opts.cache, opts.tables, this.book, resolve, opts.logger);
     const workers = opts.fastPath === false ? 0 : (opts.workers ?? (workersAvailable() ? Math.min(2, availableParallelism() - 1) : 0));
     if (workers > 0) this.workers = new WorkerPool(workers, opts.cache, opts.tables, this.book, opts.logger, opts.workerFile);
-    this.drainer = new Drainer(opts.cache, opts.tables, this.balancer, this.workers);
+    this.drainer = new Drainer(opts.cache, opts.tables, this.balancer, this.workers, opts.replica);
     this.book.onChange(() => this.balancer.invalidate());
   }
 

@@ -95,6 +95,19 @@ export interface ElbTables {
   rules: Table<RuleRecord>;
   /** One row per address in use (id: the address), so two concurrent creates never share one. */
   addresses: Table<{ loadBalancerArn: string }>;
+  /**
+   * A replica's word that nothing is in flight on a draining target through its data plane (id: `TARGETKEY|REPLICA`,
+   * under the replica's lease): deregistration is complete when every live replica has said so (draining.ts).
+   */
+  drainAcks: Table<DrainAck>;
+}
+
+export interface DrainAck {
+  /** The target's key (`TGID/ID:PORT`). */
+  target: string;
+  replica: string;
+  /** The draining this answers (the target's drainingSince), so a later deregistration of it is not taken as done. */
+  since: string;
 }
 
 /** Creates the tables on the cache; call before `cache.start()`. Rows are keyed by the resource's id. */
@@ -109,6 +122,7 @@ export function createElbTables(cache: StateCache): ElbTables {
       indexes: { name: (r) => r.name, arn: (r) => r.arn },
     }),
     targets: cache.table<TargetRecord>({ prefix: 'elbv2/targets/', indexes: { group: (r) => r.targetGroupArn } }),
+    drainAcks: cache.table<DrainAck>({ prefix: 'elbv2/drain-acks/', indexes: { target: (r) => r.target } }),
     listeners: cache.table<ListenerRecord>({
       prefix: 'elbv2/listeners/',
       indexes: { arn: (r) => r.arn, lb: (r) => r.loadBalancerArn },

@@ -23,6 +23,7 @@ export function openLogsDb(path: string): Database.Database {
     );
     CREATE INDEX IF NOT EXISTS events_by_stream ON events (stream_id, ts, id);
     CREATE INDEX IF NOT EXISTS events_by_group ON events (group_id, ts, id);
+    CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
   `);
   return db;
 }

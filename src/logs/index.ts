@@ -3,6 +3,8 @@
 // calls (ensureGroup, appendContainerLog), and the retention sweep that really deletes expired events.
 import type { Logger } from 'pino';
 import { InvalidParameter, ResourceNotFound } from '../domain/errors.js';
+import { OpLog, type Replication } from '../store/opLog.js';
+import { applyLogOps, type LogOp } from './ops.js';
 import { LogStore, type InputEvent } from './store.js';
 
 export interface LogsOptions {
@@ -14,6 +16,11 @@ export interface LogsOptions {
   logger?: Logger;
   /** Called with the number of events each accepted batch carried (Prometheus). */
   onIngest?: (n: number) => void;
+  /**
+   * Control plane replicas on one store: every change is an operation in the store that each replica applies to its
+   * own logs.db (store/opLog.ts), so any replica reads what any took in. Without it, changes apply here at once.
+   */
+  replication?: Replication<LogOp>;
 }
 
 export interface PutResult {
@@ -28,21 +35,60 @@ const DAY = 86400_000;
 export class Logs {
   readonly store: LogStore;
   readonly now: () => number;
+  readonly ops: OpLog<LogOp>;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: LogsOptions) {
     this.store = new LogStore(opts.path);
     this.now = opts.now ?? Date.now;
+    this.ops = new OpLog<LogOp>({
+      replication: opts.replication,
+      apply: (ops, revision) => applyLogOps(this.store, ops, revision),
+      appliedRevision: () => this.store.appliedRevision(),
+      logger: opts.logger,
+    });
   }
 
   start(): void {
+    this.ops.start();
     this.timer = setInterval(() => this.sweep(), this.opts.sweepMs ?? 60_000);
     this.timer.unref();
   }
 
   stop(): void {
+    this.ops.stop();
     clearInterval(this.timer);
     this.store.close();
+  }
+
+  async createGroup(name: string, opts: { logGroupClass?: string; tags?: Record<string, string> } = {}): Promise<void> {
+    await this.ops.submit({ k: 'createGroup', name, now: this.now(), ...opts });
+  }
+
+  async deleteGroup(name: string): Promise<void> {
+    await this.ops.submit({ k: 'deleteGroup', name });
+  }
+
+  async setRetention(name: string, days: number | null): Promise<void> {
+    await this.ops.submit({ k: 'retention', name, days });
+  }
+
+  async createStream(group: string, name: string): Promise<void> {
+    await this.ops.submit({ k: 'createStream', group, name, now: this.now() });
+  }
+
+  async deleteStream(group: string, name: string): Promise<void> {
+    await this.ops.submit({ k: 'deleteStream', group, name });
+  }
+
+  /**
+   * Container output (awslogs, ECS Exec sessions): the group is made when `create` (awslogs-create-group), else a
+   * missing one rejects as ECS reports it; the stream is made on first use.
+   */
+  async ship(batch: { group: string; stream: string; events: readonly InputEvent[]; create: boolean }): Promise<void> {
+    if (batch.events.length === 0) return;
+    await this.ops.submit({ k: 'append', group: batch.group, stream: batch.stream, events: [...batch.events], now: this.now(), create: batch.create });
+    this.opts.onIngest?.(batch.events.length);
   }
 
   sweep(): number {
@@ -55,7 +101,7 @@ export class Logs {
   }
 
   /** PutLogEvents: the stream must exist; events out of the accepted window are rejected by index, as AWS does. */
-  put(group: string, streamName: string, events: readonly InputEvent[]): PutResult {
+  async put(group: string, streamName: string, events: readonly InputEvent[]): Promise<PutResult> {
     const g = this.store.requireGroup(group);
     const s = this.store.stream(g.id, streamName);
     if (!s) throw new ResourceNotFound('The specified log stream does not exist.');
@@ -83,12 +129,12 @@ export class Logs {
     if (hi > lo && events[hi - 1]!.timestamp - events[lo]!.timestamp > DAY) {
       throw new InvalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
     }
-    const seq = this.store.append(s, events.slice(lo, hi), now);
+    const seq = (await this.ops.submit({ k: 'put', group, stream: streamName, events: events.slice(lo, hi), now })) as number;
     this.opts.onIngest?.(hi - lo);
     return { nextSequenceToken: String(seq).padStart(56, '0'), rejectedLogEventsInfo: Object.keys(info).length ? info : undefined };
   }
 
-  /** awslogs: the group exists afterwards when `create` (awslogs-create-group), or this throws as ECS reports it. */
+  /** This process's copy only (tests of one process): the group exists afterwards when `create`, or this throws. */
   ensureGroup(name: string, create: boolean): void {
     if (this.store.group(name)) return;
     if (!create) throw new ResourceNotFound(`The specified log group does not exist: ${name}`);
@@ -99,7 +145,7 @@ export class Logs {
     }
   }
 
-  /** awslogs: appends a container's lines, creating the stream (PREFIX/CONTAINER/TASK_ID) on first use. */
+  /** This process's copy only (tests of one process): appends lines, creating the stream on first use. */
   appendContainerLog(batch: { group: string; stream: string; events: readonly InputEvent[] }): void {
     const g = this.store.requireGroup(batch.group);
     const s = this.store.stream(g.id, batch.stream) ?? this.store.createStream(batch.group, batch.stream, this.now());
@@ -112,4 +158,4 @@ export class Logs {
   }
 }
 
-export { LogStore, type InputEvent };
+export { LogStore, type InputEvent, type LogOp };

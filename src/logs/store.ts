@@ -35,7 +35,18 @@ export class LogStore {
         'UPDATE streams SET first_ts = min(coalesce(first_ts, ?), ?), last_ts = max(coalesce(last_ts, ?), ?), last_ingest = ?, seq = seq + 1, bytes = bytes + ? WHERE id = ?',
       ),
       groupBytes: d.prepare<[number], { b: number | null }>('SELECT sum(bytes) AS b FROM streams WHERE group_id = ?'),
+      applied: d.prepare<[], { value: number }>("SELECT value FROM meta WHERE name = 'applied-revision'"),
+      setApplied: d.prepare("INSERT INTO meta (name, value) VALUES ('applied-revision', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value"),
     };
+  }
+
+  /** The store revision of the last replicated batch this file holds (logs/ops.ts), 0 when none. */
+  appliedRevision(): number {
+    return this.q.applied.get()?.value ?? 0;
+  }
+
+  setAppliedRevision(revision: number): void {
+    this.q.setApplied.run(revision);
   }
 
   close(): void {

@@ -67,14 +67,23 @@ export class EcsStatsRecorder {
     }
   }
 
+  /** Drops running totals of periods long past (their buckets stay in the series). */
+  private forgetBefore(period: number): void {
+    if (this.acc.size < 1000) return;
+    for (const [k, a] of this.acc) if (a.period < period) this.acc.delete(k);
+  }
+
   private accumulate(metric: string, dims: Dimension[], ms: number, used: number, reserved: number): void {
     if (!(reserved > 0)) return;
-    const key = `${metric}\u0000${dims.map((d) => d.Value).join('\u0000')}`;
     const period = this.series.bucketStart(ms);
+    // Per period: replicas apply each other's samples later than their own, so a late sample of an earlier period
+    // must add to that period rather than start it again.
+    const key = `${metric}\u0000${dims.map((d) => d.Value).join('\u0000')}\u0000${period}`;
     let a = this.acc.get(key);
-    if (!a || a.period !== period) {
+    if (!a) {
       a = { period, used: 0, reserved: 0, count: 0, min: Infinity, max: -Infinity };
       this.acc.set(key, a);
+      this.forgetBefore(period - 10 * this.series.periodSeconds);
     }
     const pct = (100 * used) / reserved;
     a.used += used;

@@ -14,12 +14,14 @@ import { loadBalancerZone } from '../../src/dns/loadBalancerZone.js';
 import { startDnsServer, type DnsServer } from '../../src/dns/server.js';
 import { Gateway } from '../../src/gateway/server.js';
 import { createElbTables, startLoadBalancers, type ElbTables, type LoadBalancers } from '../../src/lb/index.js';
+import type { DrainReplica } from '../../src/lb/draining.js';
 import { StateCache } from '../../src/store/cache.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { AWS_CLI, TEST_CREDENTIALS } from './harness.js';
 
 export interface ElbWharf {
   url: string;
+  store: SqliteStore;
   tables: ElbTables;
   lb: LoadBalancers;
   dns: DnsServer;
@@ -31,15 +33,23 @@ export interface ElbWharf {
 /** dist's compiled data plane worker (npm test builds it first): workers are processes running JavaScript. */
 const WORKER_FILE = fileURLToPath(new URL('../../dist/src/lb/worker.js', import.meta.url));
 
-export async function startElbWharf(opts: { addressPool?: string; provisioningMs?: number; headersTimeoutMs?: number; workers?: number } = {}): Promise<ElbWharf> {
+export async function startElbWharf(
+  opts: {
+    addressPool?: string; provisioningMs?: number; headersTimeoutMs?: number; workers?: number;
+    /** A second replica of another ElbWharf: its store (its own cache), a replica identity, and ports of its own. */
+    store?: SqliteStore; replica?: DrainReplica; bindPort?: (port: number) => number;
+  } = {},
+): Promise<ElbWharf> {
   const dataDir = mkdtempSync(join(tmpdir(), 'wharf-elb-'));
-  const store = new SqliteStore(join(dataDir, 'state.db'));
+  const shared = opts.store !== undefined;
+  const store = opts.store ?? new SqliteStore(join(dataDir, 'state.db'));
   const cache = new StateCache(store);
   const tables = createElbTables(cache);
   await cache.start();
   const logger = pino({ level: 'warn' });
   const lb = await startLoadBalancers({
     cache, tables, logger, provisioningMs: opts.provisioningMs ?? 300, headersTimeoutMs: opts.headersTimeoutMs, workers: opts.workers, workerFile: WORKER_FILE,
+    replica: opts.replica, bindPort: opts.bindPort,
   });
   const dns = await startDnsServer({ address: '127.0.0.53', port: 0, zones: [loadBalancerZone(tables)], logger });
   const gateway = new Gateway({
@@ -59,7 +69,7 @@ export async function startElbWharf(opts: { addressPool?: string; provisioningMs
       }, (err, stdout, stderr) => done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
     });
   return {
-    url, tables, lb, dns, awsRaw,
+    url, store, tables, lb, dns, awsRaw,
     async aws(...args: string[]) {
       const r = await awsRaw(args);
       if (r.code !== 0) throw new Error(r.stderr.trim());
@@ -70,7 +80,7 @@ export async function startElbWharf(opts: { addressPool?: string; provisioningMs
       await lb.stop();
       await dns.close();
       cache.stop();
-      await store.close();
+      if (!shared) await store.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -211,12 +211,9 @@ export class ExecSessions {
     const at = this.now().getTime();
     const lines = text.split(/\r?\n/).filter((l, i, all) => l !== '' || i < all.length - 1);
     const events = (lines.length ? lines : ['']).map((message) => ({ timestamp: at, message: message || ' ' }));
-    try {
-      this.deps.logs.ensureGroup(s.record.group, s.record.create);
-      this.deps.logs.appendContainerLog({ group: s.record.group, stream: s.id, events });
-    } catch (err) {
-      this.deps.logger.warn({ err, session: s.id }, 'could not record the execute command session');
-    }
+    this.deps.logs
+      .ship({ group: s.record.group, stream: s.id, events, create: s.record.create })
+      .catch((err: unknown) => this.deps.logger.warn({ err, session: s.id }, 'could not record the execute command session'));
   }
 }
 

@@ -52,13 +52,10 @@ export function channelIngest(deps: IngestDeps) {
       if (!rec || msg.events.length === 0) return;
       const taskId = taskIdOf(msg.taskArn);
       const events = [...msg.events].sort((a, b) => a.timestamp - b.timestamp);
-      try {
-        const group = taskLogGroup(rec.clusterName);
-        deps.logs.ensureGroup(group, true);
-        deps.logs.appendContainerLog({ group, stream: taskLogStream(taskId, msg.containerName), events });
-      } catch (err) {
-        deps.logger.warn({ err }, 'could not store task output');
-      }
+      // Shipped through the logs' replicated operations: every replica's copy gets them, in one order.
+      deps.logs
+        .ship({ group: taskLogGroup(rec.clusterName), stream: taskLogStream(taskId, msg.containerName), events, create: true })
+        .catch((err: unknown) => deps.logger.warn({ err }, 'could not store task output'));
       const td = findTaskDefinition(deps.tables, rec.task.taskDefinitionArn!)?.value.taskDefinition;
       const lc = td?.containerDefinitions?.find((c) => c.name === msg.containerName)?.logConfiguration;
       if (lc?.logDriver !== 'awslogs') return;
@@ -67,17 +64,14 @@ export function channelIngest(deps: IngestDeps) {
       if (!group) return;
       const prefix = o['awslogs-stream-prefix'];
       const stream = prefix ? `${prefix}/${msg.containerName}/${taskId}` : taskId;
-      try {
-        deps.logs.ensureGroup(group, o['awslogs-create-group'] === 'true');
-        deps.logs.appendContainerLog({ group, stream, events });
-      } catch (err) {
+      deps.logs.ship({ group, stream, events, create: o['awslogs-create-group'] === 'true' }).catch((err: unknown) => {
         if (failed.has(msg.taskArn)) return;
         failed.add(msg.taskArn);
         // A log configuration that cannot be honoured fails the task, as ECS fails one whose log group is missing.
         const event = { type: 'launch-failed', reason: REASONS.missingLogGroup((err as Error).message) } as const;
         void feedTask(deps.cache, deps.tables, `${rec.clusterName}/${taskId}`, event, () => ({ now: new Date(), stoppedRetentionMs: deps.stoppedRetentionMs }))
           .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not stop the task'));
-      }
+      });
     },
 
     onStats(instanceKey: string, msg: StatsMessage): void {

@@ -7,7 +7,7 @@ import type {
 import { InvalidNextToken, InvalidParameterCombination, InvalidParameterValue, MissingParameter } from '../../domain/errors.js';
 import type { RequestContext } from '../../gateway/service.js';
 import type { Metrics } from '../../metrics/index.js';
-import type { Dimension } from '../../metrics/series.js';
+import type { Bucket, Dimension } from '../../metrics/series.js';
 import { aggregate, isStatistic, statistic } from '../../metrics/statistics.js';
 import { pageOf } from './paging.js';
 
@@ -15,10 +15,12 @@ const dims = (d: { Name?: string; Value?: string }[] | undefined): Dimension[] =
 
 export function metricOperations(m: Metrics) {
   return {
-    PutMetricData(input: PutMetricDataInput, ctx: RequestContext): Record<string, never> {
+    async PutMetricData(input: PutMetricDataInput, ctx: RequestContext): Promise<Record<string, never>> {
       const ns = input.Namespace!;
       if (ns.startsWith('AWS/')) throw new InvalidParameterValue(`The value AWS/ for parameter Namespace is invalid.`);
       const now = ctx.now.getTime();
+      // Every datum is checked before any is taken in: a bad one changes nothing.
+      const items: Parameters<Metrics['putData']>[1] = [];
       for (const [i, d] of (input.MetricData ?? []).entries()) {
         const at = d.Timestamp ? new Date(d.Timestamp).getTime() : now;
         if (at < now - 14 * 86400_000 || at > now + 2 * 3600_000) {
@@ -27,22 +29,23 @@ export function metricOperations(m: Metrics) {
         const given = [d.Value !== undefined, d.StatisticValues !== undefined, d.Values !== undefined].filter(Boolean).length;
         if (given > 1) throw new InvalidParameterCombination(`The parameters MetricData.member.${i + 1}.Value, StatisticValues and Values are mutually exclusive.`);
         const dd = dims(d.Dimensions);
+        const item = (stat: Bucket | number) => items.push({ metricName: d.MetricName!, dimensions: dd, at, stat, unit: d.Unit });
         if (d.StatisticValues) {
           const s = d.StatisticValues;
-          m.series.add(ns, d.MetricName!, dd, at, { count: s.SampleCount!, sum: s.Sum!, min: s.Minimum!, max: s.Maximum! }, d.Unit, now);
+          item({ count: s.SampleCount!, sum: s.Sum!, min: s.Minimum!, max: s.Maximum! });
         } else if (d.Values) {
           if (d.Counts && d.Counts.length !== d.Values.length) throw new InvalidParameterValue('The Values and Counts arrays must have the same size.');
           d.Values.forEach((v, j) => {
             const c = d.Counts?.[j] ?? 1;
-            m.series.add(ns, d.MetricName!, dd, at, { count: c, sum: v * c, min: v, max: v, values: [v] }, d.Unit, now);
+            item({ count: c, sum: v * c, min: v, max: v, values: [v] });
           });
         } else if (d.Value !== undefined) {
-          m.series.add(ns, d.MetricName!, dd, at, d.Value, d.Unit, now);
+          item(d.Value);
         } else {
           throw new MissingParameter(`The parameter MetricData.member.${i + 1}.Value is required.`);
         }
-        m.prom.counters.datapoints.inc();
       }
+      if (items.length > 0) await m.putData(ns, items, now);
       return {};
     },
 

@@ -34,6 +34,19 @@ export function runTaskOperations(
   const failures = (plan: Plan, always: boolean): Failure[] =>
     plan.unplaced === 0 && !always ? [] : plan.rejections.map((r) => ({ arn: r.arn, reason: r.reason }));
 
+  // One placement per cluster at a time in this process: concurrent calls would all read the same free capacity and
+  // all but one conflict, again and again (on etcd, with the commit's round trip between tries). Replicas still
+  // race each other, a few contenders that the guarded transaction and its retries settle.
+  const placing = new Map<string, Promise<unknown>>();
+  const oneAtATime = <R>(cluster: string | undefined, fn: () => Promise<R>): Promise<R> => {
+    const key = cluster ?? 'default';
+    const run = (placing.get(key) ?? Promise.resolve()).then(fn, fn);
+    const tail = run.catch(() => undefined);
+    placing.set(key, tail);
+    void tail.then(() => placing.get(key) === tail && placing.delete(key));
+    return run;
+  };
+
   return {
     async RunTask(input: RunTaskRequest, ctx: RequestContext): Promise<RunTaskResponse> {
       const count = input.count ?? 1;
@@ -49,7 +62,7 @@ export function runTaskOperations(
           return { tasks, failures: [] };
         }
       }
-      return ecs.cache.update(() => {
+      return oneAtATime(input.cluster, () => ecs.cache.update(() => {
         const batch = new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs });
         const { records, plan } = runTasks(pools, batch, {
           ...input,
@@ -66,7 +79,7 @@ export function runTaskOperations(
           });
         }
         return { txn: batch.done(), result: { tasks: records.map((r) => r.task), failures: failures(plan, false) } };
-      });
+      }));
     },
 
     async StartTask(input: StartTaskRequest, ctx: RequestContext): Promise<StartTaskResponse> {
@@ -75,7 +88,7 @@ export function runTaskOperations(
         throw new InvalidParameter('containerInstances must list between 1 and 10 container instances.');
       }
       const tags = initialTags(input.tags);
-      return ecs.cache.update(() => {
+      return oneAtATime(input.cluster, () => ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
         const instanceArns = refs.map((r) =>
           r.startsWith('arn:') ? r : tables.containerInstances.get(`${cluster.clusterName}/${r}`)?.value.containerInstanceArn ?? r,
@@ -91,7 +104,7 @@ export function runTaskOperations(
           instanceArns,
         });
         return { txn: batch.done(), result: { tasks: records.map((r) => r.task), failures: failures(plan, true) } };
-      });
+      }));
     },
   };
 }

@@ -15,7 +15,7 @@ const MAX_TS = 8.64e15;
 
 export function eventOperations(l: Logs) {
   return {
-    PutLogEvents(input: PutLogEventsRequest): PutLogEventsResponse {
+    PutLogEvents(input: PutLogEventsRequest): Promise<PutLogEventsResponse> {
       const events = (input.logEvents ?? []).map((e) => ({ timestamp: e.timestamp!, message: e.message! }));
       return l.put(input.logGroupName!, input.logStreamName!, events);
     },

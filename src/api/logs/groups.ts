@@ -37,12 +37,12 @@ function presentGroup(l: Logs, g: GroupRow, ctx: RequestContext) {
 
 export function groupOperations(l: Logs) {
   return {
-    CreateLogGroup(input: CreateLogGroupRequest): Record<string, never> {
-      l.store.createGroup(input.logGroupName!, l.now(), { logGroupClass: input.logGroupClass, tags: input.tags });
+    async CreateLogGroup(input: CreateLogGroupRequest): Promise<Record<string, never>> {
+      await l.createGroup(input.logGroupName!, { logGroupClass: input.logGroupClass, tags: input.tags });
       return {};
     },
-    DeleteLogGroup(input: DeleteLogGroupRequest): Record<string, never> {
-      l.store.deleteGroup(input.logGroupName!);
+    async DeleteLogGroup(input: DeleteLogGroupRequest): Promise<Record<string, never>> {
+      await l.deleteGroup(input.logGroupName!);
       return {};
     },
     DescribeLogGroups(input: DescribeLogGroupsRequest, ctx: RequestContext): DescribeLogGroupsResponse {
@@ -52,24 +52,24 @@ export function groupOperations(l: Logs) {
       const { page, next } = pageOf(found, input.nextToken, input.limit ?? 50, badToken);
       return { logGroups: page.map((g) => presentGroup(l, g, ctx)), nextToken: next };
     },
-    PutRetentionPolicy(input: PutRetentionPolicyRequest): Record<string, never> {
+    async PutRetentionPolicy(input: PutRetentionPolicyRequest): Promise<Record<string, never>> {
       if (!RETENTION_DAYS.includes(input.retentionInDays!)) {
         throw new InvalidParameter(`1 validation error detected: Value '${input.retentionInDays}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
       }
-      l.store.setRetention(input.logGroupName!, input.retentionInDays!);
+      await l.setRetention(input.logGroupName!, input.retentionInDays!);
       l.sweep();
       return {};
     },
-    DeleteRetentionPolicy(input: DeleteRetentionPolicyRequest): Record<string, never> {
-      l.store.setRetention(input.logGroupName!, null);
+    async DeleteRetentionPolicy(input: DeleteRetentionPolicyRequest): Promise<Record<string, never>> {
+      await l.setRetention(input.logGroupName!, null);
       return {};
     },
-    CreateLogStream(input: CreateLogStreamRequest): Record<string, never> {
-      l.store.createStream(input.logGroupName!, input.logStreamName!, l.now());
+    async CreateLogStream(input: CreateLogStreamRequest): Promise<Record<string, never>> {
+      await l.createStream(input.logGroupName!, input.logStreamName!);
       return {};
     },
-    DeleteLogStream(input: DeleteLogStreamRequest): Record<string, never> {
-      l.store.deleteStream(input.logGroupName!, input.logStreamName!);
+    async DeleteLogStream(input: DeleteLogStreamRequest): Promise<Record<string, never>> {
+      await l.deleteStream(input.logGroupName!, input.logStreamName!);
       return {};
     },
     DescribeLogStreams(input: DescribeLogStreamsRequest, ctx: RequestContext): DescribeLogStreamsResponse {
