@@ -29,7 +29,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -48,7 +48,7 @@ beforeAll(async () => {
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
   for (const pool of ['small', 'large']) {
     hosts.push(
-      spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', CLUSTER, '--state-dir', tempDir(), '--attribute', `wharf.pool=${pool}`], {
+      spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', CLUSTER, '--state-dir', tempDir(), '--attribute', `wharf.pool=${pool}`, '--task-address-pool', taskAddressPool()], {
         env: WHARF_ENV,
         stdio: 'ignore',
       }),
