@@ -36,8 +36,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           setupFiles: ['test/e2e/setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          // A test of twenty `aws` CLI calls (a Python start each) takes a minute when three files share 2 cores.
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
     ],
