@@ -30,7 +30,7 @@ describe('registry passwords', () => {
   it('are accepted until 12 hours have passed, and never when tampered with', async () => {
     const now = { t: Date.parse('2025-01-01T00:00:00Z') };
     const reg = await registry(now);
-    const { password, expiresAt } = await issuePassword(reg);
+    const { password, expiresAt } = await issuePassword(reg, "AKIAEXAMPLE");
     expect(expiresAt.getTime() - now.t).toBe(12 * 3600_000);
     expect(verifyPassword(reg, password)).toBe(true);
     expect(verifyPassword(reg, password.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBe(false);
@@ -88,13 +88,13 @@ describe('registry passwords at the edges', () => {
     const now = { t: t0 + 115 * 86_400_000 - 12 * 3600_000 };
     const reg = await registry(now);
     // Signed with the registry's own key, claiming to last until t0 + 115 days.
-    const { password, expiresAt } = await issuePassword(reg);
+    const { password, expiresAt } = await issuePassword(reg, "AKIAEXAMPLE");
     now.t = t0;
     expect(expiresAt.getTime() - now.t).toBe(115 * 86_400_000);
     expect(verifyPassword(reg, password)).toBe(false);
     // A replica whose clock runs a minute ahead issues passwords this one still takes.
     now.t = t0 + 60_000;
-    const ahead = await issuePassword(reg);
+    const ahead = await issuePassword(reg, "AKIAEXAMPLE");
     now.t = t0;
     expect(verifyPassword(reg, ahead.password)).toBe(true);
   });
@@ -106,7 +106,7 @@ describe('registry passwords at the edges', () => {
     const tables = createRegistryTables(cache);
     await cache.start();
     const reg = new Registry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => 'h:1', sealer: new Sealer(Buffer.alloc(32, 3)), tokenTtlMs: 115 * 86_400_000 });
-    const { expiresAt } = await issuePassword(reg);
+    const { expiresAt } = await issuePassword(reg, "AKIAEXAMPLE");
     expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(12 * 3600_000);
   });
 });
@@ -115,7 +115,7 @@ describe('the signing key at rest', () => {
   it('is stored sealed, and a plain key from an older data directory still verifies and is sealed at start', async () => {
     const now = { t: Date.parse('2025-01-01T00:00:00Z') };
     const reg = await registry(now);
-    const { password } = await issuePassword(reg);
+    const { password } = await issuePassword(reg, "AKIAEXAMPLE");
     const stored = (reg.tables.meta.get('token-key')!.value as { key: string }).key;
     expect(stored).toMatch(/^wharf-sealed:v1:/);
 
