@@ -12,7 +12,7 @@ import { run } from './registryHarness.js';
 
 const ACCOUNT = '000000000000';
 const arn = (repo: string) => `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/${repo}`;
-type Keys = { AccessKeyId: string; SecretAccessKey: string };
+type Keys = { AccessKeyId: string; SecretAccessKey: string; SessionToken?: string };
 const ROOT: Keys = { AccessKeyId: TEST_CREDENTIALS.accessKeyId, SecretAccessKey: TEST_CREDENTIALS.secretAccessKey };
 const PULL = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability'];
 const PUSH = ['ecr:BatchCheckLayerAvailability', 'ecr:InitiateLayerUpload', 'ecr:UploadLayerPart', 'ecr:CompleteLayerUpload', 'ecr:PutImage'];
@@ -35,7 +35,9 @@ async function userWithKey(name: string, policy: string): Promise<Keys> {
 
 /** A docker client of its own (config directory) logged in with the password `keys` get from GetAuthorizationToken. */
 async function dockerAs(keys: Keys) {
-  const got = await w.awsRaw(['ecr', 'get-login-password'], { AWS_ACCESS_KEY_ID: keys.AccessKeyId, AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey });
+  const got = await w.awsRaw(['ecr', 'get-login-password'], {
+    AWS_ACCESS_KEY_ID: keys.AccessKeyId, AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey, ...(keys.SessionToken ? { AWS_SESSION_TOKEN: keys.SessionToken } : {}),
+  });
   expect(got.code, got.stderr).toBe(0);
   const password = got.stdout.trim();
   const cfg = mkdtempSync(join(tmpdir(), 'wharf-docker-iam-'));
@@ -145,4 +147,25 @@ describe('registry passwords under IAM', () => {
     const again = await pusher.docker('push', ok);
     expect(again.code).not.toBe(0);
   }, 240_000);
+
+  it('an assumed role\'s password gets what the role allows, and loses it when the role\'s policy goes', async () => {
+    const caller = await userWithKey('deployer', doc({ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }));
+    await w.aws('iam', 'create-role', '--role-name', 'puller', '--assume-role-policy-document',
+      doc({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/deployer` }, Action: 'sts:AssumeRole' }));
+    await w.aws('iam', 'put-role-policy', '--role-name', 'puller', '--policy-name', 'pull', '--policy-document',
+      doc(TOKEN, { Effect: 'Allow', Action: PULL, Resource: arn('team/app') }));
+    const assumed = await w.awsRaw(['sts', 'assume-role', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/puller`, '--role-session-name', 'ci'], {
+      AWS_ACCESS_KEY_ID: caller.AccessKeyId, AWS_SECRET_ACCESS_KEY: caller.SecretAccessKey,
+    });
+    expect(assumed.code, assumed.stderr).toBe(0);
+    const { password } = await dockerAs(JSON.parse(assumed.stdout).Credentials as Keys);
+    const accept = { accept: 'application/vnd.docker.distribution.manifest.v2+json' };
+    const get = () => fetch(`${w.url}/v2/team/app/manifests/1`, { headers: { ...accept, authorization: 'Basic ' + Buffer.from(`AWS:${password}`).toString('base64') } });
+    expect((await get()).status).toBe(200);
+    const session = `arn:aws:sts::${ACCOUNT}:assumed-role/puller/ci`;
+    await expectDenied(await v2(password, 'POST', '/v2/team/app/blobs/uploads/'), 'ecr:InitiateLayerUpload', session, 'team/app');
+    await expectDenied(await v2(password, 'GET', '/v2/team/other/manifests/1'), 'ecr:BatchGetImage', session, 'team/other');
+    await w.aws('iam', 'delete-role-policy', '--role-name', 'puller', '--policy-name', 'pull');
+    await expectDenied(await get(), 'ecr:BatchGetImage', session, 'team/app');
+  }, 120_000);
 });
