@@ -1,5 +1,6 @@
 // Unit tests for the registry's pure and clock-driven parts: password expiry (12 hours, at most), the signing key at
 // rest, blob paths, and lifecycle rule evaluation.
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Sealer } from '../sealing/index.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { issuePassword, verifyPassword } from './auth.js';
+import { issuePassword, passwordKey, verifyPassword } from './auth.js';
 import { Registry } from './core.js';
 import { evaluateLifecycle, parseLifecyclePolicy } from './lifecycle.js';
 import { isRepositoryName } from './names.js';
@@ -38,6 +39,18 @@ describe('registry passwords', () => {
     expect(verifyPassword(reg, password)).toBe(true);
     now.t += 1;
     expect(verifyPassword(reg, password)).toBe(false);
+  });
+});
+
+describe('registry passwords name their key', () => {
+  it('carry the key that asked, and one without a key (the earlier format) is refused', async () => {
+    const now = { t: Date.parse('2025-01-01T00:00:00Z') };
+    const reg = await registry(now);
+    const { password } = await issuePassword(reg, 'AKIAUSERKEY');
+    expect(passwordKey(reg, password)).toBe('AKIAUSERKEY');
+    const claims = Buffer.from(JSON.stringify({ a: '000000000000', e: now.t + 3600_000 })).toString('base64url');
+    const keyless = `wharf1.${claims}.${createHmac('sha256', knownSigningKey(reg)!).update(claims).digest('base64url')}`;
+    expect(passwordKey(reg, keyless)).toBeUndefined();
   });
 });
 
