@@ -42,7 +42,7 @@ async function serveWharf() {
     createdAt: new Date().toISOString(), imageTagMutability: 'MUTABLE', imageScanningConfiguration: { scanOnPush: false },
     encryptionConfiguration: { encryptionType: 'AES256' }, tags: [],
   }, 0));
-  console.log(`${url} ${(await issuePassword(registry)).password}`);
+  console.log(`${url} ${(await issuePassword(registry, 'AKIABENCH')).password}`);
 }
 
 function startChild(cmd: string, argv: string[], ready: (line: string) => string | undefined): Promise<{ proc: ChildProcess; info: string }> {

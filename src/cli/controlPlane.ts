@@ -136,6 +136,13 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     publicHost: () => publicHost,
     logger,
     sealer,
+    // A password's key, resolved as the gateway resolves a signature's, and asked ECR's action on the repository.
+    access: {
+      principal: (id, now) => {
+        const caller = access.holder(id, now);
+        return caller && { refusal: (action, resource) => access.refusal(caller, action, resource, opts.region, now) };
+      },
+    },
   });
 
   const credentials = loadCredentials(opts.dataDir);

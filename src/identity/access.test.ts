@@ -115,6 +115,36 @@ describe('Access', () => {
     expect(access.secretFor(id)).toBeUndefined();
   });
 
+  it('a key\'s holder without a signature (registry passwords): gone once the key is inactive, deleted or expired', async () => {
+    const { access, iam, sts, advance, clock } = await setup();
+    expect(access.holder('AKIAROOT', clock())).toMatchObject({ kind: 'root' });
+    expect(access.holder('AKIANOPE', clock())).toBeUndefined();
+    await iam.createUser('u');
+    await iam.putInline('user', 'u', 'p', allow('ecr:BatchGetImage'));
+    const { rec } = await iam.createAccessKey('u');
+    const user = access.holder(rec.accessKeyId, clock())!;
+    expect(user).toMatchObject({ kind: 'user', arn: `arn:aws:iam::${ACCOUNT}:user/u` });
+    const repo = `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/web`;
+    expect(access.refusal(user, 'ecr:BatchGetImage', repo, 'us-east-1', clock())).toBeUndefined();
+    expect(access.refusal(user, 'ecr:PutImage', repo, 'us-east-1', clock())).toBe(
+      `User: arn:aws:iam::${ACCOUNT}:user/u is not authorized to perform: ecr:PutImage on resource: ${repo} because no identity-based policy allows the ecr:PutImage action`,
+    );
+    expect(access.refusal(access.holder('AKIAROOT', clock())!, 'ecr:PutImage', repo, 'us-east-1', clock())).toBeUndefined();
+    await iam.updateAccessKey('u', rec.accessKeyId, 'Inactive');
+    expect(access.holder(rec.accessKeyId, clock())).toBeUndefined();
+    await iam.updateAccessKey('u', rec.accessKeyId, 'Active');
+    expect(access.holder(rec.accessKeyId, clock())?.kind).toBe('user');
+    await iam.deleteAccessKey('u', rec.accessKeyId);
+    expect(access.holder(rec.accessKeyId, clock())).toBeUndefined();
+
+    await iam.createRole({ name: 'r', trust: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] }) });
+    const root = access.caller('AKIAROOT', undefined, false, clock());
+    const { session } = await sts.assumeRole(root, { RoleArn: `arn:aws:iam::${ACCOUNT}:role/r`, RoleSessionName: 's', DurationSeconds: 900 }, 'query', 'us-east-1');
+    expect(access.holder(session.accessKeyId, clock())).toMatchObject({ kind: 'role', arn: `arn:aws:sts::${ACCOUNT}:assumed-role/r/s` });
+    advance(900_000);
+    expect(access.holder(session.accessKeyId, clock())).toBeUndefined();
+  });
+
   it('a session of a role deleted and made again under its name gets nothing from the new role', async () => {
     const { access, iam, sts, clock } = await setup();
     const trust = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }] });

@@ -111,6 +111,37 @@ export class Access {
     return { kind: 'instance', arn: rootArn(accountId), userId: accountId, accessKeyId: id };
   }
 
+  /**
+   * Who holds a key now, with no signature to check: a registry password names the key that asked for it, and
+   * stops working with it. Undefined for a key deleted or made Inactive, a session expired, or one never known.
+   * A session's token was checked when the password was issued.
+   */
+  holder(id: string, now: Date): CallerIdentity | undefined {
+    const { accountId } = this.deps;
+    if (id === this.deps.root.accessKeyId) return { kind: 'root', arn: rootArn(accountId), userId: accountId, accessKeyId: id };
+    const key = this.deps.tables.accessKeys.get(id)?.value;
+    if (key) {
+      const user = key.status === 'Active' ? this.deps.tables.users.get(key.userName)?.value : undefined;
+      return user && { kind: 'user', arn: user.arn, userId: user.userId, accessKeyId: id };
+    }
+    const session = this.deps.tables.sessions.get(id)?.value;
+    if (session) {
+      if (now.getTime() >= session.expiration.getTime()) return undefined;
+      return {
+        kind: 'role', arn: assumedRoleArn(accountId, session.roleName, session.sessionName),
+        userId: `${session.roleId}:${session.sessionName}`, accessKeyId: id,
+      };
+    }
+    return this.deps.instanceSecret(id) !== undefined ? { kind: 'instance', arn: rootArn(accountId), userId: accountId, accessKeyId: id } : undefined;
+  }
+
+  /** Undefined when the caller may take the action on the resource (root and instance keys always), else AWS's text. */
+  refusal(caller: CallerIdentity, action: string, resource: string, region: string, now: Date): string | undefined {
+    if (caller.kind === 'root' || caller.kind === 'instance') return undefined;
+    const decision = this.decide(caller, action, resource, region, now);
+    return decision === 'allow' ? undefined : deniedMessage(caller.arn, action, resource, decision);
+  }
+
   /** The decision for a caller on an action and resource (root and instance keys are not asked). */
   decide(caller: CallerIdentity, action: string, resource: string, region: string, now: Date): Decision {
     const policies = this.policiesOf(caller);

@@ -11,6 +11,17 @@ import { sealStoredKey } from './signingKey.js';
 import { Uploads } from './uploads.js';
 import { imageId, isDigest, tagId } from './names.js';
 
+/** Who holds an access key now, as the gateway would decide it (identity/access.ts behind it). */
+export interface RegistryAccess {
+  /** Undefined when the key no longer works: deleted, inactive, an expired session, or never known. */
+  principal(accessKeyId: string, now: Date): RegistryPrincipal | undefined;
+}
+
+export interface RegistryPrincipal {
+  /** Undefined when the action on the resource is allowed, else AWS's refusal text. */
+  refusal(action: string, resource: string): string | undefined;
+}
+
 export interface RegistryDeps {
   cache: StateCache;
   tables: RegistryTables;
@@ -30,9 +41,11 @@ export interface RegistryDeps {
   tokenTtlMs?: number;
   /** Seals the password signing key in the store. */
   sealer: Sealer;
+  /** Resolves a password's key to its holder and asks its policies; without it every valid password may do anything. */
+  access?: RegistryAccess;
 }
 
-export type RegistryOptions = Required<Omit<RegistryDeps, 'logger'>> & { logger?: Logger };
+export type RegistryOptions = Required<Omit<RegistryDeps, 'logger' | 'access'>> & { logger?: Logger; access?: RegistryAccess };
 
 export class Registry {
   readonly opts: RegistryOptions;
@@ -82,6 +95,10 @@ export class Registry {
 
   repository(name: string): RepositoryRecord | undefined {
     return this.tables.repositories.get(name)?.value;
+  }
+
+  repositoryArn(name: string): string {
+    return `arn:aws:ecr:${this.opts.region}:${this.opts.accountId}:repository/${name}`;
   }
 
   repositoryUri(name: string): string {

@@ -8,10 +8,10 @@ import { registryHostOf, type RegistryAuth } from '../imageAuth/credentials.js';
 
 export { credentialsFromAuthorizationData, RegistryCredentialCache, registryHostOf, type RegistryAuth } from '../imageAuth/credentials.js';
 
-/** In process: credentials for pulling `image` when it lives in this registry, else undefined. */
-export async function registryCredentialsFor(reg: Registry, image: string): Promise<RegistryAuth | undefined> {
+/** In process: credentials for pulling `image` when it lives in this registry (as the holder of `accessKeyId`). */
+export async function registryCredentialsFor(reg: Registry, image: string, accessKeyId: string): Promise<RegistryAuth | undefined> {
   const host = reg.opts.publicHost();
   if (registryHostOf(image) !== host) return undefined;
-  const { password, expiresAt } = await issuePassword(reg);
+  const { password, expiresAt } = await issuePassword(reg, accessKeyId);
   return { username: 'AWS', password, serveraddress: host, expiresAt };
 }

@@ -24,8 +24,9 @@ export function listHandlers() {
       replyJson(res, { name, tags: items }, headers);
     },
 
-    catalog({ reg, res, query }: RouteContext) {
-      const all = [...reg.tables.repositories.values()].map((r) => r.id).sort();
+    catalog({ reg, res, query, may }: RouteContext) {
+      // Only the repositories the caller may describe, as DescribeRepositories would answer it.
+      const all = [...reg.tables.repositories.values()].map((r) => r.id).filter((n) => may('ecr:DescribeRepositories', n)).sort();
       const { items, headers } = page(all, query, (n, last) => `/v2/_catalog?n=${n}&last=${encodeURIComponent(last)}`);
       replyJson(res, { repositories: items }, headers);
     },

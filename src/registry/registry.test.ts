@@ -1,5 +1,6 @@
 // Unit tests for the registry's pure and clock-driven parts: password expiry (12 hours, at most), the signing key at
 // rest, blob paths, and lifecycle rule evaluation.
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Sealer } from '../sealing/index.js';
 import { StateCache, Txn } from '../store/cache.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { issuePassword, verifyPassword } from './auth.js';
+import { issuePassword, passwordKey, verifyPassword } from './auth.js';
 import { Registry } from './core.js';
 import { evaluateLifecycle, parseLifecyclePolicy } from './lifecycle.js';
 import { isRepositoryName } from './names.js';
@@ -30,7 +31,7 @@ describe('registry passwords', () => {
   it('are accepted until 12 hours have passed, and never when tampered with', async () => {
     const now = { t: Date.parse('2025-01-01T00:00:00Z') };
     const reg = await registry(now);
-    const { password, expiresAt } = await issuePassword(reg);
+    const { password, expiresAt } = await issuePassword(reg, "AKIAEXAMPLE");
     expect(expiresAt.getTime() - now.t).toBe(12 * 3600_000);
     expect(verifyPassword(reg, password)).toBe(true);
     expect(verifyPassword(reg, password.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toBe(false);
@@ -38,6 +39,18 @@ describe('registry passwords', () => {
     expect(verifyPassword(reg, password)).toBe(true);
     now.t += 1;
     expect(verifyPassword(reg, password)).toBe(false);
+  });
+});
+
+describe('registry passwords name their key', () => {
+  it('carry the key that asked, and one without a key (the earlier format) is refused', async () => {
+    const now = { t: Date.parse('2025-01-01T00:00:00Z') };
+    const reg = await registry(now);
+    const { password } = await issuePassword(reg, 'AKIAUSERKEY');
+    expect(passwordKey(reg, password)).toBe('AKIAUSERKEY');
+    const claims = Buffer.from(JSON.stringify({ a: '000000000000', e: now.t + 3600_000 })).toString('base64url');
+    const keyless = `wharf1.${claims}.${createHmac('sha256', knownSigningKey(reg)!).update(claims).digest('base64url')}`;
+    expect(passwordKey(reg, keyless)).toBeUndefined();
   });
 });
 
@@ -88,13 +101,13 @@ describe('registry passwords at the edges', () => {
     const now = { t: t0 + 115 * 86_400_000 - 12 * 3600_000 };
     const reg = await registry(now);
     // Signed with the registry's own key, claiming to last until t0 + 115 days.
-    const { password, expiresAt } = await issuePassword(reg);
+    const { password, expiresAt } = await issuePassword(reg, "AKIAEXAMPLE");
     now.t = t0;
     expect(expiresAt.getTime() - now.t).toBe(115 * 86_400_000);
     expect(verifyPassword(reg, password)).toBe(false);
     // A replica whose clock runs a minute ahead issues passwords this one still takes.
     now.t = t0 + 60_000;
-    const ahead = await issuePassword(reg);
+    const ahead = await issuePassword(reg, "AKIAEXAMPLE");
     now.t = t0;
     expect(verifyPassword(reg, ahead.password)).toBe(true);
   });
@@ -106,7 +119,7 @@ describe('registry passwords at the edges', () => {
     const tables = createRegistryTables(cache);
     await cache.start();
     const reg = new Registry({ cache, tables, dataDir, accountId: '000000000000', region: 'us-east-1', publicHost: () => 'h:1', sealer: new Sealer(Buffer.alloc(32, 3)), tokenTtlMs: 115 * 86_400_000 });
-    const { expiresAt } = await issuePassword(reg);
+    const { expiresAt } = await issuePassword(reg, "AKIAEXAMPLE");
     expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(12 * 3600_000);
   });
 });
@@ -115,7 +128,7 @@ describe('the signing key at rest', () => {
   it('is stored sealed, and a plain key from an older data directory still verifies and is sealed at start', async () => {
     const now = { t: Date.parse('2025-01-01T00:00:00Z') };
     const reg = await registry(now);
-    const { password } = await issuePassword(reg);
+    const { password } = await issuePassword(reg, "AKIAEXAMPLE");
     const stored = (reg.tables.meta.get('token-key')!.value as { key: string }).key;
     expect(stored).toMatch(/^wharf-sealed:v1:/);
 

@@ -1,10 +1,11 @@
 // The OCI distribution API on the gateway's port: `/v2/...` requests are authenticated (Basic `AWS:<password>` as
-// ECR's, or Bearer), matched to one endpoint, checked for a valid and existing repository, and handed to the
+// ECR's, or Bearer), matched to one endpoint, checked for a valid name, allowed by the password holder's policies
+// (ECR's IAM action for the endpoint on the repository's ARN), checked for an existing repository, and handed to the
 // blob, upload, manifest or listing handlers. Errors leave in the spec's JSON shape.
 import type http from 'node:http';
-import { authorized, verifyDownload } from './auth.js';
+import { presentedKey, verifyDownload } from './auth.js';
 import { blobHandlers } from './blobRoutes.js';
-import type { Registry } from './core.js';
+import type { Registry, RegistryPrincipal } from './core.js';
 import { RegistryError, sendRegistryError } from './errors.js';
 import { listHandlers } from './listRoutes.js';
 import { manifestHandlers } from './manifestRoutes.js';
@@ -20,9 +21,31 @@ export interface RouteContext {
   /** The path's last part: a digest, tag or upload id. */
   ref: string;
   query: URLSearchParams;
+  /** Whether the password's holder may take an ECR action on another repository (a mount's source). */
+  may: (action: string, repository: string) => boolean;
 }
 
 type Handler = (c: RouteContext) => Promise<void> | void;
+
+/** ECR's IAM action for each endpoint and method, as ECR's own registry asks them. */
+const ACTIONS: Record<string, Record<string, string>> = {
+  tags: { GET: 'ecr:ListImages' },
+  manifests: { GET: 'ecr:BatchGetImage', HEAD: 'ecr:BatchGetImage', PUT: 'ecr:PutImage', DELETE: 'ecr:BatchDeleteImage' },
+  // An upload's status and its cancellation belong to the push that started it.
+  uploads: { POST: 'ecr:InitiateLayerUpload', PATCH: 'ecr:UploadLayerPart', PUT: 'ecr:CompleteLayerUpload', GET: 'ecr:UploadLayerPart', DELETE: 'ecr:InitiateLayerUpload' },
+  blobs: { GET: 'ecr:GetDownloadUrlForLayer', HEAD: 'ecr:BatchCheckLayerAvailability', DELETE: 'ecr:BatchDeleteImage' },
+  referrers: { GET: 'ecr:BatchGetImage' },
+};
+
+/** The presigned download's signature stands for the GetDownloadUrlForLayer call that made it. */
+const EVERYTHING: RegistryPrincipal = { refusal: () => undefined };
+
+/** The holder of the request's password: undefined when there is none, it is not valid, or its key no longer works. */
+function principalOf(reg: Registry, req: http.IncomingMessage): RegistryPrincipal | undefined {
+  const key = presentedKey(reg, req);
+  if (key === undefined) return undefined;
+  return reg.opts.access ? reg.opts.access.principal(key, reg.now()) : EVERYTHING;
+}
 
 const PATH = /^\/v2\/(.+?)\/(tags\/list|manifests\/([^/]+)|blobs\/uploads\/([^/]*)|blobs\/([^/]+)|referrers\/([^/]+))$/;
 
@@ -58,20 +81,29 @@ export function registryRoutes(reg: Registry): { prefix: string; handle: (req: h
     // Decoding can fail (`%zz`); until the caller is known that is only "not a presigned download", never an error.
     const ref = m ? safeDecode(m[3] ?? m[4] ?? m[5] ?? m[6] ?? '') : '';
     const presigned = kind === 'blobs' && method === 'GET' && ref !== undefined && url.searchParams.has('X-Wharf-Signature') && verifyDownload(reg, m![1]!, ref, url.searchParams);
-    if (!presigned && !authorized(reg, req)) {
+    const principal = presigned ? EVERYTHING : principalOf(reg, req);
+    if (!principal) {
       if (req.headers['content-length'] || req.headers['transfer-encoding']) res.setHeader('connection', 'close');
       throw new RegistryError('UNAUTHORIZED', 'authentication required', undefined);
     }
+    const may = (action: string, repository: string) => principal.refusal(action, reg.repositoryArn(repository)) === undefined;
     if (url.pathname === '/v2/' || url.pathname === '/v2') return reply(res, 200, { 'content-type': 'application/json' }, '{}');
-    if (url.pathname === '/v2/_catalog' && method === 'GET') return lists.catalog({ reg, req, res, name: '', ref: '', query: url.searchParams });
+    if (url.pathname === '/v2/_catalog' && method === 'GET') return lists.catalog({ reg, req, res, name: '', ref: '', query: url.searchParams, may });
     if (!m || !kind) throw new RegistryError('UNSUPPORTED', `no such endpoint: ${method} ${url.pathname}`, undefined, 404);
     const name = m[1]!;
     if (!isRepositoryName(name)) throw new RegistryError('NAME_INVALID', `invalid repository name '${name}'`);
+    // Before the repository is looked up, as ECR: a caller who may not act on a name learns nothing about it.
+    const action = ACTIONS[kind]![method];
+    const refusal = action && principal.refusal(action, reg.repositoryArn(name));
+    if (refusal) {
+      if (req.headers['content-length'] || req.headers['transfer-encoding']) res.setHeader('connection', 'close');
+      throw new RegistryError('DENIED', refusal);
+    }
     if (!reg.repository(name)) throw new RegistryError('NAME_UNKNOWN', `The repository with name '${name}' does not exist in the registry`, { name });
     if (ref === undefined) throw new RegistryError(kind === 'manifests' ? 'TAG_INVALID' : kind === 'uploads' ? 'BLOB_UPLOAD_UNKNOWN' : 'DIGEST_INVALID', 'the path is not valid percent-encoding');
     const h = table[kind]![method];
     if (!h) throw new RegistryError('UNSUPPORTED', `${method} is not supported here`);
-    await h({ reg, req, res, name, ref, query: url.searchParams });
+    await h({ reg, req, res, name, ref, query: url.searchParams, may });
   };
 
   return [

@@ -33,7 +33,8 @@ export function uploadHandlers() {
       const { reg, name, query } = c;
       const mount = query.get('mount');
       const from = query.get('from');
-      if (mount && isDigest(mount) && from && isRepositoryName(from) && reg.repository(from)) {
+      // A mount from a repository the caller may not pull from falls back to a plain upload, as the spec allows.
+      if (mount && isDigest(mount) && from && isRepositoryName(from) && c.may('ecr:GetDownloadUrlForLayer', from) && reg.repository(from)) {
         const size = linkedSize(reg, from, mount);
         if (size !== undefined && (await reg.blobs.size(mount)) !== undefined) {
           await linkBlob(reg, name, mount, size);

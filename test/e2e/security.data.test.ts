@@ -50,9 +50,9 @@ function registrySigningKey(dataDir: string): Buffer {
   }
 }
 
-/** A registry password as Wharf signs them, with any claimed expiry. */
-function forgePassword(key: Buffer, expiresAt: number): string {
-  const claims = Buffer.from(JSON.stringify({ a: '000000000000', e: expiresAt })).toString('base64url');
+/** A registry password as Wharf signs them, with any claimed expiry, for the root key (or, with null, no key). */
+function forgePassword(key: Buffer, expiresAt: number, accessKeyId: string | null = TEST_CREDENTIALS.accessKeyId): string {
+  const claims = Buffer.from(JSON.stringify({ a: '000000000000', e: expiresAt, ...(accessKeyId === null ? {} : { k: accessKeyId }) })).toString('base64url');
   return `wharf1.${claims}.${createHmac('sha256', key).update(claims).digest('base64url')}`;
 }
 
@@ -113,6 +113,12 @@ describe('wharf up --no-agent in a data directory that exists 0755', () => {
     expect(ok.status).toBe(200);
     const long = await fetch(`${w.url}/v2/`, { headers: basic(forgePassword(key, Date.now() + 115 * 86_400_000)) });
     expect(long.status).toBe(401);
+    // A password that names no key (the earlier format) says nothing of who asked: refused.
+    const keyless = await fetch(`${w.url}/v2/`, { headers: basic(forgePassword(key, Date.now() + 11 * 3600_000, null)) });
+    expect(keyless.status).toBe(401);
+    // Nor does one for a key Wharf does not know get anywhere.
+    const stranger = await fetch(`${w.url}/v2/`, { headers: basic(forgePassword(key, Date.now() + 11 * 3600_000, 'AKIAUNKNOWNKEY000000')) });
+    expect(stranger.status).toBe(401);
   });
 
   it('leaves no upload file behind when an upload ends with a bad digest', async () => {

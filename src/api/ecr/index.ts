@@ -2,7 +2,7 @@
 // over the same Registry object the /v2/ routes use.
 import type { GetAuthorizationTokenResponse } from '@aws-sdk/client-ecr';
 import { loadModel } from '../../gateway/model/index.js';
-import type { ServiceDefinition } from '../../gateway/service.js';
+import type { RequestContext, ServiceDefinition } from '../../gateway/service.js';
 import { issuePassword } from '../../registry/auth.js';
 import type { Registry } from '../../registry/core.js';
 import { imageOperations } from './images.js';
@@ -27,8 +27,9 @@ export function ecrService(reg: Registry): ServiceDefinition {
       ...layerOperations(reg),
       ...lifecycleOperations(reg),
       ...tagAndPolicyOperations(reg),
-      async GetAuthorizationToken(): Promise<GetAuthorizationTokenResponse> {
-        const { password, expiresAt } = await issuePassword(reg);
+      // The password names the caller's key: /v2/ allows it what that key's holder may do (registry/auth.ts).
+      async GetAuthorizationToken(_input: unknown, ctx: RequestContext): Promise<GetAuthorizationTokenResponse> {
+        const { password, expiresAt } = await issuePassword(reg, ctx.accessKeyId);
         return {
           authorizationData: [
             {
