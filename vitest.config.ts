@@ -1,13 +1,13 @@
 import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code in src/; end-to-end tests that start a real Wharf live in test/e2e/.
-// Three test files run at once: most of an end-to-end file's time is spent waiting on containers, health checks and
+// Two test files run at once: most of an end-to-end file's time is spent waiting on containers, health checks and
 // polls, so a 2-core machine keeps up, and the whole suite fits well within CI's time. Files never share a port, an
 // address or a container: each Wharf takes its own task and load balancer address ranges (test/e2e/harness.ts) and
-// its containers carry its own instance's labels.
+// its containers carry its own instance's labels; bridge tasks take dynamic host ports from a range of their own.
 export default defineConfig({
   test: {
-    maxWorkers: 3,
+    maxWorkers: 2,
     minWorkers: 1,
     projects: [
       // 30 s: a few unit files do real work (generating the models from botocore, property runs of the scheduler)
@@ -36,7 +36,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           setupFiles: ['test/e2e/setup.ts'],
-          // A test of twenty `aws` CLI calls (a Python start each) takes a minute when three files share 2 cores.
+          // A test of twenty `aws` CLI calls (a Python start each) takes a minute when two files share 2 cores.
           testTimeout: 180_000,
           hookTimeout: 120_000,
         },

@@ -175,7 +175,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const iam = new Iam({ cache, tables: identityTables, sealer, accountId: opts.accountId });
   const sts = new Sts({ cache, tables: identityTables, sealer, access, accountId: opts.accountId });
   const secretFor = (id: string) => access.secretFor(id);
-  const pools = new PlacementPools(cache, tables);
+  const pools = new PlacementPools(cache, tables, { ephemeralPortRange: opts.dynamicHostPortRange });
   const metrics = new Metrics({
     cache,
     // Alarm states change on the leader alone, fenced: a deposed leader's evaluation changes nothing.

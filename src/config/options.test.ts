@@ -37,4 +37,14 @@ describe('--store', () => {
       expect(() => storeSpec(bad, '/d'), bad).toThrow(/--store/);
     }
   });
+
+  it('takes a dynamic host port range as ECS_DYNAMIC_HOST_PORT_RANGE is written, and refuses a bad one', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-options-'));
+    expect(resolveServerOptions({ dataDir }, {}).dynamicHostPortRange).toEqual([49153, 65535]);
+    expect(resolveServerOptions({ dataDir, dynamicHostPortRange: '50000-50099' }, {}).dynamicHostPortRange).toEqual([50000, 50099]);
+    expect(resolveServerOptions({ dataDir }, { WHARF_DYNAMIC_HOST_PORT_RANGE: '60000-60010' }).dynamicHostPortRange).toEqual([60000, 60010]);
+    for (const bad of ['80-90', '60000-50000', '50000', '50000-70000']) {
+      expect(() => resolveServerOptions({ dataDir, dynamicHostPortRange: bad }, {})).toThrow('invalid dynamic host port range');
+    }
+  });
 });

@@ -21,6 +21,7 @@ export interface ServerOptionsInput {
   dnsUpstream?: string;
   taskAddressPool?: string;
   lbAddressPool?: string;
+  dynamicHostPortRange?: string;
   lbWorkers?: number | string;
   metricsAddress?: string;
   store?: string;
@@ -70,6 +71,8 @@ export interface ServerOptions {
   taskAddressPool: string;
   /** Where load balancers take their addresses (`--lb-address-pool`). Default 127.2.0.0/16. */
   lbAddressPool: string;
+  /** Where bridge tasks' dynamic host ports come from (ECS agent's ECS_DYNAMIC_HOST_PORT_RANGE), inclusive. */
+  dynamicHostPortRange: [number, number];
   /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
   lbWorkers: number;
   /** --metrics-address: a listener of its own for /metrics, unauthenticated. Default none (on the gateway, signed). */
@@ -102,6 +105,14 @@ export interface ServerOptions {
 
 export const DEFAULT_PORT = 4510;
 
+/** `LO-HI`, as ECS_DYNAMIC_HOST_PORT_RANGE is written: 1024 <= LO <= HI <= 65535. */
+function portRange(text: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(text.trim());
+  const [lo, hi] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(lo >= 1024 && hi <= 65535 && lo <= hi)) throw new Error(`invalid dynamic host port range (LO-HI within 1024-65535 expected): ${text}`);
+  return [lo, hi];
+}
+
 export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.ProcessEnv = process.env): ServerOptions {
   const port = Number(input.port ?? env.WHARF_PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${input.port}`);
@@ -130,6 +141,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     dnsUpstreams: dnsUpstreams(input.dnsUpstream ?? env.WHARF_DNS_UPSTREAM, dns),
     taskAddressPool: addressPool('task', input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),
     lbAddressPool: addressPool('load balancer', input.lbAddressPool ?? env.WHARF_LB_ADDRESS_POOL ?? '127.2.0.0/16'),
+    dynamicHostPortRange: portRange(input.dynamicHostPortRange ?? env.WHARF_DYNAMIC_HOST_PORT_RANGE ?? '49153-65535'),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: withEtcdAccess(storeSpec(input.store ?? env.WHARF_STORE, dataDir), {
       ca: input.etcdCa ?? env.WHARF_ETCD_CA,

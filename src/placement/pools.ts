@@ -1,6 +1,6 @@
 // The scheduler's working copies, kept current from the cache: one ClusterState per cluster (its own instances)
 // and one for Wharf-managed FARGATE capacity (instances carrying FARGATE_ATTRIBUTE, in any cluster).
-import { ClusterState, instanceViewFromEcs, type InstanceView } from '../scheduler/index.js';
+import { ClusterState, instanceViewFromEcs, type InstanceView, type StateOptions } from '../scheduler/index.js';
 import type { StateCache } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
 
@@ -17,7 +17,7 @@ export class PlacementPools {
   private readonly instancePrefix: string;
   private readonly taskPrefix: string;
 
-  constructor(private readonly cache: StateCache, private readonly tables: Tables) {
+  constructor(private readonly cache: StateCache, private readonly tables: Tables, private readonly stateOptions: StateOptions = {}) {
     this.instancePrefix = tables.containerInstances.prefix;
     this.taskPrefix = tables.tasks.prefix;
     for (const row of tables.tasks.byIndex('live', 'live')) this.count(row.id);
@@ -49,7 +49,7 @@ export class PlacementPools {
         name === FARGATE_POOL
           ? [...this.tables.containerInstances.values()].filter((r) => isFargate(r.value))
           : [...this.tables.containerInstances.byIndex('cluster', name)];
-      state = new ClusterState(rows.filter((r) => r.value.status !== 'INACTIVE').map((r) => this.view(r.id, r.value)));
+      state = new ClusterState(rows.filter((r) => r.value.status !== 'INACTIVE').map((r) => this.view(r.id, r.value)), this.stateOptions);
       this.pools.set(name, state);
     }
     return state;

@@ -36,11 +36,31 @@ export interface Wharf {
 }
 
 /**
- * A /24 of awsvpc task addresses for one agent of a test run, picked at random so that test files running side by side
- * do not hand two tasks one address. 127.1.250.0/24 and above are left for tests that name their range.
+ * Ranges a Wharf or agent of this test run has to itself: Vitest's worker id (1 to maxWorkers, distinct among the
+ * files running at once) picks a band, and a counter moves through it, so test files running side by side never
+ * hand two tasks one address, two load balancers one port 80, or two bridge tasks one dynamic host port.
+ * 127.1.250.0/24 and 127.2.250.0/24 and above are left for tests that name their range.
  */
+const worker = Math.max(0, Number(process.env.VITEST_POOL_ID ?? 1) - 1) % 3;
+let handedOut = Math.floor(Math.random() * 40);
+function nextSlot(): number {
+  return worker * 40 + (handedOut++ % 40);
+}
+
+/** A /24 of awsvpc task addresses (127.1.1.0/24 to 127.1.120.0/24). */
 export function taskAddressPool(): string {
-  return `127.1.${1 + Math.floor(Math.random() * 249)}.0/24`;
+  return `127.1.${1 + nextSlot()}.0/24`;
+}
+
+/** Load balancer addresses, a task address /24, and 128 dynamic host ports, for one Wharf. */
+function wharfRanges(): Record<string, string> {
+  const slot = nextSlot();
+  const lo = 49153 + slot * 128;
+  return {
+    WHARF_TASK_ADDRESS_POOL: `127.1.${1 + slot}.0/24`,
+    WHARF_LB_ADDRESS_POOL: `127.2.${1 + slot}.0/24`,
+    WHARF_DYNAMIC_HOST_PORT_RANGE: `${lo}-${lo + 127}`,
+  };
 }
 
 /** The Wharf processes of this test file that have not exited: a failed test prints their logs' tail (setup.ts). */
@@ -63,12 +83,8 @@ export async function startWharf(
   } = {},
 ): Promise<Wharf> {
   const dataDir = opts.dataDir ?? tempDir();
-  // Each Wharf of a test run gets awsvpc task addresses of its own, so test files running side by side never hand
-  // two tasks one address.
-  // Load balancers likewise, so two of them never both want port 80 on one address.
-  const pool = taskAddressPool();
-  const lbPool = `127.2.${1 + Math.floor(Math.random() * 249)}.0/24`;
-  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', WHARF_TASK_ADDRESS_POOL: pool, WHARF_LB_ADDRESS_POOL: lbPool, ...(opts.env ?? {}) } as Record<string, string>;
+  // Each Wharf takes ranges of its own (wharfRanges), so test files running side by side never clash.
+  const env: Record<string, string> = { ...process.env, WHARF_LOG_LEVEL: 'info', ...wharfRanges(), ...(opts.env ?? {}) } as Record<string, string>;
   if (opts.credentials !== false) {
     env.WHARF_ACCESS_KEY_ID = TEST_CREDENTIALS.accessKeyId;
     env.WHARF_SECRET_ACCESS_KEY = TEST_CREDENTIALS.secretAccessKey;

@@ -20,12 +20,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWharf, type Wharf } from './harness.js';
 import { connectAgent, type ChannelClient } from './agentClient.js';
 
+// A dynamic host port range of this file's own (--dynamic-host-port-range): tasks get their bridge ports from it.
+const DYNAMIC_PORTS = `${64600 + Math.floor(Math.random() * 400)}-64999`;
 let wharf: Wharf;
 let ecs: ECSClient;
 /** Agent channels opened for registered instances: ECS places only on instances whose agent is connected. */
 const agents: ChannelClient[] = [];
 beforeAll(async () => {
-  wharf = await startWharf({ env: { WHARF_INSTANCE_GRACE_SECONDS: '1' } });
+  wharf = await startWharf({ env: { WHARF_INSTANCE_GRACE_SECONDS: '1', WHARF_DYNAMIC_HOST_PORT_RANGE: DYNAMIC_PORTS } });
   ecs = wharf.ecs();
 });
 afterAll(async () => {
@@ -292,7 +294,8 @@ describe('agent channel and host loss', () => {
     await expect.poll(() => agent.payloads().flatMap((p) => p.tasks).map((t: any) => t.taskArn)).toContain(onMine.taskArn);
     const pushed = agent.payloads().flatMap((p) => p.tasks).find((t: any) => t.taskArn === onMine.taskArn);
     expect(pushed).toMatchObject({ desiredStatus: 'RUNNING', networkMode: 'bridge', family: 'chan-app' });
-    expect(pushed.containers[0].hostPorts[0].hostPort).toBeGreaterThanOrEqual(49153);
+    // The lowest free port of the control plane's dynamic host port range.
+    expect(pushed.containers[0].hostPorts[0].hostPort).toBe(Number(DYNAMIC_PORTS.split('-')[0]));
     expect(agent.payloads().flatMap((p) => p.tasks).map((t: any) => t.taskArn)).not.toContain(onOther.taskArn);
 
     const own = agent.ecs();
