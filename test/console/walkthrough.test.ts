@@ -85,7 +85,7 @@ describe('the seed walkthrough in the web console', () => {
     const address = page.locator('[data-testid=lb-address-walk-alb]');
     await address.waitFor();
     lbAddress = ((await address.textContent()) ?? '').trim();
-    expect(lbAddress).toMatch(/^127\.2\.218\.\d+$/);
+    expect(lbAddress).toMatch(/^127\.2\.250\.\d+$/);
 
     await page.getByRole('button', { name: 'Create target group' }).click();
     await visible('input[name=tgName]').fill('walk-tg');
