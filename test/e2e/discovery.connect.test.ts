@@ -109,8 +109,10 @@ describe('Service Connect', () => {
       if (Date.now() > deadline) throw new Error('the rolling update did not finish');
     }
     expect(failures).toEqual([]);
-    expect(calls).toBeGreaterThan(5);
+    // Calls spanned the rollout: the old version answered during it and the new one after (on a loaded machine a
+    // quick rollout may take only a few calls).
     expect(seen).toEqual(new Set(['v1', 'v2']));
+    expect(calls).toBeGreaterThanOrEqual(2);
 
     await up.ecs.send(new DeleteServiceCommand({ service: 'caller', force: true }));
     await up.ecs.send(new DeleteServiceCommand({ service: 'greeter', force: true }));
