@@ -171,6 +171,34 @@ describe('task secrets', () => {
     expect(t.stoppedReason).toContain(`unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: /app/nothere-${tag}`);
   }, 90_000);
 
+  it('needs kms:Decrypt on a customer managed key, as ECS does, and not on the AWS managed one', async () => {
+    const client = { endpoint: up.wharf.url, region: 'us-east-1', credentials: TEST_CREDENTIALS };
+    const sm = new SecretsManagerClient(client);
+    const iam = new IAMClient(client);
+    let keyed = '';
+    try {
+      keyed = (await sm.send(new CreateSecretCommand({ Name: `keyed-${tag}`, SecretString: 'under-a-team-key', KmsKeyId: 'alias/team-key' }))).ARN!;
+    } finally {
+      sm.destroy();
+    }
+    const denied = await run(`keyed-${tag}`, [{ name: 'KEYED', valueFrom: keyed }], roleArn);
+    await expect.poll(async () => (await describeTask(denied)).lastStatus, { timeout: 60_000, interval: 500 }).toBe('STOPPED');
+    const t = await describeTask(denied);
+    expect(t.stopCode).toBe('TaskFailedToStart');
+    expect(t.stoppedReason).toContain(`failed to fetch secret ${keyed} from secrets manager: AccessDeniedException: Access to KMS is not allowed`);
+    try {
+      await iam.send(new PutRolePolicyCommand({
+        RoleName: `exec-${tag}`,
+        PolicyName: 'team-key',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:us-east-1:000000000000:alias/team-key' }] }),
+      }));
+    } finally {
+      iam.destroy();
+    }
+    const allowed = await run(`keyed2-${tag}`, [{ name: 'KEYED', valueFrom: keyed }], roleArn);
+    await expect.poll(() => output(allowed), { timeout: 60_000, interval: 500 }).toContain('KEYED=under-a-team-key');
+  }, 150_000);
+
   it('gives tasks started after a new value is written the new value', async () => {
     const fresh = `plain-${tag}-two`;
     await up.wharf.aws('secretsmanager', 'put-secret-value', '--secret-id', plainArn, '--secret-string', fresh);

@@ -116,6 +116,7 @@ class Reader {
       new TaskSecretsError(`${PREFIX}unable to get registry auth from asm: service call has been retried 1 time(s): asm fetching secret from the service for ${id}: ${why}`);
     const arn = this.secretArnOf(id);
     this.authorize('secretsmanager:GetSecretValue', arn, (m) => fail(`AccessDeniedException: ${m}`));
+    this.authorizeKey(this.secretKeyOf(id), 'aws/secretsmanager', fail);
     let text: string | undefined;
     try {
       text = (await this.deps.secrets.getValue(id)).value.SecretString;
@@ -134,6 +135,7 @@ class Reader {
         `${PREFIX}unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${src.secretArn} from secrets manager: ${why}`,
       );
     this.authorize('secretsmanager:GetSecretValue', this.secretArnOf(src.secretArn), (m) => fail(`AccessDeniedException: ${m}`));
+    this.authorizeKey(this.secretKeyOf(src.secretArn), 'aws/secretsmanager', fail);
     let value: { SecretString?: string; SecretBinary?: Uint8Array };
     try {
       value = (await this.deps.secrets.getValue(src.secretArn, src.versionId, src.versionStage)).value;
@@ -152,11 +154,17 @@ class Reader {
   private async fromParameterStore(name: string): Promise<string> {
     const fail = (why: string) => new TaskSecretsError(`${PREFIX}unable to retrieve secrets from ssm: service call has been retried 1 time(s): ${why}`);
     this.authorize('ssm:GetParameters', parameterArnOf(name, this.region, this.deps.accountId), (m) => fail(`AccessDeniedException: ${m}`));
+    let read: ReturnType<ParameterStore['read']>;
     try {
-      const { rec, version } = this.deps.parameters.read(name);
-      return this.deps.parameters.value(rec, version, true);
+      read = this.deps.parameters.read(name);
     } catch (err) {
       if (err instanceof AwsError && err.code.startsWith('Parameter')) throw fail(`invalid parameters: ${name}`);
+      throw fail(errorText(err));
+    }
+    if (read.version.type === 'SecureString') this.authorizeKey(read.version.keyId, 'aws/ssm', fail);
+    try {
+      return this.deps.parameters.value(read.rec, read.version, true);
+    } catch (err) {
       throw fail(errorText(err));
     }
   }
@@ -168,6 +176,24 @@ class Reader {
     } catch {
       return id;
     }
+  }
+
+  private secretKeyOf(id: string): string | undefined {
+    try {
+      return this.deps.secrets.find(id).kmsKeyId;
+    } catch {
+      return undefined; // a missing secret fails with its own error when it is read
+    }
+  }
+
+  /**
+   * A value under a customer managed KMS key also needs kms:Decrypt on that key (ECS's guide: "only if your key uses
+   * a custom KMS key and not the default key"); the AWS managed key (`alias/aws/...`) needs nothing more.
+   */
+  private authorizeKey(keyId: string | undefined, managedAlias: string, fail: (why: string) => TaskSecretsError): void {
+    if (!keyId || keyId === `alias/${managedAlias}` || keyId.endsWith(`:alias/${managedAlias}`)) return;
+    const arn = keyId.startsWith('arn:') ? keyId : `arn:aws:kms:${this.region}:${this.deps.accountId}:${keyId.startsWith('alias/') ? keyId : `key/${keyId}`}`;
+    this.authorize('kms:Decrypt', arn, () => fail('AccessDeniedException: Access to KMS is not allowed'));
   }
 
   private authorize(action: string, resource: string, fail: (message: string) => TaskSecretsError): void {
