@@ -180,6 +180,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       const a = await pullCredentials.forImage(image);
       return a && { username: a.username, password: a.password, serveraddress: a.serveraddress };
     },
+    registryAuthRefused: (image) => pullCredentials.forget(image),
     runtime,
     reporter,
     instanceArn: containerInstanceArn,

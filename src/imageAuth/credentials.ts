@@ -53,4 +53,10 @@ export class RegistryCredentialCache {
     if (fresh) this.byHost.set(host, fresh);
     return fresh;
   }
+
+  /** The registry refused the password held for the image's host: the next pull asks for a new one. */
+  forget(image: string): void {
+    const host = registryHostOf(image);
+    if (host) this.byHost.delete(host);
+  }
 }

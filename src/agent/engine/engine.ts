@@ -22,6 +22,9 @@ import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.j
 import { needsSecrets, pullAuthFrom, withSecrets } from '../secrets/containerSecrets.js';
 import type { ContainerSecrets } from '../protocol.js';
 
+/** What Docker says when a registry refuses the credentials of a pull. */
+const REFUSED = /unauthorized|denied|authentication required|no basic auth credentials/i;
+
 interface Reported {
   status?: Status;
   health?: HealthStatus;
@@ -290,11 +293,12 @@ export class TaskEngine {
     const cached = behavior === 'always' ? false : await rt.imagePresent(image);
     const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
     if (!skip) {
+      const own = pullAuthFrom(image, this.secretValues.get(ts.task.taskArn)?.[c.name]);
       try {
-        const own = pullAuthFrom(image, this.secretValues.get(ts.task.taskArn)?.[c.name]);
         await rt.pull(image, own ?? (await this.o.registryAuth(image)));
         this.pulledOnce.add(image);
       } catch (err) {
+        if (!own && REFUSED.test((err as Error).message)) this.o.registryAuthRefused?.(image);
         if (!(cached && behavior === 'default')) throw new Error(`CannotPullContainerError: ${(err as Error).message}`);
         this.o.log('pull failed, using the cached image', { image });
       }

@@ -48,6 +48,8 @@ export interface EngineOptions {
   tickMs?: number;
   /** Credentials for pulling an image from a private registry (Wharf's own), or undefined for anonymous pulls. */
   registryAuth?: (image: string) => Promise<PullAuth | undefined>;
+  /** A pull with what registryAuth gave was refused by the registry (the password may be stale). */
+  registryAuthRefused?: (image: string) => void;
   /** Task cgroups for task-level cpu/memory. Default: none (each container is capped at the task's size). */
   cgroups?: TaskCgroups | null;
   /** The task metadata endpoint. Default: none. */
