@@ -8,8 +8,7 @@
 //   a raw etcd3 client loop of puts with the same concurrency.
 // Usage: node dist/bench/failover.js [--rounds 3] [--lease 3] [--duration 5] [--connections 10] [--etcd etcd]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { Etcd3 } from 'etcd3';
 import { arg, measure, median, presign, type Credentials } from './support.js';
+import { startEtcd } from './etcd.js';
 
 const rounds = arg('rounds', 3);
 const lease = arg('lease', 3);
@@ -28,52 +28,6 @@ const sealingKey = randomBytes(32).toString('base64');
 const children = new Set<ChildProcess>();
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-/** Three etcd members on loopback; resolves with their client endpoints once all answer /health. */
-async function startEtcd(size = 3): Promise<{ endpoints: string[]; stop(): Promise<void> }> {
-  const members: { name: string; client: number; peer: number; dir: string }[] = [];
-  for (let i = 0; i < size; i++) members.push({ name: `b${i}`, client: await freePort(), peer: await freePort(), dir: mkdtempSync(join(tmpdir(), 'wharf-bench-etcd-')) });
-  const cluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
-  const procs = members.map((m) => {
-    const p = spawn(etcdBin, [
-      `--name=${m.name}`, `--data-dir=${m.dir}`,
-      `--listen-client-urls=http://127.0.0.1:${m.client}`, `--advertise-client-urls=http://127.0.0.1:${m.client}`,
-      `--listen-peer-urls=http://127.0.0.1:${m.peer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${m.peer}`,
-      `--initial-cluster=${cluster}`, '--initial-cluster-state=new', `--initial-cluster-token=bench-${process.pid}`, '--log-level=error',
-    ], { stdio: 'ignore' });
-    children.add(p);
-    return p;
-  });
-  for (const m of members) {
-    for (let t = Date.now(); ; ) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${m.client}/health`, { signal: AbortSignal.timeout(1000) });
-        if (r.ok && ((await r.json()) as { health?: string }).health === 'true') break;
-      } catch {
-        // not yet
-      }
-      if (Date.now() - t > 20_000) throw new Error(`etcd member ${m.name} did not come up`);
-      await new Promise((ok) => setTimeout(ok, 100));
-    }
-  }
-  return {
-    endpoints: members.map((m) => `127.0.0.1:${m.client}`),
-    async stop() {
-      await Promise.all(procs.map((p) => new Promise((ok) => (p.exitCode !== null ? ok(null) : (p.once('exit', ok), p.kill('SIGTERM'))))));
-      for (const m of members) rmSync(m.dir, { recursive: true, force: true });
-    },
-  };
-}
 
 interface Replica {
   url: string;
@@ -217,7 +171,7 @@ async function rawEtcd(endpoints: string[]): Promise<number> {
 }
 
 async function main() {
-  const etcd = await startEtcd(3);
+  const etcd = await startEtcd(etcdBin, 3, children);
   const results: { decisionMs: number; writeMs: number; etcdRead: number; etcdWrite: number; etcdWriteP99: number; sqliteRead: number; sqliteWrite: number; sqliteWriteP99: number; raw: number }[] = [];
   try {
     for (let round = 1; round <= rounds; round++) {

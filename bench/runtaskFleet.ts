@@ -8,9 +8,8 @@
 //      [--concurrency 32] [--etcd etcd]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -21,6 +20,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { Etcd3 } from 'etcd3';
 import WebSocket from 'ws';
 import { arg } from './support.js';
+import { startEtcd } from './etcd.js';
 
 const replicaCount = arg('replicas', 3);
 const memberCount = arg('members', 3);
@@ -35,48 +35,6 @@ const children = new Set<ChildProcess>();
 let shownErrors = 0;
 process.once('exit', () => children.forEach((c) => c.kill('SIGKILL')));
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function startEtcd(size: number): Promise<{ endpoints: string[]; stop(): Promise<void> }> {
-  const members: { name: string; client: number; peer: number; dir: string }[] = [];
-  for (let i = 0; i < size; i++) members.push({ name: `r${i}`, client: await freePort(), peer: await freePort(), dir: mkdtempSync(join(tmpdir(), 'wharf-bench-etcd-')) });
-  const cluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peer}`).join(',');
-  const procs = members.map((m) => {
-    const p = spawn(etcdBin, [
-      `--name=${m.name}`, `--data-dir=${m.dir}`,
-      `--listen-client-urls=http://127.0.0.1:${m.client}`, `--advertise-client-urls=http://127.0.0.1:${m.client}`,
-      `--listen-peer-urls=http://127.0.0.1:${m.peer}`, `--initial-advertise-peer-urls=http://127.0.0.1:${m.peer}`,
-      `--initial-cluster=${cluster}`, '--initial-cluster-state=new', `--initial-cluster-token=bench-${process.pid}`, '--log-level=error',
-    ], { stdio: 'ignore' });
-    children.add(p);
-    return p;
-  });
-  for (const m of members) {
-    for (let t = Date.now(); ; ) {
-      const up = await fetch(`http://127.0.0.1:${m.client}/health`, { signal: AbortSignal.timeout(1000) })
-        .then(async (r) => r.ok && ((await r.json()) as { health?: string }).health === 'true', () => false);
-      if (up) break;
-      if (Date.now() - t > 20_000) throw new Error(`etcd member ${m.name} did not come up`);
-      await new Promise((ok) => setTimeout(ok, 100));
-    }
-  }
-  return {
-    endpoints: members.map((m) => `127.0.0.1:${m.client}`),
-    async stop() {
-      await Promise.all(procs.map((p) => new Promise((ok) => (p.exitCode !== null ? ok(null) : (p.once('exit', ok), p.kill('SIGTERM'))))));
-      for (const m of members) rmSync(m.dir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function startReplica(store: string | undefined): Promise<{ url: string; proc: ChildProcess }> {
   const bin = resolve(import.meta.dirname, '../src/cli/main.js');
@@ -229,7 +187,7 @@ async function main() {
   sockets.forEach((s) => s.terminate());
   await stopAll([sqlite.proc]);
 
-  const etcd = await startEtcd(memberCount);
+  const etcd = await startEtcd(etcdBin, memberCount, children);
   const store = `etcd://${etcd.endpoints.join(',')}/bench-${randomBytes(3).toString('hex')}`;
   const replicas = await Promise.all(Array.from({ length: replicaCount }, () => startReplica(store)));
   sockets = await prepare(replicas.map((r) => r.url));
