@@ -4,12 +4,11 @@
 // COMPLETED, opens a task and its logs. Each page is screenshotted and scanned by axe-core.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
-import { removeLabelled } from '../support/cleanup.js';
-import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { embeddedInstance, startWharf, TEST_CREDENTIALS, type Wharf } from '../e2e/harness.js';
-import { launchChromium, screenshot, seriousViolations, type Chromium } from './browser.js';
+import { BUSYBOX } from '../support/images.js';
+import { TEST_CREDENTIALS, type Wharf } from '../e2e/harness.js';
+import { screenshot, seriousViolations } from './browser.js';
+import { closeConsole, openConsole, type ConsoleSession } from './fixture.js';
 
 const CLUSTER = 'console-demo';
 const FAMILY = 'console-web';
@@ -18,28 +17,15 @@ const SERVICE = 'console-svc';
 describe('the web console', () => {
   const runtime = new DockerRuntime();
   let wharf: Wharf;
-  let instanceArn = '';
-  let chrome: Chromium;
   let page: Page;
   const pageErrors: string[] = [];
 
+  const session: Partial<ConsoleSession> = {};
   beforeAll(async () => {
-    await ensureBusybox(runtime);
-    wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0' } });
-    const ecs = wharf.ecs();
-    instanceArn = await embeddedInstance(ecs);
-    ecs.destroy();
-    chrome = await launchChromium();
-    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ wharf, page } = await openConsole(session, runtime, {}, pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await wharf?.stop();
-    if (instanceArn) await removeLabelled(runtime, { [LABELS.instanceArn]: instanceArn });
-  });
+  afterAll(() => closeConsole(session, runtime));
 
   /** Every page: no serious or critical axe-core violation, and a screenshot. */
   async function check(name: string) {

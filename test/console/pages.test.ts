@@ -5,14 +5,13 @@
 // page; an alarm created; a container instance drained and set active again; and a list of 1,000 tasks paged.
 import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
-import { removeLabelled } from '../support/cleanup.js';
-import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { embeddedInstance, startWharf, TEST_CREDENTIALS, type Wharf } from '../e2e/harness.js';
+import { BUSYBOX } from '../support/images.js';
+import { TEST_CREDENTIALS, type Wharf } from '../e2e/harness.js';
 import type { RegistryWharf } from '../e2e/registryHarness.js';
 import { pushImage } from '../e2e/registryOci.js';
-import { launchChromium, screenshot, seriousViolations, type Chromium } from './browser.js';
+import { screenshot, seriousViolations } from './browser.js';
+import { closeConsole, openConsole, type ConsoleSession } from './fixture.js';
 
 const FAMILY = 'pages-web';
 
@@ -20,20 +19,12 @@ describe('the console\'s pages', () => {
   const runtime = new DockerRuntime();
   let wharf: Wharf;
   let instanceArn = '';
-  let chrome: Chromium;
   let page: Page;
   const pageErrors: string[] = [];
 
+  const session: Partial<ConsoleSession> = {};
   beforeAll(async () => {
-    await ensureBusybox(runtime);
-    wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0' } });
-    const ecs = wharf.ecs();
-    instanceArn = await embeddedInstance(ecs);
-    ecs.destroy();
-    chrome = await launchChromium();
-    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ wharf, instanceArn, page } = await openConsole(session, runtime, {}, pageErrors));
     await page.goto(`${wharf.url}/console/`);
     await page.locator('input[name=accessKeyId]').fill(TEST_CREDENTIALS.accessKeyId);
     await page.locator('input[name=secretAccessKey]').fill(TEST_CREDENTIALS.secretAccessKey);
@@ -41,11 +32,7 @@ describe('the console\'s pages', () => {
     await page.getByRole('link', { name: 'default', exact: true }).waitFor();
   }, 120_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await wharf?.stop();
-    if (instanceArn) await removeLabelled(runtime, { [LABELS.instanceArn]: instanceArn });
-  });
+  afterAll(() => closeConsole(session, runtime));
 
   async function check(name: string) {
     await screenshot(page, name);

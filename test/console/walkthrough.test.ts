@@ -6,12 +6,11 @@
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
-import { removeLabelled } from '../support/cleanup.js';
-import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { embeddedInstance, startWharf, TEST_CREDENTIALS, type Wharf } from '../e2e/harness.js';
-import { launchChromium, screenshot, seriousViolations, type Chromium } from './browser.js';
+import { BUSYBOX } from '../support/images.js';
+import { TEST_CREDENTIALS, type Wharf } from '../e2e/harness.js';
+import { screenshot, seriousViolations, type Chromium } from './browser.js';
+import { closeConsole, openConsole, type ConsoleSession } from './fixture.js';
 
 const CLUSTER = 'walk';
 const FAMILY = 'walk-web';
@@ -22,28 +21,16 @@ const LB_POOL = '127.2.250.0/24'; // above the random ranges test/e2e/harness.ts
 describe('the seed walkthrough in the web console', () => {
   const runtime = new DockerRuntime();
   let wharf: Wharf;
-  let instanceArn = '';
   let chrome: Chromium;
   let page: Page;
   const pageErrors: string[] = [];
 
+  const session: Partial<ConsoleSession> = {};
   beforeAll(async () => {
-    await ensureBusybox(runtime);
-    wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0', WHARF_LB_ADDRESS_POOL: LB_POOL } });
-    const ecs = wharf.ecs();
-    instanceArn = await embeddedInstance(ecs);
-    ecs.destroy();
-    chrome = await launchChromium();
-    const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ wharf, chrome, page } = await openConsole(session, runtime, { WHARF_LB_ADDRESS_POOL: LB_POOL }, pageErrors));
   }, 120_000);
 
-  afterAll(async () => {
-    await chrome?.close();
-    await wharf?.stop();
-    if (instanceArn) await removeLabelled(runtime, { [LABELS.instanceArn]: instanceArn });
-  });
+  afterAll(() => closeConsole(session, runtime));
 
   async function check(name: string, p: Page = page) {
     await screenshot(p, name);
