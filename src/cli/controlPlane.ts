@@ -12,6 +12,7 @@ import { ecrService } from '../api/ecr/index.js';
 import { createRegistryTables, registryRoutes, startRegistry } from '../registry/index.js';
 import { clusterArn } from '../domain/arn.js';
 import type { ClusterRecord } from '../domain/cluster.js';
+import { bindAddress } from '../domain/addressPool.js';
 import { loadCredentials, type Credentials } from '../config/credentials.js';
 import type { ServerOptions } from '../config/options.js';
 import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
@@ -113,7 +114,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     await claimLiveAddresses(cache, tables);
     await replicaLease.start();
     // Listed among the live replicas before this one's load balancer data plane takes any request.
-    await announceReplica(cache, replicaRows, replicaId, '', replicaLease.id!);
+    await announceReplica(cache, replicaRows, replicaId, '', replicaLease.id!, opts.lbBindPool);
   } catch (e) {
     cache.stop();
     await store.close();
@@ -214,6 +215,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables: elbTables,
     logger,
     workers: opts.lbWorkers,
+    // Each replica may serve every load balancer on an address of its own (--lb-bind-pool).
+    bindAddress: (address) => bindAddress(address, opts.lbAddressPool, opts.lbBindPool),
     // Draining is complete when no replica's data plane has anything in flight on the target.
     replica: { id: replicaId, leaseId: () => replicaLease.id, live: () => liveReplicas(replicaRows) },
     resolveInstance: (id) => {
@@ -225,7 +228,12 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       return undefined;
     },
   });
-  const dns = await startDns(opts, elbTables, discoveryTables, logger);
+  // A load balancer's name answers the address each live replica serves it on.
+  const lbNodes = (address: string) => {
+    const nodes = new Set([...replicaRows.values()].map((r) => bindAddress(address, opts.lbAddressPool, r.value.lbBindPool)));
+    return nodes.size ? [...nodes] : [bindAddress(address, opts.lbAddressPool, opts.lbBindPool)];
+  };
+  const dns = await startDns(opts, elbTables, discoveryTables, lbNodes, logger);
   const instances = new DiscoveryRegistrationController({
     cache,
     tables,
@@ -277,7 +285,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   replicaLease.onRenewed((lease) => {
     void channel.reclaimSessions();
-    void announceReplica(cache, replicaRows, replicaId, url, lease.id).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not list this replica again'));
+    void announceReplica(cache, replicaRows, replicaId, url, lease.id, opts.lbBindPool).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not list this replica again'));
   });
   const lifecycle = new TaskLifecycleController({
     cache: leaderCache,
@@ -345,7 +353,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   url = await gateway.listen();
   publicHost = new URL(url).host;
   const leaseNow = replicaLease.id;
-  if (leaseNow) await announceReplica(cache, replicaRows, replicaId, url, leaseNow).catch(() => undefined);
+  if (leaseNow) await announceReplica(cache, replicaRows, replicaId, url, leaseNow, opts.lbBindPool).catch(() => undefined);
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   // Every replica records its own series and keeps its own logs; alarms are evaluated by the leader alone.
   metrics.start();
@@ -491,8 +499,10 @@ function clusterReservations(tables: Tables) {
 }
 
 /** Wharf's DNS server on --dns-address; a taken port falls back to a free one, and no DNS at all is not fatal. */
-async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, logger: Logger): Promise<DnsServer | undefined> {
-  const zones = [loadBalancerZone(elbTables), discoveryZone(discoveryTables)];
+async function startDns(
+  opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, lbNodes: (address: string) => string[], logger: Logger,
+): Promise<DnsServer | undefined> {
+  const zones = [loadBalancerZone(elbTables, lbNodes), discoveryZone(discoveryTables)];
   const upstreams = opts.dnsUpstreams;
   try {
     return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger });

@@ -28,6 +28,7 @@ interface ServeFlags {
   dnsUpstream?: string;
   taskAddressPool?: string;
   lbAddressPool?: string;
+  lbBindPool?: string;
   dynamicHostPortRange?: string;
   lbWorkers?: string;
   agent?: boolean;
@@ -72,6 +73,7 @@ function serveCommand(name: string, description: string) {
     .option('--metrics-address <host:port>', 'serve Prometheus /metrics there without authentication (default: on the gateway, SigV4-signed)')
     .option('--task-address-pool <cidr>', 'the embedded agent\'s awsvpc task addresses (default 127.1.0.0/16, or WHARF_TASK_ADDRESS_POOL)')
     .option('--lb-address-pool <cidr>', 'where load balancers take their addresses (default 127.2.0.0/16, or WHARF_LB_ADDRESS_POOL)')
+    .option('--lb-bind-pool <cidr>', 'serve the load balancer with the Nth address of the pool on the Nth address of this range (replicas: one each; or WHARF_LB_BIND_POOL)')
     .option('--dynamic-host-port-range <lo-hi>', 'host ports for bridge tasks\' dynamic port mappings (default 49153-65535, or WHARF_DYNAMIC_HOST_PORT_RANGE)')
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')

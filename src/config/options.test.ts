@@ -47,4 +47,13 @@ describe('--store', () => {
       expect(() => resolveServerOptions({ dataDir, dynamicHostPortRange: bad }, {})).toThrow('invalid dynamic host port range');
     }
   });
+
+  it('takes a load balancer bind pool at least as large as the address pool, and refuses a smaller or bad one', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wharf-options-'));
+    expect(resolveServerOptions({ dataDir }, {}).lbBindPool).toBeUndefined();
+    expect(resolveServerOptions({ dataDir, lbAddressPool: '127.60.0.0/24', lbBindPool: '127.61.0.0/24' }, {}).lbBindPool).toBe('127.61.0.0/24');
+    expect(resolveServerOptions({ dataDir }, { WHARF_LB_BIND_POOL: '127.61.0.0/16' }).lbBindPool).toBe('127.61.0.0/16');
+    expect(() => resolveServerOptions({ dataDir, lbBindPool: '127.61.0.0/24' }, {})).toThrow('smaller than the load balancer address pool 127.2.0.0/16');
+    expect(() => resolveServerOptions({ dataDir, lbBindPool: '127.61.0.0' }, {})).toThrow('invalid load balancer bind address pool');
+  });
 });

@@ -1,5 +1,5 @@
 // Options are normalized once, here: every default resolved, so the rest of Wharf never sees an undefined option.
-import { DEFAULT_TASK_ADDRESS_POOL, parseAddressPool } from '../domain/addressPool.js';
+import { bindPoolFits, DEFAULT_TASK_ADDRESS_POOL, parseAddressPool } from '../domain/addressPool.js';
 import { mkdirSync } from 'node:fs';
 import { cpus, homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,7 @@ export interface ServerOptionsInput {
   dnsUpstream?: string;
   taskAddressPool?: string;
   lbAddressPool?: string;
+  lbBindPool?: string;
   dynamicHostPortRange?: string;
   lbWorkers?: number | string;
   metricsAddress?: string;
@@ -71,6 +72,12 @@ export interface ServerOptions {
   taskAddressPool: string;
   /** Where load balancers take their addresses (`--lb-address-pool`). Default 127.2.0.0/16. */
   lbAddressPool: string;
+  /**
+   * Where this replica serves the load balancers (`--lb-bind-pool`): the one with the Nth address of the address
+   * pool on the Nth address of this range. Default none: each on its own address. Replicas on one host (or hosts
+   * that do not share the load balancer addresses) each take a range of their own.
+   */
+  lbBindPool?: string;
   /** Where bridge tasks' dynamic host ports come from (ECS agent's ECS_DYNAMIC_HOST_PORT_RANGE), inclusive. */
   dynamicHostPortRange: [number, number];
   /** Load balancer data plane worker processes beside the main one. Default min(2, cores - 1). */
@@ -140,7 +147,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     ...dns,
     dnsUpstreams: dnsUpstreams(input.dnsUpstream ?? env.WHARF_DNS_UPSTREAM, dns),
     taskAddressPool: addressPool('task', input.taskAddressPool ?? env.WHARF_TASK_ADDRESS_POOL ?? DEFAULT_TASK_ADDRESS_POOL),
-    lbAddressPool: addressPool('load balancer', input.lbAddressPool ?? env.WHARF_LB_ADDRESS_POOL ?? '127.2.0.0/16'),
+    ...lbPools(input.lbAddressPool ?? env.WHARF_LB_ADDRESS_POOL ?? '127.2.0.0/16', input.lbBindPool ?? env.WHARF_LB_BIND_POOL),
     dynamicHostPortRange: portRange(input.dynamicHostPortRange ?? env.WHARF_DYNAMIC_HOST_PORT_RANGE ?? '49153-65535'),
     metricsListen: hostPort('--metrics-address', input.metricsAddress ?? env.WHARF_METRICS_ADDRESS),
     store: withEtcdAccess(storeSpec(input.store ?? env.WHARF_STORE, dataDir), {
@@ -247,6 +254,14 @@ export function storeSpec(text: string | undefined, dataDir: string): StoreSpec 
   });
   const path = (m[2] ?? '').slice(1);
   return { kind: 'etcd', endpoints, namespace: path === '' || path.endsWith('/') ? path : `${path}/` };
+}
+
+function lbPools(pool: string, bind: string | undefined): { lbAddressPool: string; lbBindPool?: string } {
+  const lbAddressPool = addressPool('load balancer', pool);
+  if (bind === undefined || bind === '') return { lbAddressPool };
+  addressPool('load balancer bind', bind);
+  if (!bindPoolFits(lbAddressPool, bind)) throw new Error(`invalid load balancer bind pool: ${bind} is smaller than the load balancer address pool ${lbAddressPool}`);
+  return { lbAddressPool, lbBindPool: bind };
 }
 
 function addressPool(what: string, cidr: string): string {

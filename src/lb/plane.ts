@@ -23,6 +23,8 @@ export interface LoadBalancingOptions {
   resolveInstance?: ResolveInstance;
   /** Maps a listener port to the port actually bound (e.g. +8000 when ports under 1024 are not allowed); default the same. */
   bindPort?: (port: number) => number;
+  /** Maps a load balancer's address to the address this replica serves it on (`--lb-bind-pool`); default the same. */
+  bindAddress?: (address: string) => string;
   /** How long a new load balancer shows `provisioning` before it turns `active`. Default 1000 ms. */
   provisioningMs?: number;
   headersTimeoutMs?: number;
@@ -95,7 +97,7 @@ export class LoadBalancing {
     const wanted = new Map<string, string>();
     for (const row of tables.listeners.values()) {
       const view = this.routes.view(row.id);
-      if (view) wanted.set(row.id, `${view.lb.address}:${this.bindPort(row.value.port)}`);
+      if (view) wanted.set(row.id, `${this.bindAddress(view.lb.address)}:${this.bindPort(row.value.port)}`);
     }
     for (const [id, s] of this.servers) {
       if (wanted.get(id) === s.key) continue;
@@ -111,7 +113,7 @@ export class LoadBalancing {
       }
       const view = this.routes.view(id)!;
       const server = new ListenerServer({
-        address: view.lb.address, port: this.bindPort(view.listener.port), view: () => this.routes.view(id),
+        address: this.bindAddress(view.lb.address), port: this.bindPort(view.listener.port), view: () => this.routes.view(id),
         ctx: { balancer: this.balancer, agent: this.agent }, headersTimeoutMs: this.opts.headersTimeoutMs,
         pool: this.opts.fastPath === false ? undefined : this.pool,
         dispatch: this.workers ? (socket) => this.workers!.dispatch(id, socket) : undefined,
@@ -126,6 +128,10 @@ export class LoadBalancing {
       }
     }
     for (const row of tables.loadBalancers.values()) if (row.value.state === 'provisioning') this.activate(row.id);
+  }
+
+  private bindAddress(address: string): string {
+    return this.opts.bindAddress ? this.opts.bindAddress(address) : address;
   }
 
   private bindPort(port: number): number {
