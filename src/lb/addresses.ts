@@ -1,6 +1,7 @@
 // Every load balancer gets its own address so several can listen on port 80: under `wharf up` a distinct loopback
-// address from a /16 (Linux routes all of 127.0.0.0/8 to lo with no set-up). Replicas each serve every load balancer
-// on an address of their own (`bindAddress`), as an ALB has one node per zone behind its name.
+// address from a /16 (Linux routes all of 127.0.0.0/8 to lo with no set-up), or one fixed address for all (their
+// listener ports must then differ). Replicas may each serve every load balancer on an address of their own
+// (domain/addressPool.ts, `bindAddress`), as an ALB has one node per zone behind its name.
 import { formatAddress, parseAddressPool } from '../domain/addressPool.js';
 import type { ElbTables } from './tables.js';
 

@@ -247,16 +247,19 @@ describe('kill -9 of the leader during a rolling deployment behind a load balanc
     expect(before.filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(DESIRED);
     // Continuous traffic through each follower's data plane, two clients each.
     const flows = followers.flatMap((f) => [traffic(`http://${servedOn(f)}/`), traffic(`http://${servedOn(f)}/`)]);
+    let killedAt = 0;
+    let leaderlessUntil = 0;
     try {
       const v2 = await registerVersion('v2');
       await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', taskDefinition: v2 }));
       // Mid-deployment: the first new task runs, the old ones all still do.
       await waitUntil(async () => (await tasksOf('web')).some((t) => t.taskDefinitionArn === v2 && t.lastStatus === 'RUNNING'), (ok) => ok, 120_000);
       const midway = await tasksOf('web');
-      expect(midway.filter((t) => t.taskDefinitionArn !== v2 && t.lastStatus === 'RUNNING').length).toBeGreaterThan(0);
+      const oldRunning = midway.filter((t) => t.taskDefinitionArn !== v2 && t.lastStatus === 'RUNNING').length;
+      expect(oldRunning).toBeGreaterThan(0);
 
       leader.proc.kill('SIGKILL');
-      const killedAt = Date.now();
+      killedAt = Date.now();
       // Asked of the controllers while no replica leads: the new leader places this task.
       await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'probe', desiredCount: 1 }));
       const probe = await waitUntil(() => tasksOf('probe'), (t) => t.length > 0, 60_000);
@@ -265,7 +268,11 @@ describe('kill -9 of the leader during a rolling deployment behind a load balanc
       expect(followers).toContain(next);
       const led = next.output.map((l) => (l.startsWith('{') ? (JSON.parse(l) as { msg?: string; time?: number }) : {})).find((r) => r.msg?.startsWith('this replica leads'));
       const leadMs = led!.time! - killedAt;
-      console.log(`leader killed: a follower leads after ${leadMs} ms; its controllers' first decision (the probe task placed) after ${decisionMs} ms`);
+      leaderlessUntil = led!.time!;
+      console.log(
+        `leader killed with ${oldRunning} old and ${midway.filter((t) => t.taskDefinitionArn === v2).length} new tasks: a follower leads after ${leadMs} ms; ` +
+          `its controllers' first decision (the probe task placed) after ${decisionMs} ms`,
+      );
       expect(leadMs).toBeGreaterThan(0);
       expect(decisionMs).toBeGreaterThan(0);
       expect(decisionMs).toBeLessThan(15_000);
@@ -309,6 +316,10 @@ describe('kill -9 of the leader during a rolling deployment behind a load balanc
     const failed = samples.filter((s) => s.answer !== 'v1' && s.answer !== 'v2');
     expect(failed).toEqual([]);
     expect(samples.length).toBeGreaterThan(100);
+    // Requests went on, answered, while no replica led.
+    const leaderless = samples.filter((s) => s.start > killedAt && s.end < leaderlessUntil);
+    console.log(`${samples.length} requests, ${leaderless.length} of them while no replica led; slowest ${Math.max(...samples.map((s) => s.end - s.start))} ms`);
+    expect(leaderless.length).toBeGreaterThan(0);
     expect(samples.some((s) => s.answer === 'v1')).toBe(true);
     for (const f of flows) expect(f.last()).toBe('v2');
 
