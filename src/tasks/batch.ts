@@ -8,10 +8,12 @@ import { promote, release, reserve } from '../placement/resources.js';
 import { Txn, type Row, type StateCache } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
 import { next, type Effect, type MachineContext, type TaskEvent } from './machine.js';
+import { AddressClaims } from './addresses.js';
 
 export class TaskBatch {
   private readonly instances = new Map<string, { ci: ContainerInstanceRecord; rev: number }>();
   private flushed = false;
+  private claims: AddressClaims | undefined;
 
   constructor(
     readonly tables: Tables,
@@ -48,6 +50,16 @@ export class TaskBatch {
     this.open();
     this.txn.put(this.tables.tasks, id, rec, 0);
     if (rec.reservation) this.change(rec.reservation.instanceKey, (ci) => reserve(ci, rec.reservation!, true));
+  }
+
+  /** awsvpc addresses handed out in this batch: every launch into it draws from the same claims. */
+  get addresses(): AddressClaims {
+    return (this.claims ??= new AddressClaims(this.tables, this.txn));
+  }
+
+  /** At most how many operations the transaction will have once done (instances not yet written count as one each). */
+  size(): number {
+    return this.txn.ops.length + this.instances.size;
   }
 
   /** The transaction, with every touched instance written once. Call once, last. */

@@ -6,7 +6,6 @@ import type { Attachment, Tag, Task, TaskDefinition, TaskOverride } from '@aws-s
 import { instanceKeyOf } from '../domain/containerInstance.js';
 import { containerArn, newContainer, taskArn, type Reservation, type TaskRecord } from '../domain/task.js';
 import type { Placement, Plan, TaskDemand } from '../scheduler/index.js';
-import { AddressClaims } from './addresses.js';
 import { FARGATE_PLATFORM_VERSION } from './platformVersion.js';
 import type { TaskBatch } from './batch.js';
 import type { LaunchChoice } from './launchTypes.js';
@@ -32,7 +31,7 @@ export interface LaunchSpec {
 /** Writes one task per placement of `plan` into the batch; returns them in the plan's order. */
 export function launch(batch: TaskBatch, spec: LaunchSpec, plan: Plan): TaskRecord[] {
   const awsvpc = spec.taskDefinition.networkMode === 'awsvpc';
-  const addresses = awsvpc ? new AddressClaims(batch.tables, batch.txn) : undefined;
+  const addresses = awsvpc ? batch.addresses : undefined;
   return plan.placements.map((placement, i) => {
     const instanceKey = instanceKeyOf(placement.instanceArn);
     const ci = batch.instance(instanceKey);

@@ -44,7 +44,7 @@ export interface PlaceRequest {
 }
 
 /** Plans on the request's pool and launches what was placed. */
-export function placeAndLaunch(pools: PlacementPools, batch: TaskBatch, req: PlaceRequest): { records: TaskRecord[]; plan: Plan } {
+export function placeAndLaunch(pools: PlacementPools, batch: TaskBatch, req: PlaceRequest): { records: TaskRecord[]; plan: Plan; state: ClusterState } {
   const fargate = req.launches[0]?.launchType === 'FARGATE';
   const state = pools.pool(fargate ? FARGATE_POOL : req.cluster.clusterName);
   const demand = taskDemand(req.taskDefinition, req.overrides);
@@ -75,7 +75,7 @@ export function placeAndLaunch(pools: PlacementPools, batch: TaskBatch, req: Pla
     },
     plan,
   );
-  return { records, plan };
+  return { records, plan, state };
 }
 
 /**
@@ -160,7 +160,7 @@ export interface RunRequest {
 }
 
 /** RunTask (or StartTask, with instanceArns): ECS's checks, then placeAndLaunch. */
-export function runTasks(pools: PlacementPools, batch: TaskBatch, req: RunRequest): { records: TaskRecord[]; plan: Plan } {
+export function runTasks(pools: PlacementPools, batch: TaskBatch, req: RunRequest): { records: TaskRecord[]; plan: Plan; state: ClusterState } {
   const td = req.definition.taskDefinition;
   const start = req.instanceArns !== undefined;
   const strategy = start ? [] : (req.capacityProviderStrategy ?? (req.launchType ? [] : req.cluster.defaultCapacityProviderStrategy));

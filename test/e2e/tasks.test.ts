@@ -179,6 +179,34 @@ describe('placement', () => {
     }
   });
 
+  it('places concurrent calls together: one with a bad definition fails alone, one client token places once', async () => {
+    await ecs.send(new CreateClusterCommand({ clusterName: 'group' }));
+    await instance('group', 'us-east-1a', { memory: 4096 });
+    await family('group-app');
+    const clients = Array.from({ length: 8 }, () => wharf.ecs());
+    const calls = clients.map((c, i) =>
+      c.send(
+        new RunTaskCommand({
+          cluster: 'group',
+          taskDefinition: i === 7 ? 'no-such-family' : 'group-app',
+          count: 2,
+          ...(i < 4 ? { clientToken: 'group-token' } : {}),
+        }),
+      ).then((r) => r, (e: Error) => e),
+    );
+    const results = await Promise.all(calls);
+    clients.forEach((c) => c.destroy());
+    expect(results[7]).toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
+    const ok = results.slice(0, 7) as { tasks?: { taskArn?: string }[] }[];
+    // The four calls with one token answer the same two tasks.
+    const tokenArns = ok.slice(0, 4).map((r) => r.tasks!.map((t) => t.taskArn).sort());
+    expect(tokenArns[0]).toHaveLength(2);
+    for (const a of tokenArns) expect(a).toEqual(tokenArns[0]);
+    const listed = (await ecs.send(new ListTasksCommand({ cluster: 'group' }))).taskArns!;
+    expect(listed.sort()).toEqual([...tokenArns[0]!, ...ok.slice(4).flatMap((r) => r.tasks!.map((t) => t.taskArn!))].sort());
+    expect(listed).toHaveLength(8);
+  });
+
   it('answers an empty cluster, an unknown definition and a bad count as ECS does', async () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'empty' }));
     await family('empty-app');

@@ -1,7 +1,8 @@
 // RunTask and StartTask: decode the request (count, tags, the cluster and the definition it names, RunTask's client
 // token), hand it to tasks/run.ts, which checks it as ECS does, plans and launches the tasks with the reservations
-// on their instances in one guarded transaction (a plan made on a view that changed meanwhile is re-made, so
-// concurrent calls never oversubscribe), and encode the answer.
+// on their instances in one guarded transaction, shared with the calls on the same cluster that arrived meanwhile
+// (a plan made on a view that changed meanwhile is re-made, so concurrent calls never oversubscribe), and encode the
+// answer.
 import type { Failure, Volume, RunTaskRequest, RunTaskResponse, StartTaskRequest, StartTaskResponse } from '@aws-sdk/client-ecs';
 import { ClientError, InvalidParameter } from '../../domain/errors.js';
 import { initialTags } from '../../domain/tags.js';
@@ -9,6 +10,7 @@ import type { PlacementPools } from '../../placement/pools.js';
 import type { Plan } from '../../scheduler/index.js';
 import type { RequestContext } from '../../gateway/service.js';
 import { TaskBatch } from '../../tasks/batch.js';
+import { PlacementGroups } from '../../tasks/placementGroups.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import { runTasks } from '../../tasks/run.js';
 import type { EcsContext } from './context.js';
@@ -34,17 +36,18 @@ export function runTaskOperations(
   const failures = (plan: Plan, always: boolean): Failure[] =>
     plan.unplaced === 0 && !always ? [] : plan.rejections.map((r) => ({ arn: r.arn, reason: r.reason }));
 
-  // One placement per cluster at a time in this process: concurrent calls would all read the same free capacity and
-  // all but one conflict, again and again (on etcd, with the commit's round trip between tries). Replicas still
-  // race each other, a few contenders that the guarded transaction and its retries settle.
-  const placing = new Map<string, Promise<unknown>>();
-  const oneAtATime = <R>(cluster: string | undefined, fn: () => Promise<R>): Promise<R> => {
-    const key = cluster ?? 'default';
-    const run = (placing.get(key) ?? Promise.resolve()).then(fn, fn);
-    const tail = run.catch(() => undefined);
-    placing.set(key, tail);
-    void tail.then(() => placing.get(key) === tail && placing.delete(key));
-    return run;
+  // Calls on one cluster are placed one group at a time in this process, each group in one transaction
+  // (tasks/placementGroups.ts): concurrent calls planned apart would all read the same free capacity and all but one
+  // conflict, again and again (on etcd, with the commit's round trip between tries). Replicas still race each
+  // other, a few contenders that the guarded transaction and its retries settle.
+  const groups = new PlacementGroups(ecs.cache, () => new TaskBatch(tables, { now: new Date(), stoppedRetentionMs }));
+  const priorTasks = (token: string | undefined, now: Date) => {
+    const prior = token === undefined ? undefined : tables.clientTokens.get(token);
+    if (!prior || prior.value.expiresAt <= now) return undefined;
+    return prior.value.taskArns.flatMap((arn) => {
+      const row = tables.tasks.get(`${arn.split('/').slice(-2).join('/')}`);
+      return row ? [row.value.task] : [];
+    });
   };
 
   return {
@@ -52,19 +55,14 @@ export function runTaskOperations(
       const count = input.count ?? 1;
       if (!Number.isInteger(count) || count < 1 || count > 10) throw new InvalidParameter('count must be between 1 and 10.');
       const tags = initialTags(input.tags);
-      if (input.clientToken !== undefined) {
-        const prior = tables.clientTokens.get(input.clientToken);
-        if (prior && prior.value.expiresAt > ctx.now) {
-          const tasks = prior.value.taskArns.flatMap((arn) => {
-            const row = tables.tasks.get(`${arn.split('/').slice(-2).join('/')}`);
-            return row ? [row.value.task] : [];
-          });
-          return { tasks, failures: [] };
-        }
-      }
-      return oneAtATime(input.cluster, () => ecs.cache.update(() => {
-        const batch = new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs });
-        const { records, plan } = runTasks(pools, batch, {
+      const prior = priorTasks(input.clientToken, ctx.now);
+      if (prior) return { tasks: prior, failures: [] };
+      const cluster = input.cluster ?? 'default';
+      return groups.submit(cluster, (batch) => {
+        // A call with the same token placed meanwhile (in an earlier group) answers for this one.
+        const earlier = priorTasks(input.clientToken, ctx.now);
+        if (earlier) return { result: { tasks: earlier, failures: [] } };
+        const { records, plan, state } = runTasks(pools, batch, {
           ...input,
           ctx,
           cluster: ecs.activeCluster(input.cluster).value,
@@ -78,8 +76,8 @@ export function runTaskOperations(
             expiresAt: new Date(ctx.now.getTime() + CLIENT_TOKEN_TTL_MS),
           });
         }
-        return { txn: batch.done(), result: { tasks: records.map((r) => r.task), failures: failures(plan, false) } };
-      }));
+        return { result: { tasks: records.map((r) => r.task), failures: failures(plan, false) }, placed: { state, plan } };
+      }, input.clientToken);
     },
 
     async StartTask(input: StartTaskRequest, ctx: RequestContext): Promise<StartTaskResponse> {
@@ -88,13 +86,12 @@ export function runTaskOperations(
         throw new InvalidParameter('containerInstances must list between 1 and 10 container instances.');
       }
       const tags = initialTags(input.tags);
-      return oneAtATime(input.cluster, () => ecs.cache.update(() => {
+      return groups.submit(input.cluster ?? 'default', (batch) => {
         const cluster = ecs.activeCluster(input.cluster).value;
         const instanceArns = refs.map((r) =>
           r.startsWith('arn:') ? r : tables.containerInstances.get(`${cluster.clusterName}/${r}`)?.value.containerInstanceArn ?? r,
         );
-        const batch = new TaskBatch(tables, { now: ctx.now, stoppedRetentionMs });
-        const { records, plan } = runTasks(pools, batch, {
+        const { records, plan, state } = runTasks(pools, batch, {
           ...input,
           ctx,
           cluster,
@@ -103,8 +100,8 @@ export function runTaskOperations(
           tags,
           instanceArns,
         });
-        return { txn: batch.done(), result: { tasks: records.map((r) => r.task), failures: failures(plan, true) } };
-      }));
+        return { result: { tasks: records.map((r) => r.task), failures: failures(plan, true) }, placed: { state, plan } };
+      });
     },
   };
 }

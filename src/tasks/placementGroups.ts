@@ -1,0 +1,125 @@
+// Group commit of placements: RunTask and StartTask calls on one cluster that arrive while this process's previous
+// placement on it is being committed wait, and then go together in the next transaction. Each call plans on the
+// capacity the calls before it in the group took (their placements are held in the pool's state while the group is
+// planned, and handed back before the commit, whose changes come back through the cache), so the group never
+// oversubscribes, and a conflict re-plans the whole group on fresh reads as one call would be. On etcd every commit
+// costs a consensus round and an fsync: one transaction per group instead of per call is what lets one replica place
+// more tasks per second than etcd commits transactions. A call whose checks fail fails alone; the others go on.
+import type { ClusterState, Plan } from '../scheduler/index.js';
+import type { StateCache } from '../store/cache.js';
+import type { TaskBatch } from './batch.js';
+
+/** What a call's planning took from the pool, to be held while the rest of its group plans. */
+export interface Placed {
+  state: ClusterState;
+  plan: Plan;
+}
+
+/** One call's part of a group: writes into the shared batch, returns its answer and what it placed. */
+export type GroupAttempt<R> = (batch: TaskBatch) => { result: R; placed?: Placed };
+
+interface Job {
+  attempt: GroupAttempt<unknown>;
+  /** Calls that write one key (a client token) never share a group: etcd refuses a key twice in a transaction. */
+  key?: string;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * etcd's default --max-txn-ops is 128 (operations, and compares, per transaction). A RunTask call adds at most 31: ten
+ * tasks, ten address claims, ten instance rows (each instance once per group) and a client token.
+ */
+export const MAX_GROUP_OPS = 128;
+const MAX_CALL_OPS = 31;
+
+export class PlacementGroups {
+  private readonly queues = new Map<string, Job[]>();
+
+  constructor(
+    private readonly cache: StateCache,
+    private readonly newBatch: () => TaskBatch,
+    private readonly maxOps = MAX_GROUP_OPS,
+  ) {}
+
+  /** Runs `attempt` in the next group of `cluster`; resolves with its answer once the group is committed. */
+  submit<R>(cluster: string, attempt: GroupAttempt<R>, key?: string): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      let queue = this.queues.get(cluster);
+      const idle = !queue;
+      if (!queue) this.queues.set(cluster, (queue = []));
+      queue.push({ attempt: attempt as GroupAttempt<unknown>, key, resolve: resolve as (v: unknown) => void, reject });
+      if (idle) void this.drain(cluster, queue);
+    });
+  }
+
+  private async drain(cluster: string, queue: Job[]): Promise<void> {
+    while (queue.length > 0) {
+      const jobs = queue.splice(0, queue.length);
+      const failed = new Map<Job, unknown>();
+      let taken: Job[] = [];
+      try {
+        const results = await this.cache.update(() => {
+          for (;;) {
+            const batch = this.newBatch();
+            const keys = new Set<string>();
+            const held: Placed[] = [];
+            const out: unknown[] = [];
+            taken = [];
+            let threw: Job | undefined;
+            try {
+              for (const job of jobs) {
+                if (failed.has(job)) continue;
+                if ((job.key !== undefined && keys.has(job.key)) || (taken.length > 0 && batch.size() + MAX_CALL_OPS > this.maxOps)) continue;
+                try {
+                  const r = job.attempt(batch);
+                  out.push(r.result);
+                  if (r.placed) hold(r.placed, held);
+                } catch (e) {
+                  failed.set(job, e);
+                  threw = job;
+                  break;
+                }
+                taken.push(job);
+                if (job.key !== undefined) keys.add(job.key);
+              }
+            } finally {
+              release(held);
+            }
+            // A call that failed may have written part of its tasks into the batch: plan the others again without it.
+            if (threw) continue;
+            return { txn: batch.done(), result: out };
+          }
+        });
+        taken.forEach((job, i) => job.resolve(results[i]));
+      } catch (e) {
+        for (const job of taken) job.reject(e);
+      }
+      for (const [job, e] of failed) job.reject(e);
+      // What did not fit this group goes first in the next.
+      const done = new Set([...taken, ...failed.keys()]);
+      queue.unshift(...jobs.filter((j) => !done.has(j)));
+    }
+    this.queues.delete(cluster);
+  }
+}
+
+function hold(p: Placed, held: Placed[]): void {
+  for (const pl of p.plan.placements) {
+    const slot = p.state.slotOf(pl.instanceArn);
+    if (slot !== undefined) p.state.reserve(slot, p.plan.demand, pl.hostPorts, p.plan.group);
+  }
+  held.push(p);
+}
+
+/** Hands the pool's state back as the cache has it, last held first. */
+function release(held: Placed[]): void {
+  for (let i = held.length - 1; i >= 0; i--) {
+    const p = held[i]!;
+    for (let k = p.plan.placements.length - 1; k >= 0; k--) {
+      const pl = p.plan.placements[k]!;
+      const slot = p.state.slotOf(pl.instanceArn);
+      if (slot !== undefined) p.state.release(slot, p.plan.demand, pl.hostPorts, p.plan.group);
+    }
+  }
+}
