@@ -259,6 +259,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       },
     },
   });
+  // Replicas read what another replica acknowledged before answering (API calls, and agents opening their channel).
+  const readYourWrites = readBarrier(store, cache);
   const channel = new AgentChannel({
     cache,
     tables,
@@ -270,6 +272,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
     replica: { sessions, id: replicaId, url: () => url, leaseId: () => replicaLease.id },
+    barrier: opts.store.kind === 'etcd' ? readYourWrites : undefined,
     taskSecrets: new TaskSecrets({ tables, secrets, parameters, access, sts, accountId: opts.accountId }),
     resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
     onExec: (instance, msg) => execSessions.fromAgent(instance, msg),
@@ -348,7 +351,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       { prefix: EXEC_PATH, handle: (req, socket, head) => execSessions.handleUpgrade(req, socket, head) },
     ],
     // One process on SQLite reads what it wrote already; replicas on etcd catch up with each other first.
-    beforeDispatch: opts.store.kind === 'etcd' ? readBarrier(store, cache) : undefined,
+    beforeDispatch: opts.store.kind === 'etcd' ? readYourWrites : undefined,
   });
   url = await gateway.listen();
   publicHost = new URL(url).host;

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { CreateClusterCommand, RegisterContainerInstanceCommand } from '@aws-sdk/client-ecs';
+import { connectAgent, type ChannelClient } from './agentClient.js';
 import { startWharf, type Wharf } from './harness.js';
 
 // Replicas sharing a store share the key that seals secrets in it.
@@ -55,6 +57,27 @@ describe('wharf server --store etcd://', () => {
       [a, b].map((s) => s.aws('ecs', 'register-task-definition', '--family', 'from-b', '--container-definitions', JSON.stringify([{ name: 'app', image: 'busybox', memory: 64 }]))),
     );
     expect([ra.taskDefinition.revision, rb.taskDefinition.revision].sort()).toEqual([2, 3]);
+    await Promise.all([a.stop(), b.stop()]);
+  }, 120_000);
+
+  it('opens an agent\'s channel on one server right after its instance was registered through the other', async () => {
+    const [a, b] = await Promise.all([server(), server()]);
+    const ecsA = a.ecs();
+    await ecsA.send(new CreateClusterCommand({ clusterName: 'channels' }));
+    const channels: ChannelClient[] = [];
+    for (let i = 0; i < 10; i++) {
+      const out = await ecsA.send(
+        new RegisterContainerInstanceCommand({
+          cluster: 'channels',
+          totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 1024 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 1024 }],
+        }),
+      );
+      // At once, on the other server: it catches up with the store before it looks the instance up.
+      channels.push(await connectAgent(b.url, 'channels', out.containerInstance!.containerInstanceArn!));
+    }
+    expect(channels).toHaveLength(10);
+    await Promise.all(channels.map((c) => c.close()));
+    ecsA.destroy();
     await Promise.all([a.stop(), b.stop()]);
   }, 120_000);
 });

@@ -49,6 +49,11 @@ export interface AgentChannelOptions {
    * stays connected while any replica holds its channel, and only the replica holding it marks it disconnected.
    */
   replica?: { sessions: AgentSessions; id: string; url: () => string; leaseId: () => string | undefined };
+  /**
+   * Replicas: resolves once this replica's cache holds what the store held when called (cli/readiness.ts), so an
+   * instance registered through another replica a moment ago is known here before its channel is refused.
+   */
+  barrier?: () => Promise<void>;
 }
 
 interface Session {
@@ -90,6 +95,10 @@ export class AgentChannel {
   }
 
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    void this.upgrade(req, socket, head);
+  }
+
+  private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     let instanceKey: string;
     try {
       verifySigV4({ method: 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body: Buffer.alloc(0) }, this.opts.secretFor, this.now());
@@ -97,14 +106,19 @@ export class AgentChannel {
       const arn = params.get('containerInstanceArn') ?? '';
       const parts = arn.split('/');
       instanceKey = `${parts.at(-2)}/${parts.at(-1)}`;
-      const row = this.opts.tables.containerInstances.get(instanceKey);
-      if (!row || row.value.status === 'INACTIVE') throw new AwsError('InvalidParameterException', `Unknown or inactive container instance ${arn}.`);
+      const known = () => {
+        const row = this.opts.tables.containerInstances.get(instanceKey);
+        return !!row && row.value.status !== 'INACTIVE';
+      };
+      if (!known() && this.opts.barrier) await this.opts.barrier();
+      if (!known()) throw new AwsError('InvalidParameterException', `Unknown or inactive container instance ${arn}.`);
     } catch (err) {
       const status = err instanceof AwsError ? err.status : 400;
       const msg = err instanceof Error ? err.message : String(err);
       socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${msg}\n`);
       return;
     }
+    if (socket.destroyed) return;
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.open(ws, instanceKey));
   }
 
