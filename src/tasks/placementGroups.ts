@@ -58,6 +58,7 @@ export class PlacementGroups {
       const jobs = queue.splice(0, queue.length);
       const failed = new Map<Job, unknown>();
       let taken: Job[] = [];
+      let error: unknown;
       try {
         const results = await this.cache.update(() => {
           for (;;) {
@@ -93,12 +94,15 @@ export class PlacementGroups {
         });
         taken.forEach((job, i) => job.resolve(results[i]));
       } catch (e) {
+        error = e;
         for (const job of taken) job.reject(e);
       }
       for (const [job, e] of failed) job.reject(e);
-      // What did not fit this group goes first in the next.
+      // What did not fit this group goes first in the next (unless the group could not be made at all).
       const done = new Set([...taken, ...failed.keys()]);
-      queue.unshift(...jobs.filter((j) => !done.has(j)));
+      const rest = jobs.filter((j) => !done.has(j));
+      if (done.size === 0 && error !== undefined) rest.forEach((j) => j.reject(error));
+      else queue.unshift(...rest);
     }
     this.queues.delete(cluster);
   }
