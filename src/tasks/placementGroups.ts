@@ -3,8 +3,8 @@
 // capacity the calls before it in the group took (their placements are held in the pool's state while the group is
 // planned, and handed back before the commit, whose changes come back through the cache), so the group never
 // oversubscribes, and a conflict re-plans the whole group on fresh reads as one call would be. On etcd every commit
-// costs a consensus round and an fsync: one transaction per group instead of per call is what lets one replica place
-// more tasks per second than etcd commits transactions. A call whose checks fail fails alone; the others go on.
+// costs a consensus round and an fsync: one transaction per group instead of per call is what lets one replica take
+// more calls per second than etcd commits transactions. A call whose checks fail fails alone; the others go on.
 import type { ClusterState, Plan } from '../scheduler/index.js';
 import type { StateCache } from '../store/cache.js';
 import type { TaskBatch } from './batch.js';
