@@ -252,7 +252,7 @@ describe('kill -9 of the leader during a rolling deployment behind a load balanc
     try {
       const v2 = await registerVersion('v2');
       await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'web', taskDefinition: v2 }));
-      // Mid-deployment: the first new task runs, the old ones all still do.
+      // Mid-deployment: the first new task runs, and old ones still do.
       await waitUntil(async () => (await tasksOf('web')).some((t) => t.taskDefinitionArn === v2 && t.lastStatus === 'RUNNING'), (ok) => ok, 120_000);
       const midway = await tasksOf('web');
       const oldRunning = midway.filter((t) => t.taskDefinitionArn !== v2 && t.lastStatus === 'RUNNING').length;
