@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// The AWS SDK's notice about Node versions would print once per test worker; `wharf` itself silences it the same way.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // Unit tests sit beside the code in src/; end-to-end tests that start a real Wharf live in test/e2e/.
 // Two test files run at once: most of an end-to-end file's time is spent waiting on containers, health checks and
 // polls, so a 2-core machine keeps up, and the whole suite fits well within CI's time. Files never share a port, an

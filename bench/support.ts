@@ -1,5 +1,6 @@
 // What the benchmarks share: reading their options, starting a Wharf process to measure, signing replayable requests,
-// and the server's CPU time.
+// and the server's CPU time. Importing it also quiets the AWS SDK's Node version notice, as `wharf` does.
+import '../src/cli/quietSdk.js';
 import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';

@@ -1,4 +1,6 @@
 // The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages, each loaded on demand.
+// First: the landing page's chunk starts loading while the rest of this bundle is still evaluating.
+import { clustersPage, earlyClustersPage } from './lib/firstPage';
 import '@cloudscape-design/global-styles/index.css';
 import Alert from '@cloudscape-design/components/alert';
 import AppLayout from '@cloudscape-design/components/app-layout';
@@ -18,7 +20,7 @@ import { ErrorBoundary } from './lib/ErrorBoundary';
 import { match, queryParam, useHashPath } from './lib/router';
 import { SignIn } from './pages/SignIn';
 
-const Clusters = lazy(() => import('./pages/Clusters'));
+const Clusters = lazy(() => earlyClustersPage ?? clustersPage());
 const Cluster = lazy(() => import('./pages/Cluster'));
 const TaskDefinitions = lazy(() => import('./pages/TaskDefinitions'));
 const TaskDefinitionFamily = lazy(() => import('./pages/TaskDefinitionFamily'));

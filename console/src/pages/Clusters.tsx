@@ -1,5 +1,5 @@
 // Clusters: list (ListClusters + DescribeClusters), create, delete.
-import type { Cluster, DescribeClustersResponse, ListClustersResponse } from '@aws-sdk/client-ecs';
+import type { Cluster } from '@aws-sdk/client-ecs';
 import Button from '@cloudscape-design/components/button';
 import FormField from '@cloudscape-design/components/form-field';
 import Header from '@cloudscape-design/components/header';
@@ -15,35 +15,12 @@ import { ConfirmModal } from '../lib/ConfirmModal';
 import { useConsole } from '../lib/context';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc } from '../lib/format';
+import { loadClusters, takeEarlyClusters } from '../lib/firstLoad';
 import { usePoll } from '../lib/usePoll';
-
-export async function listAll<T>(page: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const p = await page(token);
-    out.push(...p.items);
-    token = p.next;
-  } while (token);
-  return out;
-}
-
-export async function loadClusters(session: Session): Promise<Cluster[]> {
-  const arns = await listAll(async (nextToken) => {
-    const r = await ecs<ListClustersResponse>(session, 'ListClusters', { nextToken });
-    return { items: r.clusterArns ?? [], next: r.nextToken };
-  });
-  const out: Cluster[] = [];
-  for (let i = 0; i < arns.length; i += 100) {
-    const r = await ecs<DescribeClustersResponse>(session, 'DescribeClusters', { clusters: arns.slice(i, i + 100) });
-    out.push(...(r.clusters ?? []));
-  }
-  return out.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
-}
 
 export default function Clusters() {
   const { session, flash } = useConsole();
-  const poll = usePoll(() => loadClusters(session), [session]);
+  const poll = usePoll(() => takeEarlyClusters(session) ?? loadClusters(session), [session]);
   const [selected, setSelected] = useState<Cluster[]>([]);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState(false);

@@ -15,7 +15,7 @@ import { useConsole } from '../lib/context';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { time } from '../lib/format';
 import { usePoll } from '../lib/usePoll';
-import { listAll } from './Clusters';
+import { listAll } from '../lib/firstLoad';
 
 interface LogGroup {
   logGroupName: string;

@@ -15,7 +15,7 @@ import { enc } from '../lib/format';
 import { navigate } from '../lib/router';
 import { Status } from '../lib/Status';
 import { usePoll } from '../lib/usePoll';
-import { listAll } from './Clusters';
+import { listAll } from '../lib/firstLoad';
 
 interface Revision {
   arn: string;

@@ -13,7 +13,7 @@ import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc } from '../lib/format';
 import { navigate } from '../lib/router';
 import { usePoll } from '../lib/usePoll';
-import { listAll } from './Clusters';
+import { listAll } from '../lib/firstLoad';
 
 export default function TaskDefinitions() {
   const { session } = useConsole();
