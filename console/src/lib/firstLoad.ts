@@ -38,9 +38,11 @@ const early = opened && currentPath() === '/clusters' ? { session: opened, clust
 // Nothing waits on it until the page takes it; a failure is seen (and retried) by the page's own call.
 early?.clusters.catch(() => undefined);
 
-/** The cluster list answer started at load, once, for the session it was started with and while still fresh. */
+/** The cluster list answer started at load, once, for the session it was started with. The first render of the
+ * page takes it however long the bundle took on a slow machine; a minute bounds how stale it can be if the user went
+ * elsewhere first (the page's next poll replaces it anyway). */
 export function takeEarlyClusters(session: Session): Promise<Cluster[]> | undefined {
-  if (!early || early.session.accessKeyId !== session.accessKeyId || Date.now() - early.at > 5000) return undefined;
+  if (!early || early.session.accessKeyId !== session.accessKeyId || Date.now() - early.at > 60_000) return undefined;
   const p = early.clusters;
   early.at = 0;
   return p;
