@@ -13,7 +13,8 @@ export function containerReport(ts: TaskState, c: ContainerState): ContainerRepo
     healthStatus: c.definition.healthCheck ? c.health : 'UNKNOWN',
   };
   if (c.runtimeId) r.runtimeId = c.runtimeId;
-  if (c.imageId) r.imageDigest = c.imageId;
+  const digest = c.digest && c.digestOf === c.imageId ? c.digest : c.imageId;
+  if (digest) r.imageDigest = digest;
   if (c.exitCode !== undefined) r.exitCode = c.exitCode;
   if (c.reason) r.reason = c.reason;
   return r;

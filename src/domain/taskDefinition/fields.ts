@@ -80,7 +80,7 @@ export const TASK_DEFINITION_FIELDS: Record<string, FieldRule> = {
   'ContainerDefinition.dependsOn': H('START, COMPLETE, SUCCESS, HEALTHY gates'),
   'ContainerDefinition.startTimeout': H('how long a dependency may take'),
   'ContainerDefinition.stopTimeout': H('seconds between SIGTERM and SIGKILL'),
-  'ContainerDefinition.versionConsistency': H('enabled (the default): every task of a deployment runs the image (Docker\'s image id) its first task ran, even after the tag moves; disabled, and RunTask\'s tasks: the tag'),
+  'ContainerDefinition.versionConsistency': H('enabled (the default): every task of a deployment runs the image digest its first task ran (repo@sha256:..., pulled by digest where missing), even after the tag moves; an image no registry has is pinned by its image id; disabled, and RunTask\'s tasks: the tag'),
   'ContainerDefinition.hostname': H('Docker Hostname (refused in awsvpc at registration, as ECS)'),
   'ContainerDefinition.user': H('Docker User'),
   'ContainerDefinition.workingDirectory': H('Docker WorkingDir'),
