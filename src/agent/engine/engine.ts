@@ -6,6 +6,7 @@ import { LABELS, PAUSE_CONTAINER_NAME, type AgentTask } from '../protocol.js';
 import { PAUSE_IMAGE, pauseBuildContext } from '../runtime/pause.js';
 import { NameConflictError, type ContainerInfo, type ImageInfo, type RuntimeEvent } from '../runtime/types.js';
 import { pinnedReference, repoDigestOf } from './imageRef.js';
+import { publishedPorts } from './portRanges.js';
 import { containerLabels, dockerName } from './names.js';
 import { nextStep, type Action } from './nextStep.js';
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js';
@@ -471,14 +472,15 @@ export class TaskEngine {
   }
 
   private bindings(ts: TaskState, c: ContainerState, info: ContainerInfo): ContainerState['bindings'] {
-    const mappings = c.definition.portMappings ?? [];
+    // Per port here; reports.ts turns a containerPortRange's ports into one range binding, as ECS reports it.
+    const ports = publishedPorts(c.definition, c.hostPorts, true);
     switch (ts.task.networkMode) {
       case 'bridge':
         return info.ports.map((p) => ({ bindIP: p.hostIp, containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol }));
       case 'host':
-        return mappings.map((m) => ({ bindIP: '0.0.0.0', containerPort: m.containerPort!, hostPort: m.containerPort!, protocol: m.protocol ?? 'tcp' }));
+        return ports.map((p) => ({ bindIP: '0.0.0.0', containerPort: p.containerPort, hostPort: p.containerPort, protocol: p.protocol }));
       case 'awsvpc':
-        return mappings.map((m) => ({ bindIP: this.awsvpcAddress(ts), containerPort: m.containerPort!, hostPort: m.containerPort!, protocol: m.protocol ?? 'tcp' }));
+        return ports.map((p) => ({ bindIP: this.awsvpcAddress(ts), containerPort: p.containerPort, hostPort: p.containerPort, protocol: p.protocol }));
       default:
         return [];
     }

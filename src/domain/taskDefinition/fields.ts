@@ -107,7 +107,7 @@ export const TASK_DEFINITION_FIELDS: Record<string, FieldRule> = {
   'PortMapping.protocol': H('tcp or udp'),
   'PortMapping.name': H('kept; Service Connect names ports by it'),
   'PortMapping.appProtocol': H('kept; Service Connect reads it'),
-  'PortMapping.containerPortRange': NO('placement', 'port ranges are not published yet; no agent advertises ecs.capability.container-port-range'),
+  'PortMapping.containerPortRange': H('bridge: a run of consecutive host ports from the dynamic host port range; awsvpc: the same ports at the task address; reported as containerPortRange and hostPortRange in networkBindings; hostPort must not be set'),
   'ContainerRestartPolicy.enabled': H('restart the container when it exits'),
   'ContainerRestartPolicy.ignoredExitCodes': H('exit codes that do not restart it'),
   'ContainerRestartPolicy.restartAttemptPeriod': H('seconds (60-1800, default 300) it must have run before an exit restarts it'),
