@@ -38,6 +38,18 @@ async function main() {
   });
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   const instanceArn = await connectedInstance(ecs);
+  try {
+    await measure(ecs, url, efsRoot);
+  } finally {
+    ecs.destroy();
+    proc.kill('SIGTERM');
+    await sleep(1500);
+    // The task's container too when the bench failed half way: `wharf up` leaves its containers when it stops.
+    for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+  }
+}
+
+async function measure(ecs: ECSClient, url: string, efsRoot: string) {
   const awsEnv = { ...process.env, AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey, AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
   const created = await run('aws', ['efs', 'create-file-system', '--creation-token', 'bench-efs', '--endpoint-url', url, '--output', 'json'], { env: awsEnv });
   const fsId = (JSON.parse(created.stdout) as { FileSystemId: string }).FileSystemId;
@@ -96,10 +108,6 @@ async function main() {
   console.log(`  median of per-round ratios           ${paired.toFixed(2)}   (goal >= 0.95: ${paired >= 0.95 ? 'met' : 'NOT met'})`);
 
   await ecs.send(new StopTaskCommand({ task: arn }));
-  ecs.destroy();
-  proc.kill('SIGTERM');
-  await sleep(1500);
-  for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
 }
 
 main().catch((e) => {
