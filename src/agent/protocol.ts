@@ -81,7 +81,7 @@ export interface AgentContainer {
   definition: ContainerDefinition;
   /** Host ports chosen by the scheduler (bridge dynamic ports included), in portMappings order. */
   hostPorts: HostPort[];
-  /** versionConsistency: the image (by id) the deployment's first task ran, which this one must run too. */
+  /** versionConsistency: the image digest the deployment's first task ran (an image id for an image no registry has), which this one must run too. */
   imageDigest?: string;
 }
 

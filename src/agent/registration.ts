@@ -70,6 +70,7 @@ export function capabilityAttributes(
     ...dockerLogDrivers(engineLogDrivers).map((d) => `com.amazonaws.ecs.capability.logging-driver.${d}`),
     'com.amazonaws.ecs.capability.logging-driver.awslogs',
     'ecs.capability.container-restart-policy',
+    'ecs.capability.container-port-range',
     // awslogs output travels on the agent's channel and images come from Wharf's registry with the agent's own
     // credentials, so a task's execution role needs nothing more from the host: both work as on ECS.
     'ecs.capability.execution-role-awslogs',

@@ -4,8 +4,8 @@
 // get a TTY (this terminal in raw mode, its size followed); one-shot commands keep stdout and stderr apart. The
 // command's exit code is this process's.
 import http from 'node:http';
-import WebSocket from 'ws';
 import { presignGet, signPost } from './execSigning.js';
+import { WsClient } from './wsClient.js';
 
 export interface ExecFlags {
   cluster?: string;
@@ -28,7 +28,10 @@ export async function execInTask(task: string, f: ExecFlags): Promise<number> {
     return 254;
   }
   const session = (res.json as { session: { streamUrl: string; tokenValue: string } }).session;
-  const url = presignGet(f.credentials, f.region, session.streamUrl, { token: session.tokenValue });
+  // The start frame's content, signed with the rest: the command starts as the stream opens.
+  const size: Record<string, string> = process.stdout.isTTY ? { cols: String(process.stdout.columns), rows: String(process.stdout.rows) } : {};
+  const start = { start: '1', tty: f.interactive ? '1' : '0', ...size };
+  const url = presignGet(f.credentials, f.region, session.streamUrl, { token: session.tokenValue, ...start });
   return relay(url, f.interactive);
 }
 
@@ -63,44 +66,53 @@ async function executeCommand(f: ExecFlags, body: object): Promise<{ status: num
   });
 }
 
+/**
+ * The session's stream. The start frame's content (tty, terminal size) rides in the signed URL, so the agent starts
+ * the command as the connection opens; the exit frame ends the session here at once (no waiting on the close).
+ */
 function relay(url: string, interactive: boolean): Promise<number> {
   const stdin = process.stdin;
   const tty = interactive;
   const raw = interactive && stdin.isTTY;
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
     let code = 255;
-    const send = (msg: object) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(msg));
+    let done = false;
     const size = () => ({ cols: process.stdout.columns, rows: process.stdout.rows });
+    const send = (msg: object) => ws.send(JSON.stringify(msg));
     const onResize = () => send({ type: 'resize', ...size() });
     const onInput = (chunk: Buffer) => send({ type: 'stdin', data: chunk.toString('base64') });
-    ws.on('open', () => {
-      send({ type: 'start', tty, ...(process.stdout.isTTY ? size() : {}) });
-      if (!interactive) return;
-      if (raw) stdin.setRawMode(true);
-      stdin.on('data', onInput);
-      stdin.resume();
-      process.stdout.on('resize', onResize);
-    });
-    ws.on('message', (data) => {
-      const msg = JSON.parse(data.toString()) as { type: string; data?: string; exitCode?: number; message?: string };
-      if (msg.type === 'stdout') process.stdout.write(Buffer.from(msg.data!, 'base64'));
-      else if (msg.type === 'stderr') process.stderr.write(Buffer.from(msg.data!, 'base64'));
-      else if (msg.type === 'error') process.stderr.write(`${msg.message}\n`);
-      else if (msg.type === 'exit') code = msg.exitCode ?? 255;
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d));
-      res.on('end', () => process.stderr.write(`The session could not be joined: ${body.trim() || res.statusCode}\n`));
-    });
-    ws.on('error', (err) => process.stderr.write(`The session ended: ${err.message}\n`));
-    ws.on('close', () => {
+    const finish = () => {
+      if (done) return;
+      done = true;
       if (raw) stdin.setRawMode(false);
-      stdin.off('data', onInput);
-      stdin.pause();
-      process.stdout.off('resize', onResize);
+      if (interactive) {
+        stdin.off('data', onInput);
+        stdin.pause();
+        process.stdout.off('resize', onResize);
+      }
       resolve(code);
+    };
+    const ws: WsClient = new WsClient(url, {
+      open: () => {
+        if (!interactive) return;
+        if (raw) stdin.setRawMode(true);
+        stdin.on('data', onInput);
+        stdin.resume();
+        process.stdout.on('resize', onResize);
+      },
+      message: (text) => {
+        const msg = JSON.parse(text) as { type: string; data?: string; exitCode?: number; message?: string };
+        if (msg.type === 'stdout') process.stdout.write(Buffer.from(msg.data!, 'base64'));
+        else if (msg.type === 'stderr') process.stderr.write(Buffer.from(msg.data!, 'base64'));
+        else if (msg.type === 'error') process.stderr.write(`${msg.message}\n`);
+        else if (msg.type === 'exit') {
+          code = msg.exitCode ?? 255;
+          ws.close();
+        }
+      },
+      refused: (status, body) => process.stderr.write(`The session could not be joined: ${body.trim() || status}\n`),
+      error: (err) => process.stderr.write(`The session ended: ${err.message}\n`),
+      close: finish,
     });
   });
 }

@@ -3,6 +3,7 @@
 
 import type { TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import { overriddenContainer } from '../domain/overrides.js';
+import { containerPortsOf } from '../domain/taskDefinition/ports.js';
 import type { PortNeed, TaskDemand } from './types.js';
 
 /**
@@ -10,7 +11,8 @@ import type { PortNeed, TaskDemand } from './types.js';
  * - Task-level `cpu`/`memory` (or their overrides), when set, are what the task reserves.
  * - Otherwise the containers' sum: `cpu` units each; memory is `memoryReservation` when given (the soft limit
  *   is what ECS subtracts from the instance), else the hard `memory`.
- * - Host ports: `bridge` (the default on Linux EC2) reserves `hostPort`, 0 or absent meaning a dynamic port;
+ * - Host ports: `bridge` (the default on Linux EC2) reserves `hostPort`, 0 or absent meaning a dynamic port, and
+ *   a containerPortRange a run of consecutive dynamic ports;
  *   `host` reserves the container port itself; `awsvpc` and `none` reserve none on the host (the task has its
  *   own network interface), but `awsvpc` needs the `ecs.capability.task-eni` attribute.
  */
@@ -27,9 +29,15 @@ export function taskDemand(td: TaskDefinition, overrides?: TaskOverride): TaskDe
   if (mode === 'bridge' || mode === 'host') {
     for (const c of containers) {
       for (const pm of c.portMappings ?? []) {
-        if (pm.containerPort === undefined) continue; // port ranges (containerPortRange) are not placed here
+        const protocol = pm.protocol === 'udp' ? 'udp' : 'tcp';
+        if (pm.containerPort === undefined) {
+          // containerPortRange (bridge only): a run of consecutive dynamic host ports, one per container port.
+          const n = containerPortsOf(pm).length;
+          for (let i = 0; i < n; i++) ports.push(i === 0 ? { protocol, hostPort: 0, block: n } : { protocol, hostPort: 0 });
+          continue;
+        }
         const hostPort = mode === 'host' ? (pm.hostPort || pm.containerPort) : (pm.hostPort ?? 0);
-        ports.push({ protocol: pm.protocol === 'udp' ? 'udp' : 'tcp', hostPort });
+        ports.push({ protocol, hostPort });
       }
     }
   }

@@ -37,7 +37,7 @@ export function planPlacement(state: ClusterState, req: PlacementRequest, option
         break;
       }
       const s = state.slots[i]!;
-      const hostPorts = state.allocatePorts(s, req.demand.ports);
+      const hostPorts = state.allocatePorts(s, req.demand.ports)!; // the ports stage found room
       state.reserve(s, req.demand, hostPorts, req.group);
       taken.push([s, hostPorts]);
       placements.push({ instanceArn: s.arn, hostPorts });

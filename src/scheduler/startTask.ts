@@ -33,7 +33,7 @@ export function planStartTask(state: ClusterState, req: StartTaskRequest): Plan 
         rejections.push({ arn, reason: reason ?? Reason.MISSING });
         continue;
       }
-      const hostPorts = state.allocatePorts(s, req.demand.ports);
+      const hostPorts = state.allocatePorts(s, req.demand.ports)!; // the ports stage found room
       state.reserve(s, req.demand, hostPorts, req.group);
       taken.push([s, hostPorts]);
       placements.push({ instanceArn: arn, hostPorts });

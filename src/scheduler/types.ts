@@ -46,6 +46,11 @@ export interface InstanceView {
 export interface PortNeed {
   readonly protocol: 'tcp' | 'udp';
   readonly hostPort: number;
+  /**
+   * A containerPortRange in bridge mode: this need and the next `block - 1` (all dynamic) take one run of
+   * consecutive host ports, as ECS's agent gives a range a host port range.
+   */
+  readonly block?: number;
 }
 
 /** What one task reserves on the instance it lands on. */

@@ -10,6 +10,7 @@ import { FARGATE_PLATFORM_VERSION } from './platformVersion.js';
 import type { TaskBatch } from './batch.js';
 import type { LaunchChoice } from './launchTypes.js';
 import { normalizeOverrides, overriddenContainer } from '../domain/overrides.js';
+import { containerPortsOf } from '../domain/taskDefinition/ports.js';
 
 /** What every task of one launch shares. */
 export interface LaunchSpec {
@@ -67,11 +68,13 @@ function buildTask(id: string, spec: LaunchSpec & LaunchChoice & { now: Date }, 
   for (const c of td.containerDefinitions ?? []) {
     const list: TaskRecord['hostPorts'][string] = [];
     for (const pm of c.portMappings ?? []) {
-      if (pm.containerPort === undefined) continue;
       const protocol = pm.protocol === 'udp' ? 'udp' : 'tcp';
-      // The scheduler resolved host ports in the same order as demand.ports (bridge and host modes only).
-      const hostPort = mode === 'bridge' || mode === 'host' ? (on.placement.hostPorts[k++] ?? 0) : pm.containerPort;
-      list.push({ containerPort: pm.containerPort, hostPort, protocol });
+      // The scheduler resolved host ports in the same order as demand.ports (bridge and host modes only); a
+      // containerPortRange counts one per port (awsvpc: the container's ports themselves, a static mapping).
+      for (const containerPort of containerPortsOf(pm)) {
+        const hostPort = mode === 'bridge' || mode === 'host' ? (on.placement.hostPorts[k++] ?? 0) : containerPort;
+        list.push({ containerPort, hostPort, protocol });
+      }
     }
     hostPorts[c.name!] = list;
   }

@@ -4,7 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { LABELS, PAUSE_CONTAINER_NAME, type AgentTask } from '../protocol.js';
 import { PAUSE_IMAGE, pauseBuildContext } from '../runtime/pause.js';
-import { NameConflictError, type ContainerInfo, type RuntimeEvent } from '../runtime/types.js';
+import { NameConflictError, type ContainerInfo, type ImageInfo, type RuntimeEvent } from '../runtime/types.js';
+import { pinnedReference, repoDigestOf } from './imageRef.js';
+import { publishedPorts } from './portRanges.js';
 import { containerLabels, dockerName } from './names.js';
 import { nextStep, type Action } from './nextStep.js';
 import { resolveEngineOptions, type EngineOptions, type ResolvedEngineOptions } from './options.js';
@@ -205,6 +207,7 @@ export class TaskEngine {
     c.runtimeId = id;
     this.byId.set(id, { t: ts, c });
     c.known = Status.PULLED; // the image is there
+    if (info.imageId) this.noteDigest(c, c.definition.image!, await this.o.runtime.imageInfo(info.imageId).catch(() => undefined));
     if (info.status === 'created') c.known = Status.CREATED;
     else if (info.running) {
       this.markRunning(ts, c, info, this.startedAt);
@@ -283,32 +286,59 @@ export class TaskEngine {
     ts.pullStartedAt ??= new Date(this.o.now());
     const image = c.definition.image!;
     const rt = this.o.runtime;
-    if (c.pinnedImage && (await rt.imagePresent(c.pinnedImage))) {
-      c.known = Status.PULLED; // the deployment's image is here: the tag is not looked at again
-      this.mark(ts, `pulled ${c.name}`);
-      if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
-      return;
-    }
-    const behavior = this.o.imagePullBehavior;
-    const cached = behavior === 'always' ? false : await rt.imagePresent(image);
-    const skip = (behavior === 'prefer-cached' && cached) || (behavior === 'once' && cached && this.pulledOnce.has(image));
-    if (!skip) {
-      const own = pullAuthFrom(image, this.secretValues.get(ts.task.taskArn)?.[c.name]);
+    const own = pullAuthFrom(image, this.secretValues.get(ts.task.taskArn)?.[c.name]);
+    const pullFrom = async (ref: string) => {
       try {
-        await rt.pull(image, own ?? (await this.o.registryAuth(image)));
-        this.pulledOnce.add(image);
+        await rt.pull(ref, own ?? (await this.o.registryAuth(ref)));
       } catch (err) {
-        if (!own && REFUSED.test((err as Error).message)) this.o.registryAuthRefused?.(image);
-        if (!(cached && behavior === 'default')) throw new Error(`CannotPullContainerError: ${(err as Error).message}`);
-        this.o.log('pull failed, using the cached image', { image });
+        if (!own && REFUSED.test((err as Error).message)) this.o.registryAuthRefused?.(ref);
+        throw err;
+      }
+    };
+    let info: ImageInfo | undefined;
+    if (c.pinnedImage) {
+      // versionConsistency: the deployment's digest (repo@sha256:..., pulled by digest when this host lacks it, so
+      // the tag is not looked at again), or, for an image no registry has, its image id, which only hosts holding
+      // that image can run.
+      const byDigest = pinnedReference(image, c.pinnedImage);
+      c.runImage = byDigest;
+      info = (await rt.imageInfo(byDigest)) ?? (await rt.imageInfo(c.pinnedImage));
+      if (info?.id === c.pinnedImage) c.runImage = c.pinnedImage;
+      else if (!info) {
+        try {
+          await pullFrom(byDigest);
+        } catch (err) {
+          throw new Error(`CannotPullContainerError: ${image} is pinned to ${c.pinnedImage} for this deployment (versionConsistency), and it cannot be pulled: ${(err as Error).message}`);
+        }
+        info = await rt.imageInfo(byDigest);
+      }
+    } else {
+      const behavior = this.o.imagePullBehavior;
+      info = behavior === 'always' ? undefined : await rt.imageInfo(image);
+      const skip = (behavior === 'prefer-cached' && info) || (behavior === 'once' && info && this.pulledOnce.has(image));
+      if (!skip) {
+        try {
+          await pullFrom(image);
+          this.pulledOnce.add(image);
+          info = await rt.imageInfo(image);
+        } catch (err) {
+          if (!(info && behavior === 'default')) throw new Error(`CannotPullContainerError: ${(err as Error).message}`);
+          this.o.log('pull failed, using the cached image', { image });
+        }
       }
     }
-    if (c.pinnedImage && !(await rt.imagePresent(c.pinnedImage))) {
-      throw new Error(`CannotPullContainerError: ${image} is pinned to ${c.pinnedImage} for this deployment (versionConsistency), and this host does not have that image: the tag now names another`);
-    }
+    this.noteDigest(c, image, info);
     c.known = Status.PULLED;
     this.mark(ts, `pulled ${c.name}`);
     if (ts.containers.every((x) => x.internal || x.known >= Status.PULLED)) ts.pullStoppedAt ??= new Date(this.o.now());
+  }
+
+  /** What the container reports as its imageDigest: the registry's manifest digest, else (built here) the image id. */
+  private noteDigest(c: ContainerState, image: string, info: ImageInfo | undefined): void {
+    if (!info) return;
+    c.digestOf = info.id;
+    const ref = c.runImage ?? (c.pinnedImage ? pinnedReference(image, c.pinnedImage) : image);
+    c.digest = repoDigestOf(ref, info.repoDigests) ?? info.id;
   }
 
   private async create(ts: TaskState, c: ContainerState): Promise<void> {
@@ -318,7 +348,7 @@ export class TaskEngine {
       : buildSpec({
           task: ts.task,
           name: c.name,
-          definition: c.pinnedImage ? { ...c.definition, image: c.pinnedImage } : c.definition,
+          definition: c.runImage ? { ...c.definition, image: c.runImage } : c.definition,
           hostPorts: c.hostPorts,
           dockerName: c.dockerName,
           labels,
@@ -442,14 +472,15 @@ export class TaskEngine {
   }
 
   private bindings(ts: TaskState, c: ContainerState, info: ContainerInfo): ContainerState['bindings'] {
-    const mappings = c.definition.portMappings ?? [];
+    // Per port here; reports.ts turns a containerPortRange's ports into one range binding, as ECS reports it.
+    const ports = publishedPorts(c.definition, c.hostPorts, true);
     switch (ts.task.networkMode) {
       case 'bridge':
         return info.ports.map((p) => ({ bindIP: p.hostIp, containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol }));
       case 'host':
-        return mappings.map((m) => ({ bindIP: '0.0.0.0', containerPort: m.containerPort!, hostPort: m.containerPort!, protocol: m.protocol ?? 'tcp' }));
+        return ports.map((p) => ({ bindIP: '0.0.0.0', containerPort: p.containerPort, hostPort: p.containerPort, protocol: p.protocol }));
       case 'awsvpc':
-        return mappings.map((m) => ({ bindIP: this.awsvpcAddress(ts), containerPort: m.containerPort!, hostPort: m.containerPort!, protocol: m.protocol ?? 'tcp' }));
+        return ports.map((p) => ({ bindIP: this.awsvpcAddress(ts), containerPort: p.containerPort, hostPort: p.containerPort, protocol: p.protocol }));
       default:
         return [];
     }

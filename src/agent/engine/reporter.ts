@@ -4,9 +4,12 @@ import type { HealthStatus, StopCode } from './status.js';
 
 export interface NetworkBinding {
   bindIP: string;
-  containerPort: number;
-  hostPort: number;
+  /** One port; a containerPortRange's binding has the two ranges instead. */
+  containerPort?: number;
+  hostPort?: number;
   protocol: 'tcp' | 'udp';
+  containerPortRange?: string;
+  hostPortRange?: string;
 }
 
 export interface ContainerReport {

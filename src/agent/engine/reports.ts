@@ -1,5 +1,6 @@
 // Builds the reports the engine sends from its state, through the one status map in status.ts.
 import type { ContainerReport, TaskReport } from './reporter.js';
+import { withRanges } from './portRanges.js';
 import { apiStatus, type HealthStatus } from './status.js';
 import type { ContainerState, TaskState } from './state.js';
 
@@ -9,11 +10,12 @@ export function containerReport(ts: TaskState, c: ContainerState): ContainerRepo
     containerName: c.name,
     containerArn: c.containerArn,
     status: apiStatus(c.known),
-    networkBindings: c.bindings,
+    networkBindings: withRanges(c.bindings, c.definition),
     healthStatus: c.definition.healthCheck ? c.health : 'UNKNOWN',
   };
   if (c.runtimeId) r.runtimeId = c.runtimeId;
-  if (c.imageId) r.imageDigest = c.imageId;
+  const digest = c.digest && c.digestOf === c.imageId ? c.digest : c.imageId;
+  if (digest) r.imageDigest = digest;
   if (c.exitCode !== undefined) r.exitCode = c.exitCode;
   if (c.reason) r.reason = c.reason;
   return r;

@@ -5,6 +5,7 @@ import type { CreateSpec } from '../runtime/types.js';
 import { dockerLogConfig } from './logDrivers.js';
 import { containerNamespaces, pauseNamespaces } from './namespaces.js';
 import { storageOpt } from './ephemeralStorage.js';
+import { publishedPorts } from './portRanges.js';
 
 const MiB = 1024 * 1024;
 const NS = 1_000_000_000;
@@ -49,14 +50,11 @@ function env(input: SpecInput): string[] {
 function bridgePorts(input: SpecInput): Pick<CreateSpec, 'ExposedPorts'> & { PortBindings: Record<string, { HostIp: string; HostPort: string }[]> } {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-  (input.definition.portMappings ?? []).forEach((pm, i) => {
-    if (pm.containerPort === undefined) return;
-    const key = portKey(pm.containerPort, pm.protocol);
-    const chosen = input.hostPorts[i] ?? input.hostPorts.find((h) => h.containerPort === pm.containerPort);
-    const host = chosen?.hostPort ?? pm.hostPort ?? 0;
+  for (const p of publishedPorts(input.definition, input.hostPorts)) {
+    const key = portKey(p.containerPort, p.protocol);
     exposed[key] = {};
-    (bindings[key] ??= []).push({ HostIp: input.publishAddress, HostPort: host ? String(host) : '' });
-  });
+    (bindings[key] ??= []).push({ HostIp: input.publishAddress, HostPort: p.hostPort ? String(p.hostPort) : '' });
+  }
   return { ExposedPorts: exposed, PortBindings: bindings };
 }
 
@@ -202,11 +200,10 @@ export function buildPauseSpec(input: {
   const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
   const awsvpc = input.task.networkMode === 'awsvpc';
   for (const c of awsvpc ? input.task.containers : []) {
-    for (const pm of c.definition.portMappings ?? []) {
-      if (pm.containerPort === undefined) continue;
-      const key = portKey(pm.containerPort, pm.protocol);
+    for (const p of publishedPorts(c.definition, c.hostPorts ?? [], true)) {
+      const key = portKey(p.containerPort, p.protocol);
       exposed[key] = {};
-      bindings[key] = [{ HostIp: input.address, HostPort: String(pm.containerPort) }];
+      bindings[key] = [{ HostIp: input.address, HostPort: String(p.containerPort) }];
     }
   }
   return {

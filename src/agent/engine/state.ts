@@ -11,8 +11,13 @@ export interface ContainerState {
   internal: boolean;
   definition: ContainerDefinition;
   hostPorts: HostPort[];
-  /** versionConsistency: the image id this container must run (the deployment's first task's). */
+  /** versionConsistency: the digest (or, for an image only built locally, the image id) this container must run. */
   pinnedImage?: string;
+  /** The reference the container is created from when not its definition's image (repo@digest, or an image id). */
+  runImage?: string;
+  /** The image's manifest digest (sha256:...; the image id for an image no registry has) and the image id it is of. */
+  digest?: string;
+  digestOf?: string;
   dockerName: string;
   known: Status;
   desired: Status;

@@ -12,6 +12,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import dnsPacket from 'dns-packet';
 import type { TaskState } from '../engine/state.js';
+import { publishedPorts } from '../engine/portRanges.js';
 import type { AgentTask } from '../protocol.js';
 import { namespaceObstacle, socketsInNamespace } from '../metadata/netns.js';
 
@@ -225,9 +226,7 @@ export class TaskNetwork {
   private portsAt(address: string): { proto: Proto; port: number }[] {
     const ts = this.o.tasks().find((t) => t.task.privateIPv4Address === address && t.task.networkMode === 'awsvpc');
     if (!ts) return [];
-    return ts.containers.flatMap((c) => (c.definition.portMappings ?? [])
-      .filter((p) => p.containerPort !== undefined)
-      .map((p) => ({ proto: (p.protocol ?? 'tcp') as Proto, port: p.containerPort! })));
+    return ts.containers.flatMap((c) => publishedPorts(c.definition, c.hostPorts, true).map((p) => ({ proto: p.protocol as Proto, port: p.containerPort })));
   }
 
   /** The protocols an SRV answer's port is served with, as far as the local tasks say (TCP when none does). */

@@ -38,6 +38,8 @@ export function runtimeContract(name: string, make: () => ContainerRuntime, opts
     it('knows which images are present', async () => {
       expect(await runtime.imagePresent(opts.image)).toBe(true);
       expect(await runtime.imagePresent(`wharf-contract/absent-${run}:nope`)).toBe(false);
+      expect((await runtime.imageInfo(opts.image))?.id).toMatch(/^sha256:/);
+      expect(await runtime.imageInfo(`wharf-contract/absent-${run}:nope`)).toBeUndefined();
     });
 
     it('fails to pull an image that no registry has, with the reason', async () => {

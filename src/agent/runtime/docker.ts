@@ -12,6 +12,7 @@ import {
   type ContainerStats,
   type ContainerSummary,
   type CreateSpec,
+  type ImageInfo,
   type LogLine,
   type PortBinding,
   type RuntimeEvent,
@@ -95,6 +96,16 @@ export class DockerRuntime implements ContainerRuntime {
       return true;
     } catch (err) {
       if (err instanceof NotFoundError) return false;
+      throw err;
+    }
+  }
+
+  async imageInfo(ref: string): Promise<ImageInfo | undefined> {
+    try {
+      const i = await this.call(`image inspect ${ref}`, this.t.inspectMs, () => this.docker.getImage(ref).inspect());
+      return { id: i.Id, repoDigests: i.RepoDigests ?? [] };
+    } catch (err) {
+      if (err instanceof NotFoundError) return undefined;
       throw err;
     }
   }

@@ -40,6 +40,12 @@ export interface ContainerInfo {
   ipv4Address?: string;
 }
 
+export interface ImageInfo {
+  id: string;
+  /** `repo@sha256:...` for each repository it was pulled from or pushed to; empty for an image only built here. */
+  repoDigests: string[];
+}
+
 export interface ContainerSummary {
   id: string;
   name: string;
@@ -96,6 +102,8 @@ export interface RuntimeVersion {
 export interface ContainerRuntime {
   version(): Promise<RuntimeVersion>;
   imagePresent(ref: string): Promise<boolean>;
+  /** The image's id and the manifest digests registries gave it (Docker's RepoDigests), or undefined when absent. */
+  imageInfo(ref: string): Promise<ImageInfo | undefined>;
   /** Builds an image from an in-memory tar build context (the pause image, test images). */
   buildImage(tag: string, context: Buffer): Promise<void>;
   /** Pulls the image; rejects with the engine's message when it cannot. */

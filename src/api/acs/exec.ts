@@ -4,7 +4,8 @@
 // `docker exec`, its output and exit code back. The output is recorded in CloudWatch Logs when the cluster's
 // executeCommandConfiguration asks for it (OVERRIDE with a log group, or DEFAULT with the container's awslogs group).
 //
-// Client frames (JSON text): {type:'start', tty, cols?, rows?} first, then {type:'stdin', data} (base64),
+// Client frames (JSON text): {type:'start', tty, cols?, rows?} first (or start=1&tty=0|1&cols&rows in the signed
+// URL, which starts the command as the connection opens), then {type:'stdin', data} (base64),
 // {type:'resize', cols, rows}. Server frames: {type:'stdout'|'stderr', data} (base64), {type:'exit', exitCode},
 // {type:'error', message}. Sessions live in the memory of the replica that answered ExecuteCommand, whose stream
 // URL the client is given.
@@ -120,7 +121,10 @@ export class ExecSessions {
       return;
     }
     clearTimeout(session.expires);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.join(session, ws));
+    const q = new URL(req.url ?? '/', 'http://x').searchParams;
+    // A client may put its start frame's content in the (signed) URL: the command starts with the connection.
+    const start = q.get('start') === '1' ? { tty: q.get('tty') === '1', cols: Number(q.get('cols')) || undefined, rows: Number(q.get('rows')) || undefined } : undefined;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.join(session, ws, start));
   }
 
   /** Output and exit codes from agents (their channel hands them here). */
@@ -149,9 +153,21 @@ export class ExecSessions {
     this.sessions.clear();
   }
 
-  private join(s: Session, ws: WebSocket): void {
+  private join(s: Session, ws: WebSocket, startNow?: { tty: boolean; cols?: number; rows?: number }): void {
     s.socket = ws;
     let started = false;
+    const start = (msg: { tty?: boolean; cols?: number; rows?: number }) => {
+      started = true;
+      const sent = this.deps.sendToAgent(s.instanceKey, {
+        type: 'ExecStart', sessionId: s.id, taskArn: s.taskArn, containerName: s.containerName, command: s.command,
+        tty: msg.tty === true, cols: msg.cols, rows: msg.rows,
+      });
+      if (!sent) {
+        ws.send(JSON.stringify({ type: 'error', message: 'TargetNotConnectedException: The execute command failed due to an internal error. Try again later.' }));
+        ws.send(JSON.stringify({ type: 'exit', exitCode: 255 }));
+        this.end(s);
+      }
+    };
     ws.on('message', (data) => {
       let msg: { type?: string; tty?: boolean; cols?: number; rows?: number; data?: string };
       try {
@@ -160,16 +176,7 @@ export class ExecSessions {
         return;
       }
       if (msg.type === 'start' && !started) {
-        started = true;
-        const sent = this.deps.sendToAgent(s.instanceKey, {
-          type: 'ExecStart', sessionId: s.id, taskArn: s.taskArn, containerName: s.containerName, command: s.command,
-          tty: msg.tty === true, cols: msg.cols, rows: msg.rows,
-        });
-        if (!sent) {
-          ws.send(JSON.stringify({ type: 'error', message: 'TargetNotConnectedException: The execute command failed due to an internal error. Try again later.' }));
-          ws.send(JSON.stringify({ type: 'exit', exitCode: 255 }));
-          this.end(s);
-        }
+        start(msg);
       } else if (msg.type === 'stdin' && started && typeof msg.data === 'string') {
         this.deps.sendToAgent(s.instanceKey, { type: 'ExecInput', sessionId: s.id, data: msg.data });
       } else if (msg.type === 'resize' && started && msg.cols && msg.rows) {
@@ -183,6 +190,7 @@ export class ExecSessions {
       this.end(s);
     });
     ws.on('error', () => ws.terminate());
+    if (startNow) start(startNow);
   }
 
   private end(s: Session): void {

@@ -1,4 +1,4 @@
-// versionConsistency: every task of a deployment runs the image its first task ran, even if the tag has moved
+// versionConsistency: every task of a deployment runs the image digest its first task ran, even if the tag has moved
 // since. The first task of the deployment (startedBy, the deployment's id) to report its containers' image
 // digests pins them; later tasks are sent those digests and run them. A container with versionConsistency
 // "disabled", and a task outside any deployment (RunTask), resolves its tag itself.

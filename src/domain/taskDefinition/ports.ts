@@ -19,6 +19,14 @@ export function parsePortRange(text: string): [number, number] | undefined {
   return low >= 1 && high <= MAX_PORT && low < high ? [low, high] : undefined;
 }
 
+/** The container ports one mapping publishes: its containerPort, or every port of its containerPortRange. */
+export function containerPortsOf(pm: PortMapping): number[] {
+  if (pm.containerPort !== undefined) return [pm.containerPort];
+  const range = parsePortRange(pm.containerPortRange ?? '');
+  if (!range) return [];
+  return Array.from({ length: range[1] - range[0] + 1 }, (_, i) => range[0] + i);
+}
+
 /** awsvpc and host publish the container port itself; 0 or unset means "the same port". */
 const staticModes = new Set(['awsvpc', 'host']);
 

@@ -129,3 +129,21 @@ describe('pipeline order', () => {
     expect(b!.depth).toBeLessThan(c!.depth);
   });
 });
+
+describe('port ranges', () => {
+  const block = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? { protocol: 'tcp' as const, hostPort: 0, block: n } : { protocol: 'tcp' as const, hostPort: 0 }));
+
+  it('gives a containerPortRange the lowest run of consecutive free dynamic ports', () => {
+    const state = new ClusterState([instance({ tcp: [49154, 49157] })], { ephemeralPortRange: [49153, 49170] });
+    const s = state.slots[0]!;
+    // 49153 and 49155-49156 are too short for three; 49158-49160 is the first run that holds them.
+    expect(state.allocatePorts(s, [{ protocol: 'tcp', hostPort: 0 }, ...block(3), { protocol: 'tcp', hostPort: 0 }])).toEqual([49153, 49158, 49159, 49160, 49155]);
+  });
+
+  it('fails placement with PORTS when no run is long enough, though enough ports are free', () => {
+    const spec = { tcp: [49155, 49158] };
+    const options = { ephemeralPortRange: [49153, 49160] as const };
+    expect(verdict(spec, demand({ ports: block(2) }), {}, options)).toBeUndefined();
+    expect(verdict(spec, demand({ ports: block(3) }), {}, options)).toBe(Reason.PORTS);
+  });
+});

@@ -147,21 +147,38 @@ export class ClusterState {
     this.groups.change(s, group, -1);
   }
 
-  /** Host ports for `needs` on `s`: fixed ones as asked, dynamic ones the lowest free in the ephemeral range. */
-  allocatePorts(s: Slot, needs: readonly PortNeed[]): number[] {
+  /**
+   * Host ports for `needs` on `s`: fixed ones as asked, dynamic ones the lowest free in the ephemeral range, a
+   * block (containerPortRange) the lowest run of free consecutive ones; undefined when the range cannot hold them.
+   */
+  allocatePorts(s: Slot, needs: readonly PortNeed[]): number[] | undefined {
     // The task's own fixed ports first, so no dynamic port lands on one of them.
     const taken = { tcp: new Set<number>(), udp: new Set<number>() };
     for (const n of needs) if (n.hostPort !== 0) taken[n.protocol].add(n.hostPort);
-    return needs.map((n) => {
+    const [lo, hi] = this.ephemeralRange;
+    const out: number[] = [];
+    for (let i = 0; i < needs.length; i++) {
+      const n = needs[i]!;
+      const used = s.ports(n.protocol);
+      const free = (p: number) => !used.has(p) && !taken[n.protocol].has(p);
+      const size = n.hostPort === 0 ? (n.block ?? 1) : 1;
       let port = n.hostPort;
       if (port === 0) {
-        const used = s.ports(n.protocol);
-        port = this.ephemeralRange[0];
-        while (used.has(port) || taken[n.protocol].has(port)) port++;
+        port = lo;
+        for (let run = 0; port <= hi; port++) {
+          run = free(port) ? run + 1 : 0;
+          if (run === size) break;
+        }
+        if (port > hi) return undefined;
+        port -= size - 1;
       }
-      taken[n.protocol].add(port);
-      return port;
-    });
+      for (let k = 0; k < size; k++) {
+        taken[n.protocol].add(port + k);
+        out.push(port + k);
+      }
+      i += size - 1;
+    }
+    return out;
   }
 
   private reindexing(s: Slot, change: () => void): void {
