@@ -26,7 +26,8 @@ const seededDir = arg('data-dir', '');
 const upArgs = arg('up-args', '').split(' ').filter(Boolean);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000004', secretAccessKey: 'wharf-bench-secret' };
 const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' };
-const bin = resolve(import.meta.dirname, '../src/cli/main.js');
+/** The `wharf` to start: this build's, or another's (--bin PATH/dist/src/cli/main.js, to compare two builds in one run). */
+const bin = resolve(arg('bin', resolve(import.meta.dirname, '../src/cli/main.js')));
 const TASKS = 10_000;
 const DEFINITIONS = 1_000;
 
