@@ -23,7 +23,9 @@ export interface AgentThread {
 }
 
 export function startAgentThread(flags: AgentFlags, logLevel: string, logger: Logger): AgentThread {
-  const worker = new Worker(new URL('./agentThreadMain.js', import.meta.url), { workerData: { flags, logLevel } });
+  // A worker's stdout is no terminal: it logs as the main thread does (pretty on a terminal, JSON lines otherwise).
+  const pretty = Boolean(process.stdout.isTTY);
+  const worker = new Worker(new URL('./agentThreadMain.js', import.meta.url), { workerData: { flags, logLevel, pretty } });
   let stopping = false;
   let running = false;
   let stopped: (() => void) | undefined;

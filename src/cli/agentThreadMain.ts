@@ -4,10 +4,10 @@ import { createLogger } from '../logging/logger.js';
 import { runAgent, type AgentFlags } from './agentCommand.js';
 import type { AgentThreadMessage } from './agentThread.js';
 
-const { flags, logLevel } = workerData as { flags: AgentFlags; logLevel: string };
+const { flags, logLevel, pretty } = workerData as { flags: AgentFlags; logLevel: string; pretty: boolean };
 const port = parentPort!;
 const send = (m: AgentThreadMessage) => port.postMessage(m);
-const logger = createLogger({ level: logLevel });
+const logger = createLogger({ level: logLevel, pretty });
 
 const agent = runAgent(flags, logger).then(
   (a) => {
