@@ -19,24 +19,36 @@ import { arg, connectedInstance, median, presign, serverCpuMs, startServer } fro
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 5);
+/** `empty`, `full` or `both`; with --data-dir, `full` starts on that (already seeded) directory instead of seeding one. */
+const only = arg('only', 'both');
+const seededDir = arg('data-dir', '');
+/** Extra arguments to `wharf up`, space-separated (e.g. `--no-agent`: the control plane alone). */
+const upArgs = arg('up-args', '').split(' ').filter(Boolean);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000004', secretAccessKey: 'wharf-bench-secret' };
 const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey, WHARF_LOG_LEVEL: 'info' };
-const bin = resolve(import.meta.dirname, '../src/cli/main.js');
+/** The `wharf` to start: this build's, or another's (--bin PATH/dist/src/cli/main.js, to compare two builds in one run). */
+const bin = resolve(arg('bin', resolve(import.meta.dirname, '../src/cli/main.js')));
+/** Another build started alternately with this one, start by start (--compare PATH/dist/src/cli/main.js): a fair before/after on a host whose load drifts. */
+const compare = arg('compare', '');
 const TASKS = 10_000;
 const DEFINITIONS = 1_000;
 
 interface Start {
   /** Wall time from the command to the first answered ListClusters. */
   ms: number;
-  /** The process's CPU time (user + system) by then: what a loaded host cannot stretch. */
+  /** Wall time from the command to its 'listening' line (the gateway's address). */
+  listenMs: number;
+  /** The process's CPU time (user + system) by then, every thread: what a loaded host cannot stretch. */
   cpuMs: number;
+  /** Its main thread's alone (the API's; the agent's thread, GC helpers and file system threads are apart). */
+  mainCpuMs: number;
   rssMiB: number;
 }
 
 /** One start of `wharf up`: ms to its first answered ListClusters, its CPU time and its RSS (MiB) then. */
-async function startOnce(dataDir: string): Promise<Start> {
+async function startOnce(dataDir: string, which = bin): Promise<Start> {
   const t0 = performance.now();
-  const proc = spawn(process.execPath, [bin, 'up', '--port', '0', '--data-dir', dataDir], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, [which, 'up', '--port', '0', '--data-dir', dataDir, ...upArgs], { env, stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const url = await new Promise<string>((ok, fail) => {
       createInterface({ input: proc.stdout! }).on('line', (l) => {
@@ -45,6 +57,7 @@ async function startOnce(dataDir: string): Promise<Start> {
       });
       proc.once('exit', (c) => fail(new Error(`wharf up exited ${c}`)));
     });
+    const listenMs = performance.now() - t0;
     const signed = await presign(url, { credentials: creds, target: 'AmazonEC2ContainerServiceV20141113.ListClusters' }, {});
     for (;;) {
       const status = await new Promise<number>((ok) => {
@@ -62,7 +75,8 @@ async function startOnce(dataDir: string): Promise<Start> {
     const ms = performance.now() - t0;
     const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'));
     const cpuMs = serverCpuMs(proc.pid!);
-    return { ms, cpuMs, rssMiB: rss ? Number(rss[1]) / 1024 : 0 };
+    const mainCpuMs = serverCpuMs(proc.pid!, proc.pid!);
+    return { ms, listenMs, cpuMs, mainCpuMs, rssMiB: rss ? Number(rss[1]) / 1024 : 0 };
   } finally {
     const exited = new Promise((r) => proc.once('exit', r));
     proc.kill('SIGTERM');
@@ -130,23 +144,43 @@ async function main() {
     floor.push(performance.now() - t0);
   }
   const empty: Start[] = [];
-  for (let i = 0; i < rounds; i++) empty.push(await startOnce(mkdtempSync(join(tmpdir(), 'wharf-bench-startup-'))));
-  const dir = await seeded();
   const full: Start[] = [];
-  for (let i = 0; i < rounds; i++) full.push(await startOnce(dir));
+  const other = { empty: [] as Start[], full: [] as Start[] };
+  if (only !== 'full') {
+    for (let i = 0; i < rounds; i++) {
+      empty.push(await startOnce(mkdtempSync(join(tmpdir(), 'wharf-bench-startup-'))));
+      if (compare) other.empty.push(await startOnce(mkdtempSync(join(tmpdir(), 'wharf-bench-startup-')), resolve(compare)));
+    }
+  }
+  if (only !== 'empty') {
+    const dir = seededDir || (await seeded());
+    if (!seededDir) console.log(`seeded data directory: ${dir} (reuse with --data-dir)`);
+    for (let i = 0; i < rounds; i++) {
+      full.push(await startOnce(dir));
+      if (compare) other.full.push(await startOnce(dir, resolve(compare)));
+    }
+  }
 
   const show = (label: string, xs: Start[], goal: number) => {
+    if (xs.length === 0) return;
+    const listen = xs.map((x) => x.listenMs);
     const ms = xs.map((x) => x.ms);
     const cpu = xs.map((x) => x.cpuMs);
+    const main = xs.map((x) => x.mainCpuMs);
     const m = median(ms);
     console.log(
-      `  ${label.padEnd(44)} ${m.toFixed(0).padStart(5)} ms (${Math.min(...ms).toFixed(0)}-${Math.max(...ms).toFixed(0)})   CPU ${median(cpu).toFixed(0)} ms (${Math.min(...cpu).toFixed(0)}-${Math.max(...cpu).toFixed(0)})   RSS ${median(xs.map((x) => x.rssMiB)).toFixed(0)} MiB   (goal < ${goal} ms: ${m < goal ? 'met' : 'NOT met'})`,
+      `  ${label.padEnd(44)} ${m.toFixed(0).padStart(5)} ms (${Math.min(...ms).toFixed(0)}-${Math.max(...ms).toFixed(0)})   listening ${median(listen).toFixed(0)} ms   CPU ${median(cpu).toFixed(0)} ms (${Math.min(...cpu).toFixed(0)}-${Math.max(...cpu).toFixed(0)}), main thread ${median(main).toFixed(0)} ms   RSS ${median(xs.map((x) => x.rssMiB)).toFixed(0)} MiB   (goal < ${goal} ms: ${m < goal ? 'met' : 'NOT met'})`,
     );
   };
   console.log(`startup: \`wharf up\` to its first answered ListClusters, ${rounds} starts each (median, min-max)`);
   console.log(`  ${'node -e 0 (the floor, same run)'.padEnd(44)} ${median(floor).toFixed(0).padStart(5)} ms (${Math.min(...floor).toFixed(0)}-${Math.max(...floor).toFixed(0)})`);
   show('empty data directory', empty, 700);
   show(`${TASKS} stopped tasks, ${DEFINITIONS} task definitions`, full, 1500);
+  if (compare) {
+    console.log(`  started alternately with ${compare}:`);
+    show('empty data directory', other.empty, 700);
+    show(`${TASKS} stopped tasks, ${DEFINITIONS} task definitions`, other.full, 1500);
+  }
 }
 
 main().catch((e) => {

@@ -98,10 +98,13 @@ export async function presign(url: string, { credentials, target, service = 'ecs
   return { method: 'POST' as const, path: '/', headers, body: payload };
 }
 
-/** The server's user + system CPU time so far, from /proc (Linux), in milliseconds; 0 where there is no /proc. */
-export function serverCpuMs(pid: number): number {
+/**
+ * The server's user + system CPU time so far, from /proc (Linux), in milliseconds; 0 where there is no /proc. With
+ * `tid`, one thread's alone (a process's main thread has the pid as its tid).
+ */
+export function serverCpuMs(pid: number, tid?: number): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime and stime, in clock ticks of 1/100 s
   } catch {
     return 0;

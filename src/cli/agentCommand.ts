@@ -1,5 +1,4 @@
 // `wharf agent`, and the agent `wharf up` embeds: options resolved once, Docker checked plainly, startAgent.
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { DockerRuntime, NO_DOCKER_HELP } from '../agent/runtime/docker.js';
@@ -61,4 +60,4 @@ export function parseDnsServer(value: string): { address: string; port: number }
   return { address: m[1]!, port };
 }
 
-export const defaultStateDir = (dataDir: string) => join(dataDir, 'agent');
+export { defaultStateDir } from './agentThread.js';

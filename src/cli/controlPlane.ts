@@ -61,6 +61,7 @@ import { fencedCache, LEADER_KEY, Leadership, newReplicaId, ReplicaLease } from 
 import { readBarrier, readinessRoutes, replicaGauges } from './readiness.js';
 import type { Compare } from '../store/types.js';
 import { TelemetryPruner } from '../controllers/telemetryPruner.js';
+import { traceStart } from '../logging/startTrace.js';
 
 export interface ControlPlane {
   url: string;
@@ -77,6 +78,7 @@ export interface ControlPlane {
 }
 
 export async function startControlPlane(opts: ServerOptions, logger: Logger): Promise<ControlPlane> {
+  traceStart('control plane modules loaded');
   const tightened = secureDataDir(opts.dataDir);
   if (tightened.length > 0) {
     logger.warn({ dataDir: opts.dataDir, paths: tightened.slice(0, 20), count: tightened.length }, 'the data directory was readable by others: tightened to 0700 (files 0600)');
@@ -86,6 +88,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     connectTimeoutMs: opts.storeConnectSeconds * 1000,
     onRetry: (err, attempt, delayMs) => logger.warn({ store: describeStore(opts.store), attempt, retryInMs: delayMs, err: err.message }, 'the store does not answer yet'),
   });
+  traceStart('store open');
   const cache = new StateCache(store);
   const tables = createTables(cache);
   const registryTables = createRegistryTables(cache);
@@ -110,8 +113,10 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const replicaLease = new ReplicaLease(store, opts.leaderLeaseSeconds, logger);
   try {
     await cache.start();
+    traceStart('cache loaded');
     await initialize(cache, tables, opts);
     await claimLiveAddresses(cache, tables);
+    traceStart('initialized, addresses claimed');
     await replicaLease.start();
     // Listed among the live replicas before this one's load balancer data plane takes any request.
     await announceReplica(cache, replicaRows, replicaId, '', replicaLease.id!, opts.lbBindPool);
@@ -120,11 +125,13 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     await store.close();
     throw e;
   }
+  traceStart('lease held, replica announced');
   // Secrets in the store (registry signing key, instance credentials, secret values) are sealed with a key kept
   // outside it.
   const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
   const sealed = await sealInstanceCredentials(cache, tables, sealer);
   if (sealed > 0) logger.info({ count: sealed }, 'instance credentials sealed at rest');
+  traceStart('instance credentials sealed');
   // repositoryUri carries the host and port docker reaches; known once the gateway listens.
   let publicHost = `${opts.host}:${opts.port}`;
   const registry = await startRegistry({
@@ -146,6 +153,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     },
   });
 
+  traceStart('registry started');
   const credentials = loadCredentials(opts.dataDir);
   // Secret values and SecureString parameters are sealed at rest with the same key.
   const secrets = new SecretsManager({ cache, tables: secretTables, sealer });
@@ -209,6 +217,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     metrics,
     logger,
   });
+  traceStart('services built');
   // Load balancers: instance targets are reached on their host's publish address.
   const lb = await startLoadBalancers({
     cache,
@@ -228,12 +237,14 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       return undefined;
     },
   });
+  traceStart('load balancers started');
   // A load balancer's name answers the address each live replica serves it on.
   const lbNodes = (address: string) => {
     const nodes = new Set([...replicaRows.values()].map((r) => bindAddress(address, opts.lbAddressPool, r.value.lbBindPool)));
     return nodes.size ? [...nodes] : [bindAddress(address, opts.lbAddressPool, opts.lbBindPool)];
   };
   const dns = await startDns(opts, elbTables, discoveryTables, lbNodes, logger);
+  traceStart('dns started');
   const instances = new DiscoveryRegistrationController({
     cache,
     tables,
@@ -301,6 +312,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   const spot = new SpotInterrupter({ cache, tables, stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000, ratePerMinute: opts.spotInterruptionRate });
 
+  traceStart('controllers built');
   let url = '';
   const gateway = new Gateway({
     host: opts.host,
@@ -353,7 +365,9 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     // One process on SQLite reads what it wrote already; replicas on etcd catch up with each other first.
     beforeDispatch: opts.store.kind === 'etcd' ? readYourWrites : undefined,
   });
+  traceStart('gateway built');
   url = await gateway.listen();
+  traceStart('gateway listening');
   publicHost = new URL(url).host;
   const leaseNow = replicaLease.id;
   if (leaseNow) await announceReplica(cache, replicaRows, replicaId, url, leaseNow, opts.lbBindPool).catch(() => undefined);
@@ -417,7 +431,9 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     if (keys.includes(LEADER_KEY)) leadership.nudge();
   });
   replicaGauges(metrics.prom.registry, leadership, cache);
+  traceStart('services controller built');
   await leadership.start();
+  traceStart('leadership settled');
   return {
     url,
     dns: dns ? { address: dns.address, port: dns.port } : undefined,

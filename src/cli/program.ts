@@ -6,8 +6,9 @@ import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
 import { loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
-import type { RunningAgent } from '../agent/agent.js';
+import type { AgentThread } from './agentThread.js';
 import { homedir } from 'node:os';
+import { traceStart } from '../logging/startTrace.js';
 import { join } from 'node:path';
 
 const program = new Command();
@@ -88,20 +89,23 @@ function serveCommand(name: string, description: string) {
 }
 
 async function serve(flags: ServeFlags, mode: 'up' | 'server') {
+  traceStart('command parsed');
   privateFiles();
   const opts = resolveServerOptions(flags);
   const { createLogger } = await import('../logging/logger.js');
   const { credentialsNotice } = await import('./credentialsNotice.js');
   const logger = createLogger({ level: opts.logLevel });
   const { startControlPlane } = await import('./controlPlane.js');
+  traceStart('control plane loaded');
   const cp = await startControlPlane(opts, logger);
   logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl, replica: cp.replica.id, leader: cp.replica.isLeader() ? 'this replica' : cp.replica.leaderUrl() }, 'wharf is listening');
-  let agent: RunningAgent | undefined;
+  traceStart('listening logged');
+  let agent: AgentThread | undefined;
   if (mode === 'up' && flags.agent !== false) {
-    // This host becomes a container instance of `default` and the capacity behind FARGATE. The agent's modules
-    // (Docker's client, the AWS SDK) load once the API answers, not before.
-    const { defaultStateDir, runAgent } = await import('./agentCommand.js');
-    agent = await runAgent(
+    // This host becomes a container instance of `default` and the capacity behind FARGATE. The agent runs on a
+    // thread of its own (agentThread.ts): its start-up takes the other core, not the API's first answers.
+    const { defaultStateDir, startAgentThread } = await import('./agentThread.js');
+    agent = startAgentThread(
       {
         endpoint: cp.url,
         cluster: 'default',
@@ -117,11 +121,13 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
         // Sample at least twice per metric period, so short periods (tests, demos) get datapoints.
         statsIntervalMs: Math.min(10_000, (opts.metricPeriodSeconds * 1000) / 2),
       },
+      opts.logLevel,
       logger,
-    ).catch((err: Error) => {
+    );
+    await agent.started.catch((err: Error) => {
       logger.error(err.message);
       logger.warn('running without an agent: the API works, but no task can be placed until an agent joins');
-      return undefined;
+      agent = undefined;
     });
   }
   process.stdout.write(
@@ -134,6 +140,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
     }),
   );
   process.stdout.write(`The web console: ${cp.url}/console/ (sign in with the access key pair above)\n\n`);
+  traceStart('agent started');
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

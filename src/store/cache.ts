@@ -166,9 +166,13 @@ export class StateCache {
 
   /** Loads every table's snapshot and follows the store from there. */
   async start(): Promise<void> {
-    const { kvs, revision } = await this.store.range('');
-    for (const kv of kvs) this.applyOne({ type: 'put', key: kv.key, kv });
-    this.rev = revision;
+    if (this.store.scan) {
+      this.rev = await this.store.scan('', (kv) => this.applyOne({ type: 'put', key: kv.key, kv }));
+    } else {
+      const { kvs, revision } = await this.store.range('');
+      for (const kv of kvs) this.applyOne({ type: 'put', key: kv.key, kv });
+      this.rev = revision;
+    }
     this.follow();
   }
 

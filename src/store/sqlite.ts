@@ -102,6 +102,12 @@ export class SqliteStore implements Store {
     return { kvs: rows.map(toKv), revision: this.rev };
   }
 
+  async scan(prefix: string, visit: (kv: KeyValue) => void): Promise<number> {
+    const rows = prefix === '' ? this.stmt.all.iterate() : this.stmt.range.iterate(prefix, prefixEnd(prefix));
+    for (const r of rows) visit(toKv(r));
+    return this.rev;
+  }
+
   async txn(compares: Compare[], ops: Op[]): Promise<TxnResult> {
     return this.txnSync(compares, ops);
   }

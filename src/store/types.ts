@@ -76,6 +76,11 @@ export interface Store {
   get(key: string): Promise<KeyValue | undefined>;
   /** Every key starting with prefix, sorted by key, and the revision the read saw. */
   range(prefix: string): Promise<{ kvs: KeyValue[]; revision: number }>;
+  /**
+   * As range, handing each key-value to visit as it is read instead of building the list (an in-process store:
+   * start-up reads the whole store, and a value visited and let go is cheaper than a list of them all). Optional.
+   */
+  scan?(prefix: string, visit: (kv: KeyValue) => void): Promise<number>;
   /** Applies all ops atomically when every compare holds; otherwise applies nothing. */
   txn(compares: Compare[], ops: Op[]): Promise<TxnResult>;
   /**
