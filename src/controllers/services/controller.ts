@@ -9,6 +9,7 @@ import { Txn, type StateCache } from '../../store/cache.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import type { Tables } from '../../state/tables.js';
 import { applyDecision } from './apply.js';
+import { HookCaller } from './hookCalls.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './circuitBreaker.js';
 import { allTargetsHealthy, type TargetFailure, type TargetHealth } from './health.js';
 import { reconcile, type ReconcileEnv } from './reconcile.js';
@@ -47,9 +48,20 @@ export class ServiceController {
   private running = false;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
+  private readonly hooks: HookCaller;
 
   constructor(private readonly opts: ServiceControllerOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.hooks = new HookCaller({
+      cache: opts.cache,
+      tables: opts.tables,
+      logger: opts.logger,
+      now: this.now,
+      answered: (id) => {
+        this.dirty.add(id);
+        this.schedule();
+      },
+    });
   }
 
   start(resyncMs = 1000): void {
@@ -127,6 +139,7 @@ export class ServiceController {
       return { txn: applyDecision(this.opts, view, decision, row.modRevision).txn, result: null };
     });
     await this.applyTraffic(id);
+    this.hooks.callDue(id);
   }
 
   /** Makes the listener rules of a traffic-shifting service say what its record says (level-driven, idempotent). */

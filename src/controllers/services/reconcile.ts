@@ -1,5 +1,5 @@
-// One reconcile decision for one service, pure: the circuit breaker first (it may change the PRIMARY deployment),
-// then the back-off, then what REPLICA or DAEMON scheduling wants started and stopped, then the bookkeeping that
+// One reconcile decision for one service, pure: the circuit breaker, deployment alarms and lifecycle hooks first (they
+// may change the PRIMARY deployment), then the back-off, then what REPLICA or DAEMON scheduling wants started and stopped, then the bookkeeping that
 // follows from the tasks' state (finished old deployments leave deployments[], a finished rollout is COMPLETED,
 // the steady state is announced, a deleted service becomes INACTIVE once its tasks are gone).
 import type { Deployment, TaskDefinition } from '@aws-sdk/client-ecs';
@@ -11,6 +11,7 @@ import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBrea
 import { planDaemon } from './daemon.js';
 import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js';
 import { addEvent, markSteady } from './events.js';
+import { announceHooks, applyHookOutcomes } from './lifecycleHooks.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
 import { trackServiceDeployments } from './serviceDeployments.js';
 import { planTaskSets } from './taskSets.js';
@@ -44,6 +45,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   if (isExternal(view.rec)) return reconcileTaskSets(view, env);
   if (view.rec.deployments.length === 0) return none;
   let rec = applyDeploymentAlarms(applyCircuitBreaker(view, view.rec), view.now, env.alarmState);
+  if (shiftedLoadBalancer(rec)) rec = applyHookOutcomes(rec, view.now);
   const judged = rec;
   let v: ServiceView = { ...view, rec };
   const name = rec.service.serviceName!;
@@ -71,7 +73,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   } else if (shifted) {
     const plan = planShift(v, shifted, { launchesAllowed, minuteMs: env.minuteMs ?? 60_000 });
     ({ start, stops, stage } = plan);
-    if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = { ...rec, blueGreen: plan.state };
+    if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = announceHooks({ ...rec, blueGreen: plan.state }, rec.blueGreen, v.now);
   } else {
     ({ start, stops } = planReplicas(v, { launchesAllowed }));
   }
