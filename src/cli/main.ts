@@ -166,7 +166,8 @@ program
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
   .option('--efs-root <dir>', 'where EFS file systems keep their data: the control plane\'s --efs-root, or a shared mount of it (default ~/.wharf/efs)')
   .option('--dns-server <addr[:port]>', 'Wharf\'s DNS server, which tasks resolve through (default: Docker\'s own resolver)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string; dnsServer?: string }) => {
+  .option('--availability-zone <zone>', 'the availability zone this host is in, its ecs.availability-zone attribute (default: the region + "a")')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string; dnsServer?: string; availabilityZone?: string }) => {
     privateFiles();
     const { parseAttributes, parseDnsServer, runAgent } = await import('./agentCommand.js');
     const { createLogger } = await import('../logging/logger.js');
@@ -189,6 +190,7 @@ program
         efsRoot: f.efsRoot ?? process.env.WHARF_EFS_ROOT ?? join(homedir(), '.wharf', 'efs'),
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
         dnsServer: f.dnsServer === undefined ? undefined : parseDnsServer(f.dnsServer),
+        availabilityZone: f.availabilityZone,
         credentials: { accessKeyId, secretAccessKey },
       },
       logger,

@@ -34,6 +34,8 @@ export interface ServiceRecord {
   revisionIds?: Record<string, string>;
   /** BLUE_GREEN services: which target group production traffic goes to, and each deployment's (blueGreen.ts). */
   blueGreen?: BlueGreenState;
+  /** Set while availability zone rebalancing evens the service's tasks out (controllers/services/azRebalance.ts). */
+  rebalancing?: { startedAt: Date };
   /** EXTERNAL deployment controller: the service's task sets (taskSet.ts), PRIMARY first when there is one. */
   taskSets?: TaskSet[];
 }

@@ -37,15 +37,15 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
     stoppedIds.push(s.task.taskId);
   }
   if (stoppedIds.length > 0) rec = addEvent(rec, ServiceEvents.stopped(name, stoppedIds), v.now);
-  const launches: { source: LaunchSource; count: number; startOn: string[] }[] = [];
-  if (d.start + d.startOn.length > 0 && rec.deployments[0]) launches.push({ source: rec.deployments[0], count: d.start, startOn: d.startOn });
+  const launches: { source: LaunchSource; count: number; startOn: string[]; zone?: string }[] = [];
+  if (d.start + d.startOn.length > 0 && rec.deployments[0]) launches.push({ source: rec.deployments[0], count: d.start, startOn: d.startOn, zone: d.startZone });
   for (const s of d.startSets ?? []) {
     const ts = rec.taskSets?.find((t) => t.id === s.taskSetId);
     if (ts && s.count > 0) launches.push({ source: ts, count: s.count, startOn: [] });
   }
   let started = 0;
   for (const l of launches) {
-    const placed = place(deps, batch, rec, l.source, l.count, l.startOn);
+    const placed = place(deps, batch, rec, l.source, l.count, l.startOn, l.zone);
     started += placed.records.length;
     if (placed.records.length > 0) {
       rec = addEvent(rec, ServiceEvents.started(name, placed.records.map((r) => taskIdOf(r.task.taskArn!))), v.now);
@@ -64,7 +64,15 @@ type LaunchSource = Pick<Deployment, 'id' | 'taskDefinition' | 'launchType' | 'c
 
 /** The service's tasks to start: placed on its pool, launched with the service's tags and the id of the deployment
  * or task set they belong to. */
-function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, dep: LaunchSource, start: number, startOn: string[]): { records: TaskRecord[]; plan?: Plan } {
+function place(
+  deps: ApplyDeps,
+  batch: TaskBatch,
+  rec: ServiceRecord,
+  dep: LaunchSource,
+  start: number,
+  startOn: string[],
+  zone?: string,
+): { records: TaskRecord[]; plan?: Plan } {
   const count = start + startOn.length;
   if (count === 0) return { records: [] };
   const { tables } = deps;
@@ -87,7 +95,8 @@ function place(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, dep: Launc
     tags,
     enableExecuteCommand: s.enableExecuteCommand,
     subnets: dep.networkConfiguration?.awsvpcConfiguration?.subnets,
-    placementConstraints: s.placementConstraints ?? [],
+    // A task started to rebalance zones goes to the zone that has too few.
+    placementConstraints: [...(s.placementConstraints ?? []), ...(zone ? [{ type: 'memberOf' as const, expression: `attribute:ecs.availability-zone == ${zone}` }] : [])],
     placementStrategy: s.placementStrategy ?? [],
     origin: 'service',
     instanceArns: startOn.length > 0 ? startOn : undefined,

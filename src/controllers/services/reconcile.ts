@@ -7,6 +7,7 @@ import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
 import { isExternal, shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
 import type { ClusterState } from '../../scheduler/index.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
+import { planRebalance, zoneWithFewest } from './azRebalance.js';
 import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBreaker.js';
 import { planDaemon } from './daemon.js';
 import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js';
@@ -25,6 +26,8 @@ export interface Decision {
   /** DAEMON: the instances to start one task on. */
   startOn: string[];
   stops: Stop[];
+  /** REPLICA: the availability zone the tasks started go to (rebalancing). */
+  startZone?: string;
   /** EXTERNAL: how many tasks of each task set to place. */
   startSets?: { taskSetId: string; count: number }[];
 }
@@ -37,6 +40,8 @@ export interface ReconcileEnv {
   minuteMs?: number;
   /** CloudWatch alarm states, for deployment alarms; without it they are not watched. */
   alarmState?: AlarmStateOf;
+  /** The availability zones of the cluster's instances that can take tasks (ACTIVE, agent connected). */
+  zones?: string[];
 }
 
 export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
@@ -58,6 +63,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   let startOn: string[] = [];
   let stops: Stop[];
   let stage: string | undefined;
+  let startZone: string | undefined;
   const shifted = shiftedLoadBalancer(rec);
   if (rec.service.schedulingStrategy === 'DAEMON' && env.daemon) {
     const plan = planDaemon(v, env.daemon.instances, env.daemon.state, env.daemon.td);
@@ -75,7 +81,15 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
     ({ start, stops, stage } = plan);
     if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = announceHooks({ ...rec, blueGreen: plan.state }, rec.blueGreen, v.now);
   } else {
-    ({ start, stops } = planReplicas(v, { launchesAllowed }));
+    const zones = env.zones ?? [];
+    const rb = planRebalance({ ...v, rec }, zones);
+    rec = rb.record;
+    v = { ...v, rec };
+    ({ start, stops } = planReplicas(v, { launchesAllowed, surplus: rb.surplus }));
+    const stopping = new Set(stops.map((s) => s.task.id));
+    stops = [...stops, ...rb.stops.filter((s) => !stopping.has(s.task.id))];
+    if (rb.startZone && launchesAllowed && start === 0) [start, startZone] = [1, rb.startZone];
+    else if (start > 0 && rec.rebalancing) startZone = zoneWithFewest(v, zones);
   }
   v = { ...v, rec };
 
@@ -97,7 +111,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
     rec = markSteady(rec, done, v.now);
   }
   rec = trackServiceDeployments(judged, rec, v.now, stage);
-  return { record: rec, start, startOn, stops };
+  return { record: rec, start, startOn, stops, startZone };
 }
 
 /** EXTERNAL services: their task sets (taskSets.ts), the back-off, the steady state, and INACTIVE once deleted and empty. */
