@@ -36,6 +36,7 @@ interface ServeFlags {
   store?: string;
   efsRoot?: string;
   spotInterruptionRate?: string;
+  capacityScalingWebhook?: string;
   leaderLeaseSeconds?: string;
   telemetryWindowSeconds?: string;
   etcdCa?: string;
@@ -76,6 +77,7 @@ function serveCommand(name: string, description: string) {
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
     .option('--spot-interruption-rate <p>', 'chance per minute that each FARGATE_SPOT task is interrupted, 0 to 1 (default 0: only `wharf spot reclaim`)')
+    .option('--capacity-scaling-webhook <url>', 'where managed scaling POSTs its advice to add or remove a capacity provider\'s hosts (or WHARF_CAPACITY_SCALING_WEBHOOK)')
     .option('--leader-lease-seconds <n>', 'with replicas on one store: how soon another replica takes over from a dead leader (default 10)')
     .option('--telemetry-window-seconds <n>', 'with replicas on etcd: how long log events and datapoints stay in etcd for replicas that start later (default 3600)')
     .option('--etcd-ca <file>', 'TLS to etcd: the CA of the members\' certificates, PEM (or WHARF_ETCD_CA)')
