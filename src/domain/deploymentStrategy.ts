@@ -1,8 +1,8 @@
 // Checking deploymentConfiguration.strategy and what it needs, as CreateService and UpdateService do before writing
 // anything: BLUE_GREEN, LINEAR and CANARY shift traffic between two target groups on a load balancer entry with an
 // advancedConfiguration; the percentages and bake times within ECS's ranges; lifecycle hooks: PAUSE hooks, and
-// AWS_LAMBDA hooks whose hookTargetArn is an http:// or https:// URL Wharf calls in place of a Lambda function (Wharf has
-// no Lambda: a Lambda function ARN is refused, since a hook that can never answer would hold or fail every deployment).
+// AWS_LAMBDA hooks whose hookTargetArn is an http:// or https:// URL Wharf calls, or a task definition revision ARN it
+// runs as a one-shot task, in place of a Lambda function (Wharf has no Lambda: a Lambda function ARN is refused, since a hook that can never answer would hold or fail every deployment).
 import type { DeploymentConfiguration, DeploymentLifecycleHook, LoadBalancer } from '@aws-sdk/client-ecs';
 import { InvalidParameter, UnsupportedFeature } from './errors.js';
 
@@ -53,6 +53,10 @@ export const HOOK_STAGES: readonly string[] = [
 ];
 const MOVING = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT']);
 
+/** Whether a hook target is a task definition Wharf runs as a one-shot task (a full revision ARN). */
+export const isHookTaskDefinition = (target: string | undefined) =>
+  !!target && /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/.test(target);
+
 /** Whether a hook target is a URL Wharf calls (http:// or https://). */
 export const isHookUrl = (target: string | undefined) => !!target && /^https?:\/\/[^\s/]+/i.test(target) && URL.canParse(target);
 
@@ -72,9 +76,9 @@ function checkHook(hook: DeploymentLifecycleHook): void {
     return;
   }
   if (!hook.hookTargetArn) throw new InvalidParameter('hookTargetArn must be specified for an AWS_LAMBDA lifecycle hook.');
-  if (!isHookUrl(hook.hookTargetArn)) {
+  if (!isHookUrl(hook.hookTargetArn) && !isHookTaskDefinition(hook.hookTargetArn)) {
     throw new UnsupportedFeature(
-      `Wharf has no AWS Lambda to invoke ${hook.hookTargetArn}: give an AWS_LAMBDA hook's hookTargetArn as the http:// or https:// URL Wharf should call instead.`,
+      `Wharf has no AWS Lambda to invoke ${hook.hookTargetArn}: give an AWS_LAMBDA hook's hookTargetArn as the http:// or https:// URL Wharf should call, or the ARN of a task definition revision to run as a one-shot task.`,
     );
   }
 }

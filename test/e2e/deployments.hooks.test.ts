@@ -2,7 +2,8 @@
 // (an HTTP server in this test, on loopback) called at its stages with ECS's Lambda payload and answering IN_PROGRESS,
 // then SUCCEEDED; a PAUSE hook holding the deployment at POST_TEST_TRAFFIC_SHIFT (test listener on green, production
 // on blue) until ContinueServiceDeployment; a hook URL answering FAILED rolling the deployment back; a PAUSE hook
-// rolled back by ContinueServiceDeployment before any green task starts; and the hooks Wharf refuses.
+// rolled back by ContinueServiceDeployment before any green task starts; task definitions run as one-shot hook tasks
+// (the payload in WHARF_HOOK_PAYLOAD; exit 0 passes, another code fails); and the hooks Wharf refuses.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -14,6 +15,7 @@ import {
   ListServiceDeploymentsCommand,
   ListTasksCommand,
   DescribeTasksCommand,
+  RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
   type DeploymentConfiguration,
 } from '@aws-sdk/client-ecs';
@@ -22,6 +24,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elbClient } from './elbv2Client.js';
 import type { ElbWharf } from './elbv2Harness.js';
 import { forwarding, get, registerVersion, shiftingLoadBalancer, traffic, type ShiftingSetup } from './deploymentsHarness.js';
+import { BUSYBOX } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
 
 const up = useWharfUp({ WHARF_DEPLOYMENT_MINUTE_SECONDS: '2' });
@@ -171,6 +174,40 @@ describe('lifecycle hooks', () => {
     expect(sd.deploymentCircuitBreaker?.status).toBe('DISABLED');
     expect(await events()).toContainEqual(expect.stringMatching(/^\(service hk\) \(deployment ecs-svc\/\d{19}\) deployment failed: lifecycle hook ecs-hook-\S+ failed at lifecycle stage POST_TEST_TRAFFIC_SHIFT\.$/));
     expect(await forwarding(elb, lb.prodRule)).toEqual([expect.objectContaining({ arn: lb.green })]);
+    expect(await get(lb.prodUrl)).toBe('v2');
+    await expect.poll(taskVersions, { timeout: 60_000 }).toHaveLength(1);
+  }, 300_000);
+
+  it('runs task definitions as one-shot hook tasks: exit 0 passes, another code fails and rolls back', async () => {
+    const hookTask = async (family: string, script: string) =>
+      (
+        await up.ecs.send(
+          new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'check', image: BUSYBOX, memory: 16, command: ['sh', '-c', script] }] }),
+        )
+      ).taskDefinition!.taskDefinitionArn!;
+    // Passes only when given ECS's payload for its stage.
+    const pass = await hookTask('hk-pass', `echo "$WHARF_HOOK_PAYLOAD" | grep -q '"lifecycleStage":"POST_SCALE_UP"' && echo "$WHARF_HOOK_PAYLOAD" | grep -q '"serviceArn":"arn:aws:ecs:'`);
+    const fail = await hookTask('hk-fail', 'exit 3');
+    const sdArn = await update('v5', {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 0,
+      lifecycleHooks: [
+        { hookTargetArn: pass, lifecycleStages: ['POST_SCALE_UP'] },
+        { hookTargetArn: fail, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] },
+      ],
+    });
+    await expect.poll(async () => (await describeSd(sdArn)).status, { timeout: 180_000, interval: 250 }).toBe('ROLLBACK_SUCCESSFUL');
+    const details = (await describeSd(sdArn)).lifecycleHookDetails!;
+    expect(details).toEqual([
+      expect.objectContaining({ targetType: 'AWS_LAMBDA', targetArn: pass, status: 'SUCCEEDED' }),
+      expect.objectContaining({ targetType: 'AWS_LAMBDA', targetArn: fail, status: 'FAILED' }),
+    ]);
+    // The failing hook's task ran and exited 3.
+    const stopped = (await up.ecs.send(new ListTasksCommand({ startedBy: details[1]!.hookId, desiredStatus: 'STOPPED' }))).taskArns!;
+    expect(stopped).toHaveLength(1);
+    const task = (await up.ecs.send(new DescribeTasksCommand({ tasks: stopped }))).tasks![0]!;
+    expect(task).toMatchObject({ group: 'hook:hk', taskDefinitionArn: fail });
+    expect(task.containers![0]!.exitCode).toBe(3);
     expect(await get(lb.prodUrl)).toBe('v2');
     await expect.poll(taskVersions, { timeout: 60_000 }).toHaveLength(1);
   }, 300_000);

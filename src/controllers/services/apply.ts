@@ -3,7 +3,7 @@
 // its events. Nothing is written unless every guard holds, so a pass that raced anything is simply made again.
 import type { Deployment, Tag } from '@aws-sdk/client-ecs';
 import { placementDetail, ServiceEvents } from '../../domain/deployment.js';
-import { deregistersFirst, type ServiceRecord } from '../../domain/service.js';
+import { deregistersFirst, type HookRun, type ServiceRecord } from '../../domain/service.js';
 import { taskIdOf, type TaskRecord } from '../../domain/task.js';
 import type { PlacementPools } from '../../placement/pools.js';
 import type { Plan } from '../../scheduler/index.js';
@@ -14,6 +14,8 @@ import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import { placeAndLaunch } from '../../tasks/run.js';
 import { addEvent } from './events.js';
+import { hookPayload } from './hookCalls.js';
+import { hookGroup } from './view.js';
 import type { Decision } from './reconcile.js';
 import type { ServiceView } from './view.js';
 
@@ -55,6 +57,7 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
       rec = addEvent(rec, ServiceEvents.unableToPlace(name, placementDetail(closest?.arn.split('/').pop(), closest?.reason)), v.now);
     }
   }
+  for (const run of d.hookTasks ?? []) rec = launchHookTask(deps, batch, rec, run);
   if (rec !== v.rec) batch.txn.put(tables.services, v.id, rec, serviceRev);
   return { txn: batch.done(), started, stopped: stoppedIds.length };
 }
@@ -101,4 +104,40 @@ function place(
     origin: 'service',
     instanceArns: startOn.length > 0 ? startOn : undefined,
   });
+}
+
+/**
+ * A lifecycle hook whose target is a task definition: one task of it, in the service's cluster with the PRIMARY's
+ * launch and network, group `hook:NAME`, startedBy the hookId, and ECS's hook payload in WHARF_HOOK_PAYLOAD in every
+ * container. A definition that is not there, or a task that cannot be placed, fails the hook at once.
+ */
+function launchHookTask(deps: ApplyDeps, batch: TaskBatch, rec: ServiceRecord, run: HookRun): ServiceRecord {
+  const fail = (reason: string): ServiceRecord => {
+    const st = rec.blueGreen!;
+    return { ...rec, blueGreen: { ...st, hooks: st.hooks!.map((h) => (h.hookId === run.hookId ? { ...h, status: 'FAILED' as const, reason } : h)) } };
+  };
+  const { tables } = deps;
+  const td = [...tables.taskDefinitions.byIndex('arn', run.targetArn!)][0]?.value;
+  const cluster = tables.clusters.get(rec.clusterName)?.value;
+  if (!td || td.taskDefinition.status !== 'ACTIVE' || !cluster) return fail(`the hook's task definition ${run.targetArn} is not ACTIVE`);
+  const primary = rec.deployments[0]!;
+  const configured = rec.service.deploymentConfiguration?.lifecycleHooks?.[run.index]?.hookDetails;
+  const payload = JSON.stringify(hookPayload(rec, run, run.hookDetails ?? configured));
+  const arn = rec.service.serviceArn!.split(':');
+  const placed = placeAndLaunch(deps.pools, batch, {
+    ctx: { region: arn[3]!, accountId: arn[4]! },
+    cluster,
+    taskDefinition: td.taskDefinition,
+    launches: launchPlan(1, primary.launchType, primary.capacityProviderStrategy ?? [], createdProviders(tables, cluster.capacityProviders)),
+    overrides: { containerOverrides: (td.taskDefinition.containerDefinitions ?? []).map((c) => ({ name: c.name, environment: [{ name: 'WHARF_HOOK_PAYLOAD', value: payload }] })) },
+    group: hookGroup(rec),
+    startedBy: run.hookId,
+    tags: [],
+    subnets: primary.networkConfiguration?.awsvpcConfiguration?.subnets,
+    placementConstraints: [],
+    placementStrategy: [],
+    origin: 'service',
+  });
+  if (placed.records.length === 0) return fail(`the hook task could not be placed: ${placed.plan.closest?.reason ?? 'no container instance'}`);
+  return rec;
 }

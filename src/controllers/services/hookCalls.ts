@@ -6,6 +6,7 @@
 // function failing is on ECS. Calls run beside the controller's passes; an answer is taken only if its run is still
 // waiting for that very call, so a late answer after a rollback or a timeout changes nothing.
 import type { Logger } from 'pino';
+import { isHookUrl } from '../../domain/deploymentStrategy.js';
 import { shiftedLoadBalancer, type HookRun, type ServiceRecord } from '../../domain/service.js';
 import { Txn, type StateCache } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
@@ -71,7 +72,7 @@ export class HookCaller {
     const rec = this.opts.tables.services.get(serviceId)?.value;
     const now = this.opts.now();
     for (const run of rec?.blueGreen?.hooks ?? []) {
-      if (run.targetType !== 'AWS_LAMBDA' || run.status !== 'IN_PROGRESS' || !run.nextCallAt || run.nextCallAt > now) continue;
+      if (run.targetType !== 'AWS_LAMBDA' || !isHookUrl(run.targetArn) || run.status !== 'IN_PROGRESS' || !run.nextCallAt || run.nextCallAt > now) continue;
       if (this.inFlight.has(run.hookId)) continue;
       this.inFlight.add(run.hookId);
       void this.call(serviceId, rec!, run).finally(() => {

@@ -1,12 +1,14 @@
 // Lifecycle hooks of traffic-shifting deployments, pure: a stage with hooks is a gate the deployment waits at until
 // every hook of that stage SUCCEEDED. Reaching a gate starts one run per hook: an AWS_LAMBDA hook (a URL, called by the
-// controller: hookCalls.ts) starts IN_PROGRESS and due at once; a PAUSE hook AWAITING_ACTION until
+// controller: hookCalls.ts, or a task definition run as a one-shot task: hookTaskStep) starts IN_PROGRESS and due at once; a PAUSE hook AWAITING_ACTION until
 // ContinueServiceDeployment. A run not finished by its expiry is TIMED_OUT and its timeoutAction decides (ROLLBACK by
 // default). A FAILED run, or one TIMED_OUT with ROLLBACK, fails the deployment and rolls it back as an alarm does.
 import type { Deployment, DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { randomBytes } from 'node:crypto';
 import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
+import { isHookTaskDefinition } from '../../domain/deploymentStrategy.js';
 import type { BlueGreenState, HookRun, ServiceRecord } from '../../domain/service.js';
+import type { TaskRecord } from '../../domain/task.js';
 import { addEvent } from './events.js';
 import { rollBackTo } from './rollback.js';
 
@@ -106,4 +108,34 @@ export function announceHooks(rec: ServiceRecord, before: BlueGreenState | undef
     );
   }
   return rec;
+}
+
+/**
+ * Hook targets that are task definitions: a run not started yet is to be launched (once: `calls` 1 marks it), and a
+ * run whose task has STOPPED takes its outcome: SUCCEEDED when every essential container exited 0, else FAILED.
+ */
+export function hookTaskStep(rec: ServiceRecord, tasks: readonly TaskRecord[], _now: Date): { rec: ServiceRecord; launch: HookRun[] } {
+  const st = rec.blueGreen;
+  const launch: HookRun[] = [];
+  if (!st?.hooks?.length) return { rec, launch };
+  let changed = false;
+  const hooks = st.hooks.map((run): HookRun => {
+    if (run.targetType !== 'AWS_LAMBDA' || run.status !== 'IN_PROGRESS' || !isHookTaskDefinition(run.targetArn)) return run;
+    const task = tasks.find((t) => t.task.startedBy === run.hookId);
+    if (!task) {
+      if (run.calls > 0) return run;
+      const started = { ...run, calls: 1, nextCallAt: undefined };
+      launch.push(started);
+      changed = true;
+      return started;
+    }
+    if (task.task.lastStatus !== 'STOPPED') return run;
+    const essential = (task.task.containers ?? []).filter((c) => !task.essentialContainers || task.essentialContainers.includes(c.name!));
+    const bad = essential.find((c) => c.exitCode !== 0);
+    changed = true;
+    if (!bad && essential.length > 0) return { ...run, status: 'SUCCEEDED' };
+    const why = bad?.exitCode !== undefined ? `the hook task's container ${bad.name} exited with code ${bad.exitCode}` : `the hook task stopped: ${task.task.stoppedReason ?? 'no exit code'}`;
+    return { ...run, status: 'FAILED', reason: why };
+  });
+  return changed ? { rec: { ...rec, blueGreen: { ...st, hooks } }, launch } : { rec, launch };
 }

@@ -4,7 +4,7 @@
 // the steady state is announced, a deleted service becomes INACTIVE once its tasks are gone).
 import type { Deployment, TaskDefinition } from '@aws-sdk/client-ecs';
 import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
-import { isExternal, shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
+import { isExternal, shiftedLoadBalancer, type HookRun, type ServiceRecord } from '../../domain/service.js';
 import type { ClusterState } from '../../scheduler/index.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
 import { planRebalance, zoneWithFewest } from './azRebalance.js';
@@ -12,7 +12,7 @@ import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBrea
 import { planDaemon } from './daemon.js';
 import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js';
 import { addEvent, markSteady } from './events.js';
-import { announceHooks, applyHookOutcomes } from './lifecycleHooks.js';
+import { announceHooks, applyHookOutcomes, hookTaskStep } from './lifecycleHooks.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
 import { trackServiceDeployments } from './serviceDeployments.js';
 import { planTaskSets } from './taskSets.js';
@@ -28,6 +28,8 @@ export interface Decision {
   stops: Stop[];
   /** REPLICA: the availability zone the tasks started go to (rebalancing). */
   startZone?: string;
+  /** Lifecycle hook runs whose task definition is to be run as a one-shot task now. */
+  hookTasks?: HookRun[];
   /** EXTERNAL: how many tasks of each task set to place. */
   startSets?: { taskSetId: string; count: number }[];
 }
@@ -64,6 +66,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   let stops: Stop[];
   let stage: string | undefined;
   let startZone: string | undefined;
+  let hookTasks: HookRun[] = [];
   const shifted = shiftedLoadBalancer(rec);
   if (rec.service.schedulingStrategy === 'DAEMON' && env.daemon) {
     const plan = planDaemon(v, env.daemon.instances, env.daemon.state, env.daemon.td);
@@ -80,6 +83,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
     const plan = planShift(v, shifted, { launchesAllowed, minuteMs: env.minuteMs ?? 60_000 });
     ({ start, stops, stage } = plan);
     if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = announceHooks({ ...rec, blueGreen: plan.state }, rec.blueGreen, v.now);
+    ({ rec, launch: hookTasks } = hookTaskStep(rec, v.hookTasks ?? [], v.now));
   } else {
     const zones = env.zones ?? [];
     const rb = planRebalance({ ...v, rec }, zones);
@@ -111,7 +115,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
     rec = markSteady(rec, done, v.now);
   }
   rec = trackServiceDeployments(judged, rec, v.now, stage);
-  return { record: rec, start, startOn, stops, startZone };
+  return { record: rec, start, startOn, stops, startZone, hookTasks };
 }
 
 /** EXTERNAL services: their task sets (taskSets.ts), the back-off, the steady state, and INACTIVE once deleted and empty. */
