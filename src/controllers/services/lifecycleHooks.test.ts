@@ -90,6 +90,26 @@ describe('lifecycle hooks', () => {
     expect(next.state.hooks!.filter((h) => h.occurrence === 2)).toHaveLength(1);
   });
 
+  it('launches a task definition hook once and takes its exit code as the answer', () => {
+    const td = 'arn:aws:ecs:us-east-1:000000000000:task-definition/check:1';
+    const rec = rollout({ strategy: 'BLUE_GREEN', lifecycleHooks: [{ hookTargetArn: td, lifecycleStages: ['POST_SCALE_UP'] }] });
+    const env = { backoff: DEFAULT_BACKOFF, minuteMs: MINUTE };
+    const first = reconcile(view(rec, tasks()), env);
+    expect(first.hookTasks).toEqual([expect.objectContaining({ targetArn: td, stage: 'POST_SCALE_UP', calls: 1 })]);
+    const hookId = first.hookTasks![0]!.hookId;
+    const hookTask = (exitCode: number | undefined, lastStatus = 'STOPPED') => ({
+      clusterName: 'c', hostPorts: {},
+      task: { startedBy: hookId, lastStatus, desiredStatus: 'STOPPED', containers: [{ name: 'check', exitCode }] },
+    });
+    const running = reconcile({ ...view(first.record, tasks()), hookTasks: [hookTask(undefined, 'RUNNING')] }, env);
+    expect(running.hookTasks).toEqual([]);
+    expect(running.record.blueGreen!.production).toBe('tg-blue');
+    const ok = reconcile({ ...view(first.record, tasks()), hookTasks: [hookTask(0)] }, env);
+    expect(ok.record.blueGreen!.hooks![0]!.status).toBe('SUCCEEDED');
+    const bad = reconcile({ ...view(first.record, tasks()), hookTasks: [hookTask(3)] }, env);
+    expect(bad.record.blueGreen!.hooks![0]).toMatchObject({ status: 'FAILED', reason: "the hook task's container check exited with code 3" });
+  });
+
   it('reads the answers a hook URL gives', () => {
     expect(readAnswer(200, { hookStatus: 'SUCCEEDED' })).toEqual({ status: 'SUCCEEDED' });
     expect(readAnswer(200, { hookStatus: 'FAILED' })).toMatchObject({ status: 'FAILED' });
