@@ -103,6 +103,9 @@ describe('availability zone rebalancing', () => {
       .poll(() => events('even'), { timeout: 120_000, interval: 500 })
       .toContain('service (even) is AZ balanced with 1 tasks in us-east-1a and 1 tasks in us-east-1b.');
     expect(await zones('even')).toEqual(['us-east-1a', 'us-east-1b']);
+    const messages = await events('even');
+    expect(messages).toContainEqual(expect.stringMatching(/^even has started 1 tasks in us-east-1a to AZ Rebalance: \(task [0-9a-f]{32}\)\.$/));
+    expect(messages).toContainEqual(expect.stringMatching(/^even has stopped 1 running tasks in us-east-1b due to AZ rebalancing: \(task [0-9a-f]{32}\)\.$/));
     const svc = (await ecs.send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['even'] }))).services![0]!;
     expect(svc).toMatchObject({ runningCount: 2, desiredCount: 2 });
     await ecs.send(new UpdateServiceCommand({ cluster: CLUSTER, service: 'even', desiredCount: 0 }));

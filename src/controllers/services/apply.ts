@@ -14,6 +14,7 @@ import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { DEFAULT_STOPPED_RETENTION_MS } from '../../tasks/machine.js';
 import { placeAndLaunch } from '../../tasks/run.js';
 import { addEvent } from './events.js';
+import { RebalanceEvents, REBALANCE_REASON } from './azRebalance.js';
 import { hookPayload } from './hookCalls.js';
 import { hookGroup } from './view.js';
 import type { Decision } from './reconcile.js';
@@ -32,13 +33,16 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
   const name = rec.service.serviceName!;
   const deregisterFirst = deregistersFirst(rec);
   const stoppedIds: string[] = [];
+  const rebalanced = new Map<string, string[]>();
   for (const s of d.stops) {
     const row = tables.tasks.get(s.task.id);
     if (!row || row.value.task.desiredStatus === 'STOPPED') continue;
     batch.apply(row, { type: 'scheduler-stop', reason: s.reason, deregisterFirst });
-    stoppedIds.push(s.task.taskId);
+    if (s.reason === REBALANCE_REASON) rebalanced.set(s.task.az ?? '', [...(rebalanced.get(s.task.az ?? '') ?? []), s.task.taskId]);
+    else stoppedIds.push(s.task.taskId);
   }
   if (stoppedIds.length > 0) rec = addEvent(rec, ServiceEvents.stopped(name, stoppedIds), v.now);
+  for (const [zone, ids] of rebalanced) rec = addEvent(rec, RebalanceEvents.tasksStopped(name, zone, ids), v.now);
   const launches: { source: LaunchSource; count: number; startOn: string[]; zone?: string }[] = [];
   if (d.start + d.startOn.length > 0 && rec.deployments[0]) launches.push({ source: rec.deployments[0], count: d.start, startOn: d.startOn, zone: d.startZone });
   for (const s of d.startSets ?? []) {
@@ -50,7 +54,8 @@ export function applyDecision(deps: ApplyDeps, v: ServiceView, d: Decision, serv
     const placed = place(deps, batch, rec, l.source, l.count, l.startOn, l.zone);
     started += placed.records.length;
     if (placed.records.length > 0) {
-      rec = addEvent(rec, ServiceEvents.started(name, placed.records.map((r) => taskIdOf(r.task.taskArn!))), v.now);
+      const ids = placed.records.map((r) => taskIdOf(r.task.taskArn!));
+      rec = addEvent(rec, l.zone && rec.rebalancing ? RebalanceEvents.tasksStarted(name, l.zone, ids) : ServiceEvents.started(name, ids), v.now);
     }
     if (placed.plan && placed.plan.unplaced > 0) {
       const closest = placed.plan.closest;

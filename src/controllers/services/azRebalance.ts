@@ -3,8 +3,8 @@
 // cluster's ACTIVE instances with a connected agent: the ecs.availability-zone attribute) is evened out as ECS does it,
 // one task at a time, start before stop: a task is started in the zone with the fewest, and once it is healthy one is
 // stopped in the zone with the most (when maximumPercent leaves no room for the extra task: stop first, and the
-// replacement is placed in the zone with the fewest). It announces SERVICE_REBALANCING_STARTED and _COMPLETED with
-// ECS's texts. Only services placed by ECS's default spread over zones (no strategy, or one whose first step spreads
+// replacement is placed in the zone with the fewest). It announces SERVICE_REBALANCING_STARTED and _COMPLETED, and the
+// tasks it starts and stops (TASKS_STARTED, TASKS_STOPPED), with ECS's texts. Only services placed by ECS's default spread over zones (no strategy, or one whose first step spreads
 // over attribute:ecs.availability-zone) are rebalanced: other strategies place tasks unevenly on purpose.
 import { maximumTasks, minimumHealthyTasks } from '../../domain/deployment.js';
 import { isExternal, shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
@@ -51,6 +51,10 @@ function listing(counts: Map<string, number>, everyTasks: boolean): string {
 export const RebalanceEvents = {
   started: (name: string, counts: Map<string, number>) => `service (${name}) is not AZ balanced with ${listing(counts, false)}. AZ Rebalancing in progress.`,
   completed: (name: string, counts: Map<string, number>) => `service (${name}) is AZ balanced with ${listing(counts, true)}.`,
+  tasksStarted: (name: string, zone: string, taskIds: readonly string[]) =>
+    `${name} has started ${taskIds.length} tasks in ${zone} to AZ Rebalance: ${taskIds.map((id) => `(task ${id})`).join(' ')}.`,
+  tasksStopped: (name: string, zone: string, taskIds: readonly string[]) =>
+    `${name} has stopped ${taskIds.length} running tasks in ${zone} due to AZ rebalancing: ${taskIds.map((id) => `(task ${id})`).join(' ')}.`,
 };
 
 export function planRebalance(v: ServiceView, zones: readonly string[]): RebalancePlan {
