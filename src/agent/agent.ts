@@ -58,6 +58,8 @@ export interface AgentOptions {
   metadataPort?: number;
   /** Wharf's DNS server: tasks resolve through it (network/taskNetwork.ts). Default: Docker's own resolver. */
   dnsServer?: { address: string; port: number };
+  /** The host's availability zone (its ecs.availability-zone attribute); the region + "a" unless given. */
+  availabilityZone?: string;
   /** How often task CPU and memory are sampled and shipped. Default 10 s. */
   statsIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -93,7 +95,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       new RegisterContainerInstanceCommand({
         cluster: opts.cluster,
         containerInstanceArn,
-        instanceIdentityDocument: instanceIdentityDocument(identity, opts.region),
+        instanceIdentityDocument: instanceIdentityDocument(identity, opts.region, opts.availabilityZone),
         totalResources: hostResources(),
         versionInfo: versionInfo(opts.agentVersion, docker.version),
         attributes,

@@ -40,8 +40,8 @@ export function saveIdentity(stateDir: string, id: Identity): void {
   writeFileSync(join(stateDir, 'agent-identity.json'), JSON.stringify(id, null, 2) + '\n', { mode: 0o600 });
 }
 
-export function instanceIdentityDocument(id: Identity, region: string): string {
-  return JSON.stringify({ instanceId: id.instanceId, instanceType: 'wharf.host', availabilityZone: `${region}a`, architecture: arch() === 'arm64' ? 'arm64' : 'x86_64', region });
+export function instanceIdentityDocument(id: Identity, region: string, availabilityZone?: string): string {
+  return JSON.stringify({ instanceId: id.instanceId, instanceType: 'wharf.host', availabilityZone: availabilityZone ?? `${region}a`, architecture: arch() === 'arm64' ? 'arm64' : 'x86_64', region });
 }
 
 /** Docker remote API versions this engine speaks, from 1.17 up to its own. */

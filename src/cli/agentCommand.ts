@@ -20,6 +20,8 @@ export interface AgentFlags {
   statsIntervalMs?: number;
   /** Wharf's DNS server, which tasks resolve through. */
   dnsServer?: { address: string; port: number };
+  /** The host's availability zone (--availability-zone), its ecs.availability-zone attribute. */
+  availabilityZone?: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 

@@ -1,5 +1,6 @@
 // Composes the control plane: store, cache, state tables, the AWS APIs behind the gateway, the agent channel and
 // the controllers. `wharf up` and `wharf server` both start it; `up` adds this host's own agent around it.
+import { CapacityScalingAdvisor, capacityReservations } from '../controllers/managedScaling.js';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AgentChannel, CHANNEL_PATH } from '../api/acs/channel.js';
@@ -192,6 +193,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     tables: metricsTables,
     metricPeriodSeconds: opts.metricPeriodSeconds,
     clusterReservations: () => clusterReservations(tables),
+    capacityReservations: () => capacityReservations(tables),
     logger,
     replication: replicated ? { cache, tables: metricOps, replica: replicaId } : undefined,
   });
@@ -388,6 +390,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     minuteMs: opts.deploymentMinuteSeconds * 1000,
     alarmState: (name) => metrics.tables.alarms.get(name)?.value.StateValue,
   });
+  const capacityAdvisor = new CapacityScalingAdvisor({ tables, webhook: opts.capacityScalingWebhook, periodMs: opts.metricPeriodSeconds * 1000, logger });
   // The controllers run on the leader alone: on SQLite that is this process from the start; on etcd the replica
   // holding the leader key (another takes over within the lease's time to live when it dies).
   const controllers = {
@@ -402,6 +405,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       instances.start();
       spot.start();
       telemetry.start();
+      capacityAdvisor.start();
       void lifecycle.pass();
     },
     stop() {
@@ -415,6 +419,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       instances.stop();
       spot.stop();
       telemetry.stop();
+      capacityAdvisor.stop();
     },
   };
   const leadership = new Leadership({

@@ -37,6 +37,7 @@ interface ServeFlags {
   store?: string;
   efsRoot?: string;
   spotInterruptionRate?: string;
+  capacityScalingWebhook?: string;
   leaderLeaseSeconds?: string;
   telemetryWindowSeconds?: string;
   etcdCa?: string;
@@ -78,6 +79,7 @@ function serveCommand(name: string, description: string) {
     .option('--store <url>', 'where state lives: sqlite:PATH (default DATA_DIR/state.db) or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] (or WHARF_STORE)')
     .option('--efs-root <dir>', 'where EFS file systems keep their data, ROOT/FSID (default DATA_DIR/efs, or WHARF_EFS_ROOT)')
     .option('--spot-interruption-rate <p>', 'chance per minute that each FARGATE_SPOT task is interrupted, 0 to 1 (default 0: only `wharf spot reclaim`)')
+    .option('--capacity-scaling-webhook <url>', 'where managed scaling POSTs its advice to add or remove a capacity provider\'s hosts (or WHARF_CAPACITY_SCALING_WEBHOOK)')
     .option('--leader-lease-seconds <n>', 'with replicas on one store: how soon another replica takes over from a dead leader (default 10)')
     .option('--telemetry-window-seconds <n>', 'with replicas on etcd: how long log events and datapoints stay in etcd for replicas that start later (default 3600)')
     .option('--etcd-ca <file>', 'TLS to etcd: the CA of the members\' certificates, PEM (or WHARF_ETCD_CA)')
@@ -174,7 +176,8 @@ program
   .option('--cleanup-wait-seconds <n>', 'how long stopped containers stay before removal (default 3600)')
   .option('--efs-root <dir>', 'where EFS file systems keep their data: the control plane\'s --efs-root, or a shared mount of it (default ~/.wharf/efs)')
   .option('--dns-server <addr[:port]>', 'Wharf\'s DNS server, which tasks resolve through (default: Docker\'s own resolver)')
-  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string; dnsServer?: string }) => {
+  .option('--availability-zone <zone>', 'the availability zone this host is in, its ecs.availability-zone attribute (default: the region + "a")')
+  .action(async (f: { endpoint: string; cluster: string; region: string; attribute: string[]; publishAddress: string; taskAddressPool?: string; stateDir?: string; fargateCapacity: boolean; allowPrivileged: boolean; cleanupWaitSeconds?: string; efsRoot?: string; dnsServer?: string; availabilityZone?: string }) => {
     privateFiles();
     const { parseAttributes, parseDnsServer, runAgent } = await import('./agentCommand.js');
     const { createLogger } = await import('../logging/logger.js');
@@ -197,6 +200,7 @@ program
         efsRoot: f.efsRoot ?? process.env.WHARF_EFS_ROOT ?? join(homedir(), '.wharf', 'efs'),
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
         dnsServer: f.dnsServer === undefined ? undefined : parseDnsServer(f.dnsServer),
+        availabilityZone: f.availabilityZone,
         credentials: { accessKeyId, secretAccessKey },
       },
       logger,

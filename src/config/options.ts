@@ -29,6 +29,7 @@ export interface ServerOptionsInput {
   storeConnectSeconds?: number | string;
   efsRoot?: string;
   spotInterruptionRate?: number | string;
+  capacityScalingWebhook?: string;
   leaderLeaseSeconds?: number | string;
   telemetryWindowSeconds?: number | string;
   etcdCa?: string;
@@ -92,6 +93,9 @@ export interface ServerOptions {
   efsRoot: string;
   /** --spot-interruption-rate / WHARF_SPOT_INTERRUPTION_RATE: chance per minute that each FARGATE_SPOT task is interrupted. Default 0. */
   spotInterruptionRate: number;
+  /** --capacity-scaling-webhook / WHARF_CAPACITY_SCALING_WEBHOOK: where managed scaling's advice to add or remove
+   * hosts is POSTed (controllers/managedScaling.ts). None by default. */
+  capacityScalingWebhook?: string;
   /**
    * The time to live of each replica's lease (--leader-lease-seconds / WHARF_LEADER_LEASE_SECONDS): how long a dead
    * leader keeps the controllers stopped, and a dead replica's agents connected, before others notice. Default 10.
@@ -160,6 +164,7 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
     blobDir: resolve(input.blobDir ?? env.WHARF_BLOB_DIR ?? dataDir),
     storeConnectSeconds: seconds('store connect', input.storeConnectSeconds ?? env.WHARF_STORE_CONNECT_SECONDS, 30),
     spotInterruptionRate: rate(input.spotInterruptionRate ?? env.WHARF_SPOT_INTERRUPTION_RATE),
+    capacityScalingWebhook: webhook(input.capacityScalingWebhook ?? env.WHARF_CAPACITY_SCALING_WEBHOOK),
     efsRoot: resolve(input.efsRoot ?? env.WHARF_EFS_ROOT ?? join(dataDir, 'efs')),
     leaderLeaseSeconds: leaseSeconds(input.leaderLeaseSeconds ?? env.WHARF_LEADER_LEASE_SECONDS),
     telemetryWindowSeconds: seconds('telemetry window', input.telemetryWindowSeconds ?? env.WHARF_TELEMETRY_WINDOW_SECONDS, 3600),
@@ -267,4 +272,10 @@ function lbPools(pool: string, bind: string | undefined): { lbAddressPool: strin
 function addressPool(what: string, cidr: string): string {
   if (!parseAddressPool(cidr)) throw new Error(`invalid ${what} address pool (A.B.C.D/N with N from 8 to 30 expected): ${cidr}`);
   return cidr;
+}
+
+function webhook(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  if (!/^https?:\/\//i.test(text) || !URL.canParse(text)) throw new Error(`--capacity-scaling-webhook expects an http:// or https:// URL, got '${text}'`);
+  return text;
 }

@@ -2,7 +2,8 @@
 // so a capacity provider stands for a pool of Wharf agents: the instances whose `wharf.pool` attribute equals the
 // Auto Scaling group's name (the last part of autoScalingGroupArn, or the whole value when it is a bare name). Tasks a
 // strategy gives the provider are placed on those instances only (launch type EC2). Managed scaling and termination
-// protection are kept and shown as given; nothing scales the pool (there is no group to scale).
+// protection are checked and shown as given; controllers/managedScaling.ts reports the reservation and advises a
+// webhook, since there is no group to resize.
 import type { AutoScalingGroupProvider, CapacityProvider } from '@aws-sdk/client-ecs';
 import { InvalidParameter } from './errors.js';
 

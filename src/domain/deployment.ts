@@ -70,6 +70,13 @@ export const ServiceEvents = {
   deregisteredInstances: (name: string, count: number, registryArn: string) =>
     `${svc(name)} deregistered ${count} instances in (service-registry ${registryArn})`,
   drainingConnections: (name: string, count: number) => `${svc(name)} has begun draining connections on ${count} tasks.`,
+  // Wharf's own (ECS reports hook progress through EventBridge, not service events).
+  hookAwaiting: (name: string, id: string, hookId: string, stage: string) =>
+    `${svc(name)} (deployment ${id}) paused at lifecycle stage ${stage}: lifecycle hook ${hookId} is awaiting action.`,
+  hookInvoked: (name: string, id: string, hookId: string, stage: string) =>
+    `${svc(name)} (deployment ${id}) invoking lifecycle hook ${hookId} at lifecycle stage ${stage}.`,
+  hookFailed: (name: string, id: string, hookId: string, stage: string) =>
+    `${svc(name)} (deployment ${id}) deployment failed: lifecycle hook ${hookId} failed at lifecycle stage ${stage}.`,
   unhealthy: (name: string, taskId: string) => `${svc(name)} (task ${taskId}) failed container health checks.`,
 } as const;
 
@@ -103,4 +110,6 @@ export const RolloutReasons = {
   aborted: 'ECS deployment stopped by user.',
   alarmsFailed: (names: readonly string[]) => `ECS deployment failed: alarms in ALARM state: ${names.join(', ')}.`,
   rollingBackOnAlarm: (id: string) => `ECS deployment alarms: rolling back to deploymentId ${id}.`,
+  hookFailed: (hookId: string, stage: string, status: string) => `ECS deployment failed: lifecycle hook ${hookId} ${status} at ${stage}.`,
+  rollingBackOnHook: (id: string) => `ECS deployment lifecycle hook: rolling back to deploymentId ${id}.`,
 } as const;

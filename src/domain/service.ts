@@ -34,6 +34,8 @@ export interface ServiceRecord {
   revisionIds?: Record<string, string>;
   /** BLUE_GREEN services: which target group production traffic goes to, and each deployment's (blueGreen.ts). */
   blueGreen?: BlueGreenState;
+  /** Set while availability zone rebalancing evens the service's tasks out (controllers/services/azRebalance.ts). */
+  rebalancing?: { startedAt: Date };
   /** EXTERNAL deployment controller: the service's task sets (taskSet.ts), PRIMARY first when there is one. */
   taskSets?: TaskSet[];
 }
@@ -49,6 +51,39 @@ export interface BlueGreenState {
   stepUntil?: Date;
   /** When the bake after the production shift ends. */
   bakeUntil?: Date;
+  /** LINEAR and CANARY: production shift steps taken so far (BLUE_GREEN's one step counts as 1). */
+  step?: number;
+  /** Production is on the PRIMARY's group and its PRODUCTION_TRAFFIC_SHIFT and POST_PRODUCTION_TRAFFIC_SHIFT hooks
+   * have not all passed yet: the bake waits for them. */
+  postShift?: boolean;
+  /** Lifecycle hook runs of the deployments still on the service (lifecycleHooks.ts). */
+  hooks?: HookRun[];
+}
+
+/** One lifecycle hook at one stage of one deployment (and, for the production shift stages, one step). */
+export interface HookRun {
+  /** What DescribeServiceDeployments shows and ContinueServiceDeployment names. */
+  hookId: string;
+  deploymentId: string;
+  /** The hook's index in deploymentConfiguration.lifecycleHooks. */
+  index: number;
+  stage: string;
+  /** The production shift step a PRE_PRODUCTION_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT run belongs to, else 0. */
+  occurrence: number;
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  targetArn?: string;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  startedAt: Date;
+  expiresAt: Date;
+  timeoutAction: 'CONTINUE' | 'ROLLBACK';
+  /** AWS_LAMBDA: when the URL is to be called (again). */
+  nextCallAt?: Date;
+  /** Calls made so far; an answer is taken only for the call it answers. */
+  calls: number;
+  /** The hookDetails of the last IN_PROGRESS answer, passed back on the next call. */
+  hookDetails?: unknown;
+  /** Why it FAILED, for the service event and the deployment's reason. */
+  reason?: string;
 }
 
 /** Strategies that shift traffic between target groups (the others roll tasks in place). */

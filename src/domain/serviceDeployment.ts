@@ -17,7 +17,7 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { parseArn } from './arn.js';
 import { circuitBreakerThreshold } from './deployment.js';
-import type { ServiceRecord } from './service.js';
+import type { HookRun, ServiceRecord } from './service.js';
 
 /** Service deployments kept per service (newest first), and with them the revisions they name. */
 export const MAX_SERVICE_DEPLOYMENTS = 50;
@@ -46,6 +46,8 @@ export interface ServiceDeploymentRecord {
   breakerTriggered?: boolean;
   /** The deployment alarms found in ALARM, once they failed it. */
   alarmsTriggered?: string[];
+  /** Its lifecycle hook runs (copied from the service's blueGreen state as they move). */
+  hooks?: HookRun[];
 }
 
 export const TERMINAL: ReadonlySet<string> = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
@@ -160,6 +162,18 @@ export function presentServiceDeployment(rec: ServiceRecord, sd: ServiceDeployme
     statusReason: sd.statusReason,
     lifecycleStage: sd.lifecycleStage as ServiceDeployment['lifecycleStage'],
     deploymentConfiguration: cfg,
+    ...(sd.hooks?.length
+      ? {
+          lifecycleHookDetails: sd.hooks.map((h) => ({
+            hookId: h.hookId,
+            targetType: h.targetType,
+            ...(h.targetArn ? { targetArn: h.targetArn } : {}),
+            status: h.status,
+            expiresAt: h.expiresAt,
+            timeoutAction: h.timeoutAction,
+          })),
+        }
+      : {}),
     rollback: sd.rollback,
     deploymentCircuitBreaker: breaker?.enable
       ? {

@@ -26,6 +26,8 @@ export interface MetricsOptions {
   retentionSeconds?: number;
   /** The clusters' reserved and registered resources, sampled once per period. */
   clusterReservations?: () => ClusterReservation[];
+  /** Managed scaling's CapacityProviderReservation per provider and cluster, sampled once per period. */
+  capacityReservations?: () => { capacityProviderName: string; clusterName: string; reservation: number }[];
   now?: () => number;
   logger?: Logger;
   /**
@@ -95,6 +97,10 @@ export class Metrics {
     this.timer = setInterval(() => {
       const now = this.now();
       if (this.opts.clusterReservations) this.ecs.recordReservations(this.opts.clusterReservations(), now);
+      for (const r of this.opts.capacityReservations?.() ?? []) {
+        const dims = [{ Name: 'CapacityProviderName', Value: r.capacityProviderName }, { Name: 'ClusterName', Value: r.clusterName }];
+        this.series.add('AWS/ECS/ManagedScaling', 'CapacityProviderReservation', dims, now, r.reservation, 'Percent', now);
+      }
       this.series.prune(now);
     }, this.periodSeconds * 1000);
     this.timer.unref();

@@ -1,7 +1,7 @@
 // ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions, StopServiceDeployment and
-// ContinueServiceDeployment. The service
-// controller moves service deployments along (controllers/services/serviceDeployments.ts); StopServiceDeployment only
-// writes the request (a rollback's PRIMARY deployment, or an aborted one) for the controller to carry out.
+// ContinueServiceDeployment. The service controller moves service deployments along
+// (controllers/services/serviceDeployments.ts); StopServiceDeployment and ContinueServiceDeployment only write the
+// request (a rollback's PRIMARY deployment, an aborted one, a paused hook's answer) for the controller to carry out.
 import type {
   ContinueServiceDeploymentRequest,
   ContinueServiceDeploymentResponse,
@@ -21,7 +21,7 @@ import type {
 import { newDeploymentId, RolloutReasons } from '../../domain/deployment.js';
 import { Conflict, InvalidParameter, ServiceDeploymentNotFound, ServiceNotFound } from '../../domain/errors.js';
 import { paginate } from '../../domain/paging.js';
-import { serviceNameOf, type ServiceRecord } from '../../domain/service.js';
+import { serviceNameOf, type HookRun, type ServiceRecord } from '../../domain/service.js';
 import {
   briefOf,
   isTerminal,
@@ -122,21 +122,31 @@ export function serviceDeploymentOperations(ecs: EcsContext) {
     },
 
     /**
-     * ECS continues (or rolls back) a deployment paused at a PAUSE lifecycle hook in AWAITING_ACTION. Wharf refuses
-     * lifecycle hooks at CreateService/UpdateService, so no deployment of it is ever paused: a deployment that is not
-     * IN_PROGRESS, or a hookId that names no paused hook, is refused as ECS refuses them, and nothing changes.
+     * A deployment paused at a PAUSE lifecycle hook (AWAITING_ACTION) goes on: CONTINUE passes the hook, ROLLBACK fails
+     * it, and the service controller rolls the deployment back (controllers/services/lifecycleHooks.ts). An unknown ARN
+     * is ServiceDeploymentNotFoundException; a deployment not IN_PROGRESS, or a hookId naming no hook awaiting action,
+     * InvalidParameterException, and nothing changes.
      */
-    ContinueServiceDeployment(input: ContinueServiceDeploymentRequest): ContinueServiceDeploymentResponse {
+    async ContinueServiceDeployment(input: ContinueServiceDeploymentRequest): Promise<ContinueServiceDeploymentResponse> {
       const arn = input.serviceDeploymentArn ?? '';
       const action = input.action ?? 'CONTINUE';
       if (action !== 'CONTINUE' && action !== 'ROLLBACK') throw new InvalidParameter(`Invalid action: ${action}`);
       if (!input.hookId) throw new InvalidParameter('hookId must be specified.');
-      const found = lookup(arn);
-      if (!found) throw new ServiceDeploymentNotFound(`The service deployment ${arn} does not exist.`);
-      if (found.sd.status !== 'IN_PROGRESS') {
-        throw new InvalidParameter(`The service deployment ${arn} is ${found.sd.status}; only an IN_PROGRESS service deployment can be continued.`);
-      }
-      throw new InvalidParameter(`The lifecycle hook ${input.hookId} of service deployment ${arn} is not awaiting action.`);
+      return ecs.cache.update(() => {
+        const found = lookup(arn);
+        if (!found) throw new ServiceDeploymentNotFound(`The service deployment ${arn} does not exist.`);
+        const { row, sd } = found;
+        if (sd.status !== 'IN_PROGRESS') {
+          throw new InvalidParameter(`The service deployment ${arn} is ${sd.status}; only an IN_PROGRESS service deployment can be continued.`);
+        }
+        const st = row.value.blueGreen;
+        const run = st?.hooks?.find((h) => h.hookId === input.hookId && h.deploymentId === sd.deploymentId && h.status === 'AWAITING_ACTION');
+        if (!st || !run) throw new InvalidParameter(`The lifecycle hook ${input.hookId} of service deployment ${arn} is not awaiting action.`);
+        const done: HookRun =
+          action === 'CONTINUE' ? { ...run, status: 'SUCCEEDED' } : { ...run, status: 'FAILED', reason: 'rolled back by ContinueServiceDeployment' };
+        const rec: ServiceRecord = { ...row.value, steady: false, blueGreen: { ...st, hooks: st.hooks!.map((h) => (h === run ? done : h)) } };
+        return { txn: new Txn().put(tables.services, row.id, rec, row.modRevision), result: { serviceDeploymentArn: arn } };
+      });
     },
   };
 }

@@ -159,6 +159,8 @@ export function serviceOperations(ecs: EcsContext) {
             schedulingStrategy: scheduling, deploymentController: { type: controller }, tags, createdBy: ctx.principalArn,
             enableECSManagedTags: input.enableECSManagedTags ?? false, propagateTags: input.propagateTags ?? 'NONE',
             enableExecuteCommand: input.enableExecuteCommand ?? false,
+            // ECS's default for a new service: ENABLED where it can rebalance (controllers/services/azRebalance.ts).
+            availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? (scheduling === 'REPLICA' && !external ? 'ENABLED' : 'DISABLED'),
           },
           deployments: dep ? [dep] : [],
           events: [],
@@ -244,6 +246,7 @@ export function serviceOperations(ecs: EcsContext) {
             enableExecuteCommand: input.enableExecuteCommand ?? s.enableExecuteCommand,
             enableECSManagedTags: input.enableECSManagedTags ?? s.enableECSManagedTags,
             propagateTags: input.propagateTags ?? s.propagateTags,
+            availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? s.availabilityZoneRebalancing,
           },
         };
         if (redeploy) rec = startServiceDeployment(rec, deployments[0]!, findTaskDefinition(tables, tdArn)?.value.taskDefinition, ctx.now);

@@ -9,6 +9,8 @@ import { Txn, type StateCache } from '../../store/cache.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import type { Tables } from '../../state/tables.js';
 import { applyDecision } from './apply.js';
+import { HookCaller } from './hookCalls.js';
+import { AZ_ATTRIBUTE, rebalances } from './azRebalance.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './circuitBreaker.js';
 import { allTargetsHealthy, type TargetFailure, type TargetHealth } from './health.js';
 import { reconcile, type ReconcileEnv } from './reconcile.js';
@@ -47,9 +49,20 @@ export class ServiceController {
   private running = false;
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
+  private readonly hooks: HookCaller;
 
   constructor(private readonly opts: ServiceControllerOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.hooks = new HookCaller({
+      cache: opts.cache,
+      tables: opts.tables,
+      logger: opts.logger,
+      now: this.now,
+      answered: (id) => {
+        this.dirty.add(id);
+        this.schedule();
+      },
+    });
   }
 
   start(resyncMs = 1000): void {
@@ -127,6 +140,7 @@ export class ServiceController {
       return { txn: applyDecision(this.opts, view, decision, row.modRevision).txn, result: null };
     });
     await this.applyTraffic(id);
+    this.hooks.callDue(id);
   }
 
   /** Makes the listener rules of a traffic-shifting service say what its record says (level-driven, idempotent). */
@@ -137,8 +151,25 @@ export class ServiceController {
     for (const r of rulesFor(rec, lb)) await this.opts.forwardRule!(r.ruleArn, r.groups);
   }
 
+  /** The zones of a cluster's instances that can take tasks: ACTIVE, agent connected. */
+  private zones(cluster: string): string[] {
+    const out = new Set<string>();
+    for (const row of this.opts.tables.containerInstances.byIndex('cluster', cluster)) {
+      const ci = row.value;
+      if (ci.status !== 'ACTIVE' || !ci.agentConnected) continue;
+      const az = ci.attributes?.find((a) => a.name === AZ_ATTRIBUTE)?.value;
+      if (az) out.add(az);
+    }
+    return [...out];
+  }
+
   private env(rec: ServiceRecord): ReconcileEnv {
-    const env: ReconcileEnv = { backoff: this.opts.backoff ?? DEFAULT_BACKOFF, minuteMs: this.opts.minuteMs, alarmState: this.opts.alarmState };
+    const env: ReconcileEnv = {
+      backoff: this.opts.backoff ?? DEFAULT_BACKOFF,
+      minuteMs: this.opts.minuteMs,
+      alarmState: this.opts.alarmState,
+      zones: rebalances(rec) ? this.zones(rec.clusterName) : undefined,
+    };
     if (rec.service.schedulingStrategy !== 'DAEMON' || !rec.deployments[0]) return env;
     const { tables, pools } = this.opts;
     const td = [...tables.taskDefinitions.byIndex('arn', rec.deployments[0].taskDefinition!)][0]?.value.taskDefinition;

@@ -1,16 +1,18 @@
-// One reconcile decision for one service, pure: the circuit breaker first (it may change the PRIMARY deployment),
-// then the back-off, then what REPLICA or DAEMON scheduling wants started and stopped, then the bookkeeping that
+// One reconcile decision for one service, pure: the circuit breaker, deployment alarms and lifecycle hooks first (they
+// may change the PRIMARY deployment), then the back-off, then what REPLICA or DAEMON scheduling wants started and stopped, then the bookkeeping that
 // follows from the tasks' state (finished old deployments leave deployments[], a finished rollout is COMPLETED,
 // the steady state is announced, a deleted service becomes INACTIVE once its tasks are gone).
 import type { Deployment, TaskDefinition } from '@aws-sdk/client-ecs';
 import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
-import { isExternal, shiftedLoadBalancer, type ServiceRecord } from '../../domain/service.js';
+import { isExternal, shiftedLoadBalancer, type HookRun, type ServiceRecord } from '../../domain/service.js';
 import type { ClusterState } from '../../scheduler/index.js';
 import type { ContainerInstanceRecord } from '../../state/tables.js';
+import { planRebalance, zoneWithFewest } from './azRebalance.js';
 import { applyCircuitBreaker, backoff, type BackoffOptions } from './circuitBreaker.js';
 import { planDaemon } from './daemon.js';
 import { applyDeploymentAlarms, type AlarmStateOf } from './deploymentAlarms.js';
 import { addEvent, markSteady } from './events.js';
+import { announceHooks, applyHookOutcomes, hookTaskStep } from './lifecycleHooks.js';
 import { planReplicas, rolloutDone, type Stop } from './rolling.js';
 import { trackServiceDeployments } from './serviceDeployments.js';
 import { planTaskSets } from './taskSets.js';
@@ -24,6 +26,10 @@ export interface Decision {
   /** DAEMON: the instances to start one task on. */
   startOn: string[];
   stops: Stop[];
+  /** REPLICA: the availability zone the tasks started go to (rebalancing). */
+  startZone?: string;
+  /** Lifecycle hook runs whose task definition is to be run as a one-shot task now. */
+  hookTasks?: HookRun[];
   /** EXTERNAL: how many tasks of each task set to place. */
   startSets?: { taskSetId: string; count: number }[];
 }
@@ -36,6 +42,8 @@ export interface ReconcileEnv {
   minuteMs?: number;
   /** CloudWatch alarm states, for deployment alarms; without it they are not watched. */
   alarmState?: AlarmStateOf;
+  /** The availability zones of the cluster's instances that can take tasks (ACTIVE, agent connected). */
+  zones?: string[];
 }
 
 export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
@@ -44,6 +52,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   if (isExternal(view.rec)) return reconcileTaskSets(view, env);
   if (view.rec.deployments.length === 0) return none;
   let rec = applyDeploymentAlarms(applyCircuitBreaker(view, view.rec), view.now, env.alarmState);
+  if (shiftedLoadBalancer(rec)) rec = applyHookOutcomes(rec, view.now);
   const judged = rec;
   let v: ServiceView = { ...view, rec };
   const name = rec.service.serviceName!;
@@ -56,6 +65,8 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   let startOn: string[] = [];
   let stops: Stop[];
   let stage: string | undefined;
+  let startZone: string | undefined;
+  let hookTasks: HookRun[] = [];
   const shifted = shiftedLoadBalancer(rec);
   if (rec.service.schedulingStrategy === 'DAEMON' && env.daemon) {
     const plan = planDaemon(v, env.daemon.instances, env.daemon.state, env.daemon.td);
@@ -71,9 +82,18 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   } else if (shifted) {
     const plan = planShift(v, shifted, { launchesAllowed, minuteMs: env.minuteMs ?? 60_000 });
     ({ start, stops, stage } = plan);
-    if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = { ...rec, blueGreen: plan.state };
+    if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = announceHooks({ ...rec, blueGreen: plan.state }, rec.blueGreen, v.now);
+    ({ rec, launch: hookTasks } = hookTaskStep(rec, v.hookTasks ?? [], v.now));
   } else {
-    ({ start, stops } = planReplicas(v, { launchesAllowed }));
+    const zones = env.zones ?? [];
+    const rb = planRebalance({ ...v, rec }, zones);
+    rec = rb.record;
+    v = { ...v, rec };
+    ({ start, stops } = planReplicas(v, { launchesAllowed, surplus: rb.surplus }));
+    const stopping = new Set(stops.map((s) => s.task.id));
+    stops = [...stops, ...rb.stops.filter((s) => !stopping.has(s.task.id))];
+    if (rb.startZone && launchesAllowed && start === 0) [start, startZone] = [1, rb.startZone];
+    else if (start > 0 && rec.rebalancing) startZone = zoneWithFewest(v, zones);
   }
   v = { ...v, rec };
 
@@ -95,7 +115,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
     rec = markSteady(rec, done, v.now);
   }
   rec = trackServiceDeployments(judged, rec, v.now, stage);
-  return { record: rec, start, startOn, stops };
+  return { record: rec, start, startOn, stops, startZone, hookTasks };
 }
 
 /** EXTERNAL services: their task sets (taskSets.ts), the back-off, the steady state, and INACTIVE once deleted and empty. */

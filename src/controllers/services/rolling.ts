@@ -20,7 +20,8 @@ export interface ReplicaPlan {
 export const scalingReason = (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`;
 export const UNHEALTHY_REASON = 'Task failed container health checks';
 
-export function planReplicas(v: ServiceView, opts: { launchesAllowed: boolean }): ReplicaPlan {
+/** `surplus`: tasks beyond desiredCount kept from scale-in (one started to rebalance zones). */
+export function planReplicas(v: ServiceView, opts: { launchesAllowed: boolean; surplus?: number }): ReplicaPlan {
   const rec = v.rec;
   const primary = rec.deployments[0]!;
   const desired = rec.service.status === 'ACTIVE' ? (rec.service.desiredCount ?? 0) : 0;
@@ -37,8 +38,9 @@ export function planReplicas(v: ServiceView, opts: { launchesAllowed: boolean })
   const retire = wanted.filter((t) => t.deploymentId !== primary.id || t.draining);
 
   // Scale-in of the primary deployment itself.
-  if (keep.length > desired) {
-    for (const t of chooseToStop(keep, keep.length - desired, wanted)) stops.push({ task: t, reason });
+  const ceiling = desired + (opts.surplus ?? 0);
+  if (keep.length > ceiling) {
+    for (const t of chooseToStop(keep, keep.length - ceiling, wanted)) stops.push({ task: t, reason });
   }
 
   // Older deployments and draining instances: what is not healthy goes at once, healthy ones while enough stay.

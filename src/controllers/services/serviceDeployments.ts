@@ -8,6 +8,8 @@ import { alarmsInReason, RolloutReasons } from '../../domain/deployment.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import { isTerminal, type ServiceDeploymentRecord } from '../../domain/serviceDeployment.js';
 
+const isHookFailure = (reason: string | undefined) => /^ECS deployment failed: lifecycle hook /.test(reason ?? '');
+
 export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecord, now: Date, stage?: string): ServiceRecord {
   const list = rec.serviceDeployments;
   if (!list?.length) return rec;
@@ -29,6 +31,9 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
     const set = (patch: Partial<ServiceDeploymentRecord>) => {
       out = { ...out, ...patch, updatedAt: now };
     };
+    // Its lifecycle hook runs, copied as they move, so DescribeServiceDeployments shows them after the deployment too.
+    const runs = rec.blueGreen?.hooks?.filter((h) => h.deploymentId === sd.deploymentId);
+    if (runs?.length && JSON.stringify(runs) !== JSON.stringify(out.hooks)) set({ hooks: runs });
     const failed = byId.get(sd.deploymentId)?.failedTasks ?? 0;
     if (failed > (out.failedTasks ?? 0)) set({ failedTasks: failed });
     // (The failed deployment may already have left deployments[] in this same pass, having no task left.)
@@ -41,7 +46,7 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
         status: 'ROLLBACK_IN_PROGRESS',
         statusReason: why ?? RolloutReasons.failed,
         rollbackDeploymentId: orphan.id,
-        ...(alarms ? { alarmsTriggered: alarms } : { breakerTriggered: true }),
+        ...(alarms ? { alarmsTriggered: alarms } : isHookFailure(why) ? {} : { breakerTriggered: true }),
         rollback: { reason: orphan.rolloutStateReason, startedAt: now, serviceRevisionArn: to },
         startedAt: out.startedAt ?? now,
       });

@@ -1,11 +1,13 @@
 // BLUE_GREEN, LINEAR and CANARY deployments, pure: the PRIMARY's (green) tasks start beside the old (blue) ones, in
 // the target group production does not use, which the test listener rule forwards to; once all of them are healthy, production traffic moves (BLUE_GREEN at once; CANARY canaryPercent first, the rest after its bake;
-// LINEAR stepPercent at a time, each step baked); then the blue tasks stay for bakeTimeInMinutes, and go. A rollback
+// LINEAR stepPercent at a time, each step baked); then the blue tasks stay for bakeTimeInMinutes, and go. Lifecycle
+// hooks hold the deployment at their stages until they pass (lifecycleHooks.ts). A rollback
 // (the old deployment PRIMARY again) moves production back at once and stops the green tasks without a bake.
 // What the listener rules should say follows from the state kept here (rulesFor); the controller applies it.
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { BlueGreenState, ServiceRecord } from '../../domain/service.js';
 import { scalingReason, UNHEALTHY_REASON, type ReplicaPlan, type Stop } from './rolling.js';
+import { gate } from './lifecycleHooks.js';
 import { chooseToStop } from './scaleIn.js';
 import type { ServiceView } from './view.js';
 
@@ -31,10 +33,11 @@ export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllo
     // The first deployment of a service goes straight into production; later ones into the other target group.
     const first = Object.keys(st.groups).length === 0 && live.length === 0;
     const other = st.production === lb.targetGroupArn ? lb.advancedConfiguration!.alternateTargetGroupArn! : lb.targetGroupArn!;
-    st = { ...st, groups: { ...st.groups, [pid]: first ? st.production : other }, shift: undefined, stepUntil: undefined };
+    st = { ...st, groups: { ...st.groups, [pid]: first ? st.production : other }, shift: undefined, stepUntil: undefined, step: undefined, postShift: undefined };
   }
   const present = new Set(rec.deployments.map((d) => d.id!));
   st = { ...st, groups: Object.fromEntries(Object.entries(st.groups).filter(([id]) => present.has(id))) };
+  if (st.hooks?.some((h) => !present.has(h.deploymentId))) st = { ...st, hooks: st.hooks.filter((h) => present.has(h.deploymentId)) };
   const green = st.groups[pid]!;
   const groupOf = (id: string) => st.groups[id] ?? st.production;
 
@@ -47,50 +50,73 @@ export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllo
   for (const t of others.filter((t) => groupOf(t.deploymentId) === green && !t.protected)) stops.push({ task: t, reason });
   if (mine.length > desired) for (const t of chooseToStop(mine, mine.length - desired, wanted)) stops.push({ task: t, reason });
   const kept = mine.length - stops.filter((s) => s.task.deploymentId === pid && !s.task.unhealthy).length;
-  const start = opts.launchesAllowed ? Math.max(0, desired - kept) : 0;
 
   const running = mine.filter((t) => t.rec.task.lastStatus === 'RUNNING').length >= desired;
   const healthy = mine.filter((t) => t.healthy).length >= desired;
   const rollback = isRollback(primary.rolloutStateReason);
   const minute = opts.minuteMs;
   let stage = 'SCALE_UP';
+  let start = opts.launchesAllowed ? Math.max(0, desired - kept) : 0;
+  // Lifecycle hooks (lifecycleHooks.ts): a rollback runs none; a stage whose hooks have not all passed holds the
+  // deployment there, and is the stage the service deployment shows.
+  let waiting: string | undefined;
+  const pass = (hookStage: string, occurrence = 0) => {
+    if (rollback) return true;
+    const g = gate(st, cfg, pid, hookStage, occurrence, v.now, minute);
+    st = g.st;
+    if (!g.open) waiting ??= hookStage;
+    return g.open;
+  };
+  /** Production is all on green: the bake starts once the last step's hooks and the post-shift hooks passed. */
+  const afterShift = () => {
+    if (pass('PRODUCTION_TRAFFIC_SHIFT', st.step ?? 1) && pass('POST_PRODUCTION_TRAFFIC_SHIFT')) {
+      st = { ...st, postShift: undefined, bakeUntil: rollback ? undefined : new Date(v.now.getTime() + (cfg.bakeTimeInMinutes ?? 0) * minute) };
+    } else st = { ...st, postShift: true, bakeUntil: undefined };
+  };
 
   if (green === st.production) {
     stage = 'BAKE_TIME';
-    if (rollback || !st.bakeUntil || v.now >= st.bakeUntil) {
+    if (st.postShift) afterShift();
+    if (!waiting && (rollback || !st.bakeUntil || v.now >= st.bakeUntil)) {
       stage = 'CLEAN_UP';
       const stopping = new Set(stops.map((s) => s.task.id));
       for (const t of others) if (!stopping.has(t.id) && !t.protected) stops.push({ task: t, reason });
     }
-  } else {
+  } else if (!(pass('RECONCILE_SERVICE') && pass('PRE_SCALE_UP'))) {
+    start = 0;
+  } else if ((running || rollback) && pass('POST_SCALE_UP')) {
     // The test listener rule forwards to the green side from the start (rulesFor); it is tested traffic once all run.
-    if (running || rollback) stage = 'TEST_TRAFFIC_SHIFT';
-    if (healthy) {
+    stage = 'TEST_TRAFFIC_SHIFT';
+    if (healthy && pass('TEST_TRAFFIC_SHIFT') && pass('POST_TEST_TRAFFIC_SHIFT')) {
       stage = 'PRODUCTION_TRAFFIC_SHIFT';
       const strategy = cfg.strategy ?? 'BLUE_GREEN';
-      let shift = st.shift;
-      let stepUntil = st.stepUntil;
-      const stepDone = !stepUntil || v.now >= stepUntil;
-      if (rollback || strategy === 'BLUE_GREEN') shift = 100;
-      else if (strategy === 'CANARY') {
-        const c = cfg.canaryConfiguration ?? {};
-        if (shift === undefined) [shift, stepUntil] = [c.canaryPercent ?? 5, new Date(v.now.getTime() + (c.canaryBakeTimeInMinutes ?? 10) * minute)];
-        else if (stepDone) shift = 100;
-      } else if (strategy === 'LINEAR') {
-        const l = cfg.linearConfiguration ?? {};
-        if (shift === undefined || stepDone) {
-          shift = Math.min(100, (shift ?? 0) + (l.stepPercent ?? 10));
+      const step = st.step ?? 0;
+      // The next step waits for the bake of the one before, that step's PRODUCTION_TRAFFIC_SHIFT hooks, and its own
+      // PRE_PRODUCTION_TRAFFIC_SHIFT hooks.
+      const due = (st.shift === undefined || !st.stepUntil || v.now >= st.stepUntil) || rollback;
+      if (due && (step === 0 || pass('PRODUCTION_TRAFFIC_SHIFT', step)) && pass('PRE_PRODUCTION_TRAFFIC_SHIFT', step + 1)) {
+        let shift: number;
+        let stepUntil: Date | undefined;
+        if (rollback || strategy === 'BLUE_GREEN') shift = 100;
+        else if (strategy === 'CANARY') {
+          const c = cfg.canaryConfiguration ?? {};
+          if (st.shift === undefined) [shift, stepUntil] = [c.canaryPercent ?? 5, new Date(v.now.getTime() + (c.canaryBakeTimeInMinutes ?? 10) * minute)];
+          else shift = 100;
+        } else {
+          const l = cfg.linearConfiguration ?? {};
+          shift = Math.min(100, (st.shift ?? 0) + (l.stepPercent ?? 10));
           stepUntil = new Date(v.now.getTime() + (l.stepBakeTimeInMinutes ?? 6) * minute);
         }
-      }
-      if ((shift ?? 0) >= 100) {
-        const bake = rollback ? undefined : new Date(v.now.getTime() + (cfg.bakeTimeInMinutes ?? 0) * minute);
-        st = { ...st, production: green, shift: undefined, stepUntil: undefined, bakeUntil: bake };
-      } else {
-        st = { ...st, shift, stepUntil };
+        if (shift >= 100) {
+          st = { ...st, production: green, shift: undefined, stepUntil: undefined, step: step + 1 };
+          afterShift();
+        } else {
+          st = { ...st, shift, stepUntil, step: step + 1 };
+        }
       }
     }
   }
+  if (waiting) stage = waiting;
   return { start, stops, state: st, stage };
 }
 

@@ -2,6 +2,9 @@
 // instance and zone, draining, protected, failed), so the decision functions are pure and read plain data.
 import type { TaskRecord } from '../../domain/task.js';
 import { isProtected, type ServiceRecord } from '../../domain/service.js';
+
+/** The task group of a service's lifecycle hook tasks. */
+export const hookGroup = (rec: ServiceRecord) => `hook:${rec.service.serviceName}`;
 import type { Row } from '../../store/cache.js';
 import type { Tables } from '../../state/tables.js';
 import { isHealthy, unhealthyReason, type TargetFailure, type TargetHealth } from './health.js';
@@ -30,6 +33,8 @@ export interface ServiceView {
   id: string;
   rec: ServiceRecord;
   tasks: TaskView[];
+  /** One-shot tasks run as lifecycle hooks (group `hook:NAME`, startedBy the hookId). */
+  hookTasks?: TaskRecord[];
   now: Date;
 }
 
@@ -76,5 +81,6 @@ export function buildView(
     });
   }
   tasks.sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { id: row.id, rec, tasks, now };
+  const hookTasks = rec.blueGreen?.hooks?.length ? [...tables.tasks.byIndex('group', `${rec.clusterName}|${hookGroup(rec)}`)].map((r) => r.value) : [];
+  return { id: row.id, rec, tasks, hookTasks, now };
 }
