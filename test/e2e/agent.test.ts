@@ -92,7 +92,8 @@ describe('wharf up runs real containers', () => {
     const run = await ecs.send(new RunTaskCommand({ taskDefinition: 'web-bridge' }));
     const t = await running('default', run.tasks![0]!.taskArn!);
     const binding = t.containers![0]!.networkBindings![0]!;
-    expect(binding.hostPort).toBeGreaterThanOrEqual(49153);
+    expect(binding.hostPort).toBeGreaterThanOrEqual(wharf.dynamicPorts[0]);
+    expect(binding.hostPort).toBeLessThanOrEqual(wharf.dynamicPorts[1]);
     const res = await fetch(`http://127.0.0.1:${binding.hostPort}/`);
     expect((await res.text()).trim()).toBe('hello-bridge');
     await ecs.send(new StopTaskCommand({ task: t.taskArn!, reason: 'test over' }));

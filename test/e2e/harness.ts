@@ -24,6 +24,8 @@ export interface Wharf {
   url: string;
   dataDir: string;
   proc: ChildProcess;
+  /** The bridge tasks' dynamic host ports this Wharf was given (WHARF_DYNAMIC_HOST_PORT_RANGE), lowest and highest. */
+  dynamicPorts: [number, number];
   /** Everything the process wrote to stdout so far. */
   output: string[];
   /** Everything the process wrote to stderr so far. */
@@ -52,14 +54,18 @@ export function taskAddressPool(): string {
   return `127.1.${1 + nextSlot()}.0/24`;
 }
 
-/** Load balancer addresses, a task address /24, and 128 dynamic host ports, for one Wharf. */
+/**
+ * Load balancer addresses, a task address /24, and 96 dynamic host ports, for one Wharf. The ports (20000-31615) lie
+ * below Linux's ephemeral range (32768-60999): a client socket of any test holding 127.0.0.1:PORT as its local
+ * address would make a bridge task's bind of that port fail.
+ */
 function wharfRanges(): Record<string, string> {
   const slot = nextSlot();
-  const lo = 49153 + slot * 128;
+  const lo = 20000 + slot * 96;
   return {
     WHARF_TASK_ADDRESS_POOL: `127.1.${1 + slot}.0/24`,
     WHARF_LB_ADDRESS_POOL: `127.2.${1 + slot}.0/24`,
-    WHARF_DYNAMIC_HOST_PORT_RANGE: `${lo}-${lo + 127}`,
+    WHARF_DYNAMIC_HOST_PORT_RANGE: `${lo}-${lo + 95}`,
   };
 }
 
@@ -136,6 +142,7 @@ export async function startWharf(
     url,
     dataDir,
     proc,
+    dynamicPorts: (env.WHARF_DYNAMIC_HOST_PORT_RANGE ?? '49153-65535').split('-').map(Number) as [number, number],
     output,
     stderr: () => stderr,
     ecs: (region = 'us-east-1') =>
