@@ -225,7 +225,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       return undefined;
     },
   });
-  const dns = await startDns(opts, elbTables, discoveryTables, logger);
+  const dns = await startDns(opts, cache, elbTables, discoveryTables, logger);
   const instances = new DiscoveryRegistrationController({
     cache,
     tables,
@@ -491,15 +491,15 @@ function clusterReservations(tables: Tables) {
 }
 
 /** Wharf's DNS server on --dns-address; a taken port falls back to a free one, and no DNS at all is not fatal. */
-async function startDns(opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, logger: Logger): Promise<DnsServer | undefined> {
+async function startDns(opts: ServerOptions, cache: StateCache, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, logger: Logger): Promise<DnsServer | undefined> {
   const zones = [loadBalancerZone(elbTables), discoveryZone(discoveryTables)];
   const upstreams = opts.dnsUpstreams;
   try {
-    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger });
+    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger, changes: cache });
   } catch (err) {
     logger.warn({ err: (err as Error).message, address: `${opts.dnsAddress}:${opts.dnsPort}` }, 'DNS port taken; using a free port');
     try {
-      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, upstreams, logger });
+      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, upstreams, logger, changes: cache });
     } catch (err2) {
       logger.warn({ err: (err2 as Error).message }, 'no DNS server: load balancer names will not resolve through Wharf');
       return undefined;

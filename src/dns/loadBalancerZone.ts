@@ -10,6 +10,7 @@ const TTL = 60;
 
 export function loadBalancerZone(tables: ElbTables): Zone {
   return {
+    prefixes: [tables.loadBalancers.prefix],
     answer(name, type, qname) {
       if (name !== SUFFIX && !name.endsWith('.' + SUFFIX)) return undefined;
       const addrs: string[] = [];
