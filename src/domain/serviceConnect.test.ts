@@ -26,7 +26,7 @@ describe('resolveServiceConnect', () => {
     const bad = (cfg: object, error: string, t: TaskDefinition = td) =>
       expect(() => resolveServiceConnect({ enabled: true, namespace: 'apps', ...cfg }, t, undefined, find)).toThrow(error);
     bad({ namespace: undefined }, 'A namespace must be specified');
-    bad({ namespace: 'nowhere' }, 'The namespace nowhere could not be found.');
+    bad({ namespace: 'nowhere' }, 'Failed to retrieve namespace for nowhere');
     bad({ services: [{ portName: 'grpc' }] }, 'The portName grpc in the serviceConnectConfiguration does not match a named port mapping in task definition api:3.');
     bad({ services: [{ portName: 'http' }, { portName: 'http' }] }, 'The discoveryName http is used by more than one');
     bad({ services: [{ portName: 'http', clientAliases: [{ port: 1 }, { port: 2 }] }] }, 'at most one client alias');

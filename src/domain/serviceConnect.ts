@@ -54,7 +54,7 @@ export function resolveServiceConnect(
     throw new InvalidParameter('A namespace must be specified in the serviceConnectConfiguration or in the serviceConnectDefaults of the cluster.');
   }
   const ns = findNamespace(ref);
-  if (!ns) throw new NamespaceNotFound(`The namespace ${ref} could not be found.`);
+  if (!ns) throw new NamespaceNotFound(`Failed to retrieve namespace for ${ref}`); // ECS's wording
   const mode = td.networkMode ?? 'bridge';
   if (mode !== 'awsvpc' && mode !== 'bridge') throw new InvalidParameter(`Service Connect is not supported for tasks that use the ${mode} network mode.`);
   const named = new Map<string, { containerPort: number; appProtocol?: string }>();

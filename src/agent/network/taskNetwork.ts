@@ -326,6 +326,10 @@ function balance(inbound: net.Socket, endpoints: readonly { address: string; por
   out.once('connect', () => {
     clearTimeout(timer);
     out.removeListener('error', retry);
+    // Each chunk goes on as it comes: Nagle's algorithm would hold a second small write (a response's body after
+    // its headers) until the first is acknowledged, which a delayed ACK puts off by up to 40 ms.
+    inbound.setNoDelay(true);
+    out.setNoDelay(true);
     inbound.pipe(out).pipe(inbound);
     const end = () => {
       inbound.destroy();
