@@ -4,8 +4,12 @@
 // address directly from the host. Both reach the server through the same published port, so the difference is the
 // alias's hop. The load generator (bench/connectLoad.ts) enters the client task's network namespace with nsenter;
 // rounds alternate so load on the machine hits both alike. Needs root (nsenter), like the agent's relays.
-// Run: npm run build && node dist/bench/connect.js [--rounds 3] [--duration 5] [--connections 16]
+// The server is Node's http (keep-alive: each of the generator's connections is relayed once and then carries
+// many requests, so the difference is the relay's cost per request) or, with --server busybox, busybox httpd (a fork
+// and a new connection per request: the relay's cost per connection, under a server that costs far more).
+// Run: npm run build && node dist/bench/connect.js [--rounds 3] [--duration 5] [--connections 16] [--server node|busybox]
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -14,13 +18,14 @@ import {
 } from '@aws-sdk/client-ecs';
 import { LABELS } from '../src/agent/protocol.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
-import { BUSYBOX, ensureBusybox } from '../test/support/images.js';
+import { BUSYBOX, ensureBusybox, ensureNodeSdk, NODE_SDK } from '../test/support/images.js';
 import { arg, connectedInstance, median, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 3);
 const duration = arg('duration', 5);
 const connections = arg('connections', 16);
+const serverKind = arg('server', 'node');
 const creds = { accessKeyId: 'AKIAWHARFBENCH000017', secretAccessKey: 'wharf-bench-secret' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const load = resolve(import.meta.dirname, 'connectLoad.js');
@@ -36,6 +41,7 @@ interface Figures {
 async function main() {
   const runtime = new DockerRuntime();
   await ensureBusybox(runtime);
+  if (serverKind === 'node') await ensureNodeSdk(runtime);
   // A /24 of its own for the task addresses, away from other Wharf processes on the machine.
   const pool = `127.1.${100 + Math.floor(Math.random() * 150)}.0/24`;
   const { url, proc } = await startServer({ credentials: creds, command: 'up', env: { WHARF_TASK_ADDRESS_POOL: pool } });
@@ -49,11 +55,17 @@ async function main() {
     await ecs.send(new UpdateClusterCommand({ cluster: 'default', serviceConnectDefaults: { namespace: 'bench' } }));
     await ecs.send(new RegisterTaskDefinitionCommand({
       family: 'bench-server', networkMode: 'awsvpc',
-      containerDefinitions: [{
-        name: 'web', image: BUSYBOX, memory: 64, stopTimeout: 1,
-        command: ['sh', '-c', 'mkdir -p /w && echo hello > /w/index.html && exec httpd -f -p 8080 -h /w'],
-        portMappings: [{ name: 'http', containerPort: 8080 }],
-      }],
+      containerDefinitions: [serverKind === 'node'
+        ? {
+          name: 'web', image: NODE_SDK, memory: 128, stopTimeout: 1,
+          command: [realpathSync(process.execPath), '-e', "require('http').createServer((q, s) => s.end('hello\\n')).listen(8080)"],
+          portMappings: [{ name: 'http', containerPort: 8080 }],
+        }
+        : {
+          name: 'web', image: BUSYBOX, memory: 64, stopTimeout: 1,
+          command: ['sh', '-c', 'mkdir -p /w && echo hello > /w/index.html && exec httpd -f -p 8080 -h /w'],
+          portMappings: [{ name: 'http', containerPort: 8080 }],
+        }],
     }));
     await ecs.send(new RegisterTaskDefinitionCommand({
       family: 'bench-client', networkMode: 'awsvpc',
@@ -101,12 +113,13 @@ async function main() {
     const show = (xs: Figures[], k: keyof Figures) => xs.map((x) => x[k].toFixed(k === 'rps' ? 0 : 1)).join(', ');
     const a = { rps: median(alias.map((x) => x.rps)), mean: median(alias.map((x) => x.mean)), p99: median(alias.map((x) => x.p99)) };
     const d = { rps: median(plain.map((x) => x.rps)), mean: median(plain.map((x) => x.mean)), p99: median(plain.map((x) => x.p99)) };
-    console.log(`Service Connect: HTTP GET from a client task, ${connections} connections, ${duration} s a round, ${rounds} rounds each (busybox httpd: a new connection per request)`);
+    const what = serverKind === 'node' ? "Node's http, keep-alive" : 'busybox httpd: a new connection per request';
+    console.log(`Service Connect: HTTP GET from a client task, ${connections} connections, ${duration} s a round, ${rounds} rounds each (${what})`);
     console.log(`  through the alias http://server/   req/s ${a.rps.toFixed(0)} (rounds: ${show(alias, 'rps')})   p99 ${a.p99.toFixed(1)} ms (${show(alias, 'p99')})`);
     console.log(`  direct ${serverAddress}:8080     req/s ${d.rps.toFixed(0)} (rounds: ${show(plain, 'rps')})   p99 ${d.p99.toFixed(1)} ms (${show(plain, 'p99')})`);
     console.log(`  ratio alias/direct req/s           ${(a.rps / d.rps).toFixed(2)}   (goal >= 0.7: ${a.rps / d.rps >= 0.7 ? 'met' : 'NOT met'})`);
     // Little's law: with a fixed number of connections, the time one request holds its connection is connections/rps
-    // (autocannon's mean latency is skewed by busybox httpd closing every connection).
+    // (autocannon's mean latency is skewed when busybox httpd closes every connection).
     console.log(`  overhead per request               ${((connections / a.rps - connections / d.rps) * 1e6).toFixed(0)} µs (connections/req/s, alias - direct)`);
     console.log(`  failed requests                    alias ${alias.reduce((s, x) => s + x.bad, 0)}, direct ${plain.reduce((s, x) => s + x.bad, 0)}`);
     ecs.destroy();

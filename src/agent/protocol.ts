@@ -54,6 +54,8 @@ export interface ServiceConnectAlias {
   dnsName: string;
   port: number;
   endpoints: { address: string; port: number }[];
+  /** Seconds a relayed connection may stay idle before it is closed (ECS's idleTimeoutSeconds; 0: never). */
+  idleTimeoutSeconds?: number;
 }
 
 /** What the agent mounts for an efsVolumeConfiguration: EFS_ROOT/fileSystemId/path, the access point's rules. */

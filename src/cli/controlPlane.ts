@@ -241,11 +241,14 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   });
   traceStart('load balancers started');
   // A load balancer's name answers the address each live replica serves it on.
-  const lbNodes = (address: string) => {
-    const nodes = new Set([...replicaRows.values()].map((r) => bindAddress(address, opts.lbAddressPool, r.value.lbBindPool)));
-    return nodes.size ? [...nodes] : [bindAddress(address, opts.lbAddressPool, opts.lbBindPool)];
+  const lbNodes = {
+    of: (address: string) => {
+      const nodes = new Set([...replicaRows.values()].map((r) => bindAddress(address, opts.lbAddressPool, r.value.lbBindPool)));
+      return nodes.size ? [...nodes] : [bindAddress(address, opts.lbAddressPool, opts.lbBindPool)];
+    },
+    prefix: replicaRows.prefix,
   };
-  const dns = await startDns(opts, elbTables, discoveryTables, lbNodes, logger);
+  const dns = await startDns(opts, cache, elbTables, discoveryTables, lbNodes, logger);
   traceStart('dns started');
   const instances = new DiscoveryRegistrationController({
     cache,
@@ -524,16 +527,17 @@ function clusterReservations(tables: Tables) {
 
 /** Wharf's DNS server on --dns-address; a taken port falls back to a free one, and no DNS at all is not fatal. */
 async function startDns(
-  opts: ServerOptions, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables, lbNodes: (address: string) => string[], logger: Logger,
+  opts: ServerOptions, cache: StateCache, elbTables: ReturnType<typeof createElbTables>, discoveryTables: DiscoveryTables,
+  lbNodes: { of: (address: string) => string[]; prefix: string }, logger: Logger,
 ): Promise<DnsServer | undefined> {
-  const zones = [loadBalancerZone(elbTables, lbNodes), discoveryZone(discoveryTables)];
+  const zones = [loadBalancerZone(elbTables, lbNodes.of, [lbNodes.prefix]), discoveryZone(discoveryTables)];
   const upstreams = opts.dnsUpstreams;
   try {
-    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger });
+    return await startDnsServer({ address: opts.dnsAddress, port: opts.dnsPort, zones, upstreams, logger, changes: cache });
   } catch (err) {
     logger.warn({ err: (err as Error).message, address: `${opts.dnsAddress}:${opts.dnsPort}` }, 'DNS port taken; using a free port');
     try {
-      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, upstreams, logger });
+      return await startDnsServer({ address: opts.dnsAddress, port: 0, zones, upstreams, logger, changes: cache });
     } catch (err2) {
       logger.warn({ err: (err2 as Error).message }, 'no DNS server: load balancer names will not resolve through Wharf');
       return undefined;

@@ -5,10 +5,14 @@
 // DEACTIVATING (targetRegistration.ts calls `release` on its way), so a rolling update never hands out a stopping task.
 // Level-driven: each pass compares the instances ECS should have registered with those Cloud Map holds (the ones
 // carrying ECS_CLUSTER_NAME), so a restart or a task lost while Wharf was down leaves nothing behind.
-import type { ServiceRegistry } from '@aws-sdk/client-ecs';
+// Service Connect: each server entry of a service's Service Connect configuration is a Cloud Map service in the
+// namespace, named by its discoveryName, which ECS creates (API-only, no DNS records) and whose instances are the
+// tasks of the deployments that serve it, registered and removed by the same passes as `serviceRegistries`.
+import type { ServiceConnectConfiguration, ServiceRegistry } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
 import { ServiceEvents } from '../domain/deployment.js';
 import { registriesFor, type ServiceRecord } from '../domain/service.js';
+import { servesConnect } from '../domain/serviceConnect.js';
 import type { TaskRecord } from '../domain/task.js';
 import { Txn, type StateCache } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
@@ -30,6 +34,10 @@ export interface InstanceRegistry {
   deregister(registryArn: string, instanceId: string): Promise<void>;
   /** Sets custom health; false when the service has no HealthCheckCustomConfig. */
   setHealth(registryArn: string, instanceId: string, health: 'HEALTHY' | 'UNHEALTHY'): Promise<boolean>;
+  /** The ARN of the Cloud Map service `name` in a namespace (by ARN), or undefined. */
+  serviceIn(namespaceArn: string, name: string): string | undefined;
+  /** Creates the Cloud Map service of a Service Connect discovery name; its ARN. */
+  createService(namespaceArn: string, name: string): Promise<string>;
 }
 
 export interface DiscoveryRegistrationOptions {
@@ -74,7 +82,7 @@ export class DiscoveryRegistrationController {
     if (!rec || !svc) return;
     const id = taskIdOf(taskKey);
     let left = false;
-    for (const reg of registriesFor(svc, rec.task.startedBy)) {
+    for (const reg of [...registriesFor(svc, rec.task.startedBy), ...this.connectRegistries(svc, rec)]) {
       const arn = reg.registryArn!;
       if (!this.opts.registry.instances(arn)?.some((i) => i.instanceId === id)) continue;
       await this.opts.registry.deregister(arn, id);
@@ -97,6 +105,7 @@ export class DiscoveryRegistrationController {
 
   private async reconcile(): Promise<void> {
     const { tables, registry } = this.opts;
+    await this.ensureConnectServices();
     // registry arn -> task id -> what should be there.
     const wanted = new Map<string, Map<string, Wanted>>();
     // Tasks on their way out through targetRegistration.ts: `release` deregisters them and lets clients settle.
@@ -110,7 +119,7 @@ export class DiscoveryRegistrationController {
       if (!svc) continue;
       const id = taskIdOf(row.id);
       // The registries of the task's own deployment: a change of serviceRegistries rolls out with a new one.
-      for (const reg of registriesFor(svc, t.startedBy)) {
+      for (const reg of [...registriesFor(svc, t.startedBy), ...this.connectRegistries(svc, rec)]) {
         const arn = reg.registryArn!;
         const present = registry.instances(arn)?.some((i) => i.instanceId === id) ?? false;
         // With container health checks a task joins once HEALTHY; after that a failing check marks it UNHEALTHY.
@@ -151,6 +160,46 @@ export class DiscoveryRegistrationController {
         }
       }
     }
+  }
+
+  /** Creates the Cloud Map service of every discovery name a live ECS service serves, where it is missing. */
+  private async ensureConnectServices(): Promise<void> {
+    const { tables, registry, logger } = this.opts;
+    for (const row of tables.services.values()) {
+      if (row.value.service.status === 'INACTIVE') continue;
+      for (const d of row.value.deployments) {
+        const cfg = d.serviceConnectConfiguration;
+        if (!servesConnect(cfg)) continue;
+        for (const s of cfg!.services!) {
+          if (registry.serviceIn(cfg!.namespace!, s.discoveryName!)) continue;
+          try {
+            await registry.createService(cfg!.namespace!, s.discoveryName!);
+          } catch (err) {
+            // The namespace is gone, say: the service's tasks still serve their aliases; nothing to register in.
+            logger.warn({ err: (err as Error).message, namespace: cfg!.namespace, name: s.discoveryName }, 'cannot create the Service Connect Cloud Map service');
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The Cloud Map services a task of a Service Connect server registers in, as registries naming the container and
+   * port of each entry's portName (so its instance carries that port), for the configuration of its own deployment.
+   */
+  private connectRegistries(svc: ServiceRecord, rec: TaskRecord): ServiceRegistry[] {
+    const dep = svc.deployments.find((d) => d.id === rec.task.startedBy);
+    const cfg: ServiceConnectConfiguration | undefined = dep?.serviceConnectConfiguration;
+    if (!servesConnect(cfg)) return [];
+    const td = [...this.opts.tables.taskDefinitions.byIndex('arn', rec.task.taskDefinitionArn ?? '')][0]?.value.taskDefinition;
+    const out: ServiceRegistry[] = [];
+    for (const s of cfg!.services!) {
+      const registryArn = this.opts.registry.serviceIn(cfg!.namespace!, s.discoveryName!);
+      const container = td?.containerDefinitions?.find((c) => c.portMappings?.some((p) => p.name === s.portName));
+      const containerPort = container?.portMappings?.find((p) => p.name === s.portName)?.containerPort;
+      if (registryArn && container && containerPort !== undefined) out.push({ registryArn, containerName: container.name, containerPort });
+    }
+    return out;
   }
 
   private hasHealthCheck(arn: string | undefined): boolean {

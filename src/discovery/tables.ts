@@ -114,3 +114,11 @@ export function first<T>(rows: Iterable<T>): T | undefined {
   for (const r of rows) return r;
   return undefined;
 }
+
+/** The service `name` in the namespace with ARN (or id) `namespace`, through the name claims. */
+export function serviceNamed(tables: DiscoveryTables, namespace: string, name: string): ServiceRecord | undefined {
+  const ns = first(tables.namespaces.byIndex('arn', namespace))?.value ?? tables.namespaces.get(namespace)?.value;
+  if (!ns) return undefined;
+  const claim = tables.names.get(srvNameKey(ns.id, name));
+  return claim ? tables.services.get(claim.value.id)?.value : undefined;
+}

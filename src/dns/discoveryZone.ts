@@ -65,6 +65,7 @@ export function discoveryZone(tables: DiscoveryTables, random: RandomInt = (n) =
   };
 
   return {
+    prefixes: [tables.namespaces.prefix, tables.services.prefix, tables.instances.prefix],
     answer(name, type, qname) {
       // The longest namespace name that ends the query name.
       let ns: NamespaceRecord | undefined;

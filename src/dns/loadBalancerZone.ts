@@ -9,9 +9,13 @@ const SUFFIX = 'elb.amazonaws.com';
 /** ELB's own TTL for its names. */
 const TTL = 60;
 
-/** `nodes` maps a load balancer's address to the addresses it is served on (default: itself alone). */
-export function loadBalancerZone(tables: ElbTables, nodes: (address: string) => string[] = (a) => [a]): Zone {
+/**
+ * `nodes` maps a load balancer's address to the addresses it is served on (default: itself alone); `nodePrefixes`
+ * are the state it reads to do so (the live replicas), so cached answers are dropped when that changes too.
+ */
+export function loadBalancerZone(tables: ElbTables, nodes: (address: string) => string[] = (a) => [a], nodePrefixes: string[] = []): Zone {
   return {
+    prefixes: [tables.loadBalancers.prefix, ...nodePrefixes],
     answer(name, type, qname) {
       if (name !== SUFFIX && !name.endsWith('.' + SUFFIX)) return undefined;
       const addrs: string[] = [];

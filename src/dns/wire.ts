@@ -69,6 +69,40 @@ export function parseQuery(buf: Buffer): Query | undefined {
   return { id: buf.readUInt16BE(0), flags: buf.readUInt16BE(2), qname, qtype: TYPE_NAME.get(t) ?? `TYPE${t}`, qclass, questionEnd, udpSize };
 }
 
+/**
+ * The fast path's read of a query, with no strings built: where its single question ends (-1 when the question is
+ * not one uncompressed name of valid labels, or the header does not say one question) and the EDNS UDP size it
+ * offers (`SHAPE.udpSize`, -1 without an OPT record). Returns false for anything parseQuery would refuse.
+ */
+export const SHAPE = { questionEnd: -1, udpSize: -1 };
+export function readShape(buf: Buffer): boolean {
+  if (buf.length < 12 || buf[4] !== 0 || buf[5] !== 1) return false;
+  let off = 12;
+  let chars = -1;
+  for (;;) {
+    if (off >= buf.length) return false;
+    const len = buf[off]!;
+    if (len === 0) break;
+    if (len > 63) return false;
+    chars += len + 1;
+    off += 1 + len;
+  }
+  if (chars > 253) return false;
+  off += 5;
+  if (off > buf.length) return false;
+  SHAPE.questionEnd = off;
+  SHAPE.udpSize = -1;
+  const records = ((buf[6]! << 8) | buf[7]!) + ((buf[8]! << 8) | buf[9]!) + ((buf[10]! << 8) | buf[11]!);
+  for (let i = 0; i < records; i++) {
+    off = skipName(buf, off);
+    if (off < 0 || off + 10 > buf.length) return false;
+    if (((buf[off]! << 8) | buf[off + 1]!) === 41) SHAPE.udpSize = (buf[off + 2]! << 8) | buf[off + 3]!;
+    off += 10 + ((buf[off + 8]! << 8) | buf[off + 9]!);
+    if (off > buf.length) return false;
+  }
+  return true;
+}
+
 class Writer {
   buf: Buffer;
   off = 0;

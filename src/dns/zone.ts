@@ -17,4 +17,9 @@ export interface Zone {
    * `name` is lowercase without the trailing dot; `qname` is the name as asked (answers carry it back).
    */
   answer(name: string, type: string, qname: string): ZoneAnswer | undefined;
+  /**
+   * The state key prefixes everything the zone answers is read from: a change under one of them may change an
+   * answer. A zone without them is asked on every query (its answers are not kept).
+   */
+  prefixes?: readonly string[];
 }

@@ -175,7 +175,7 @@ export class TaskNetwork {
           const alias = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
           const turn = ns.turns.get(`${dnsName}:${port}`) ?? 0;
           ns.turns.set(`${dnsName}:${port}`, turn + 1);
-          balance(c, alias?.endpoints ?? [], turn);
+          balance(c, alias?.endpoints ?? [], turn, (alias?.idleTimeoutSeconds ?? 0) * 1000);
         });
         return s;
       }).catch(() => undefined));
@@ -304,7 +304,9 @@ function relayDatagrams(inside: dgram.Socket, port: number, host: string): void 
  * Service Connect's balancing: round robin from `turn` over the endpoints; an endpoint that refuses the connection
  * (or does not answer within 2 s) is skipped for the next one, so a task that has just gone costs no failed call.
  */
-function balance(inbound: net.Socket, endpoints: readonly { address: string; port: number }[], turn: number, tried = 0): void {
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function balance(inbound: net.Socket, endpoints: readonly { address: string; port: number }[], turn: number, idleMs: number, tried = 0): void {
   if (tried === 0) inbound.on('error', () => inbound.destroy());
   if (tried >= endpoints.length || inbound.destroyed) {
     inbound.destroy();
@@ -317,12 +319,16 @@ function balance(inbound: net.Socket, endpoints: readonly { address: string; por
   const retry = () => {
     clearTimeout(timer);
     out.destroy();
-    balance(inbound, endpoints, turn, tried + 1);
+    balance(inbound, endpoints, turn, idleMs, tried + 1);
   };
   out.once('error', retry);
   out.once('connect', () => {
     clearTimeout(timer);
     out.removeListener('error', retry);
+    // Each chunk goes on as it comes: Nagle's algorithm would hold a second small write (a response's body after
+    // its headers) until the first is acknowledged, which a delayed ACK puts off by up to 40 ms.
+    inbound.setNoDelay(true);
+    out.setNoDelay(true);
     inbound.pipe(out).pipe(inbound);
     const end = () => {
       inbound.destroy();
@@ -332,6 +338,9 @@ function balance(inbound: net.Socket, endpoints: readonly { address: string; por
     out.on('error', end);
     inbound.on('close', () => out.end());
     out.on('close', () => inbound.end());
+    // Idle: nothing read from or written to the client (which covers both directions of the relay) for that long.
+    // Past Node's longest timer (24.8 days) a timeout would fire at once: that long is as good as none.
+    if (idleMs > 0 && idleMs <= MAX_TIMER_MS) inbound.setTimeout(idleMs, end);
     inbound.resume();
   });
 }

@@ -4,9 +4,10 @@
 // addresses as the agent reaches them: an awsvpc task's own address and container port, a bridge task's host
 // publish address and host port. A task that is to stop (desired STOPPED, draining) or failing its health checks
 // is never an endpoint.
-import type { Deployment } from '@aws-sdk/client-ecs';
+import type { Deployment, ServiceConnectService } from '@aws-sdk/client-ecs';
 import type { AgentServiceConnect, ServiceConnectAlias } from '../../agent/protocol.js';
 import type { ServiceRecord } from '../../domain/service.js';
+import { defaultIdleTimeoutSeconds } from '../../domain/serviceConnect.js';
 import type { TaskRecord } from '../../domain/task.js';
 import type { Tables } from '../../state/tables.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
@@ -48,7 +49,8 @@ export function aliasesIn(tables: Tables, namespace: string): ServiceConnectAlia
         const endpoints = s.clientAliases?.length ? endpointsOf(tables, svc, dep, s.portName!) : [];
         for (const a of s.clientAliases ?? []) {
           const key = `${a.dnsName!.toLowerCase()}:${a.port}`;
-          const alias = byAlias.get(key) ?? { dnsName: a.dnsName!.toLowerCase().replace(/\.$/, ''), port: a.port!, endpoints: [] };
+          // The newest deployment that offers the alias sets its idle timeout (deployments are newest first).
+          const alias = byAlias.get(key) ?? { dnsName: a.dnsName!.toLowerCase().replace(/\.$/, ''), port: a.port!, endpoints: [], idleTimeoutSeconds: idleTimeoutOf(tables, dep, s) };
           alias.endpoints.push(...endpoints);
           byAlias.set(key, alias);
         }
@@ -58,6 +60,14 @@ export function aliasesIn(tables: Tables, namespace: string): ServiceConnectAlia
   const out = [...byAlias.values()].sort((a, b) => (a.dnsName === b.dnsName ? a.port - b.port : a.dnsName < b.dnsName ? -1 : 1));
   for (const a of out) a.endpoints.sort((x, y) => (x.address === y.address ? x.port - y.port : x.address < y.address ? -1 : 1));
   return out;
+}
+
+/** The entry's idleTimeoutSeconds, or ECS's default for the application protocol of its port mapping. */
+function idleTimeoutOf(tables: Tables, dep: Deployment, s: ServiceConnectService): number {
+  if (s.timeout?.idleTimeoutSeconds !== undefined) return s.timeout.idleTimeoutSeconds;
+  const td = findTaskDefinition(tables, dep.taskDefinition!)?.value.taskDefinition;
+  const mapping = td?.containerDefinitions?.flatMap((c) => c.portMappings ?? []).find((p) => p.name === s.portName);
+  return defaultIdleTimeoutSeconds(mapping?.appProtocol);
 }
 
 const healthChecked = new Map<string, boolean>();

@@ -1,6 +1,7 @@
 // DescribeServices, ListServices, ListServicesByNamespace, and task scale-in protection (UpdateTaskProtection,
 // GetTaskProtection): protection is kept on the service record, which the controller reads when it chooses.
 import { namespaceFinder } from './serviceConnect.js';
+import { serviceNamed } from '../../discovery/tables.js';
 import type {
   DescribeServicesRequest,
   DescribeServicesResponse,
@@ -49,6 +50,23 @@ export function serviceReadOperations(ecs: EcsContext) {
     return { arn, svc };
   };
 
+  /** Each deployment's serviceConnectResources: its discovery names and the Cloud Map services ECS made for them. */
+  const withConnectResources = (svc: Service): Service => {
+    const discovery = ecs.deps.discovery;
+    if (!discovery || !svc.deployments?.some((d) => d.serviceConnectConfiguration?.services?.length)) return svc;
+    return {
+      ...svc,
+      deployments: svc.deployments.map((d) => {
+        const cfg = d.serviceConnectConfiguration;
+        if (!cfg?.enabled || !cfg.services?.length) return d;
+        return {
+          ...d,
+          serviceConnectResources: cfg.services.map((s) => ({ discoveryName: s.discoveryName, discoveryArn: serviceNamed(discovery, cfg.namespace!, s.discoveryName!)?.arn })),
+        };
+      }),
+    };
+  };
+
   return {
     DescribeServices(input: DescribeServicesRequest, ctx: RequestContext): DescribeServicesResponse {
       const cluster = ecs.activeCluster(input.cluster).id;
@@ -60,7 +78,7 @@ export function serviceReadOperations(ecs: EcsContext) {
       const failures: Failure[] = [];
       for (const ref of refs) {
         const rec = tables.services.get(`${cluster}/${serviceNameOf(ref)}`)?.value;
-        if (rec) services.push(presentService(rec, tasksOf(rec), withTags));
+        if (rec) services.push(withConnectResources(presentService(rec, tasksOf(rec), withTags)));
         else failures.push({ arn: ref.startsWith('arn:') ? ref : serviceArn(ctx, cluster, ref), reason: 'MISSING' });
       }
       return { services, failures };

@@ -25,7 +25,7 @@ import { createdProviders, launchPlan } from '../../tasks/launchTypes.js';
 import { checkLaunchable } from '../../tasks/run.js';
 import { findTaskDefinition } from './taskDefinitions.js';
 import { checkServiceRegistries } from './serviceRegistries.js';
-import { namespaceFinder } from './serviceConnect.js';
+import { discoveryNameUsers, namespaceFinder } from './serviceConnect.js';
 import { resolveServiceConnect } from '../../domain/serviceConnect.js';
 
 type LaunchInput = Pick<CreateServiceRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration' | 'platformVersion'>;
@@ -131,7 +131,8 @@ export function serviceOperations(ecs: EcsContext) {
       const registryTd = input.taskDefinition ? findTaskDefinition(tables, input.taskDefinition)?.value.taskDefinition : undefined;
       if (registryTd) checkServiceRegistries(input.serviceRegistries, registryTd, ecs.deps.discovery);
       const serviceConnect = registryTd
-        ? resolveServiceConnect(input.serviceConnectConfiguration, registryTd, ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace, namespaceFinder(ecs.deps.discovery))
+        ? resolveServiceConnect(input.serviceConnectConfiguration, registryTd, ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace, namespaceFinder(ecs.deps.discovery),
+          { operation: 'CreateService', usedElsewhere: discoveryNameUsers(tables, `${ecs.activeCluster(input.cluster).value.clusterName}/${name}`) })
         : input.serviceConnectConfiguration;
       return ecs.cache.update(() => {
         const cluster = ecs.activeCluster(input.cluster).value;
@@ -207,7 +208,10 @@ export function serviceOperations(ecs: EcsContext) {
         if (input.serviceConnectConfiguration !== undefined || (input.taskDefinition !== undefined && serviceConnect?.enabled)) {
           const td = findTaskDefinition(tables, tdArn)?.value.taskDefinition;
           const defaults = ecs.activeCluster(input.cluster).value.serviceConnectDefaults?.namespace;
-          if (td) serviceConnect = resolveServiceConnect(input.serviceConnectConfiguration ?? serviceConnect, td, defaults, namespaceFinder(ecs.deps.discovery));
+          if (td) {
+            serviceConnect = resolveServiceConnect(input.serviceConnectConfiguration ?? serviceConnect, td, defaults, namespaceFinder(ecs.deps.discovery),
+              { operation: 'UpdateService', usedElsewhere: discoveryNameUsers(tables, `${cur.clusterName}/${s.serviceName}`) });
+          }
         }
         const redeploy =
           input.forceNewDeployment || tdArn !== primary.taskDefinition || input.networkConfiguration !== undefined ||
