@@ -71,12 +71,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // Every instance of the cluster, listed while the agents are still connected: their containers are removed below.
+  const arns = ecs ? await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER })).then((r) => r.containerInstanceArns ?? [], () => []) : [];
   for (const h of hosts) h.kill('SIGTERM');
-  const arns = ecs ? await connected().catch(() => []) : [];
   ecs?.destroy();
   cw?.destroy();
   await wharf?.stop();
-  for (const ci of arns) await removeLabelled(runtime, { [LABELS.instanceArn]: ci.containerInstanceArn! });
+  for (const arn of arns) await removeLabelled(runtime, { [LABELS.instanceArn]: arn });
   await new Promise((r) => server?.close(r));
 });
 
