@@ -15,7 +15,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elbClient } from './elbv2Client.js';
 import type { ElbWharf } from './elbv2Harness.js';
@@ -153,6 +153,9 @@ describe('blue/green deployments', () => {
         await expect.poll(async () => (await newest()).lifecycleStage, { timeout: 10_000, interval: 100 }).toBe('BAKE_TIME');
         const sd = await newest();
         expect(sd.alarms).toMatchObject({ status: 'MONITORING', alarmNames: ['bg-errors'] });
+        // Errors are published first, so the alarm's own evaluation agrees with the state set by hand: on CloudWatch
+        // (and in Wharf) SetAlarmState lasts only until the next evaluation, which could otherwise undo it first.
+        await cw.send(new PutMetricDataCommand({ Namespace: 'Wharf/Test', MetricData: [{ MetricName: 'Errors', Value: 5 }] }));
         const asked = Date.now();
         await cw.send(new SetAlarmStateCommand({ AlarmName: 'bg-errors', StateValue: 'ALARM', StateReason: 'errors during the bake' }));
         await expect.poll(() => prod.last(), { timeout: 20_000, interval: 50 }).toBe('v2');
