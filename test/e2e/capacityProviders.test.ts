@@ -12,9 +12,7 @@ import {
   DescribeCapacityProvidersCommand,
   DescribeClustersCommand,
   DescribeServicesCommand,
-  DescribeContainerInstancesCommand,
   DescribeTasksCommand,
-  ListContainerInstancesCommand,
   ListTasksCommand,
   PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
@@ -29,7 +27,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { connectedInstances, startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -55,11 +53,7 @@ beforeAll(async () => {
     );
   }
   // Both agents registered and holding their channels, so placement sees both pools from the first task.
-  const connected = async () => {
-    const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }))).containerInstanceArns!;
-    if (arns.length === 0) return [];
-    return (await ecs.send(new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: arns }))).containerInstances!.filter((c) => c.agentConnected);
-  };
+  const connected = () => connectedInstances(ecs, CLUSTER);
   for (const ci of await waitUntil(connected, (l) => l.length === 2, 60_000)) {
     instanceArns.push(ci.containerInstanceArn!);
     poolOf.set(ci.containerInstanceArn!, ci.attributes!.find((a) => a.name === 'wharf.pool')!.value!);

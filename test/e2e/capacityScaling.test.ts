@@ -26,7 +26,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, taskAddressPool, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { connectedInstances, startWharf, taskAddressPool, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -37,11 +37,7 @@ const advice: Record<string, any>[] = [];
 const hosts: ChildProcess[] = [];
 const CLUSTER = 'elastic';
 
-const connected = async () => {
-  const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster: CLUSTER }))).containerInstanceArns!;
-  if (arns.length === 0) return [];
-  return (await ecs.send(new DescribeContainerInstancesCommand({ cluster: CLUSTER, containerInstances: arns }))).containerInstances!.filter((c) => c.agentConnected);
-};
+const connected = () => connectedInstances(ecs, CLUSTER);
 const addHost = () =>
   hosts.push(
     spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', CLUSTER, '--state-dir', tempDir(), '--attribute', 'wharf.pool=work', '--task-address-pool', taskAddressPool()], {

@@ -185,6 +185,14 @@ export async function waitUntil<T>(probe: () => Promise<T>, ok: (v: T) => boolea
   }
 }
 
+/** The container instances of `cluster` whose agent holds its channel now (for tests that start `wharf agent`s). */
+export async function connectedInstances(ecs: import('@aws-sdk/client-ecs').ECSClient, cluster: string): Promise<import('@aws-sdk/client-ecs').ContainerInstance[]> {
+  const { DescribeContainerInstancesCommand, ListContainerInstancesCommand } = await import('@aws-sdk/client-ecs');
+  const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns!;
+  if (arns.length === 0) return [];
+  return (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }))).containerInstances!.filter((c) => c.agentConnected);
+}
+
 /** The one container instance of `default` under `wharf up`, once its agent holds the channel. */
 export async function embeddedInstance(ecs: import('@aws-sdk/client-ecs').ECSClient): Promise<string> {
   const { DescribeContainerInstancesCommand, ListContainerInstancesCommand } = await import('@aws-sdk/client-ecs');
