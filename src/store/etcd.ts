@@ -59,12 +59,12 @@ export class EtcdStore implements Store {
 
   /** The current revision of the cluster (a linearizable read). */
   async currentRevision(): Promise<number> {
-    const res = await this.client.kv.range({ key: Buffer.from(this.namespace + '\0'), limit: 1, count_only: true });
+    const res = await this.client.kv.range({ key: Buffer.from(this.namespace + '\0'), limit: 1, count_only: true }).catch(unavailable);
     return Number(res.header.revision);
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
-    const res = await this.client.kv.range({ key: Buffer.from(this.namespace + key) });
+    const res = await this.client.kv.range({ key: Buffer.from(this.namespace + key) }).catch(unavailable);
     const kv = res.kvs[0];
     return kv && this.toKv(kv);
   }
@@ -72,7 +72,7 @@ export class EtcdStore implements Store {
   async range(prefix: string): Promise<{ kvs: KeyValue[]; revision: number }> {
     const [key, rangeEnd] = prefixRange(this.namespace + prefix);
     // etcd sorts a range by key (bytes), as the Store promises.
-    const res = await this.client.kv.range({ key, range_end: rangeEnd });
+    const res = await this.client.kv.range({ key, range_end: rangeEnd }).catch(unavailable);
     return { kvs: res.kvs.map((kv) => this.toKv(kv)), revision: Number(res.header.revision) };
   }
 
@@ -211,10 +211,14 @@ export class EtcdStore implements Store {
   }
 }
 
-/** etcd errors that mean it did not answer (no quorum, unreachable, too slow) become StoreUnavailableError. */
+/**
+ * etcd errors that mean it did not answer (no quorum, unreachable, too slow, a leader lost mid-request, a stream torn
+ * down) become StoreUnavailableError; any other is a fault of the request and stays as it is.
+ */
 function unavailable(err: unknown): never {
   const e = err as Error;
-  if (/Unavailable|Deadline_?Exceeded|Cancelled|ConnectFailed|NoLeader|no leader|timed out|BrokenCircuit/i.test(`${e?.constructor?.name} ${e?.name} ${e?.message}`)) {
+  const said = `${e?.constructor?.name} ${e?.name} ${e?.message}`;
+  if (/Unavailable|Deadline_?Exceeded|Cancelled|ConnectFailed|NoLeader|no leader|not leader|leader changed|timed out|took too long|too many requests|unhealthy cluster|server stopped|stream removed|ClientClosed|BrokenCircuit/i.test(said)) {
     throw new StoreUnavailableError(`etcd did not answer: ${e.message}`);
   }
   throw err;

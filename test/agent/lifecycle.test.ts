@@ -169,6 +169,7 @@ describe('adoption', () => {
     const second = await first.restart();
     second.engine.apply([], true);
     await expect.poll(() => runtime.list({ [LABELS.taskArn]: task.taskArn }).then((l) => l.length), { timeout: 20_000 }).toBe(0);
-    expect(second.reporter.lastTask(task.taskArn)?.status).toBe('STOPPED');
+    // The report follows the removal (and the cgroup's), so it may come a moment after the list is empty.
+    await expect.poll(() => second.reporter.lastTask(task.taskArn)?.status, { timeout: 10_000 }).toBe('STOPPED');
   });
 });
