@@ -212,13 +212,13 @@ export class EtcdStore implements Store {
 }
 
 /**
- * etcd errors that mean it did not answer (no quorum, unreachable, too slow, a leader lost mid-request, a stream torn
- * down) become StoreUnavailableError; any other is a fault of the request and stays as it is.
+ * etcd errors that mean it did not answer (no quorum, unreachable, too slow, a leader lost mid-request, a connection
+ * or stream torn down) become StoreUnavailableError; any other is a fault of the request and stays as it is.
  */
 function unavailable(err: unknown): never {
   const e = err as Error;
   const said = `${e?.constructor?.name} ${e?.name} ${e?.message}`;
-  if (/Unavailable|Deadline_?Exceeded|Cancelled|ConnectFailed|NoLeader|no leader|not leader|leader changed|timed out|took too long|too many requests|unhealthy cluster|server stopped|stream removed|ClientClosed|BrokenCircuit/i.test(said)) {
+  if (/Unavailable|Deadline_?Exceeded|Cancelled|ConnectFailed|NoLeader|no leader|not leader|leader changed|timed out|took too long|too many requests|unhealthy cluster|server stopped|stream removed|RST_STREAM|ECONNRESET|ECONNREFUSED|EPIPE|ClientClosed|BrokenCircuit/i.test(said)) {
     throw new StoreUnavailableError(`etcd did not answer: ${e.message}`);
   }
   throw err;
