@@ -9,7 +9,7 @@
 // and a new connection per request: the relay's cost per connection, under a server that costs far more).
 // Run: npm run build && node dist/bench/connect.js [--rounds 3] [--duration 5] [--connections 16] [--server node|busybox]
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -19,7 +19,7 @@ import {
 import { LABELS } from '../src/agent/protocol.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox, ensureNodeSdk, NODE_SDK } from '../test/support/images.js';
-import { arg, connectedInstance, median, startServer } from './support.js';
+import { arg, connectedInstance, median, serverCpuMs, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 3);
@@ -36,6 +36,37 @@ interface Figures {
   mean: number;
   p99: number;
   bad: number;
+  /** Requests in the round (rps times its duration). */
+  total: number;
+  /** CPU time per request (user + system) of `wharf up` with its relay process, and of Docker's proxy, in µs. */
+  relayUs: number;
+  proxyUs: number;
+}
+
+/** The pids of the processes whose command line passes `test`. */
+function processes(test: (cmdline: string, ppid: number) => boolean): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      if (test(readFileSync(`/proc/${d}/cmdline`, 'utf8'), ppid)) pids.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** Runs one round of load and adds the CPU time per request of the relay's process and of Docker's proxy. */
+async function timed(round: () => Promise<Omit<Figures, 'relayUs' | 'proxyUs' | 'total'>>, relays: number[], proxies: number[]): Promise<Figures> {
+  const sum = (pids: number[]) => pids.reduce((s, p) => s + serverCpuMs(p), 0);
+  const cpu = () => [sum(relays), sum(proxies)];
+  const [r0, p0] = cpu();
+  const f = await round();
+  const [r1, p1] = cpu();
+  const total = Math.max(1, f.rps * duration);
+  return { ...f, total, relayUs: ((r1! - r0!) * 1000) / total, proxyUs: ((p1! - p0!) * 1000) / total };
 }
 
 async function main() {
@@ -91,8 +122,9 @@ async function main() {
     const serverAddress = server.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value!;
     const pid = (await run('docker', ['inspect', '-f', '{{.State.Pid}}', client.containers![0]!.runtimeId!])).stdout.trim();
     const common = ['--connections', String(connections), '--duration', String(duration)];
-    const viaAlias = async () => JSON.parse((await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, load, '--target', 'server', '--port', '80', ...common])).stdout) as Figures;
-    const direct = async () => JSON.parse((await run(process.execPath, [load, '--target', serverAddress, '--port', '8080', ...common])).stdout) as Figures;
+    const proxies = processes((cmd) => cmd.includes('docker-proxy') && cmd.includes(`\0${serverAddress}\0`));
+    const viaAlias = async () => timed(async () => JSON.parse((await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, load, '--target', 'server', '--port', '80', ...common])).stdout), relays, proxies);
+    const direct = async () => timed(async () => JSON.parse((await run(process.execPath, [load, '--target', serverAddress, '--port', '8080', ...common])).stdout), relays, proxies);
     // The alias is pushed to the agent a moment after the client starts: wait until it answers.
     for (let i = 0; ; i++) {
       try {
@@ -104,6 +136,8 @@ async function main() {
       }
     }
 
+    // `wharf up` and the relay process it starts at the first alias listener (relayWorker.js).
+    const relays = [proc.pid!, ...processes((cmd, ppid) => ppid === proc.pid && cmd.includes('relayWorker'))];
     const alias: Figures[] = [];
     const plain: Figures[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -121,6 +155,12 @@ async function main() {
     // Little's law: with a fixed number of connections, the time one request holds its connection is connections/rps
     // (autocannon's mean latency is skewed when busybox httpd closes every connection).
     console.log(`  overhead per request               ${((connections / a.rps - connections / d.rps) * 1e6).toFixed(0)} µs (connections/req/s, alias - direct)`);
+    // CPU accounting (from /proc) is the load-proof figure: what each hop costs the machine per request, whatever
+    // else runs. The relay's figure takes in `wharf up` (control plane and agent), so its idle work is counted too:
+    // the same figure over the direct rounds is that share.
+    const us = (xs: Figures[], k: 'relayUs' | 'proxyUs') => `${median(xs.map((x) => x[k])).toFixed(0)} µs (${xs.map((x) => x[k].toFixed(0)).join(', ')})`;
+    console.log(`  CPU per request, wharf + relay     ${us(alias, 'relayUs')} through the alias; ${us(plain, 'relayUs')} direct (${relays.length} processes)`);
+    console.log(`  CPU per request, Docker's proxy    ${us(alias, 'proxyUs')} through the alias; ${us(plain, 'proxyUs')} direct (${proxies.length} process${proxies.length === 1 ? '' : 'es'})`);
     console.log(`  failed requests                    alias ${alias.reduce((s, x) => s + x.bad, 0)}, direct ${plain.reduce((s, x) => s + x.bad, 0)}`);
     ecs.destroy();
   } finally {
