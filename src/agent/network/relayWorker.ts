@@ -3,7 +3,8 @@
 // here rather than on the agent's event loop keeps each request's bytes away from the control plane's and agent's
 // work and their heap, and gives the relay a scheduling share of its own on a busy host.
 import type net from 'node:net';
-import { serveAlias, type AliasRoute } from './serviceConnectRelay.js';
+import { NamespaceHelper } from '../metadata/nsHelper.js';
+import { serveAlias, type AliasRoute, type ConnectInside } from './serviceConnectRelay.js';
 
 /** What the agent sends: `adopt` comes with the listener as its handle. */
 export type RelayMessage =
@@ -12,6 +13,15 @@ export type RelayMessage =
   | { op: 'drop'; key: string };
 
 const aliases = new Map<string, { server: net.Server; route: AliasRoute }>();
+// Connections made inside server tasks' namespaces come from a namespace helper of the relay's own, started at the
+// first one: the agent's helper answers the agent.
+const helper = new NamespaceHelper();
+const connectInside: ConnectInside = async (pid, port) => {
+  if (!helper.usable) throw new Error('no namespace helper');
+  const [s] = await helper.open(pid, [{ kind: 'connect', host: '127.0.0.1', port }], 2000);
+  if (!s || s instanceof Error) throw s ?? new Error('no connection');
+  return s as unknown as net.Socket;
+};
 
 process.on('message', (m: RelayMessage, handle?: net.Server) => {
   if (m.op === 'adopt') {
@@ -20,7 +30,9 @@ process.on('message', (m: RelayMessage, handle?: net.Server) => {
     const a = { server: handle, route: m.route };
     aliases.set(m.key, a);
     handle.on('error', () => {});
-    serveAlias(handle, () => a.route);
+    // Its interpreter's start is then off the first connection's path.
+    helper.warm();
+    serveAlias(handle, () => a.route, connectInside);
   } else if (m.op === 'route') {
     const a = aliases.get(m.key);
     if (a) a.route = m.route;

@@ -15,8 +15,9 @@ import type { TaskState } from '../engine/state.js';
 import { publishedPorts } from '../engine/portRanges.js';
 import type { AgentTask } from '../protocol.js';
 import { namespaceObstacle, socketsInNamespace } from '../metadata/netns.js';
+import { namespaceHelper } from '../metadata/nsHelper.js';
 import { RelayProcess } from './relayProcess.js';
-import { serveAlias, type AliasRoute } from './serviceConnectRelay.js';
+import { serveAlias, type AliasRoute, type ConnectInside } from './serviceConnectRelay.js';
 
 /** Where a task's containers find their resolver, inside their own namespace. */
 export const TASK_RESOLVER_ADDRESS = '127.0.0.53';
@@ -97,6 +98,8 @@ export class TaskNetwork {
       for (const s of [udp, tcp]) if (!(s instanceof Error)) s!.close();
       return;
     }
+    // A server task's namespace is now open: the aliases that lead to it can go in there.
+    this.refresh();
     if (udp && !(udp instanceof Error)) {
       ns.udp = udp as dgram.Socket;
       ns.udp.on('message', (msg, from) => void this.answer(ns, msg).then((reply) => reply && !ns.closed && ns.udp!.send(reply, from.port, from.address)));
@@ -117,6 +120,7 @@ export class TaskNetwork {
     ns.udp?.close();
     ns.tcp?.close();
     for (const r of ns.relays.values()) void r.then((s) => s?.close());
+    this.refresh();
   }
 
   stop(): void {
@@ -134,10 +138,20 @@ export class TaskNetwork {
     }
   }
 
-  /** An alias's endpoints and idle timeout as the task holds them now. */
+  /**
+   * An alias's endpoints and idle timeout as the task holds them now; an endpoint that is a local awsvpc task whose
+   * namespace is open gets that namespace's pid, where the relay reaches it without Docker's proxy.
+   */
   private route(ns: Namespace, dnsName: string, port: number): AliasRoute {
-    const alias = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
-    return { endpoints: alias?.endpoints ?? [], idleMs: (alias?.idleTimeoutSeconds ?? 0) * 1000 };
+    const tasks = this.o.tasks();
+    const alias = tasks.find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
+    const endpoints = (alias?.endpoints ?? []).map((ep) => {
+      // Only a task that is to keep running: a stopping one may still hold an address a new task has been given.
+      const local = tasks.find((t) => t.desired === 'RUNNING' && t.task.networkMode === 'awsvpc' && t.task.privateIPv4Address === ep.address);
+      const pid = local && [...this.namespaces.values()].find((n) => n.taskArn === local.task.taskArn && !n.closed)?.pid;
+      return pid === undefined ? { address: ep.address, port: ep.port } : { address: ep.address, port: ep.port, pid };
+    });
+    return { endpoints, idleMs: (alias?.idleTimeoutSeconds ?? 0) * 1000 };
   }
 
   /** Forwards a query to Wharf's DNS server; before the answer goes back, the addresses it names are made reachable. */
@@ -200,7 +214,7 @@ export class TaskNetwork {
         const server = s as net.Server;
         if (this.relayProcess.adopt(key, server, this.route(ns, dnsName, port))) return { close: () => this.relayProcess.drop(key) };
         // No relay process: the agent relays, with the endpoints as they are at each connection.
-        serveAlias(server, () => this.route(ns, dnsName, port));
+        serveAlias(server, () => this.route(ns, dnsName, port), connectInside);
         return server;
       }).catch(() => undefined));
     }
@@ -262,6 +276,14 @@ export class TaskNetwork {
     return found.size > 0 ? [...found] : ['tcp'];
   }
 }
+
+/** Service Connect's connections into local server tasks when the agent relays itself: through its own helper. */
+const connectInside: ConnectInside = async (pid, port) => {
+  if (!namespaceHelper.usable) throw new Error('no namespace helper');
+  const [s] = await namespaceHelper.open(pid, [{ kind: 'connect', host: '127.0.0.1', port }], 2000);
+  if (!s || s instanceof Error) throw s ?? new Error('no connection');
+  return s as unknown as net.Socket;
+};
 
 /** One query to a DNS server over UDP; resolves with its answer. */
 function forward(query: Buffer, to: { address: string; port: number }): Promise<Buffer> {
