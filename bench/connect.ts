@@ -1,8 +1,9 @@
 // Service Connect against a direct call, in the same run: a client task calls the server service through its
 // client alias (the task's resolver answers the alias with an address of the task's own namespace, where the agent
 // balances each connection over the server's tasks) against the same load generator calling the server task's
-// address directly from the host. Both reach the server through the same published port, so the difference is the
-// alias's hop. The load generator (bench/connectLoad.ts) enters the client task's network namespace with nsenter;
+// address directly from the host. The direct call goes through the port Docker publishes (its userland proxy); the
+// alias's relay reaches a server task on the same host inside its namespace, so each path has one proxy in it. Each
+// hop's CPU time per request (from /proc) is printed too: unlike requests/s, it holds still on a loaded host. The load generator (bench/connectLoad.ts) enters the client task's network namespace with nsenter;
 // rounds alternate so load on the machine hits both alike. Needs root (nsenter), like the agent's relays.
 // The server is Node's http (keep-alive: each of the generator's connections is relayed once and then carries
 // many requests, so the difference is the relay's cost per request) or, with --server busybox, busybox httpd (a fork
@@ -38,8 +39,9 @@ interface Figures {
   bad: number;
   /** Requests in the round (rps times its duration). */
   total: number;
-  /** CPU time per request (user + system) of `wharf up` with its relay process, and of Docker's proxy, in µs. */
+  /** CPU time per request (user + system) of the relay process, of `wharf up` itself, and of Docker's proxy, in µs. */
   relayUs: number;
+  wharfUs: number;
   proxyUs: number;
 }
 
@@ -59,14 +61,15 @@ function processes(test: (cmdline: string, ppid: number) => boolean): number[] {
 }
 
 /** Runs one round of load and adds the CPU time per request of the relay's process and of Docker's proxy. */
-async function timed(round: () => Promise<Omit<Figures, 'relayUs' | 'proxyUs' | 'total'>>, relays: number[], proxies: number[]): Promise<Figures> {
+async function timed(round: () => Promise<Omit<Figures, 'relayUs' | 'wharfUs' | 'proxyUs' | 'total'>>, relays: number[], proxies: number[]): Promise<Figures> {
   const sum = (pids: number[]) => pids.reduce((s, p) => s + serverCpuMs(p), 0);
-  const cpu = () => [sum(relays), sum(proxies)];
-  const [r0, p0] = cpu();
+  const cpu = () => [sum(relays.slice(1)), serverCpuMs(relays[0]!), sum(proxies)];
+  const [r0, w0, p0] = cpu();
   const f = await round();
-  const [r1, p1] = cpu();
+  const [r1, w1, p1] = cpu();
   const total = Math.max(1, f.rps * duration);
-  return { ...f, total, relayUs: ((r1! - r0!) * 1000) / total, proxyUs: ((p1! - p0!) * 1000) / total };
+  const per = (a: number, b: number) => ((b - a) * 1000) / total;
+  return { ...f, total, relayUs: per(r0!, r1!), wharfUs: per(w0!, w1!), proxyUs: per(p0!, p1!) };
 }
 
 async function main() {
@@ -156,11 +159,11 @@ async function main() {
     // (autocannon's mean latency is skewed when busybox httpd closes every connection).
     console.log(`  overhead per request               ${((connections / a.rps - connections / d.rps) * 1e6).toFixed(0)} µs (connections/req/s, alias - direct)`);
     // CPU accounting (from /proc) is the load-proof figure: what each hop costs the machine per request, whatever
-    // else runs. The relay's figure takes in `wharf up` (control plane and agent), so its idle work is counted too:
-    // the same figure over the direct rounds is that share.
-    const us = (xs: Figures[], k: 'relayUs' | 'proxyUs') => `${median(xs.map((x) => x[k])).toFixed(0)} µs (${xs.map((x) => x[k].toFixed(0)).join(', ')})`;
-    console.log(`  CPU per request, wharf + relay     ${us(alias, 'relayUs')} through the alias; ${us(plain, 'relayUs')} direct (${relays.length} processes)`);
+    // else runs. `wharf up` (control plane and agent) is shown apart: its own work goes on whatever the traffic.
+    const us = (xs: Figures[], k: 'relayUs' | 'wharfUs' | 'proxyUs') => `${median(xs.map((x) => x[k])).toFixed(0)} µs (${xs.map((x) => x[k].toFixed(0)).join(', ')})`;
+    console.log(`  CPU per request, the relay         ${us(alias, 'relayUs')} through the alias; ${us(plain, 'relayUs')} direct (${relays.length - 1} relay process)`);
     console.log(`  CPU per request, Docker's proxy    ${us(alias, 'proxyUs')} through the alias; ${us(plain, 'proxyUs')} direct (${proxies.length} process${proxies.length === 1 ? '' : 'es'})`);
+    console.log(`  CPU per request, wharf up itself   ${us(alias, 'wharfUs')} through the alias; ${us(plain, 'wharfUs')} direct`);
     console.log(`  failed requests                    alias ${alias.reduce((s, x) => s + x.bad, 0)}, direct ${plain.reduce((s, x) => s + x.bad, 0)}`);
     ecs.destroy();
   } finally {
