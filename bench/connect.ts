@@ -1,15 +1,16 @@
 // Service Connect against a direct call, in the same run: a client task calls the server service through its
 // client alias (the task's resolver answers the alias with an address of the task's own namespace, where the agent
 // balances each connection over the server's tasks) against the same load generator calling the server task's
-// address directly from the host. Both reach the server through the same published port, so the difference is the
-// alias's hop. The load generator (bench/connectLoad.ts) enters the client task's network namespace with nsenter;
+// address directly from the host. The direct call goes through the port Docker publishes (its userland proxy); the
+// alias's relay reaches a server task on the same host inside its namespace, so each path has one proxy in it. Each
+// hop's CPU time per request (from /proc) is printed too: unlike requests/s, it holds still on a loaded host. The load generator (bench/connectLoad.ts) enters the client task's network namespace with nsenter;
 // rounds alternate so load on the machine hits both alike. Needs root (nsenter), like the agent's relays.
 // The server is Node's http (keep-alive: each of the generator's connections is relayed once and then carries
 // many requests, so the difference is the relay's cost per request) or, with --server busybox, busybox httpd (a fork
 // and a new connection per request: the relay's cost per connection, under a server that costs far more).
 // Run: npm run build && node dist/bench/connect.js [--rounds 3] [--duration 5] [--connections 16] [--server node|busybox]
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -19,7 +20,7 @@ import {
 import { LABELS } from '../src/agent/protocol.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox, ensureNodeSdk, NODE_SDK } from '../test/support/images.js';
-import { arg, connectedInstance, median, startServer } from './support.js';
+import { arg, connectedInstance, median, serverCpuMs, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 3);
@@ -36,6 +37,39 @@ interface Figures {
   mean: number;
   p99: number;
   bad: number;
+  /** Requests in the round (rps times its duration). */
+  total: number;
+  /** CPU time per request (user + system) of the relay process, of `wharf up` itself, and of Docker's proxy, in µs. */
+  relayUs: number;
+  wharfUs: number;
+  proxyUs: number;
+}
+
+/** The pids of the processes whose command line passes `test`. */
+function processes(test: (cmdline: string, ppid: number) => boolean): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+      if (test(readFileSync(`/proc/${d}/cmdline`, 'utf8'), ppid)) pids.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/** Runs one round of load and adds the CPU time per request of the relay's process and of Docker's proxy. */
+async function timed(round: () => Promise<Omit<Figures, 'relayUs' | 'wharfUs' | 'proxyUs' | 'total'>>, relays: number[], proxies: number[]): Promise<Figures> {
+  const sum = (pids: number[]) => pids.reduce((s, p) => s + serverCpuMs(p), 0);
+  const cpu = () => [sum(relays.slice(1)), serverCpuMs(relays[0]!), sum(proxies)];
+  const [r0, w0, p0] = cpu();
+  const f = await round();
+  const [r1, w1, p1] = cpu();
+  const total = Math.max(1, f.rps * duration);
+  const per = (a: number, b: number) => ((b - a) * 1000) / total;
+  return { ...f, total, relayUs: per(r0!, r1!), wharfUs: per(w0!, w1!), proxyUs: per(p0!, p1!) };
 }
 
 async function main() {
@@ -91,8 +125,9 @@ async function main() {
     const serverAddress = server.attachments![0]!.details!.find((d) => d.name === 'privateIPv4Address')!.value!;
     const pid = (await run('docker', ['inspect', '-f', '{{.State.Pid}}', client.containers![0]!.runtimeId!])).stdout.trim();
     const common = ['--connections', String(connections), '--duration', String(duration)];
-    const viaAlias = async () => JSON.parse((await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, load, '--target', 'server', '--port', '80', ...common])).stdout) as Figures;
-    const direct = async () => JSON.parse((await run(process.execPath, [load, '--target', serverAddress, '--port', '8080', ...common])).stdout) as Figures;
+    const proxies = processes((cmd) => cmd.includes('docker-proxy') && cmd.includes(`\0${serverAddress}\0`));
+    const viaAlias = async () => timed(async () => JSON.parse((await run('nsenter', [`--net=/proc/${pid}/ns/net`, '--', process.execPath, load, '--target', 'server', '--port', '80', ...common])).stdout), relays, proxies);
+    const direct = async () => timed(async () => JSON.parse((await run(process.execPath, [load, '--target', serverAddress, '--port', '8080', ...common])).stdout), relays, proxies);
     // The alias is pushed to the agent a moment after the client starts: wait until it answers.
     for (let i = 0; ; i++) {
       try {
@@ -104,6 +139,8 @@ async function main() {
       }
     }
 
+    // `wharf up` and the relay process it starts at the first alias listener (relayWorker.js).
+    const relays = [proc.pid!, ...processes((cmd, ppid) => ppid === proc.pid && cmd.includes('relayWorker'))];
     const alias: Figures[] = [];
     const plain: Figures[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -121,6 +158,12 @@ async function main() {
     // Little's law: with a fixed number of connections, the time one request holds its connection is connections/rps
     // (autocannon's mean latency is skewed when busybox httpd closes every connection).
     console.log(`  overhead per request               ${((connections / a.rps - connections / d.rps) * 1e6).toFixed(0)} µs (connections/req/s, alias - direct)`);
+    // CPU accounting (from /proc) is the load-proof figure: what each hop costs the machine per request, whatever
+    // else runs. `wharf up` (control plane and agent) is shown apart: its own work goes on whatever the traffic.
+    const us = (xs: Figures[], k: 'relayUs' | 'wharfUs' | 'proxyUs') => `${median(xs.map((x) => x[k])).toFixed(0)} µs (${xs.map((x) => x[k].toFixed(0)).join(', ')})`;
+    console.log(`  CPU per request, the relay         ${us(alias, 'relayUs')} through the alias; ${us(plain, 'relayUs')} direct (${relays.length - 1} relay process)`);
+    console.log(`  CPU per request, Docker's proxy    ${us(alias, 'proxyUs')} through the alias; ${us(plain, 'proxyUs')} direct (${proxies.length} process${proxies.length === 1 ? '' : 'es'})`);
+    console.log(`  CPU per request, wharf up itself   ${us(alias, 'wharfUs')} through the alias; ${us(plain, 'wharfUs')} direct`);
     console.log(`  failed requests                    alias ${alias.reduce((s, x) => s + x.bad, 0)}, direct ${plain.reduce((s, x) => s + x.bad, 0)}`);
     ecs.destroy();
   } finally {

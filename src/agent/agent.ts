@@ -238,7 +238,11 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     region: opts.region,
     credentials: () => creds,
     onCredentials: (c) => (creds = c),
-    onPayload: (tasks, full) => engine.apply(tasks, full),
+    onPayload: (tasks, full) => {
+      engine.apply(tasks, full);
+      // Service Connect's relay process holds the endpoints of the aliases it serves: it hears of changes here.
+      network?.refresh();
+    },
     onError: (message) => log('control plane says', { message }),
     onExec: (msg) => execHost.handle(msg),
     log,

@@ -9,7 +9,8 @@ import type { Socket } from 'node:dgram';
 import type { Server } from 'node:net';
 
 export interface HelperSocketSpec {
-  kind: 'tcp' | 'udp';
+  /** A TCP listener, a bound UDP socket, or a TCP connection made from inside the namespace (a net.Socket). */
+  kind: 'tcp' | 'udp' | 'connect';
   host: string;
   port: number;
   /** Add `host` to the namespace's loopback first (ECS's 169.254.170.2, which only that namespace sees). */
@@ -64,6 +65,18 @@ def open_one(s):
         r = subprocess.run(['ip', 'addr', 'add', s['host'] + '/32', 'dev', 'lo'], capture_output=True, text=True)
         if r.returncode != 0 and 'File exists' not in r.stderr:
             raise OSError(0, r.stderr.strip() or 'ip addr add failed')
+    if s['kind'] == 'connect':
+        # Loopback inside the namespace accepts or refuses at once; only a full accept queue drops the SYN, and the
+        # helper, one request at a time, must not wait the second a retransmission takes: the caller goes another way.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(0.05)
+            sock.connect((s['host'], s['port']))
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            sock.close()
+            raise
+        return sock
     udp = s['kind'] == 'udp'
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
     try:
@@ -92,7 +105,7 @@ while True:
             try:
                 results.append(open_one(s))
             except OSError as e:
-                results.append('%s %s:%s: %s' % ('bind' if s['kind'] == 'udp' else 'listen', s['host'], s['port'], e.strerror or e))
+                results.append('%s %s:%s: %s' % ({'udp': 'bind', 'connect': 'connect'}.get(s['kind'], 'listen'), s['host'], s['port'], e.strerror or e))
     except OSError as e:
         results = None
         send({'id': rid, 'error': 'cannot enter the network namespace of pid %d: %s' % (pid, e.strerror)})
@@ -104,7 +117,8 @@ while True:
             send({'id': rid, 'n': n, 'error': r})
         else:
             udp = r.type == socket.SOCK_DGRAM
-            send({'cmd': 'NODE_HANDLE', 'type': 'dgram.Socket' if udp else 'net.Server', 'dgramType': 'udp4', 'msg': {'id': rid, 'n': n}}, r.fileno())
+            kind = 'dgram.Socket' if udp else 'net.Socket' if m['specs'][n]['kind'] == 'connect' else 'net.Server'
+            send({'cmd': 'NODE_HANDLE', 'type': kind, 'dgramType': 'udp4', 'msg': {'id': rid, 'n': n}}, r.fileno())
             r.close()
 `;
 
@@ -119,7 +133,7 @@ interface Waiting {
 /** Thrown when the helper itself is missing or broken (not the namespace): the caller falls back. */
 export class HelperUnavailableError extends Error {}
 
-class NamespaceHelper {
+export class NamespaceHelper {
   private child?: ChildProcess;
   private unusable = false;
   private nextId = 1;

@@ -15,6 +15,9 @@ import type { TaskState } from '../engine/state.js';
 import { publishedPorts } from '../engine/portRanges.js';
 import type { AgentTask } from '../protocol.js';
 import { namespaceObstacle, socketsInNamespace } from '../metadata/netns.js';
+import { namespaceHelper } from '../metadata/nsHelper.js';
+import { RelayProcess } from './relayProcess.js';
+import { serveAlias, type AliasRoute, type ConnectInside } from './serviceConnectRelay.js';
 
 /** Where a task's containers find their resolver, inside their own namespace. */
 export const TASK_RESOLVER_ADDRESS = '127.0.0.53';
@@ -28,8 +31,8 @@ type Proto = 'tcp' | 'udp';
 const ALIAS_NET = '127.255';
 /** The TTL of an alias's answer: the address stays the alias's for the task's life. */
 const ALIAS_TTL = 60;
-/** What a relay listens with in the namespace. */
-type RelaySocket = net.Server | dgram.Socket;
+/** What a relay listens with in the namespace (or stands for a listener the relay process holds). */
+type RelaySocket = net.Server | dgram.Socket | { close(): void };
 
 export interface TaskNetworkOptions {
   /** Wharf's DNS server, on the host. */
@@ -48,8 +51,8 @@ interface Namespace {
   relays: Map<string, Promise<RelaySocket | undefined>>;
   /** Service Connect: alias dnsName -> the loopback address it answers with in this namespace. */
   aliasAddresses: Map<string, string>;
-  /** Round robin position per alias (`dnsName:port`). */
-  turns: Map<string, number>;
+  /** Service Connect listeners: relay key -> the alias they serve. */
+  aliasKeys: Map<string, { dnsName: string; port: number }>;
   closed: boolean;
 }
 
@@ -57,9 +60,15 @@ export class TaskNetwork {
   private readonly usable = !namespaceObstacle();
   private readonly namespaces = new Map<string, Namespace>();
   private readonly log: NonNullable<TaskNetworkOptions['log']>;
+  /** Service Connect's relaying, in a process of its own (relayProcess.ts); `lost`: its listeners, when it died. */
+  private readonly relayProcess: RelayProcess;
 
   constructor(private readonly o: TaskNetworkOptions) {
     this.log = o.log ?? (() => {});
+    this.relayProcess = new RelayProcess((key) => {
+      // The listener died with the relay process: the alias's next lookup opens it again, relayed by the agent.
+      for (const ns of this.namespaces.values()) if (ns.relays.has(key)) ns.relays.delete(key);
+    }, this.log);
   }
 
   /**
@@ -78,7 +87,7 @@ export class TaskNetwork {
   /** Opens the resolver inside the namespace of host process `pid` (a task's namespace, see the engine). */
   async open(key: string, pid: number, taskArn: string): Promise<void> {
     if (!this.usable || this.namespaces.has(key)) return;
-    const ns: Namespace = { pid, taskArn, relays: new Map(), aliasAddresses: new Map(), turns: new Map(), closed: false };
+    const ns: Namespace = { pid, taskArn, relays: new Map(), aliasAddresses: new Map(), aliasKeys: new Map(), closed: false };
     this.namespaces.set(key, ns);
     const [udp, tcp] = await socketsInNamespace(pid, [
       { kind: 'udp', host: TASK_RESOLVER_ADDRESS, port: DNS_PORT },
@@ -89,6 +98,8 @@ export class TaskNetwork {
       for (const s of [udp, tcp]) if (!(s instanceof Error)) s!.close();
       return;
     }
+    // A server task's namespace is now open: the aliases that lead to it can go in there.
+    this.refresh();
     if (udp && !(udp instanceof Error)) {
       ns.udp = udp as dgram.Socket;
       ns.udp.on('message', (msg, from) => void this.answer(ns, msg).then((reply) => reply && !ns.closed && ns.udp!.send(reply, from.port, from.address)));
@@ -109,10 +120,38 @@ export class TaskNetwork {
     ns.udp?.close();
     ns.tcp?.close();
     for (const r of ns.relays.values()) void r.then((s) => s?.close());
+    this.refresh();
   }
 
   stop(): void {
     for (const key of [...this.namespaces.keys()]) this.close(key);
+    this.relayProcess.stop();
+  }
+
+  /**
+   * The tasks' Service Connect endpoints may have changed (the control plane pushed tasks): the relay process gets
+   * each alias's new route (it sends only what differs).
+   */
+  refresh(): void {
+    for (const ns of this.namespaces.values()) {
+      for (const [key, a] of ns.aliasKeys) this.relayProcess.route(key, this.route(ns, a.dnsName, a.port));
+    }
+  }
+
+  /**
+   * An alias's endpoints and idle timeout as the task holds them now; an endpoint that is a local awsvpc task whose
+   * namespace is open gets that namespace's pid, where the relay reaches it without Docker's proxy.
+   */
+  private route(ns: Namespace, dnsName: string, port: number): AliasRoute {
+    const tasks = this.o.tasks();
+    const alias = tasks.find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
+    const endpoints = (alias?.endpoints ?? []).map((ep) => {
+      // Only a task that is to keep running: a stopping one may still hold an address a new task has been given.
+      const local = tasks.find((t) => t.desired === 'RUNNING' && t.task.networkMode === 'awsvpc' && t.task.privateIPv4Address === ep.address);
+      const pid = local && [...this.namespaces.values()].find((n) => n.taskArn === local.task.taskArn && !n.closed)?.pid;
+      return pid === undefined ? { address: ep.address, port: ep.port } : { address: ep.address, port: ep.port, pid };
+    });
+    return { endpoints, idleMs: (alias?.idleTimeoutSeconds ?? 0) * 1000 };
   }
 
   /** Forwards a query to Wharf's DNS server; before the answer goes back, the addresses it names are made reachable. */
@@ -162,22 +201,21 @@ export class TaskNetwork {
 
   /** The listener of one alias in a namespace: each connection goes to the alias's next endpoint that accepts it. */
   private aliasListener(ns: Namespace, dnsName: string, address: string, port: number): Promise<RelaySocket | undefined> {
-    const key = `sc:${address}:${port}`;
+    // The namespace's pid keeps keys apart in the relay process, which holds every namespace's listeners.
+    const key = `sc:${ns.pid}:${address}:${port}`;
     if (!ns.relays.has(key)) {
-      ns.relays.set(key, socketsInNamespace(ns.pid, [{ kind: 'tcp', host: address, port }]).then(([s]) => {
+      ns.aliasKeys.set(key, { dnsName, port });
+      ns.relays.set(key, socketsInNamespace(ns.pid, [{ kind: 'tcp', host: address, port }]).then(([s]): RelaySocket | undefined => {
         if (s instanceof Error || !s) {
           this.log('cannot open a Service Connect listener in a task namespace', { task: ns.taskArn, alias: `${dnsName}:${port}`, error: s?.message });
           return undefined;
         }
         if (ns.closed) return void s.close();
-        (s as net.Server).on('connection', (c) => {
-          // The endpoints as they are now: the control plane pushes them again whenever they change.
-          const alias = this.o.tasks().find((t) => t.task.taskArn === ns.taskArn)?.task.serviceConnect?.aliases.find((a) => a.dnsName === dnsName && a.port === port);
-          const turn = ns.turns.get(`${dnsName}:${port}`) ?? 0;
-          ns.turns.set(`${dnsName}:${port}`, turn + 1);
-          balance(c, alias?.endpoints ?? [], turn, (alias?.idleTimeoutSeconds ?? 0) * 1000);
-        });
-        return s;
+        const server = s as net.Server;
+        if (this.relayProcess.adopt(key, server, this.route(ns, dnsName, port))) return { close: () => this.relayProcess.drop(key) };
+        // No relay process: the agent relays, with the endpoints as they are at each connection.
+        serveAlias(server, () => this.route(ns, dnsName, port), connectInside);
+        return server;
       }).catch(() => undefined));
     }
     return ns.relays.get(key)!;
@@ -239,6 +277,14 @@ export class TaskNetwork {
   }
 }
 
+/** Service Connect's connections into local server tasks when the agent relays itself: through its own helper. */
+const connectInside: ConnectInside = async (pid, port) => {
+  if (!namespaceHelper.usable) throw new Error('no namespace helper');
+  const [s] = await namespaceHelper.open(pid, [{ kind: 'connect', host: '127.0.0.1', port }], 2000);
+  if (!s || s instanceof Error) throw s ?? new Error('no connection');
+  return s as unknown as net.Socket;
+};
+
 /** One query to a DNS server over UDP; resolves with its answer. */
 function forward(query: Buffer, to: { address: string; port: number }): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -297,51 +343,6 @@ function relayDatagrams(inside: dgram.Socket, port: number, host: string): void 
     }
     f.timer.refresh();
     f.out.send(msg, port, host);
-  });
-}
-
-/**
- * Service Connect's balancing: round robin from `turn` over the endpoints; an endpoint that refuses the connection
- * (or does not answer within 2 s) is skipped for the next one, so a task that has just gone costs no failed call.
- */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function balance(inbound: net.Socket, endpoints: readonly { address: string; port: number }[], turn: number, idleMs: number, tried = 0): void {
-  if (tried === 0) inbound.on('error', () => inbound.destroy());
-  if (tried >= endpoints.length || inbound.destroyed) {
-    inbound.destroy();
-    return;
-  }
-  inbound.pause();
-  const ep = endpoints[(turn + tried) % endpoints.length]!;
-  const out = net.connect({ port: ep.port, host: ep.address });
-  const timer = setTimeout(() => out.destroy(new Error('connect timeout')), 2000);
-  const retry = () => {
-    clearTimeout(timer);
-    out.destroy();
-    balance(inbound, endpoints, turn, idleMs, tried + 1);
-  };
-  out.once('error', retry);
-  out.once('connect', () => {
-    clearTimeout(timer);
-    out.removeListener('error', retry);
-    // Each chunk goes on as it comes: Nagle's algorithm would hold a second small write (a response's body after
-    // its headers) until the first is acknowledged, which a delayed ACK puts off by up to 40 ms.
-    inbound.setNoDelay(true);
-    out.setNoDelay(true);
-    inbound.pipe(out).pipe(inbound);
-    const end = () => {
-      inbound.destroy();
-      out.destroy();
-    };
-    inbound.on('error', end);
-    out.on('error', end);
-    inbound.on('close', () => out.end());
-    out.on('close', () => inbound.end());
-    // Idle: nothing read from or written to the client (which covers both directions of the relay) for that long.
-    // Past Node's longest timer (24.8 days) a timeout would fire at once: that long is as good as none.
-    if (idleMs > 0 && idleMs <= MAX_TIMER_MS) inbound.setTimeout(idleMs, end);
-    inbound.resume();
   });
 }
 
