@@ -1,9 +1,11 @@
 // Deployment strategies under continuous load, with real containers behind a Wharf load balancer on loopback: for
 // ROLLING (the peer, measured in the same run), BLUE_GREEN, LINEAR (50% steps) and CANARY (10%), all bake times 0,
-// a service of 2 tasks rolled to a new revision while 4 clients send requests one after another. Prints per strategy
-// the requests that failed during the rollout, the time from production reaching the new revision to the service
-// deployment's finishedAt (for ROLLING: from UpdateService to COMPLETED, as it has no shift), and the control
-// plane's CPU time (user + system, from /proc) per task replaced, with its ratio to ROLLING's.
+// a service of 2 tasks rolled to a new revision while 4 clients send requests one after another; and BLUE_GREEN once
+// more with a bake of 1 minute, a minute lasting BAKE_SECONDS here (WHARF_DEPLOYMENT_MINUTE_SECONDS), so that the
+// bake ends by time alone. Prints per strategy the requests that failed during the rollout, the time from the end of
+// the last bake (production reaching the new revision, plus the bake) to the service deployment's finishedAt (for
+// ROLLING: from UpdateService to COMPLETED, as it has no shift), and the control plane's CPU time (user + system,
+// from /proc) per task replaced, with its ratio to ROLLING's.
 // Run: npm run build && node dist/bench/strategies.js [--clients 4]
 import {
   CreateServiceCommand,
@@ -25,12 +27,14 @@ import { arg, serverCpuMs, startServer } from './support.js';
 
 const clients = arg('clients', 4);
 const TASKS = 2;
+const BAKE_SECONDS = 3;
 
 const STRATEGIES: [string, DeploymentConfiguration][] = [
   ['ROLLING', { minimumHealthyPercent: 100, maximumPercent: 200 }],
   ['BLUE_GREEN', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 }],
   ['LINEAR', { strategy: 'LINEAR', linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 0 }, bakeTimeInMinutes: 0 }],
   ['CANARY', { strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 }, bakeTimeInMinutes: 0 }],
+  ['BLUE_GREEN+bake', { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1 }],
 ];
 
 const until = async (check: () => Promise<boolean>, timeoutMs = 180_000) => {
@@ -44,14 +48,14 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 180_000) => {
 async function main() {
   const runtime = new DockerRuntime();
   await ensureBusybox(runtime);
-  const { url, proc } = await startServer({ credentials: TEST_CREDENTIALS, command: 'up', dataDirPrefix: 'wharf-bench-strategies-' });
+  const { url, proc } = await startServer({ credentials: TEST_CREDENTIALS, command: 'up', dataDirPrefix: 'wharf-bench-strategies-', env: { WHARF_DEPLOYMENT_MINUTE_SECONDS: String(BAKE_SECONDS) } });
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
   const elb = new ElasticLoadBalancingV2Client({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
   const instanceArn = await embeddedInstance(ecs);
   const rows: { name: string; failed: number; total: number; finishMs: number; cpuPerTask: number }[] = [];
   try {
     for (const [name, config] of STRATEGIES) {
-      const svc = `s-${name.toLowerCase().replace('_', '')}`;
+      const svc = `s-${name.toLowerCase().replace(/[^a-z]/g, '')}`;
       const lb = await shiftingLoadBalancer(elb, `b-${svc}`);
       const shifting = config.strategy !== undefined;
       await ecs.send(
@@ -80,9 +84,11 @@ async function main() {
       await ecs.send(new UpdateServiceCommand({ service: svc, taskDefinition: v2 }));
       let shiftedAt = shifting ? 0 : t0;
       await until(async () => {
+        // Until the shift only the production rule is read, so the moment it is seen is close to the moment it was made.
         if (!shiftedAt) {
           const groups = await forwarding(elb, lb.prodRule);
           if (groups.length === 1 && groups[0]!.arn === lb.green) shiftedAt = Date.now();
+          else return false;
         }
         return (await newest()).status === 'SUCCESSFUL';
       });
@@ -94,19 +100,19 @@ async function main() {
         name,
         failed: samples.filter((s) => s.answer.startsWith('ERR')).length,
         total: samples.length,
-        finishMs: finished - (shiftedAt || finished),
+        finishMs: finished - (shiftedAt ? shiftedAt + (config.bakeTimeInMinutes ?? 0) * BAKE_SECONDS * 1000 : finished),
         cpuPerTask: cpu / TASKS,
       });
       await ecs.send(new DeleteServiceCommand({ service: svc, force: true }));
     }
   } finally {
     const rolling = rows.find((r) => r.name === 'ROLLING');
-    console.log(`rollout of ${TASKS} tasks under ${clients} sequential clients, bake times 0 (peer: ROLLING, same run)`);
-    console.log('strategy     failed/requests  shift->finished  CPU/task replaced  vs ROLLING');
+    console.log(`rollout of ${TASKS} tasks under ${clients} sequential clients, bake times 0 but +bake's ${BAKE_SECONDS} s (peer: ROLLING, same run)`);
+    console.log('strategy          failed/requests  bake end->finished  CPU/task replaced  vs ROLLING');
     for (const r of rows) {
       const ratio = rolling ? (r.cpuPerTask / rolling.cpuPerTask).toFixed(2) : '-';
       console.log(
-        `${r.name.padEnd(12)} ${`${r.failed}/${r.total}`.padStart(15)}  ${`${r.finishMs} ms`.padStart(15)}  ${`${r.cpuPerTask.toFixed(0)} ms`.padStart(17)}  ${ratio.padStart(10)}`,
+        `${r.name.padEnd(17)} ${`${r.failed}/${r.total}`.padStart(15)}  ${`${r.finishMs} ms`.padStart(18)}  ${`${r.cpuPerTask.toFixed(0)} ms`.padStart(17)}  ${ratio.padStart(10)}`,
       );
     }
     elb.destroy();
