@@ -5,7 +5,10 @@
 // bake ends by time alone. Prints per strategy the requests that failed during the rollout, the time from the end of
 // the last bake (production reaching the new revision, plus the bake) to the service deployment's finishedAt (for
 // ROLLING: from UpdateService to COMPLETED, as it has no shift), and the control plane's CPU time (user + system,
-// from /proc) per task replaced, with its ratio to ROLLING's.
+// from /proc) per task replaced, with its ratio to ROLLING's. For the traffic-shifting rows that time is split by
+// Docker's own events for the blue tasks' containers: bake end -> the last SIGTERM Docker sent (`kill`: Wharf's
+// decision, deregistration and draining, the push to the agent), -> the last container gone (`die`: Docker's stop,
+// after the process exits on SIGTERM), -> finishedAt (the agent's STOPPED report and the controller's completion).
 // Run: npm run build && node dist/bench/strategies.js [--clients 4]
 import {
   CreateServiceCommand,
@@ -13,10 +16,13 @@ import {
   DescribeServiceDeploymentsCommand,
   ECSClient,
   ListServiceDeploymentsCommand,
+  ListTasksCommand,
   UpdateServiceCommand,
   type DeploymentConfiguration,
 } from '@aws-sdk/client-ecs';
+import Docker from 'dockerode';
 import { LABELS } from '../src/agent/protocol.js';
+import { lineSplitter } from '../src/agent/runtime/lines.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { removeLabelled } from '../test/support/cleanup.js';
 import { ensureBusybox } from '../test/support/images.js';
@@ -45,6 +51,24 @@ const until = async (check: () => Promise<boolean>, timeoutMs = 180_000) => {
   }
 };
 
+/** Docker's `kill` (a stop's SIGTERM; the first per task) and `die` (the last per task) times, epoch ms, by task ARN. */
+async function dockerStops(instanceArn: string) {
+  const kills = new Map<string, number>();
+  const dies = new Map<string, number>();
+  const filters = { type: ['container' as const], event: ['kill', 'die'], label: [`${LABELS.instanceArn}=${instanceArn}`] };
+  const stream = (await new Docker().getEvents({ filters })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const split = lineSplitter((line) => {
+    if (!line.trim()) return;
+    const ev = JSON.parse(line) as { Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
+    const task = ev.Actor?.Attributes?.[LABELS.taskArn];
+    if (!task || !ev.timeNano) return;
+    if (ev.Action === 'kill' && !kills.has(task)) kills.set(task, ev.timeNano / 1e6);
+    else if (ev.Action === 'die') dies.set(task, ev.timeNano / 1e6);
+  });
+  stream.on('data', (chunk: Buffer) => split.push(chunk));
+  return { kills, dies, close: () => stream.destroy() };
+}
+
 async function main() {
   const runtime = new DockerRuntime();
   await ensureBusybox(runtime);
@@ -52,7 +76,8 @@ async function main() {
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
   const elb = new ElasticLoadBalancingV2Client({ endpoint: url, region: 'us-east-1', credentials: TEST_CREDENTIALS });
   const instanceArn = await embeddedInstance(ecs);
-  const rows: { name: string; failed: number; total: number; finishMs: number; cpuPerTask: number }[] = [];
+  const docker = await dockerStops(instanceArn);
+  const rows: { name: string; failed: number; total: number; finishMs: number; cpuPerTask: number; split?: number[] }[] = [];
   try {
     for (const [name, config] of STRATEGIES) {
       const svc = `s-${name.toLowerCase().replace(/[^a-z]/g, '')}`;
@@ -94,6 +119,15 @@ async function main() {
       });
       const cpu = serverCpuMs(proc.pid!) - cpu0;
       const finished = (await newest()).finishedAt!.getTime();
+      let split: number[] | undefined;
+      if (shifting) {
+        await new Promise((r) => setTimeout(r, 300)); // Docker's events of the last stop, if still on their way
+        const blue = (await ecs.send(new ListTasksCommand({ serviceName: svc, desiredStatus: 'STOPPED' }))).taskArns ?? [];
+        const kill = Math.max(...blue.map((t) => docker.kills.get(t) ?? NaN));
+        const die = Math.max(...blue.map((t) => docker.dies.get(t) ?? NaN));
+        const bakeEnd = shiftedAt + (config.bakeTimeInMinutes ?? 0) * BAKE_SECONDS * 1000;
+        split = [kill - bakeEnd, die - kill, finished - die].map(Math.round);
+      }
       await Promise.all(load.map((l) => l.stop()));
       const samples = load.flatMap((l) => l.samples);
       rows.push({
@@ -102,19 +136,21 @@ async function main() {
         total: samples.length,
         finishMs: finished - (shiftedAt ? shiftedAt + (config.bakeTimeInMinutes ?? 0) * BAKE_SECONDS * 1000 : finished),
         cpuPerTask: cpu / TASKS,
+        split,
       });
       await ecs.send(new DeleteServiceCommand({ service: svc, force: true }));
     }
   } finally {
     const rolling = rows.find((r) => r.name === 'ROLLING');
     console.log(`rollout of ${TASKS} tasks under ${clients} sequential clients, bake times 0 but +bake's ${BAKE_SECONDS} s (peer: ROLLING, same run)`);
-    console.log('strategy          failed/requests  bake end->finished  CPU/task replaced  vs ROLLING');
+    console.log('strategy          failed/requests  bake end->finished  CPU/task replaced  vs ROLLING  (->SIGTERM, ->exited, ->finished)');
     for (const r of rows) {
       const ratio = rolling ? (r.cpuPerTask / rolling.cpuPerTask).toFixed(2) : '-';
       console.log(
-        `${r.name.padEnd(17)} ${`${r.failed}/${r.total}`.padStart(15)}  ${`${r.finishMs} ms`.padStart(18)}  ${`${r.cpuPerTask.toFixed(0)} ms`.padStart(17)}  ${ratio.padStart(10)}`,
+        `${r.name.padEnd(17)} ${`${r.failed}/${r.total}`.padStart(15)}  ${`${r.finishMs} ms`.padStart(18)}  ${`${r.cpuPerTask.toFixed(0)} ms`.padStart(17)}  ${ratio.padStart(10)}${r.split ? `  (${r.split.join(', ')} ms)` : ''}`,
       );
     }
+    docker.close();
     elb.destroy();
     ecs.destroy();
     proc.kill('SIGTERM');
