@@ -34,6 +34,7 @@ export class Drainer {
   private ackAgain = false;
   private recheck: NodeJS.Timeout | undefined;
   private recheckMs = FIRST_RECHECK_MS;
+  private kick: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly cache: StateCache,
@@ -46,10 +47,14 @@ export class Drainer {
 
   start(): void {
     this.unsubscribe = this.cache.onChange((keys) => {
-      if (keys.some((k) => k.startsWith(this.tables.targets.prefix))) {
-        this.recheckMs = FIRST_RECHECK_MS;
+      if (!keys.some((k) => k.startsWith(this.tables.targets.prefix))) return;
+      this.recheckMs = FIRST_RECHECK_MS;
+      // Not from inside the change's delivery: a write made there could reach other caches of an in-process store
+      // before the change being delivered, and they would skip it as old.
+      this.kick ??= setImmediate(() => {
+        this.kick = undefined;
         void this.acknowledgeSoon();
-      }
+      });
     });
     this.timer = setInterval(() => {
       void this.sweep().catch(() => undefined);
@@ -171,6 +176,8 @@ export class Drainer {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     clearTimeout(this.recheck);
+    if (this.kick) clearImmediate(this.kick);
+    this.kick = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
   }
