@@ -3,7 +3,9 @@
 // when the task is to stop (DEACTIVATING, awaiting deregistration) deregisters it, waits out the target group's
 // draining, and only then feeds the task machine target-deregistered (on to STOPPING), so no request in flight is
 // dropped. Level-driven: each pass compares what should be
-// registered with what this controller has registered; safe to restart (registration is idempotent).
+// registered with what this controller has registered; safe to restart (registration is idempotent). A task change
+// that asks for a registration or a deregistration starts a pass at once (a stopping task's drain, and so its stop,
+// begins without waiting for the resync); the periodic pass only catches what an event missed.
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { Logger } from 'pino';
 import { hasLoadBalancers, loadBalancersOf, targetGroupFor, type ServiceRecord } from '../domain/service.js';
@@ -42,17 +44,51 @@ export class TargetRegistrationController {
   private readonly registered = new Map<string, { group: string; target: TargetRef }[]>();
   private readonly draining = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private kick: NodeJS.Immediate | undefined;
+  private unsubscribe: (() => void) | undefined;
   private running = false;
+  /** A pass was asked for while one ran: run again once it ends. */
+  private again = false;
 
   constructor(private readonly opts: TargetRegistrationOptions) {}
 
   start(intervalMs = 500): void {
+    const prefix = this.opts.tables.tasks.prefix;
+    this.unsubscribe = this.opts.cache.onChange((keys) => {
+      if (keys.some((k) => k.startsWith(prefix) && this.needsPass(k.slice(prefix.length)))) this.schedule();
+    });
     this.timer = setInterval(() => void this.pass(), intervalMs);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    if (this.kick) clearImmediate(this.kick);
+    this.kick = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.again = false;
+  }
+
+  /** Whether the task's change is one a pass acts on: to deactivate, to register, or gone while registered. */
+  private needsPass(id: string): boolean {
+    const rec = this.opts.tables.tasks.get(id)?.value;
+    if (!rec) return this.registered.has(id) && !this.draining.has(id);
+    const t = rec.task;
+    if (t.lastStatus === 'DEACTIVATING') return !!rec.awaitsDeregistration && !this.draining.has(id);
+    if (t.lastStatus === 'STOPPED') return this.registered.has(id) && !this.draining.has(id);
+    if (t.lastStatus !== 'RUNNING' || t.desiredStatus !== 'RUNNING' || this.registered.has(id)) return false;
+    const svc = this.serviceOf(rec);
+    return !!svc && hasLoadBalancers(svc);
+  }
+
+  private schedule(): void {
+    if (this.kick || !this.unsubscribe) return;
+    this.kick = setImmediate(() => {
+      this.kick = undefined;
+      if (this.running) this.again = true;
+      else void this.pass();
+    });
   }
 
   /** The target group in which the task's target is failing health checks, if any. */
@@ -97,6 +133,10 @@ export class TargetRegistrationController {
       this.opts.logger.warn({ err }, 'target registration pass failed; retrying');
     } finally {
       this.running = false;
+    }
+    if (this.again) {
+      this.again = false;
+      this.schedule();
     }
   }
 

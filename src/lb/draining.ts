@@ -4,7 +4,10 @@
 // Every replica serves the load balancers, so "nothing in flight" is every replica's word: each one's drainer puts an
 // acknowledgement (under its lease) once its own data plane has nothing in flight on a draining target, and the
 // deregistration is complete when every live replica has put one, or the delay has passed (the target is gone). A
-// dead replica's acknowledgements and its in-flight requests go with it.
+// dead replica's acknowledgements and its in-flight requests go with it. Event-driven: a target turning draining is
+// acknowledged at once when nothing is in flight on it, and a waiter learns of completion from the store's change;
+// only requests still in flight (counted here and in the workers, with no event) are looked at again, soon at first
+// and then less often, down to the periodic sweep's pace.
 import { Txn, type StateCache } from '../store/cache.js';
 import { deregistrationDelayMs } from './attributes.js';
 import type { Balancer } from './balancer.js';
@@ -20,8 +23,18 @@ export interface DrainReplica {
 
 const sinceOf = (t: TargetRecord) => String(new Date(t.drainingSince ?? 0).getTime());
 
+/** The first look again at a draining target with requests in flight; each later one waits twice as long. */
+const FIRST_RECHECK_MS = 10;
+
 export class Drainer {
   private timer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  /** An acknowledgement round is running; `ackAgain`: another was asked for meanwhile. */
+  private acking = false;
+  private ackAgain = false;
+  private recheck: NodeJS.Timeout | undefined;
+  private recheckMs = FIRST_RECHECK_MS;
+  private kick: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly cache: StateCache,
@@ -33,11 +46,85 @@ export class Drainer {
   ) {}
 
   start(): void {
+    this.unsubscribe = this.cache.onChange((keys) => {
+      if (!keys.some((k) => k.startsWith(this.tables.targets.prefix))) return;
+      this.recheckMs = FIRST_RECHECK_MS;
+      // Not from inside the change's delivery: a write made there could reach other caches of an in-process store
+      // before the change being delivered, and they would skip it as old.
+      this.kick ??= setImmediate(() => {
+        this.kick = undefined;
+        void this.acknowledgeSoon();
+      });
+    });
     this.timer = setInterval(() => {
       void this.sweep().catch(() => undefined);
-      void this.acknowledge().catch(() => undefined);
+      void this.acknowledgeSoon();
     }, this.periodMs);
     this.timer.unref();
+  }
+
+  /** Resolves once the target's deregistration is complete (see complete()). */
+  whenComplete(key: string): Promise<void> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let wait = FIRST_RECHECK_MS;
+      let checking = false;
+      let again = false;
+      let done = false;
+      const { targets, drainAcks } = this.tables;
+      const off = this.cache.onChange((keys) => {
+        if (keys.some((k) => k.startsWith(targets.prefix) || k.startsWith(drainAcks.prefix))) void check();
+      });
+      const check = async (): Promise<void> => {
+        if (done) return;
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          do {
+            again = false;
+            if (await this.complete(key).catch(() => false)) {
+              done = true;
+              off();
+              clearTimeout(timer);
+              resolve();
+              return;
+            }
+          } while (again);
+        } finally {
+          checking = false;
+        }
+        // Without replicas, completion is this data plane's in-flight count, which no store change announces.
+        clearTimeout(timer);
+        timer = setTimeout(() => void check(), wait);
+        wait = Math.min(this.periodMs, wait * 2);
+      };
+      void check();
+    });
+  }
+
+  /** Runs an acknowledgement round now, or right after the one running; looks again soon at what is still in flight. */
+  private async acknowledgeSoon(): Promise<void> {
+    if (this.acking) {
+      this.ackAgain = true;
+      return;
+    }
+    this.acking = true;
+    let pending = false;
+    try {
+      do {
+        this.ackAgain = false;
+        pending = await this.acknowledge().catch(() => true);
+      } while (this.ackAgain);
+    } finally {
+      this.acking = false;
+    }
+    if (!pending || !this.unsubscribe) return;
+    clearTimeout(this.recheck);
+    this.recheck = setTimeout(() => void this.acknowledgeSoon(), this.recheckMs);
+    this.recheckMs = Math.min(this.periodMs, this.recheckMs * 2);
   }
 
   /**
@@ -55,19 +142,26 @@ export class Drainer {
     return [...new Set([...r.live(), r.id])].every((id) => this.tables.drainAcks.get(`${key}|${id}`)?.value.since === since);
   }
 
-  /** Puts this replica's acknowledgement of each draining target it has nothing in flight on; drops stale ones. */
-  async acknowledge(): Promise<void> {
+  /**
+   * Puts this replica's acknowledgement of each draining target it has nothing in flight on; drops stale ones.
+   * Resolves whether some draining target still has requests in flight here.
+   */
+  async acknowledge(): Promise<boolean> {
     const r = this.replica;
-    if (!r) return;
+    if (!r) return false;
     const lease = r.leaseId();
     const txn = new Txn();
+    let pending = false;
     for (const row of this.tables.targets.values()) {
       if (row.value.state !== 'draining' || !lease) continue;
       const id = `${row.id}|${r.id}`;
       const since = sinceOf(row.value);
       const have = this.tables.drainAcks.get(id);
       if (have?.value.since === since) continue;
-      if (!(await this.drained(row.id))) continue;
+      if (!(await this.drained(row.id))) {
+        pending = true;
+        continue;
+      }
       txn.put(this.tables.drainAcks, id, { target: row.id, replica: r.id, since }, have?.modRevision ?? 0, lease);
     }
     for (const ack of this.tables.drainAcks.values()) {
@@ -76,10 +170,16 @@ export class Drainer {
       if (!t || t.value.state !== 'draining') txn.delete(this.tables.drainAcks, ack.id, ack.modRevision);
     }
     if (txn.ops.length > 0) await this.cache.commit(txn);
+    return pending;
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    clearTimeout(this.recheck);
+    if (this.kick) clearImmediate(this.kick);
+    this.kick = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
   }
 
   /** Nothing in flight on a draining (or removed) target, in this process or a worker: its deregistration is complete. */

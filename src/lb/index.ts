@@ -47,7 +47,7 @@ export async function startLoadBalancers(opts: LoadBalancingOptions): Promise<Lo
     registerTargets: (arn, targets) => registerTargets(cache, tables, arn, targets),
     async deregisterTargets(arn, targets) {
       const keys = await markDraining(cache, tables, arn, targets);
-      for (const k of keys) while (!(await plane.drainer.complete(k))) await new Promise((r) => setTimeout(r, 100));
+      await Promise.all(keys.map((k) => plane.drainer.whenComplete(k)));
     },
     targetHealth(arn, target) {
       const tg = requireTargetGroup(tables, arn).value;

@@ -1,6 +1,8 @@
 // The service controller, level-driven: changes to services, tasks and instances only mark services dirty; a worker
 // reconciles each dirty service from the current state (reconcile.ts decides, apply.ts commits one guarded
 // transaction), and a resync every second marks them all, for what time alone changes (back-off, grace periods).
+// The end of a traffic-shifting service's bake (or of a step's bake) is the exception: a timer at that moment marks
+// the service, so blue goes when the bake ends, not at the next resync.
 // An error leaves the service dirty for the next round. Safe to kill and restart at any point: all it knows is in
 // the store (deployments and failures on the service record, tasks tagged with their deployment id).
 import type { Logger } from 'pino';
@@ -50,6 +52,8 @@ export class ServiceController {
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
   private readonly hooks: HookCaller;
+  /** Per service, the timer for its next bake deadline and that deadline (epoch ms). */
+  private readonly deadlines = new Map<string, { at: number; timer: NodeJS.Timeout }>();
 
   constructor(private readonly opts: ServiceControllerOptions) {
     this.now = opts.now ?? (() => new Date());
@@ -93,6 +97,8 @@ export class ServiceController {
     clearInterval(this.timer);
     if (this.kick) clearImmediate(this.kick);
     this.unsubscribe?.();
+    for (const d of this.deadlines.values()) clearTimeout(d.timer);
+    this.deadlines.clear();
   }
 
   private markAll(): void {
@@ -141,6 +147,30 @@ export class ServiceController {
     });
     await this.applyTraffic(id);
     this.hooks.callDue(id);
+    this.armDeadline(id);
+  }
+
+  /** Sets a timer for the service's next bake deadline (the whole bake's or a step's), which only time reaches. */
+  private armDeadline(id: string): void {
+    const st = this.opts.tables.services.get(id)?.value.blueGreen;
+    const now = this.now().getTime();
+    const next = [st?.bakeUntil, st?.stepUntil]
+      .map((d) => (d ? new Date(d).getTime() : NaN))
+      .filter((t) => t > now)
+      .sort((a, b) => a - b)[0];
+    const have = this.deadlines.get(id);
+    if (have?.at === next) return;
+    if (have) clearTimeout(have.timer);
+    this.deadlines.delete(id);
+    // Beyond setTimeout's range (24.8 days) the resync is early enough.
+    if (next === undefined || next - now > 2 ** 31 - 1) return;
+    const timer = setTimeout(() => {
+      this.deadlines.delete(id);
+      this.dirty.add(id);
+      this.schedule();
+    }, next - now);
+    timer.unref();
+    this.deadlines.set(id, { at: next, timer });
   }
 
   /** Makes the listener rules of a traffic-shifting service say what its record says (level-driven, idempotent). */
