@@ -50,7 +50,7 @@ function fontFiles(): Plugin {
         writeFileSync(file, Buffer.from(data, 'base64'));
         faces++;
         const url = relative(dirname(id.split('?')[0]!), file).split('\\').join('/');
-        return `@font-face {${body.replace(/url\('data:[^']+'\)/, `url('${url}') format('woff2')`)}  font-display: swap;\n}`;
+        return `@font-face {${body.replace(/url\('data:[^']+'\)/, `url('${url}')`)}  font-display: swap;\n}`;
       });
       if (faces === 0) throw new Error("Cloudscape's global stylesheet has no inlined fonts where the console's build expects them");
       return { code: out, map: null };
