@@ -11,7 +11,7 @@ import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flas
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
-import { lazy, StrictMode, Suspense, useCallback, useEffect, useMemo, useState, type ComponentType, type ReactNode } from 'react';
+import { lazy, StrictMode, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
@@ -20,15 +20,7 @@ import { ErrorBoundary } from './lib/ErrorBoundary';
 import { match, queryParam, useHashPath } from './lib/router';
 import { SignIn } from './pages/SignIn';
 
-const LazyClusters = lazy(() => earlyClustersPage ?? clustersPage());
-// The cluster list's module when the visit opens on it: index.html preloads its chunk, so it has usually arrived by the
-// time this bundle has run, and the first render waits for it (below) rather than committing a spinner in its place
-// and rendering again. Set once, before the first render, so the page's component never changes under React.
-let loadedClusters: ComponentType | undefined;
-function Clusters() {
-  const Page = loadedClusters ?? LazyClusters;
-  return <Page />;
-}
+const Clusters = lazy(() => earlyClustersPage ?? clustersPage());
 const Cluster = lazy(() => import('./pages/Cluster'));
 const TaskDefinitions = lazy(() => import('./pages/TaskDefinitions'));
 const TaskDefinitionFamily = lazy(() => import('./pages/TaskDefinitionFamily'));
@@ -159,22 +151,11 @@ function Root() {
 
 const root = document.getElementById('root')!;
 dropUnsupportedNavOrientation(root);
-const render = () =>
-  createRoot(root).render(
-    <StrictMode>
-      {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}
-      <I18nProvider locale="en" messages={[enMessages]}>
-        <Root />
-      </I18nProvider>
-    </StrictMode>,
-  );
-// A failed chunk is left to the lazy page, whose error boundary shows it.
-if (earlyClustersPage)
-  earlyClustersPage.then(
-    (m) => {
-      loadedClusters = m.default;
-      render();
-    },
-    render,
-  );
-else render();
+createRoot(root).render(
+  <StrictMode>
+    {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}
+    <I18nProvider locale="en" messages={[enMessages]}>
+      <Root />
+    </I18nProvider>
+  </StrictMode>,
+);
