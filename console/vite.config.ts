@@ -62,8 +62,10 @@ function fontFiles(): Plugin {
  * - src/early.ts, an entry of its own put in the page as an `async` module script, so it runs as soon as it arrives
  *   rather than after the main bundle is evaluated (two scripts in index.html would be merged into one entry); it
  *   starts the list's API calls;
- * - the Clusters page's chunk and every chunk it imports as `modulepreload`, and their stylesheets as `preload`, so
- *   they download (and compile) while the main bundle is still being evaluated, instead of being requested by it;
+ * - the Clusters page's chunk and every chunk it imports, and their stylesheets, as `preload`, so they download while
+ *   the main bundle is still being evaluated, instead of being requested by it (plain preloads, not `modulepreload`:
+ *   these chunks import the main bundle, which imports them dynamically, and with `modulepreload` the page's import
+ *   now and then never settled under load);
  * - the regular and bold Open Sans faces, which the first paint needs. */
 function firstPageHints(): Plugin {
   return {
@@ -90,7 +92,7 @@ function firstPageHints(): Plugin {
         const fonts = fontAssets(bundle, ['open-sans-400-normal', 'open-sans-700-normal']);
         return [
           { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `/console/${early.fileName}` }, injectTo: 'head' },
-          ...js.map((f) => ({ tag: 'link', attrs: { rel: 'modulepreload', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
+          ...js.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'script', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
           ...css.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
           ...fonts.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'font', type: 'font/woff2', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
         ];
