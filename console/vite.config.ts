@@ -1,16 +1,20 @@
 // Builds the web console into dist/console, served by the control plane at /console on the gateway port.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import type { OutputBundle, OutputChunk } from 'rollup';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const outDir = fileURLToPath(new URL('../dist/console', import.meta.url));
 
 export default defineConfig({
   root: here,
   base: '/console/',
-  plugins: [react(), earlyScript()],
+  plugins: [react(), fontFiles(), firstPageHints()],
   build: {
-    outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
+    outDir,
     emptyOutDir: true,
     // .vite/manifest.json: what each page loads, read by scripts/console-size.mjs.
     manifest: true,
@@ -22,20 +26,85 @@ export default defineConfig({
   },
 });
 
-/** src/early.ts is an entry of its own, put in the page as an `async` module script ahead of the main bundle, so it
- * runs as soon as it arrives rather than after the main bundle is evaluated (two scripts in index.html would be
- * merged into one entry). */
-function earlyScript(): Plugin {
+/** Cloudscape's global stylesheet carries its eight Open Sans faces as base64 data: URIs, 180 KB of the stylesheet
+ * the browser must parse before it can paint anything. Built, each face is a woff2 file of its own (hashed, cached for
+ * good) shown with `font-display: swap`; the two faces the console's text uses are preloaded by index.html. The files
+ * are written beside the build (dist/console-fonts) for Vite to pick up as assets. */
+function fontFiles(): Plugin {
+  const dir = fileURLToPath(new URL('../dist/console-fonts', import.meta.url));
   return {
-    name: 'wharf-early-script',
+    name: 'wharf-font-files',
+    apply: 'build',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!id.split('?')[0]!.endsWith('@cloudscape-design/global-styles/index.css')) return;
+      mkdirSync(dir, { recursive: true });
+      let faces = 0;
+      const out = code.replace(/@font-face\s*\{([^}]*)\}/g, (face, body: string) => {
+        const family = /font-family:\s*'([^']+)'/.exec(body)?.[1];
+        const weight = /font-weight:\s*(\d+)/.exec(body)?.[1];
+        const style = /font-style:\s*(\w+)/.exec(body)?.[1];
+        const data = /url\('data:font\/woff2;base64,([^']+)'\)/.exec(body)?.[1];
+        if (!family || !weight || !style || !data) return face;
+        const file = join(dir, `${family.toLowerCase().replace(/\s+/g, '-')}-${weight}-${style}.woff2`);
+        writeFileSync(file, Buffer.from(data, 'base64'));
+        faces++;
+        const url = relative(dirname(id.split('?')[0]!), file).split('\\').join('/');
+        return `@font-face {${body.replace(/url\('data:[^']+'\)/, `url('${url}')`)}  font-display: swap;\n}`;
+      });
+      if (faces === 0) throw new Error("Cloudscape's global stylesheet has no inlined fonts where the console's build expects them");
+      return { code: out, map: null };
+    },
+  };
+}
+
+/** What index.html asks for ahead of the main bundle, for the page a signed-in visit opens on (the cluster list):
+ * - src/early.ts, an entry of its own put in the page as an `async` module script, so it runs as soon as it arrives
+ *   rather than after the main bundle is evaluated (two scripts in index.html would be merged into one entry); it
+ *   starts the list's API calls;
+ * - the Clusters page's chunk and every chunk it imports, and their stylesheets, as `preload`, so they download while
+ *   the main bundle is still being evaluated, instead of being requested by it (plain preloads, not `modulepreload`:
+ *   these chunks import the main bundle, which imports them dynamically, and with `modulepreload` the page's import
+ *   now and then never settled under load);
+ * - the regular and bold Open Sans faces, which the first paint needs. */
+function firstPageHints(): Plugin {
+  return {
+    name: 'wharf-first-page-hints',
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
       handler(html, ctx) {
-        const early = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.isEntry && c.name === 'early');
-        if (!early) throw new Error('the early entry is missing from the console build');
-        return [{ tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `/console/${early.fileName}` }, injectTo: 'head' }];
+        const bundle = ctx.bundle ?? {};
+        const chunks = Object.values(bundle).filter((c): c is OutputChunk => c.type === 'chunk');
+        const early = chunks.find((c) => c.isEntry && c.name === 'early');
+        const clusters = chunks.find((c) => c.facadeModuleId?.endsWith('/src/pages/Clusters.tsx'));
+        if (!early || !clusters) throw new Error('the early entry or the Clusters page is missing from the console build');
+        const inPage = new Set(chunks.filter((c) => c.isEntry).map((c) => c.fileName));
+        const js: string[] = [];
+        const css: string[] = [];
+        const walk = (c: OutputChunk) => {
+          if (js.includes(c.fileName)) return;
+          js.push(c.fileName);
+          for (const f of c.viteMetadata?.importedCss ?? []) if (!css.includes(f)) css.push(f);
+          for (const f of c.imports) if (bundle[f]?.type === 'chunk' && !inPage.has(f)) walk(bundle[f] as OutputChunk);
+        };
+        walk(clusters);
+        const fonts = fontAssets(bundle, ['open-sans-400-normal', 'open-sans-700-normal']);
+        return [
+          { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `/console/${early.fileName}` }, injectTo: 'head' },
+          ...js.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'script', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
+          ...css.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'style', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
+          ...fonts.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'font', type: 'font/woff2', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
+        ];
       },
     },
   };
+}
+
+function fontAssets(bundle: OutputBundle, names: string[]): string[] {
+  return names.map((n) => {
+    const asset = Object.values(bundle).find((a) => a.type === 'asset' && a.names?.some((x) => x === `${n}.woff2`));
+    if (!asset) throw new Error(`the console build has no ${n}.woff2`);
+    return asset.fileName;
+  });
 }

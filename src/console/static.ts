@@ -21,7 +21,7 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-// Fonts come as data: URIs inside Cloudscape's stylesheet; styles may be set inline by components.
+// Fonts are files of the build (data: is left for any a component inlines); styles may be set inline by components.
 const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; font-src 'self' data:; img-src 'self' data:; " +
