@@ -392,6 +392,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     forwardRule: (rule, groups) => lb.forwardRule(rule, groups),
     minuteMs: opts.deploymentMinuteSeconds * 1000,
     alarmState: (name) => metrics.tables.alarms.get(name)?.value.StateValue,
+    alarmsPrefix: metrics.tables.alarms.prefix,
   });
   const capacityAdvisor = new CapacityScalingAdvisor({ tables, webhook: opts.capacityScalingWebhook, periodMs: opts.metricPeriodSeconds * 1000, logger });
   // The controllers run on the leader alone: on SQLite that is this process from the start; on etcd the replica

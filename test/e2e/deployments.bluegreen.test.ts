@@ -153,8 +153,9 @@ describe('blue/green deployments', () => {
         await expect.poll(async () => (await newest()).lifecycleStage, { timeout: 10_000, interval: 100 }).toBe('BAKE_TIME');
         const sd = await newest();
         expect(sd.alarms).toMatchObject({ status: 'MONITORING', alarmNames: ['bg-errors'] });
-        // Errors are published first, so the alarm's own evaluation agrees with the state set by hand: on CloudWatch
-        // (and in Wharf) SetAlarmState lasts only until the next evaluation, which could otherwise undo it first.
+        // On CloudWatch (and in Wharf) SetAlarmState lasts only until the alarm's next evaluation, which may come within
+        // a second here: the deployment has to act on the change itself, not on a later look at the state. The errors
+        // make the alarm's own evaluation agree, once their period is complete.
         await cw.send(new PutMetricDataCommand({ Namespace: 'Wharf/Test', MetricData: [{ MetricName: 'Errors', Value: 5 }] }));
         const asked = Date.now();
         await cw.send(new SetAlarmStateCommand({ AlarmName: 'bg-errors', StateValue: 'ALARM', StateReason: 'errors during the bake' }));

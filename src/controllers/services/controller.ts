@@ -42,6 +42,11 @@ export interface ServiceControllerOptions {
   minuteMs?: number;
   /** CloudWatch alarm states by name, for deployment alarms. */
   alarmState?: AlarmStateOf;
+  /**
+   * The store prefix of the alarms alarmState reads. A change there marks the services watching alarms at once: a
+   * state set with SetAlarmState lasts only until the alarm's next evaluation, which the resync could miss.
+   */
+  alarmsPrefix?: string;
 }
 
 export class ServiceController {
@@ -74,6 +79,7 @@ export class ServiceController {
     const svc = tables.services.prefix;
     const task = tables.tasks.prefix;
     const inst = tables.containerInstances.prefix;
+    const alarms = this.opts.alarmsPrefix;
     this.unsubscribe = this.opts.cache.onChange((keys) => {
       for (const k of keys) {
         if (k.startsWith(svc)) this.dirty.add(k.slice(svc.length));
@@ -81,6 +87,7 @@ export class ServiceController {
           const t = tables.tasks.get(k.slice(task.length))?.value;
           if (t?.task.group?.startsWith('service:')) this.dirty.add(`${t.clusterName}/${t.task.group.slice(8)}`);
         } else if (k.startsWith(inst)) this.markAll();
+        else if (alarms && k.startsWith(alarms)) this.markWatchingAlarms();
       }
       this.schedule();
     });
@@ -103,6 +110,12 @@ export class ServiceController {
 
   private markAll(): void {
     for (const row of this.opts.tables.services.values()) if (row.value.service.status !== 'INACTIVE') this.dirty.add(row.id);
+  }
+
+  private markWatchingAlarms(): void {
+    for (const row of this.opts.tables.services.values()) {
+      if (row.value.service.status !== 'INACTIVE' && row.value.service.deploymentConfiguration?.alarms?.enable) this.dirty.add(row.id);
+    }
   }
 
   private schedule(): void {
