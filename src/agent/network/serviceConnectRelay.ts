@@ -1,6 +1,7 @@
 // Service Connect's relay: what each connection to an alias's listener goes through, in the relay process
 // (relayWorker.ts) or, where that cannot run, in the agent itself. Kept to node:net so the relay process stays small.
 import net from 'node:net';
+import { pipeBoth } from './pipeBoth.js';
 
 /** Where an alias's connections may go. */
 export interface Endpoint {
@@ -85,15 +86,7 @@ function join(inbound: net.Socket, out: net.Socket, idleMs: number): void {
   // Each chunk goes on as it comes: Nagle's algorithm would hold a second small write (a response's body after
   // its headers) until the first is acknowledged, which a delayed ACK puts off by up to 40 ms.
   inbound.setNoDelay(true);
-  inbound.pipe(out).pipe(inbound);
-  const end = () => {
-    inbound.destroy();
-    out.destroy();
-  };
-  inbound.on('error', end);
-  out.on('error', end);
-  inbound.on('close', () => out.end());
-  out.on('close', () => inbound.end());
+  const end = pipeBoth(inbound, out);
   if (idleMs > 0) idle.watch(inbound, idleMs, end);
   inbound.resume();
 }

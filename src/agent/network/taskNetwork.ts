@@ -16,6 +16,7 @@ import { publishedPorts } from '../engine/portRanges.js';
 import type { AgentTask } from '../protocol.js';
 import { namespaceObstacle, socketsInNamespace } from '../metadata/netns.js';
 import { namespaceHelper } from '../metadata/nsHelper.js';
+import { pipeBoth } from './pipeBoth.js';
 import { RelayProcess } from './relayProcess.js';
 import { serveAlias, type AliasRoute, type ConnectInside } from './serviceConnectRelay.js';
 
@@ -348,14 +349,5 @@ function relayDatagrams(inside: dgram.Socket, port: number, host: string): void 
 
 /** Pipes a connection accepted in a namespace to `host:port` on the host, both ways. */
 function relay(inbound: net.Socket, port: number, host: string): void {
-  const out = net.connect({ port, host });
-  inbound.pipe(out).pipe(inbound);
-  const end = () => {
-    inbound.destroy();
-    out.destroy();
-  };
-  inbound.on('error', end);
-  out.on('error', end);
-  inbound.on('close', () => out.end());
-  out.on('close', () => inbound.end());
+  pipeBoth(inbound, net.connect({ port, host }));
 }
