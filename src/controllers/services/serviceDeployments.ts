@@ -35,7 +35,9 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
     // Its lifecycle hook runs, copied as they move, so DescribeServiceDeployments shows them after the deployment too;
     // with those its rollback ran.
     const runs = rec.blueGreen?.hooks?.filter((h) => (h.rollback ? h.deploymentId === sd.rollbackDeploymentId : h.deploymentId === sd.deploymentId));
-    if (runs?.length && JSON.stringify(runs) !== JSON.stringify(out.hooks)) set({ hooks: runs });
+    // (Merged into those copied before: a run leaves the service's state with its deployment.)
+    const merged = runs?.length ? [...(out.hooks ?? []).map((h) => runs.find((r) => r.hookId === h.hookId) ?? h), ...runs.filter((r) => !out.hooks?.some((h) => h.hookId === r.hookId))] : undefined;
+    if (merged && JSON.stringify(merged) !== JSON.stringify(out.hooks)) set({ hooks: merged });
     const failed = byId.get(sd.deploymentId)?.failedTasks ?? 0;
     if (failed > (out.failedTasks ?? 0)) set({ failedTasks: failed });
     // (The failed deployment may already have left deployments[] in this same pass, having no task left.)
