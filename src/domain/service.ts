@@ -58,6 +58,9 @@ export interface BlueGreenState {
   postShift?: boolean;
   /** Lifecycle hook runs of the deployments still on the service (lifecycleHooks.ts). */
   hooks?: HookRun[];
+  /** The service's first deployment, while it goes into production with no blue: its hooks run at their stages all
+   * the same (trafficShift.ts). */
+  initial?: string;
 }
 
 /** One lifecycle hook at one stage of one deployment (and, for the production shift stages, one step). */
@@ -70,6 +73,8 @@ export interface HookRun {
   stage: string;
   /** The production shift step a PRE_PRODUCTION_TRAFFIC_SHIFT or PRODUCTION_TRAFFIC_SHIFT run belongs to, else 0. */
   occurrence: number;
+  /** Run while `deploymentId` is PRIMARY again by a rollback (TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT only). */
+  rollback?: boolean;
   targetType: 'AWS_LAMBDA' | 'PAUSE';
   targetArn?: string;
   status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';

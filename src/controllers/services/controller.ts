@@ -1,8 +1,9 @@
 // The service controller, level-driven: changes to services, tasks and instances only mark services dirty; a worker
 // reconciles each dirty service from the current state (reconcile.ts decides, apply.ts commits one guarded
 // transaction), and a resync every second marks them all, for what time alone changes (back-off, grace periods).
-// The end of a traffic-shifting service's bake (or of a step's bake) is the exception: a timer at that moment marks
-// the service, so blue goes when the bake ends, not at the next resync.
+// The end of a traffic-shifting service's bake (or of a step's bake), a lifecycle hook's expiry and its next call are
+// the exception: a timer at that moment marks the service, so blue goes when the bake ends and a hook times out when
+// it expires, not at the next resync.
 // An error leaves the service dirty for the next round. Safe to kill and restart at any point: all it knows is in
 // the store (deployments and failures on the service record, tasks tagged with their deployment id).
 import type { Logger } from 'pino';
@@ -57,7 +58,7 @@ export class ServiceController {
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => Date;
   private readonly hooks: HookCaller;
-  /** Per service, the timer for its next bake deadline and that deadline (epoch ms). */
+  /** Per service, the timer for its next deadline (armDeadline) and that deadline (epoch ms). */
   private readonly deadlines = new Map<string, { at: number; timer: NodeJS.Timeout }>();
 
   constructor(private readonly opts: ServiceControllerOptions) {
@@ -163,11 +164,15 @@ export class ServiceController {
     this.armDeadline(id);
   }
 
-  /** Sets a timer for the service's next bake deadline (the whole bake's or a step's), which only time reaches. */
+  /**
+   * Sets a timer for the service's next deadline, which only time reaches: a bake's end (the whole bake's or a step's),
+   * an open lifecycle hook's expiry, or its next call.
+   */
   private armDeadline(id: string): void {
     const st = this.opts.tables.services.get(id)?.value.blueGreen;
     const now = this.now().getTime();
-    const next = [st?.bakeUntil, st?.stepUntil]
+    const open = (st?.hooks ?? []).filter((h) => h.status === 'IN_PROGRESS' || h.status === 'AWAITING_ACTION');
+    const next = [st?.bakeUntil, st?.stepUntil, ...open.flatMap((h) => [h.expiresAt, h.nextCallAt])]
       .map((d) => (d ? new Date(d).getTime() : NaN))
       .filter((t) => t > now)
       .sort((a, b) => a - b)[0];

@@ -27,7 +27,10 @@ export interface HookCallerOptions {
 
 /** What ECS sends a Lambda hook, for run `run` of service `rec`. */
 export function hookPayload(rec: ServiceRecord, run: HookRun, hookDetails: unknown): Record<string, unknown> {
-  const sd = rec.serviceDeployments?.find((d) => d.deploymentId === run.deploymentId);
+  // A rollback's run belongs to the service deployment rolled back (the newest one rolling back to its deployment).
+  const sd = run.rollback
+    ? rec.serviceDeployments?.find((d) => d.rollbackDeploymentId === run.deploymentId)
+    : rec.serviceDeployments?.find((d) => d.deploymentId === run.deploymentId);
   const lb = shiftedLoadBalancer(rec);
   const rules = lb ? rulesFor(rec, lb) : [];
   const adv = lb?.advancedConfiguration;

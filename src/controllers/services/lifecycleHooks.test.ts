@@ -1,6 +1,7 @@
 // Lifecycle hooks, one pass at a time: a PAUSE hook holds a blue/green deployment at its stage until it is answered,
-// a URL hook's answers (SUCCEEDED, FAILED, IN_PROGRESS with a delay, nonsense), a timeout's action, and a failed hook
-// rolling the deployment back to blue.
+// a URL hook's answers (SUCCEEDED, FAILED, IN_PROGRESS with a delay, nonsense), a timeout's action, a failed hook
+// rolling the deployment back to blue, the hooks a rollback runs (TEST_TRAFFIC_SHIFT, then PRODUCTION_TRAFFIC_SHIFT,
+// once traffic is back), and the hooks of a service's first deployment.
 import type { DeploymentConfiguration, LoadBalancer } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { HookRun, ServiceRecord } from '../../domain/service.js';
@@ -117,5 +118,90 @@ describe('lifecycle hooks', () => {
     expect(readAnswer(200, { hookStatus: 'IN_PROGRESS' })).toMatchObject({ delaySeconds: 30 });
     expect(readAnswer(200, { status: 'ok' })).toMatchObject({ status: 'FAILED', reason: 'the hook returned no valid hookStatus' });
     expect(readAnswer(500, { hookStatus: 'SUCCEEDED' })).toMatchObject({ status: 'FAILED', reason: 'the hook answered HTTP 500' });
+  });
+
+  it('a rollback during the bake moves production back at once, then runs the TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT hooks', () => {
+    const url = 'http://127.0.0.1:1/hook';
+    const cfg: DeploymentConfiguration = {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 10,
+      lifecycleHooks: [{ hookTargetArn: url, lifecycleStages: ['PRE_SCALE_UP', 'POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT'] }],
+    };
+    // Green (ecs-svc/2) took production and is baking; its forward runs all passed. Blue is PRIMARY again, rolling back.
+    const forward = rollout(cfg);
+    const baked: ServiceRecord = {
+      ...forward,
+      blueGreen: { ...forward.blueGreen!, production: 'tg-green', step: 1, bakeUntil: at(10 * MINUTE) },
+    };
+    // Blue's own deployment ran the hooks once and they passed: a rollback to it runs them afresh.
+    const passedRuns: HookRun[] = ['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'].map((stage, i) => ({
+      hookId: `ecs-hook-old${i}`, deploymentId: 'ecs-svc/1', index: 0, stage, occurrence: stage === 'PRODUCTION_TRAFFIC_SHIFT' ? 1 : 0,
+      targetType: 'AWS_LAMBDA', targetArn: url, status: 'SUCCEEDED', startedAt: NOW, expiresAt: at(MINUTE), timeoutAction: 'ROLLBACK', calls: 1,
+    }));
+    const rec: ServiceRecord = {
+      ...baked,
+      deployments: [dep('ecs-svc/1', { rolloutStateReason: 'ECS deployment rolling back to service revision rev-1.' }), dep('ecs-svc/2', { status: 'ACTIVE' })],
+      blueGreen: { ...baked.blueGreen!, hooks: passedRuns },
+    };
+    const moved = planShift(view(rec, tasks(), at(MINUTE)), LB, opts);
+    expect(moved.state.production).toBe('tg-blue');
+    expect(moved.stops).toEqual([]);
+    expect(moved.state.hooks!.filter((h) => h.rollback)).toEqual([]);
+
+    // Traffic is back: TEST_TRAFFIC_SHIFT's hook is called first, on behalf of the deployment rolled back to, and holds
+    // the clean-up while IN_PROGRESS.
+    const r1 = { ...rec, blueGreen: moved.state };
+    const test = planShift(view(r1, tasks(), at(MINUTE)), LB, opts);
+    expect(test).toMatchObject({ stage: 'TEST_TRAFFIC_SHIFT', holding: true, stops: [] });
+    const rb = () => test.state.hooks!.filter((h) => h.rollback);
+    expect(rb()).toEqual([expect.objectContaining({ deploymentId: 'ecs-svc/1', stage: 'TEST_TRAFFIC_SHIFT', status: 'IN_PROGRESS', targetArn: url, nextCallAt: at(MINUTE) })]);
+    const answerRollback = (r: ServiceRecord, status: HookRun['status']): ServiceRecord => ({
+      ...r,
+      blueGreen: { ...r.blueGreen!, hooks: r.blueGreen!.hooks!.map((h) => (h.rollback && h.status === 'IN_PROGRESS' ? { ...h, status } : h)) },
+    });
+    const stillTest = planShift(view({ ...r1, blueGreen: test.state }, tasks(), at(2 * MINUTE)), LB, opts);
+    expect(stillTest).toMatchObject({ stage: 'TEST_TRAFFIC_SHIFT', stops: [] });
+
+    // Then PRODUCTION_TRAFFIC_SHIFT's; a FAILED answer does not hold a rollback, which has nothing older to go to.
+    const r2 = answerRollback({ ...r1, blueGreen: test.state }, 'SUCCEEDED');
+    const prod = planShift(view(r2, tasks(), at(2 * MINUTE)), LB, opts);
+    expect(prod).toMatchObject({ stage: 'PRODUCTION_TRAFFIC_SHIFT', holding: true, stops: [] });
+    expect(prod.state.hooks!.filter((h) => h.rollback).map((h) => [h.stage, h.status])).toEqual([
+      ['TEST_TRAFFIC_SHIFT', 'SUCCEEDED'],
+      ['PRODUCTION_TRAFFIC_SHIFT', 'IN_PROGRESS'],
+    ]);
+    const r3 = answerRollback({ ...r2, blueGreen: prod.state }, 'FAILED');
+    const clean = planShift(view(r3, tasks(), at(2 * MINUTE)), LB, opts);
+    expect(clean).toMatchObject({ stage: 'CLEAN_UP', holding: false });
+    expect(clean.stops.map((s) => s.task.deploymentId)).toEqual(['ecs-svc/2', 'ecs-svc/2']);
+    // No other stage's hook ran on the rollback.
+    expect(clean.state.hooks!.filter((h) => h.rollback)).toHaveLength(2);
+  });
+
+  it("a service's first deployment runs its hooks at their stages, RECONCILE_SERVICE aside, and completes after them", () => {
+    const cfg: DeploymentConfiguration = {
+      strategy: 'BLUE_GREEN',
+      lifecycleHooks: [{ hookTargetArn: 'http://127.0.0.1:1/hook', lifecycleStages: ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'POST_SCALE_UP', 'POST_PRODUCTION_TRAFFIC_SHIFT'] }],
+    };
+    const rec = service(2, [dep('ecs-svc/1')], { loadBalancers: [LB], deploymentConfiguration: cfg });
+    const env = { backoff: DEFAULT_BACKOFF, minuteMs: MINUTE };
+    const stages = (r: ServiceRecord) => r.blueGreen!.hooks!.map((h) => h.stage);
+    const pre = reconcile(view(rec, []), env);
+    expect(pre.start).toBe(0);
+    expect(stages(pre.record)).toEqual(['PRE_SCALE_UP']);
+    expect(pre.record.blueGreen).toMatchObject({ production: 'tg-blue', initial: 'ecs-svc/1' });
+    const started = reconcile(view(answer(pre.record, { status: 'SUCCEEDED' }), []), env);
+    expect(started.start).toBe(2);
+    const mine = [task('ecs-svc/1', 'RUNNING'), task('ecs-svc/1', 'RUNNING')];
+    const post = reconcile(view(started.record, mine), env);
+    expect(stages(post.record)).toEqual(['PRE_SCALE_UP', 'POST_SCALE_UP']);
+    // Held at POST_SCALE_UP: all tasks run and are healthy, yet the deployment is not complete.
+    expect(post.record.deployments[0]!.rolloutState).toBe('IN_PROGRESS');
+    const last = reconcile(view(answer(post.record, { status: 'SUCCEEDED' }), mine), env);
+    expect(stages(last.record)).toEqual(['PRE_SCALE_UP', 'POST_SCALE_UP', 'POST_PRODUCTION_TRAFFIC_SHIFT']);
+    expect(last.record.deployments[0]!.rolloutState).toBe('IN_PROGRESS');
+    const done = reconcile(view(answer(last.record, { status: 'SUCCEEDED' }), mine), env);
+    expect(done.record.deployments[0]!.rolloutState).toBe('COMPLETED');
+    expect(stages(done.record)).not.toContain('RECONCILE_SERVICE');
   });
 });

@@ -3,6 +3,9 @@
 // controller: hookCalls.ts, or a task definition run as a one-shot task: hookTaskStep) starts IN_PROGRESS and due at once; a PAUSE hook AWAITING_ACTION until
 // ContinueServiceDeployment. A run not finished by its expiry is TIMED_OUT and its timeoutAction decides (ROLLBACK by
 // default). A FAILED run, or one TIMED_OUT with ROLLBACK, fails the deployment and rolls it back as an alarm does.
+// A rollback runs the hooks of TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT again, as ECS does (runs marked
+// `rollback`): an IN_PROGRESS answer holds the rollback there, and any final answer lets it go on, since there is no
+// older revision to roll back to; a failed one only makes the rollback end ROLLBACK_FAILED (serviceDeployments.ts).
 import type { Deployment, DeploymentConfiguration } from '@aws-sdk/client-ecs';
 import { randomBytes } from 'node:crypto';
 import { RolloutReasons, ServiceEvents } from '../../domain/deployment.js';
@@ -25,11 +28,13 @@ export function expireHooks(st: BlueGreenState | undefined, now: Date): BlueGree
 
 const open = (h: HookRun) => h.status === 'IN_PROGRESS' || h.status === 'AWAITING_ACTION';
 const passed = (h: HookRun) => h.status === 'SUCCEEDED' || (h.status === 'TIMED_OUT' && h.timeoutAction === 'CONTINUE');
-const failed = (h: HookRun) => h.status === 'FAILED' || (h.status === 'TIMED_OUT' && h.timeoutAction === 'ROLLBACK');
+/** A run whose answer (or timeout) says to roll back. */
+export const failed = (h: HookRun) => h.status === 'FAILED' || (h.status === 'TIMED_OUT' && h.timeoutAction === 'ROLLBACK');
 
 /**
  * Whether the deployment `pid` may go past `stage` (its `occurrence`): every hook configured for the stage has a run
- * that passed. Runs missing are started here (so a gate is only ever opened by reaching it).
+ * that passed (in a `rollback`, that finished at all). Runs missing are started here (so a gate is only ever opened
+ * by reaching it).
  */
 export function gate(
   st: BlueGreenState,
@@ -39,13 +44,14 @@ export function gate(
   occurrence: number,
   now: Date,
   minuteMs: number,
+  rollback = false,
 ): { st: BlueGreenState; open: boolean } {
   const hooks = (cfg.lifecycleHooks ?? []).map((h, index) => ({ h, index })).filter(({ h }) => h.lifecycleStages?.includes(stage as never));
   if (hooks.length === 0) return { st, open: true };
   let runs = st.hooks ?? [];
   let ok = true;
   for (const { h, index } of hooks) {
-    let run = runs.find((r) => r.deploymentId === pid && r.index === index && r.stage === stage && r.occurrence === occurrence);
+    let run = runs.find((r) => r.deploymentId === pid && r.index === index && r.stage === stage && r.occurrence === occurrence && !!r.rollback === rollback);
     if (!run) {
       const type = h.targetType ?? 'AWS_LAMBDA';
       run = {
@@ -54,6 +60,7 @@ export function gate(
         index,
         stage,
         occurrence,
+        ...(rollback ? { rollback: true } : {}),
         targetType: type,
         ...(type === 'PAUSE' ? {} : { targetArn: h.hookTargetArn, nextCallAt: now }),
         status: type === 'PAUSE' ? 'AWAITING_ACTION' : 'IN_PROGRESS',
@@ -64,13 +71,13 @@ export function gate(
       };
       runs = [...runs, run];
     }
-    if (!passed(run)) ok = false;
+    if (rollback ? open(run) : !passed(run)) ok = false;
   }
   return { st: runs === st.hooks ? st : { ...st, hooks: runs }, open: ok };
 }
 
 /** The run that fails the PRIMARY deployment, if any. */
-export const failedHook = (st: BlueGreenState | undefined, pid: string) => st?.hooks?.find((h) => h.deploymentId === pid && failed(h));
+export const failedHook = (st: BlueGreenState | undefined, pid: string) => st?.hooks?.find((h) => h.deploymentId === pid && !h.rollback && failed(h));
 
 const rollingBack = (d: Deployment) => /rolling back/.test(d.rolloutStateReason ?? '');
 

@@ -65,6 +65,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   let startOn: string[] = [];
   let stops: Stop[];
   let stage: string | undefined;
+  let holding = false;
   let startZone: string | undefined;
   let hookTasks: HookRun[] = [];
   const shifted = shiftedLoadBalancer(rec);
@@ -81,7 +82,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
     }
   } else if (shifted) {
     const plan = planShift(v, shifted, { launchesAllowed, minuteMs: env.minuteMs ?? 60_000 });
-    ({ start, stops, stage } = plan);
+    ({ start, stops, stage, holding } = plan);
     if (JSON.stringify(plan.state) !== JSON.stringify(rec.blueGreen)) rec = announceHooks({ ...rec, blueGreen: plan.state }, rec.blueGreen, v.now);
     ({ rec, launch: hookTasks } = hookTaskStep(rec, v.hookTasks ?? [], v.now));
   } else {
@@ -102,7 +103,7 @@ export function reconcile(view: ServiceView, env: ReconcileEnv): Decision {
   if (kept.length !== rec.deployments.length) rec = { ...rec, deployments: kept };
 
   const quiet = start === 0 && startOn.length === 0 && stops.length === 0;
-  const done = quiet && rec.deployments.length === 1 && rolloutDone({ ...v, rec });
+  const done = quiet && !holding && rec.deployments.length === 1 && rolloutDone({ ...v, rec });
   const head = rec.deployments[0]!;
   if (done && head.rolloutState === 'IN_PROGRESS') {
     const completed: Deployment = { ...head, rolloutState: 'COMPLETED', rolloutStateReason: RolloutReasons.completed(head.id!), updatedAt: v.now };

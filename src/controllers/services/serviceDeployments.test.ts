@@ -1,8 +1,9 @@
 // Service deployments following their ECS deployments pass by pass: started, completed, rolled back by the circuit
-// breaker or by a deployment alarm (the last completed deployment made PRIMARY again), and stopped.
+// breaker or by a deployment alarm (the last completed deployment made PRIMARY again), a rollback whose own hook
+// failed ending ROLLBACK_FAILED, and stopped.
 import { describe, expect, it } from 'vitest';
 import { RolloutReasons } from '../../domain/deployment.js';
-import type { ServiceRecord } from '../../domain/service.js';
+import type { HookRun, ServiceRecord } from '../../domain/service.js';
 import { startServiceDeployment } from '../../domain/serviceDeployment.js';
 import { DEFAULT_BACKOFF } from './circuitBreaker.js';
 import { applyDeploymentAlarms } from './deploymentAlarms.js';
@@ -69,5 +70,29 @@ describe('service deployments', () => {
     const failed = [1, 2, 3].map(() => task('ecs-svc/1000000000000000002', 'STOPPED', {}, { stopCode: 'TaskFailedToStart', stoppedAt: NOW }));
     const d = reconcile(view(noRollback, failed), { backoff: DEFAULT_BACKOFF });
     expect(d.record.serviceDeployments![0]).toMatchObject({ status: 'STOPPED', breakerTriggered: true });
+  });
+
+  it("end ROLLBACK_FAILED when a hook the rollback ran failed, with the rollback's runs shown", () => {
+    const rec = rolling();
+    const [second, first] = [rec.deployments[0]!, rec.deployments[1]!];
+    const rollingBack: ServiceRecord = {
+      ...rec,
+      serviceDeployments: rec.serviceDeployments!.map((sd, i) => (i === 0 ? { ...sd, status: 'ROLLBACK_IN_PROGRESS' as const, rollbackDeploymentId: first.id } : sd)),
+    };
+    const run = (stage: string, status: HookRun['status'], rollback?: boolean): HookRun => ({
+      hookId: `ecs-hook-${stage}-${rollback ? 'rb' : 'fw'}`, deploymentId: rollback ? first.id! : second.id!, index: 0, stage, occurrence: 0, ...(rollback ? { rollback } : {}),
+      targetType: 'AWS_LAMBDA', targetArn: 'http://127.0.0.1:1/', status, startedAt: NOW, expiresAt: NOW, timeoutAction: 'ROLLBACK', calls: 1,
+    });
+    const hooks = (prodStatus: HookRun['status']) => [run('POST_SCALE_UP', 'SUCCEEDED'), run('TEST_TRAFFIC_SHIFT', 'SUCCEEDED', true), run('PRODUCTION_TRAFFIC_SHIFT', prodStatus, true)];
+    // Settled: the deployment rolled back to is the only one left, COMPLETED.
+    const settled = (prodStatus: HookRun['status']): ServiceRecord => ({
+      ...rollingBack,
+      deployments: [{ ...first, status: 'PRIMARY', rolloutState: 'COMPLETED' }],
+      blueGreen: { production: 'tg-blue', groups: {}, hooks: hooks(prodStatus) },
+    });
+    const bad = trackServiceDeployments(rollingBack, settled('FAILED'), NOW).serviceDeployments![0]!;
+    expect(bad).toMatchObject({ status: 'ROLLBACK_FAILED', statusReason: 'ECS deployment failed: lifecycle hook ecs-hook-PRODUCTION_TRAFFIC_SHIFT-rb FAILED at PRODUCTION_TRAFFIC_SHIFT.' });
+    expect(bad.hooks!.map((h) => h.hookId)).toEqual(['ecs-hook-POST_SCALE_UP-fw', 'ecs-hook-TEST_TRAFFIC_SHIFT-rb', 'ecs-hook-PRODUCTION_TRAFFIC_SHIFT-rb']);
+    expect(trackServiceDeployments(rollingBack, settled('SUCCEEDED'), NOW).serviceDeployments![0]).toMatchObject({ status: 'ROLLBACK_SUCCESSFUL' });
   });
 });

@@ -7,6 +7,7 @@ import type { Deployment } from '@aws-sdk/client-ecs';
 import { alarmsInReason, RolloutReasons } from '../../domain/deployment.js';
 import type { ServiceRecord } from '../../domain/service.js';
 import { isTerminal, type ServiceDeploymentRecord } from '../../domain/serviceDeployment.js';
+import { failed as hookFailed } from './lifecycleHooks.js';
 
 const isHookFailure = (reason: string | undefined) => /^ECS deployment failed: lifecycle hook /.test(reason ?? '');
 
@@ -31,9 +32,12 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
     const set = (patch: Partial<ServiceDeploymentRecord>) => {
       out = { ...out, ...patch, updatedAt: now };
     };
-    // Its lifecycle hook runs, copied as they move, so DescribeServiceDeployments shows them after the deployment too.
-    const runs = rec.blueGreen?.hooks?.filter((h) => h.deploymentId === sd.deploymentId);
-    if (runs?.length && JSON.stringify(runs) !== JSON.stringify(out.hooks)) set({ hooks: runs });
+    // Its lifecycle hook runs, copied as they move, so DescribeServiceDeployments shows them after the deployment too;
+    // with those its rollback ran.
+    const runs = rec.blueGreen?.hooks?.filter((h) => (h.rollback ? h.deploymentId === sd.rollbackDeploymentId : h.deploymentId === sd.deploymentId));
+    // (Merged into those copied before: a run leaves the service's state with its deployment.)
+    const merged = runs?.length ? [...(out.hooks ?? []).map((h) => runs.find((r) => r.hookId === h.hookId) ?? h), ...runs.filter((r) => !out.hooks?.some((h) => h.hookId === r.hookId))] : undefined;
+    if (merged && JSON.stringify(merged) !== JSON.stringify(out.hooks)) set({ hooks: merged });
     const failed = byId.get(sd.deploymentId)?.failedTasks ?? 0;
     if (failed > (out.failedTasks ?? 0)) set({ failedTasks: failed });
     // (The failed deployment may already have left deployments[] in this same pass, having no task left.)
@@ -59,11 +63,15 @@ export function trackServiceDeployments(before: ServiceRecord, rec: ServiceRecor
     const activeId = out.rollbackDeploymentId ?? out.deploymentId;
     const active = byId.get(activeId);
     const rollingBack = out.status === 'ROLLBACK_IN_PROGRESS';
-    if (out.status === 'IN_PROGRESS' && stage && out.lifecycleStage !== stage && primary?.id === activeId) set({ lifecycleStage: stage });
+    if ((out.status === 'IN_PROGRESS' || rollingBack) && stage && out.lifecycleStage !== stage && primary?.id === activeId) set({ lifecycleStage: stage });
     if (settled && primary!.id === activeId && (out.status === 'IN_PROGRESS' || rollingBack)) {
+      // A hook of the rollback's that failed did not hold it (there is nothing older to go back to), but it did fail.
+      const hook = rollingBack ? out.hooks?.find((h) => h.rollback && hookFailed(h)) : undefined;
       set({
-        status: rollingBack ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL',
-        statusReason: rollingBack ? 'Service deployment rolled back successfully.' : 'Service deployment completed successfully.',
+        status: hook ? 'ROLLBACK_FAILED' : rollingBack ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL',
+        statusReason: hook
+          ? RolloutReasons.hookFailed(hook.hookId, hook.stage, hook.status)
+          : rollingBack ? 'Service deployment rolled back successfully.' : 'Service deployment completed successfully.',
         finishedAt: now,
         lifecycleStage: 'CLEAN_UP',
       });

@@ -1,11 +1,14 @@
 // BLUE_GREEN, LINEAR and CANARY deployments, pure: the PRIMARY's (green) tasks start beside the old (blue) ones, in
 // the target group production does not use, which the test listener rule forwards to; once all of them are healthy, production traffic moves (BLUE_GREEN at once; CANARY canaryPercent first, the rest after its bake;
 // LINEAR stepPercent at a time, each step baked); then the blue tasks stay for bakeTimeInMinutes, and go. Lifecycle
-// hooks hold the deployment at their stages until they pass (lifecycleHooks.ts). A rollback
-// (the old deployment PRIMARY again) moves production back at once and stops the green tasks without a bake.
+// hooks hold the deployment at their stages until they pass (lifecycleHooks.ts). The service's first deployment has
+// no blue: its tasks go straight into production, and its hooks still run in stage order (all but RECONCILE_SERVICE,
+// which needs two revisions), the deployment completing only once they passed. A rollback (the old deployment PRIMARY
+// again) moves test and production traffic back at once, then runs the TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT
+// hooks (ECS's rollback stages), and stops the green tasks, without a bake, once they answered.
 // What the listener rules should say follows from the state kept here (rulesFor); the controller applies it.
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
-import type { BlueGreenState, ServiceRecord } from '../../domain/service.js';
+import type { BlueGreenState, HookRun, ServiceRecord } from '../../domain/service.js';
 import { scalingReason, UNHEALTHY_REASON, type ReplicaPlan, type Stop } from './rolling.js';
 import { gate } from './lifecycleHooks.js';
 import { chooseToStop } from './scaleIn.js';
@@ -15,9 +18,13 @@ export interface ShiftPlan extends ReplicaPlan {
   state: BlueGreenState;
   /** The service deployment's lifecycle stage. */
   stage: string;
+  /** A lifecycle hook holds the deployment: it is not complete, whatever its tasks. */
+  holding: boolean;
 }
 
 const isRollback = (reason: string | undefined) => /rolling back/.test(reason ?? '');
+/** The stages whose hooks ECS runs again on a rollback. */
+const ROLLBACK_STAGES = ['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'];
 
 export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllowed: boolean; minuteMs: number }): ShiftPlan {
   const rec = v.rec;
@@ -33,11 +40,19 @@ export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllo
     // The first deployment of a service goes straight into production; later ones into the other target group.
     const first = Object.keys(st.groups).length === 0 && live.length === 0;
     const other = st.production === lb.targetGroupArn ? lb.advancedConfiguration!.alternateTargetGroupArn! : lb.targetGroupArn!;
-    st = { ...st, groups: { ...st.groups, [pid]: first ? st.production : other }, shift: undefined, stepUntil: undefined, step: undefined, postShift: undefined };
+    st = {
+      ...st,
+      groups: { ...st.groups, [pid]: first ? st.production : other },
+      shift: undefined, stepUntil: undefined, step: undefined, postShift: undefined, initial: first ? pid : undefined,
+    };
   }
   const present = new Set(rec.deployments.map((d) => d.id!));
+  const rollback = isRollback(primary.rolloutStateReason);
   st = { ...st, groups: Object.fromEntries(Object.entries(st.groups).filter(([id]) => present.has(id))) };
-  if (st.hooks?.some((h) => !present.has(h.deploymentId))) st = { ...st, hooks: st.hooks.filter((h) => present.has(h.deploymentId)) };
+  // Runs of deployments gone go, and so do a rollback's once it is over (a later rollback to the same deployment
+  // runs its hooks afresh).
+  const keep = (h: HookRun) => present.has(h.deploymentId) && (!h.rollback || (rollback && h.deploymentId === pid));
+  if (st.hooks?.some((h) => !keep(h))) st = { ...st, hooks: st.hooks.filter(keep) };
   const green = st.groups[pid]!;
   const groupOf = (id: string) => st.groups[id] ?? st.production;
 
@@ -53,20 +68,21 @@ export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllo
 
   const running = mine.filter((t) => t.rec.task.lastStatus === 'RUNNING').length >= desired;
   const healthy = mine.filter((t) => t.healthy).length >= desired;
-  const rollback = isRollback(primary.rolloutStateReason);
   const minute = opts.minuteMs;
   let stage = 'SCALE_UP';
   let start = opts.launchesAllowed ? Math.max(0, desired - kept) : 0;
-  // Lifecycle hooks (lifecycleHooks.ts): a rollback runs none; a stage whose hooks have not all passed holds the
-  // deployment there, and is the stage the service deployment shows.
+  // Lifecycle hooks (lifecycleHooks.ts): a stage whose hooks have not all passed holds the deployment there, and is
+  // the stage the service deployment shows. A rollback runs none on its way (`pass`), only those of ROLLBACK_STAGES
+  // once traffic is back (`rolledBack`).
   let waiting: string | undefined;
-  const pass = (hookStage: string, occurrence = 0) => {
-    if (rollback) return true;
-    const g = gate(st, cfg, pid, hookStage, occurrence, v.now, minute);
+  const hold = (hookStage: string, occurrence: number, onRollback: boolean) => {
+    const g = gate(st, cfg, pid, hookStage, occurrence, v.now, minute, onRollback);
     st = g.st;
     if (!g.open) waiting ??= hookStage;
     return g.open;
   };
+  const pass = (hookStage: string, occurrence = 0) => rollback || hold(hookStage, occurrence, false);
+  const rolledBack = () => ROLLBACK_STAGES.every((s) => hold(s, 0, true));
   /** Production is all on green: the bake starts once the last step's hooks and the post-shift hooks passed. */
   const afterShift = () => {
     if (pass('PRODUCTION_TRAFFIC_SHIFT', st.step ?? 1) && pass('POST_PRODUCTION_TRAFFIC_SHIFT')) {
@@ -76,7 +92,17 @@ export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllo
 
   if (green === st.production) {
     stage = 'BAKE_TIME';
+    if (st.initial === pid && primary.rolloutState === 'IN_PROGRESS' && !rollback && cfg.lifecycleHooks?.length) {
+      // The first deployment: production already forwards to its group and there is no blue to keep, so no bake; its
+      // hooks run in stage order all the same.
+      if (!pass('PRE_SCALE_UP')) start = 0;
+      else if (running && pass('POST_SCALE_UP') && healthy) {
+        void (pass('TEST_TRAFFIC_SHIFT') && pass('POST_TEST_TRAFFIC_SHIFT') && pass('PRE_PRODUCTION_TRAFFIC_SHIFT', 1) &&
+          pass('PRODUCTION_TRAFFIC_SHIFT', 1) && pass('POST_PRODUCTION_TRAFFIC_SHIFT'));
+      }
+    }
     if (st.postShift) afterShift();
+    if (rollback) rolledBack();
     if (!waiting && (rollback || !st.bakeUntil || v.now >= st.bakeUntil)) {
       stage = 'CLEAN_UP';
       const stopping = new Set(stops.map((s) => s.task.id));
@@ -117,7 +143,7 @@ export function planShift(v: ServiceView, lb: LoadBalancer, opts: { launchesAllo
     }
   }
   if (waiting) stage = waiting;
-  return { start, stops, state: st, stage };
+  return { start, stops, state: st, stage, holding: waiting !== undefined };
 }
 
 /** Weights in tenths of a percent (ECS's steps are multiples of 0.1%), within ELBv2's 0..999. */
