@@ -20,8 +20,11 @@ export const LIMITS = {
   maxHeaderSize: 16 * 1024,
   /** Body bytes the AWS APIs hold at once across all requests (each request reserves its declared length first). */
   apiBodyBudgetBytes: 64 * 1024 * 1024,
-  /** How long a connection whose body was refused unread stays open, not read, for its answer to be read. */
-  refusalGraceMs: 5_000,
+  /**
+   * A connection whose body was refused unread: after the answer, what the client still sends is read and dropped
+   * (so it gets to read the answer) until it is quiet this long, this much has come, or this long has passed.
+   */
+  refusalLinger: { idleMs: 5_000, maxBytes: 64 * 1024 * 1024, maxMs: 30_000 },
   /** Waiting for the budget plus reading an AWS API body. */
   apiBodyDeadlineMs: 60_000,
 } as const;

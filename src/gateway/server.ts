@@ -109,11 +109,11 @@ export class Gateway {
     try {
       admitted = this.admit(req);
     } catch (err) {
-      // Refused on its head alone: a body still on the wire is never read; the connection closes after the answer.
+      // Refused on its head alone: a body still on the wire is never held; the connection closes after the answer.
       const service = this.serviceOf(req);
       const protocol = service ? safeProtocol(service, req) : guessProtocol(req);
       const close = hasBody(req.headers);
-      if (close) lingerOnClose(req.socket, LIMITS.refusalGraceMs);
+      if (close) lingerOnClose(req.socket, LIMITS.refusalLinger);
       return respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close });
     }
     const { service, protocol } = admitted;
@@ -125,7 +125,7 @@ export class Gateway {
       },
       (err: unknown) => {
         if (!(err instanceof AwsError)) return void res.destroy(); // the client went away mid-body: no one to answer
-        lingerOnClose(req.socket, LIMITS.refusalGraceMs);
+        lingerOnClose(req.socket, LIMITS.refusalLinger);
         respond(res, { protocol, service, requestId, err: this.asAwsError(err, requestId), close: true });
       },
     );

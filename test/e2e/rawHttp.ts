@@ -106,15 +106,23 @@ export function send(url: string, r: RawRequest, body = r.body): Promise<RawRepl
  * POSTs `body` with `headers` as an HTTP client that reads while it writes does (undici, as fetch), and resolves with
  * the status the server answered with, or the client's error code when no answer arrived.
  */
+/**
+ * POSTs a body on a connection of its own, head first (so the head is never late, whatever the client's load), reading
+ * the answer while it writes, and returns the answer's status, or the socket's error code.
+ */
 export async function postLargeBody(url: string, headers: Record<string, string>, body: Buffer): Promise<number | string> {
-  try {
-    const r = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body) });
-    await r.arrayBuffer();
-    return r.status;
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string } }).cause;
-    return cause?.code ?? String(e);
-  }
+  const net = await import('node:net');
+  const u = new URL(url);
+  const head = [`POST / HTTP/1.1`, `Host: ${u.host}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${body.length}`];
+  return new Promise((resolve) => {
+    const socket = net.connect(Number(u.port), u.hostname);
+    const chunks: Buffer[] = [];
+    socket.on('data', (d: Buffer) => chunks.push(d));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3}) /.exec(Buffer.concat(chunks).toString('latin1'))?.[1] ?? 0)));
+    socket.write(head.join('\r\n') + '\r\n\r\n');
+    socket.write(body);
+  });
 }
 
 /** VmRSS and VmHWM (peak) of a process, in bytes. */
