@@ -13,6 +13,7 @@ import { deregistrationDelayMs } from './attributes.js';
 import type { Balancer } from './balancer.js';
 import { first, type ElbTables, type TargetRecord } from './tables.js';
 import type { WorkerPool } from './workerPool.js';
+import { RecheckLoop } from './recheckLoop.js';
 
 /** This replica among those serving the load balancers: its id, its lease, and every live replica's id. */
 export interface DrainReplica {
@@ -29,11 +30,8 @@ const FIRST_RECHECK_MS = 10;
 export class Drainer {
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
-  /** An acknowledgement round is running; `ackAgain`: another was asked for meanwhile. */
-  private acking = false;
-  private ackAgain = false;
-  private recheck: NodeJS.Timeout | undefined;
-  private recheckMs = FIRST_RECHECK_MS;
+  /** Acknowledgement rounds, looked at again while some draining target has requests in flight here. */
+  private readonly acks: RecheckLoop;
   private kick: NodeJS.Immediate | undefined;
 
   constructor(
@@ -43,22 +41,23 @@ export class Drainer {
     private readonly workers: WorkerPool | undefined,
     private readonly replica?: DrainReplica,
     private readonly periodMs = 250,
-  ) {}
+  ) {
+    this.acks = new RecheckLoop(() => this.acknowledge(), FIRST_RECHECK_MS, periodMs);
+  }
 
   start(): void {
     this.unsubscribe = this.cache.onChange((keys) => {
       if (!keys.some((k) => k.startsWith(this.tables.targets.prefix))) return;
-      this.recheckMs = FIRST_RECHECK_MS;
       // Not from inside the change's delivery: a write made there could reach other caches of an in-process store
       // before the change being delivered, and they would skip it as old.
       this.kick ??= setImmediate(() => {
         this.kick = undefined;
-        void this.acknowledgeSoon();
+        this.acks.kick();
       });
     });
     this.timer = setInterval(() => {
       void this.sweep().catch(() => undefined);
-      void this.acknowledgeSoon();
+      this.acks.kick();
     }, this.periodMs);
     this.timer.unref();
   }
@@ -66,65 +65,24 @@ export class Drainer {
   /** Resolves once the target's deregistration is complete (see complete()). */
   whenComplete(key: string): Promise<void> {
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      let wait = FIRST_RECHECK_MS;
-      let checking = false;
-      let again = false;
-      let done = false;
       const { targets, drainAcks } = this.tables;
+      // Without replicas, completion is this data plane's in-flight count, which no store change announces.
+      const loop = new RecheckLoop(
+        async () => {
+          if (!(await this.complete(key).catch(() => false))) return true;
+          off();
+          loop.stop();
+          resolve();
+          return false;
+        },
+        FIRST_RECHECK_MS,
+        this.periodMs,
+      );
       const off = this.cache.onChange((keys) => {
-        if (keys.some((k) => k.startsWith(targets.prefix) || k.startsWith(drainAcks.prefix))) void check();
+        if (keys.some((k) => k.startsWith(targets.prefix) || k.startsWith(drainAcks.prefix))) loop.kick();
       });
-      const check = async (): Promise<void> => {
-        if (done) return;
-        if (checking) {
-          again = true;
-          return;
-        }
-        checking = true;
-        try {
-          do {
-            again = false;
-            if (await this.complete(key).catch(() => false)) {
-              done = true;
-              off();
-              clearTimeout(timer);
-              resolve();
-              return;
-            }
-          } while (again);
-        } finally {
-          checking = false;
-        }
-        // Without replicas, completion is this data plane's in-flight count, which no store change announces.
-        clearTimeout(timer);
-        timer = setTimeout(() => void check(), wait);
-        wait = Math.min(this.periodMs, wait * 2);
-      };
-      void check();
+      loop.kick();
     });
-  }
-
-  /** Runs an acknowledgement round now, or right after the one running; looks again soon at what is still in flight. */
-  private async acknowledgeSoon(): Promise<void> {
-    if (this.acking) {
-      this.ackAgain = true;
-      return;
-    }
-    this.acking = true;
-    let pending = false;
-    try {
-      do {
-        this.ackAgain = false;
-        pending = await this.acknowledge().catch(() => true);
-      } while (this.ackAgain);
-    } finally {
-      this.acking = false;
-    }
-    if (!pending || !this.unsubscribe) return;
-    clearTimeout(this.recheck);
-    this.recheck = setTimeout(() => void this.acknowledgeSoon(), this.recheckMs);
-    this.recheckMs = Math.min(this.periodMs, this.recheckMs * 2);
   }
 
   /**
@@ -175,7 +133,7 @@ export class Drainer {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
-    clearTimeout(this.recheck);
+    this.acks.stop();
     if (this.kick) clearImmediate(this.kick);
     this.kick = undefined;
     this.unsubscribe?.();
