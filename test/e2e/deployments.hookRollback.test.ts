@@ -4,8 +4,6 @@
 // rolled back with StopServiceDeployment during its bake moves production back at once and calls the hooks of
 // TEST_TRAFFIC_SHIFT and then PRODUCTION_TRAFFIC_SHIFT again, as ECS does on a rollback, and no other; a hook that
 // never answers times out when it expires and rolls the deployment back.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   CreateServiceCommand,
   DeleteServiceCommand,
@@ -24,7 +22,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elbClient } from './elbv2Client.js';
 import type { ElbWharf } from './elbv2Harness.js';
-import { get, registerVersion, shiftingLoadBalancer, traffic, type ShiftingSetup } from './deploymentsHarness.js';
+import { get, registerVersion, hookServer, shiftingLoadBalancer, traffic, type HookCall, type ShiftingSetup } from './deploymentsHarness.js';
 import { useWharfUp } from './wharfUp.js';
 
 const up = useWharfUp({ WHARF_DEPLOYMENT_MINUTE_SECONDS: '2' });
@@ -32,33 +30,21 @@ let elb: ElasticLoadBalancingV2Client;
 let lb: ShiftingSetup;
 
 /** Every call the hook server got, and its answers: per `path stage`, a list used in turn (the last repeats). */
-const calls: { path: string; at: number; body: Record<string, any> }[] = [];
+const calls: HookCall[] = [];
 const answers = new Map<string, object[]>();
-let server: Server;
+let hooks: Awaited<ReturnType<typeof hookServer>>;
 let hookBase = '';
 
 beforeAll(async () => {
   elb = elbClient({ url: up.wharf.url } as ElbWharf);
   lb = await shiftingLoadBalancer(elb, 'hr');
-  server = createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      const body = JSON.parse(data || '{}');
-      calls.push({ path, at: Date.now(), body });
-      const list = answers.get(`${path} ${body.lifecycleStage}`) ?? [{ hookStatus: 'SUCCEEDED' }];
-      const answer = list.length > 1 ? list.shift()! : list[0]!;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  hookBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hooks = await hookServer(calls, answers);
+  hookBase = hooks.base;
 }, 60_000);
 
 afterAll(async () => {
   elb?.destroy();
-  await new Promise((r) => server?.close(r));
+  await hooks?.close();
 });
 
 const ALL_STAGES = [

@@ -4,8 +4,6 @@
 // on blue) until ContinueServiceDeployment; a hook URL answering FAILED rolling the deployment back; a PAUSE hook
 // rolled back by ContinueServiceDeployment before any green task starts; task definitions run as one-shot hook tasks
 // (the payload in WHARF_HOOK_PAYLOAD; exit 0 passes, another code fails); and the hooks Wharf refuses.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
   ContinueServiceDeploymentCommand,
   CreateServiceCommand,
@@ -23,7 +21,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { elbClient } from './elbv2Client.js';
 import type { ElbWharf } from './elbv2Harness.js';
-import { forwarding, get, registerVersion, shiftingLoadBalancer, traffic, type ShiftingSetup } from './deploymentsHarness.js';
+import { forwarding, get, registerVersion, hookServer, shiftingLoadBalancer, traffic, type HookCall, type ShiftingSetup } from './deploymentsHarness.js';
 import { BUSYBOX } from '../support/images.js';
 import { useWharfUp } from './wharfUp.js';
 
@@ -32,32 +30,21 @@ let elb: ElasticLoadBalancingV2Client;
 let lb: ShiftingSetup;
 
 /** Every call the hook server got, and what it answers: per path, a list of answers used in turn (the last repeats). */
-const calls: { path: string; body: Record<string, any> }[] = [];
+const calls: HookCall[] = [];
 const answers = new Map<string, object[]>();
-let server: Server;
+let hooks: Awaited<ReturnType<typeof hookServer>>;
 let hookBase = '';
 
 beforeAll(async () => {
   elb = elbClient({ url: up.wharf.url } as ElbWharf);
   lb = await shiftingLoadBalancer(elb, 'hk');
-  server = createServer((req, res) => {
-    let data = '';
-    req.on('data', (c) => (data += c));
-    req.on('end', () => {
-      const path = req.url ?? '/';
-      calls.push({ path, body: JSON.parse(data || '{}') });
-      const list = answers.get(path) ?? [{ hookStatus: 'SUCCEEDED' }];
-      const answer = list.length > 1 ? list.shift()! : list[0]!;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  hookBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hooks = await hookServer(calls, answers);
+  hookBase = hooks.base;
 }, 60_000);
 
 afterAll(async () => {
   elb?.destroy();
-  await new Promise((r) => server?.close(r));
+  await hooks?.close();
 });
 
 const register = (version: string) => registerVersion(up.ecs, 'hk-site', version);

@@ -1,6 +1,8 @@
 // Shared by the traffic-shifting deployment tests: a load balancer on loopback with a production listener (80) and a
 // test listener (8080) over two target groups, a web task definition answering its version, and continuous traffic
 // with every answer recorded.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand,
@@ -120,4 +122,35 @@ export function traffic(url: string) {
 export async function forwarding(elb: ElasticLoadBalancingV2Client, ruleArn: string) {
   const rule = (await elb.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules![0]!;
   return rule.Actions![0]!.ForwardConfig!.TargetGroups!.filter((g) => (g.Weight ?? 1) > 0).map((g) => ({ arn: g.TargetGroupArn!, weight: g.Weight ?? 1 }));
+}
+
+/** A call a hook URL got: its path, when, and ECS's payload. */
+export interface HookCall {
+  path: string;
+  at: number;
+  body: Record<string, any>;
+}
+
+/**
+ * A lifecycle hook URL on loopback: records every call in `calls` and answers from `answers`, keyed by `path stage`
+ * or by `path`, a list used in turn (the last repeats); SUCCEEDED when neither has one.
+ */
+export async function hookServer(calls: HookCall[], answers: Map<string, object[]>): Promise<{ base: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      const body = JSON.parse(data || '{}');
+      calls.push({ path, at: Date.now(), body });
+      const list = answers.get(`${path} ${body.lifecycleStage}`) ?? answers.get(path) ?? [{ hookStatus: 'SUCCEEDED' }];
+      const answer = list.length > 1 ? list.shift()! : list[0]!;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
