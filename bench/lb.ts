@@ -57,18 +57,20 @@ function nginx(dir: string, name: string, conf: string): ChildProcess {
   return spawn('nginx', ['-c', file, '-p', dir], { stdio: 'inherit' });
 }
 
-/** CPU time (user + system, ms) used so far by these processes, from /proc (clock ticks of 10 ms). */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
+/** CPU time (user and system, ms) used so far by these processes, from /proc (clock ticks of 10 ms). */
+function cpuMs(pids: number[]): { user: number; sys: number } {
+  let user = 0;
+  let sys = 0;
   for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      user += Number(fields[11]);
+      sys += Number(fields[12]);
     } catch {
       // gone
     }
   }
-  return ticks * 10;
+  return { user: user * 10, sys: sys * 10 };
 }
 
 /** Child processes of `pid` whose command line contains `match`. */
@@ -144,26 +146,28 @@ async function main() {
     // and its workers).
     const pids: Record<string, number[]> = { nginx: children(proxy.pid!, 'nginx'), wharf: [process.pid, ...children(process.pid, 'worker.js')] };
     if (hap) pids.haproxy = [hap.pid!];
-    const results: Record<string, { rps: number; p99ms: number; errors: string; cpuUs: number }[]> = {};
+    const results: Record<string, { rps: number; p99ms: number; errors: string; cpuUs: number; sysUs: number }[]> = {};
     for (const name of Object.keys(targets)) results[name] = [];
     for (let round = 0; round < rounds; round++) {
       for (const [name, url] of Object.entries(targets)) {
         const before = cpuMs(pids[name]!);
         const r = await wrk(url, duration / rounds);
-        const used = cpuMs(pids[name]!) - before;
-        results[name]!.push({ ...r, cpuUs: (used * 1000) / (r.rps * (duration / rounds)) });
+        const after = cpuMs(pids[name]!);
+        const requests = r.rps * (duration / rounds);
+        results[name]!.push({ ...r, cpuUs: ((after.user + after.sys - before.user - before.sys) * 1000) / requests, sysUs: ((after.sys - before.sys) * 1000) / requests });
       }
     }
-    const avg = (xs: { rps: number; p99ms: number; cpuUs: number }[]) => ({
+    const avg = (xs: { rps: number; p99ms: number; cpuUs: number; sysUs: number }[]) => ({
       rps: xs.reduce((s, x) => s + x.rps, 0) / xs.length,
       p99ms: xs.reduce((s, x) => s + x.p99ms, 0) / xs.length,
       cpuUs: xs.reduce((s, x) => s + x.cpuUs, 0) / xs.length,
+      sysUs: xs.reduce((s, x) => s + x.sysUs, 0) / xs.length,
     });
     const n = avg(results.nginx!);
     console.log(`wrk -t2 -c${connections}, ${duration}s each (${rounds} alternating rounds), two nginx backends, nginx proxy workers: ${nginxWorkers}, ` +
       `wharf data plane: 1 process + ${lbWorkers ?? 'default'} workers${hap ? '' : ' (haproxy not installed: no haproxy row)'}`);
     const line = (name: string, r: typeof n) =>
-      `${name.padEnd(7)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2)} ms   CPU ${r.cpuUs.toFixed(1)} µs/request   errors: ${results[name]!.map((x) => x.errors).join(' / ')}`;
+      `${name.padEnd(7)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2)} ms   CPU ${r.cpuUs.toFixed(1)} µs/request (${r.sysUs.toFixed(1)} system)   errors: ${results[name]!.map((x) => x.errors).join(' / ')}`;
     for (const name of Object.keys(targets)) console.log(line(name, avg(results[name]!)));
     for (const name of Object.keys(targets).filter((x) => x !== 'nginx')) {
       const r = avg(results[name]!);
