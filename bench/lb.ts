@@ -1,10 +1,11 @@
 // Load balancer benchmark: wrk through the Wharf data plane and through nginx as a reverse proxy, both forwarding to
 // the same two local backends (a separate nginx serving a fixed answer, so the proxies are what is measured), in one
 // run. Prints requests/s, p99 latency and CPU per request of each and their ratios (goal: ≥ 0.9× nginx's requests/s,
-// ≤ 1.2× its p99, ≤ 1.3× its CPU per request).
-// Needs the Debian packages wrk and nginx. Run: npx tsc -p tsconfig.json && node dist/bench/lb.js [--duration 10]
-// [--connections 64] [--nginx-workers auto]
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+// ≤ 1.2× its p99, ≤ 1.3× its CPU per request). When HAProxy is installed, a third row measures it as the same plain
+// round-robin proxy (the engine weighed as an alternative data plane: docs/load-balancer-data-plane.md).
+// Needs the Debian packages wrk and nginx (haproxy optional). Run: npx tsc -p tsconfig.json && node dist/bench/lb.js
+// [--duration 10] [--connections 64] [--nginx-workers auto] [--rounds 2]
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,33 @@ const nginxWorkers = arg('nginx-workers', 'auto');
 const lbWorkers = process.argv.slice(2).includes('--workers') ? arg('workers', 0) : undefined;
 const BACKENDS = ['127.0.0.41', '127.0.0.42'];
 const NGINX_PROXY = '127.0.0.40';
+const HAPROXY = '127.0.0.39';
+const rounds = arg('rounds', 2);
+
+/** True when `cmd` is on the PATH (haproxy is optional). */
+function installed(cmd: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * HAProxy as the same proxy as nginx's row: round robin over the two backends, keep-alive on both sides (idle target
+ * connections reused by any client, as nginx's upstream keepalive pool), X-Forwarded-For/-Proto/-Port set. As many
+ * threads as nginx has workers (one per core by default).
+ */
+function haproxy(dir: string): ChildProcess {
+  const file = join(dir, 'haproxy.cfg');
+  writeFileSync(file, `global\n  maxconn 8192\n${nginxWorkers === 'auto' ? '' : `  nbthread ${nginxWorkers}\n`}` +
+    'defaults\n  mode http\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n  option http-keep-alive\n  http-reuse always\n' +
+    `frontend fe\n  bind ${HAPROXY}:80\n  option forwardfor\n  http-request set-header X-Forwarded-Proto http\n` +
+    '  http-request set-header X-Forwarded-Port %[dst_port]\n  default_backend app\n' +
+    `backend app\n  balance roundrobin\n${BACKENDS.map((a, i) => `  server b${i + 1} ${a}:8080\n`).join('')}`);
+  return spawn('haproxy', ['-db', '-f', file], { stdio: 'inherit' });
+}
 
 function nginx(dir: string, name: string, conf: string): ChildProcess {
   const file = join(dir, `${name}.conf`);
@@ -29,18 +57,20 @@ function nginx(dir: string, name: string, conf: string): ChildProcess {
   return spawn('nginx', ['-c', file, '-p', dir], { stdio: 'inherit' });
 }
 
-/** CPU time (user + system, ms) used so far by these processes, from /proc (clock ticks of 10 ms). */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
+/** CPU time (user and system, ms) used so far by these processes, from /proc (clock ticks of 10 ms). */
+function cpuMs(pids: number[]): { user: number; sys: number } {
+  let user = 0;
+  let sys = 0;
   for (const pid of pids) {
     try {
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      user += Number(fields[11]);
+      sys += Number(fields[12]);
     } catch {
       // gone
     }
   }
-  return ticks * 10;
+  return { user: user * 10, sys: sys * 10 };
 }
 
 /** Child processes of `pid` whose command line contains `match`. */
@@ -105,38 +135,48 @@ async function main() {
     `server { listen ${NGINX_PROXY}:80; keepalive_requests 100000; location / { proxy_pass http://app; proxy_http_version 1.1; ` +
     `proxy_set_header Connection ""; proxy_set_header Host $host; proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; ` +
     `proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Port $server_port; } } }\n`);
+  const hap = installed('haproxy') ? haproxy(dir) : undefined;
   const wharf = await startWharfLb(dir);
   await new Promise((r) => setTimeout(r, 500));
   try {
-    const targets = { nginx: `http://${NGINX_PROXY}/`, wharf: `http://${wharf.address}/` };
-    for (const url of Object.values(targets)) await wrk(url, 2); // warm up both
-    // The proxies' own processes: nginx's workers; Wharf's data plane (this process and its workers).
-    const pids = { nginx: children(proxy.pid!, 'nginx'), wharf: [process.pid, ...children(process.pid, 'worker.js')] };
-    const results: Record<string, { rps: number; p99ms: number; errors: string; cpuUs: number }[]> = { nginx: [], wharf: [] };
-    for (let round = 0; round < 2; round++) {
+    const targets: Record<string, string> = { nginx: `http://${NGINX_PROXY}/`, wharf: `http://${wharf.address}/` };
+    if (hap) targets.haproxy = `http://${HAPROXY}/`;
+    for (const url of Object.values(targets)) await wrk(url, 2); // warm up each
+    // The proxies' own processes: nginx's workers; HAProxy's one (threaded) process; Wharf's data plane (this process
+    // and its workers).
+    const pids: Record<string, number[]> = { nginx: children(proxy.pid!, 'nginx'), wharf: [process.pid, ...children(process.pid, 'worker.js')] };
+    if (hap) pids.haproxy = [hap.pid!];
+    const results: Record<string, { rps: number; p99ms: number; errors: string; cpuUs: number; sysUs: number }[]> = {};
+    for (const name of Object.keys(targets)) results[name] = [];
+    for (let round = 0; round < rounds; round++) {
       for (const [name, url] of Object.entries(targets)) {
-        const before = cpuMs(pids[name as keyof typeof pids]);
-        const r = await wrk(url, duration / 2);
-        const used = cpuMs(pids[name as keyof typeof pids]) - before;
-        results[name]!.push({ ...r, cpuUs: (used * 1000) / (r.rps * (duration / 2)) });
+        const before = cpuMs(pids[name]!);
+        const r = await wrk(url, duration / rounds);
+        const after = cpuMs(pids[name]!);
+        const requests = r.rps * (duration / rounds);
+        results[name]!.push({ ...r, cpuUs: ((after.user + after.sys - before.user - before.sys) * 1000) / requests, sysUs: ((after.sys - before.sys) * 1000) / requests });
       }
     }
-    const avg = (xs: { rps: number; p99ms: number; cpuUs: number }[]) => ({
+    const avg = (xs: { rps: number; p99ms: number; cpuUs: number; sysUs: number }[]) => ({
       rps: xs.reduce((s, x) => s + x.rps, 0) / xs.length,
       p99ms: xs.reduce((s, x) => s + x.p99ms, 0) / xs.length,
       cpuUs: xs.reduce((s, x) => s + x.cpuUs, 0) / xs.length,
+      sysUs: xs.reduce((s, x) => s + x.sysUs, 0) / xs.length,
     });
     const n = avg(results.nginx!);
-    const w = avg(results.wharf!);
-    console.log(`wrk -t2 -c${connections}, ${duration}s each (2 alternating rounds), two nginx backends, nginx proxy workers: ${nginxWorkers}, ` +
-      `wharf data plane: 1 process + ${lbWorkers ?? 'default'} workers`);
+    console.log(`wrk -t2 -c${connections}, ${duration}s each (${rounds} alternating rounds), two nginx backends, nginx proxy workers: ${nginxWorkers}, ` +
+      `wharf data plane: 1 process + ${lbWorkers ?? 'default'} workers${hap ? '' : ' (haproxy not installed: no haproxy row)'}`);
     const line = (name: string, r: typeof n) =>
-      `${name.padEnd(6)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2)} ms   CPU ${r.cpuUs.toFixed(1)} µs/request   errors: ${results[name]!.map((x) => x.errors).join(' / ')}`;
-    console.log(line('nginx', n));
-    console.log(line('wharf', w));
-    console.log(`ratio  req/s ${(w.rps / n.rps).toFixed(2)}x (goal >= 0.9)   p99 ${(w.p99ms / n.p99ms).toFixed(2)}x (goal <= 1.2)   CPU/request ${(w.cpuUs / n.cpuUs).toFixed(2)}x (goal <= 1.3)`);
+      `${name.padEnd(7)} ${r.rps.toFixed(0).padStart(8)} req/s   p99 ${r.p99ms.toFixed(2)} ms   CPU ${r.cpuUs.toFixed(1)} µs/request (${r.sysUs.toFixed(1)} system)   errors: ${results[name]!.map((x) => x.errors).join(' / ')}`;
+    for (const name of Object.keys(targets)) console.log(line(name, avg(results[name]!)));
+    for (const name of Object.keys(targets).filter((x) => x !== 'nginx')) {
+      const r = avg(results[name]!);
+      console.log(`${name.padEnd(7)} / nginx  req/s ${(r.rps / n.rps).toFixed(2)}x (goal >= 0.9)   p99 ${(r.p99ms / n.p99ms).toFixed(2)}x (goal <= 1.2)   ` +
+        `CPU/request ${(r.cpuUs / n.cpuUs).toFixed(2)}x (goal <= 1.3)`);
+    }
   } finally {
     await wharf.stop();
+    hap?.kill('SIGTERM');
     backends.kill('SIGQUIT');
     proxy.kill('SIGQUIT');
     await new Promise((r) => setTimeout(r, 300));

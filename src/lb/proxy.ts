@@ -33,9 +33,14 @@ export function facts(req: http.IncomingMessage): RequestFacts {
   };
 }
 
+/** Each action's target groups and weights, made once per action (views are rebuilt when the store changes). */
+const forwards = new WeakMap<Action, { arn: string; weight: number }[]>();
+
 /** The forward target for a request: the target group by weight, then the target; undefined → 503. */
 export function pickTarget(balancer: Balancer, action: Action, cookie: string | undefined): Pick | undefined {
-  const tgArn = chooseWeighted(forwardTargets(action));
+  let groups = forwards.get(action);
+  if (!groups) forwards.set(action, (groups = forwardTargets(action)));
+  const tgArn = chooseWeighted(groups);
   return tgArn ? balancer.pick(tgArn, stickyKey(cookie)) : undefined;
 }
 

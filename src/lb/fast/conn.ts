@@ -14,6 +14,7 @@ import { headerFields, headerValue, Kind, parseRequestHead, type RequestHead } f
 import type { UpstreamPool } from './pool.js';
 import { errorResponse, fixedResponse, redirectResponse, upstreamHead } from './respond.js';
 import { Exchange } from './exchange.js';
+import { idleSweep, type Idler } from './idle.js';
 import { adoptSharedReads, isShared } from './sharedReads.js';
 
 export interface FastContext {
@@ -27,8 +28,9 @@ export interface FastContext {
 const HEAD_END = Buffer.from('\r\n\r\n');
 const MAX_HEAD = 16 * 1024;
 
-export class FastConn {
+export class FastConn implements Idler {
   readonly socket: net.Socket;
+  seen = 0;
   private pending: Buffer | undefined;
   exchange: Exchange | undefined;
   /** Handed to node:http: what still reaches the shared-buffer callback belongs to the socket's stream. */
@@ -42,10 +44,20 @@ export class FastConn {
     if (shared) socket.resume(); // flowing, so that the end of the stream is seen
     else socket.on('data', this.onData);
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.exchange?.abort());
-    socket.setTimeout(ctx.view()?.idleMs ?? 60_000, () => {
-      if (!this.exchange) socket.destroy();
+    socket.on('close', () => {
+      idleSweep.delete(this);
+      this.exchange?.abort();
     });
+    idleSweep.add(this);
+  }
+
+  /** The load balancer's idle timeout while no request is under way (the target connection's timeout covers one). */
+  idleMs(): number {
+    return this.exchange ? 0 : (this.ctx.view()?.idleMs ?? 60_000);
+  }
+
+  expire(): void {
+    this.socket.destroy();
   }
 
   private sharedData(d: Buffer): void {
@@ -55,6 +67,7 @@ export class FastConn {
   }
 
   private data(d: Buffer): void {
+    this.seen = idleSweep.tick;
     if (this.exchange?.takesBody()) {
       const rest = this.exchange.body(d);
       if (rest) this.pending = this.pending ? Buffer.concat([this.pending, rest]) : rest;
@@ -81,16 +94,26 @@ export class FastConn {
     const buf = this.pending;
     this.pending = undefined;
     this.handedOver = true;
+    idleSweep.delete(this);
     const s = this.socket;
     s.removeListener('data', this.onData);
-    s.removeAllListeners('timeout');
     s.removeAllListeners('close');
     s.removeAllListeners('error');
-    s.setTimeout(0);
     s.pause();
     if (buf?.length) s.unshift(isShared(buf) ? Buffer.from(buf) : buf);
     this.ctx.fallback.emit('connection', s);
     s.resume();
+  }
+
+  private ip: string | undefined;
+
+  /** The client's address as X-Forwarded-For gives it (asked of the socket once). */
+  private clientIp(): string {
+    if (this.ip === undefined) {
+      const remote = this.socket.remoteAddress ?? '';
+      this.ip = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
+    }
+    return this.ip;
   }
 
   /** What rule conditions look at; only built when the listener has rules beyond its default action. */
@@ -123,8 +146,7 @@ export class FastConn {
     const cookie = head.kinds.indexOf(Kind.Cookie);
     const target: Pick | undefined = pickTarget(this.ctx.balancer, action, cookie < 0 ? undefined : headerValue(head, cookie));
     if (!target) return this.answer(errorResponse(503, keep), keep, rest);
-    const remote = this.socket.remoteAddress ?? '';
-    const ip = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
+    const ip = this.clientIp();
     const sticky = target.tg.attributes['stickiness.enabled'] === 'true'
       ? `Set-Cookie: ${stickyCookie(target.key, Number(target.tg.attributes['stickiness.lb_cookie.duration_seconds'] ?? 86400))}` : undefined;
     this.exchange = new Exchange(this, head, target, upstreamHead(head, ip, view.listener.port, view.xffMode), view.idleMs, sticky);
@@ -133,6 +155,7 @@ export class FastConn {
   }
 
   private answer(text: string, keep: boolean, rest: Buffer): void {
+    this.seen = idleSweep.tick;
     this.socket.write(text);
     if (!keep) return void this.socket.end();
     if (rest.length) this.pending = rest;
@@ -142,6 +165,7 @@ export class FastConn {
   /** The exchange finished; `keep` false closes the client connection. */
   done(keep: boolean): void {
     this.exchange = undefined;
+    this.seen = idleSweep.tick;
     if (!keep) return void this.socket.end();
     this.next();
   }

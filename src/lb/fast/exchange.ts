@@ -43,7 +43,7 @@ export class Exchange implements UpstreamOwner {
     this.up = up;
     this.reused = reused;
     up.idleTimeout(this.idleMs);
-    up.socket.write(this.upHead, 'latin1');
+    up.write(this.upHead);
   }
 
   upTimeout(): void {
@@ -60,7 +60,7 @@ export class Exchange implements UpstreamOwner {
     if (this.bodyLeft <= 0) return d.length ? d : undefined;
     const take = Math.min(this.bodyLeft, d.length);
     this.bodyLeft -= take;
-    this.up.socket.write(Buffer.from(d.subarray(0, take))); // a copy: `d` may be the shared read buffer
+    this.up.write(Buffer.from(d.subarray(0, take))); // a copy: `d` may be the shared read buffer
     return take < d.length ? d.subarray(take) : undefined;
   }
 

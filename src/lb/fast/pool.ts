@@ -2,6 +2,7 @@
 // listeners attached once and forwards events to the exchange that currently owns it; an idle one that the target
 // closes or talks on simply leaves the pool.
 import net from 'node:net';
+import { idleSweep, type Idler } from './idle.js';
 
 export interface UpstreamOwner {
   upData(d: Buffer): void;
@@ -15,9 +16,10 @@ export interface UpstreamOwner {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
-export class Upstream {
+export class Upstream implements Idler {
   owner: UpstreamOwner | undefined;
   dead = false;
+  seen = 0;
   readonly socket: net.Socket;
 
   constructor(host: string, port: number, private readonly onIdleClose: (u: Upstream) => void) {
@@ -26,6 +28,7 @@ export class Upstream {
       onread: {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Uint8Array) => {
+          this.seen = idleSweep.tick;
           if (this.owner) this.owner.upData((buf as Buffer).subarray(0, n));
           else this.kill();
           return true;
@@ -36,21 +39,35 @@ export class Upstream {
     s.on('end', () => this.gone());
     s.on('error', () => this.gone());
     s.on('close', () => this.gone());
-    s.on('timeout', () => (this.owner ? this.owner.upTimeout() : this.kill()));
+    idleSweep.add(this);
   }
 
   private timeoutMs = 0;
 
-  /** Sets the socket's idle timeout; re-arming it with the same value would only make a new timer. */
+  /** Sets the connection's idle timeout (the sweep's, not the socket's: see idle.ts). */
   idleTimeout(ms: number): void {
-    if (ms === this.timeoutMs) return;
     this.timeoutMs = ms;
-    this.socket.setTimeout(ms);
+  }
+
+  idleMs(): number {
+    return this.timeoutMs;
+  }
+
+  expire(): void {
+    if (this.owner) this.owner.upTimeout();
+    else this.kill();
+  }
+
+  /** Writes to the target (request head and body), counting as activity. */
+  write(data: string | Buffer, encoding: BufferEncoding = 'latin1'): void {
+    this.seen = idleSweep.tick;
+    this.socket.write(data, encoding);
   }
 
   private gone(): void {
     if (this.dead) return;
     this.dead = true;
+    idleSweep.delete(this);
     const o = this.owner;
     this.owner = undefined;
     if (o) o.upGone();
@@ -90,6 +107,7 @@ export class UpstreamPool {
     if (!list) this.idle.set(addr, (list = []));
     if (list.length >= this.maxIdlePerTarget) return up.kill();
     up.idleTimeout(this.idleMs);
+    up.seen = idleSweep.tick;
     list.push(up);
   }
 

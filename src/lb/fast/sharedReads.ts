@@ -21,7 +21,13 @@ export function adoptSharedReads(accepted: net.Socket, onData: (d: Buffer) => vo
   if (!handle || accepted.destroyed || accepted.readableLength > 0) return undefined;
   const options = { handle, onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => (onData((buf as Buffer).subarray(0, n)), true) } };
   const socket = new net.Socket(options as net.SocketConstructorOpts);
-  if ((socket as unknown as { _handle?: object })._handle !== handle) throw new Error('net.Socket did not take the accepted handle');
+  // Should a Node release stop taking a handle this way, the connection keeps its own socket (stream reads: slower,
+  // not broken).
+  if ((socket as unknown as { _handle?: object })._handle !== handle) {
+    (socket as unknown as { _handle?: object | null })._handle = null;
+    socket.destroy();
+    return undefined;
+  }
   old._handle = null;
   accepted.destroy(); // the old wrapper only: without its handle it leaves the connection open
   return socket;
