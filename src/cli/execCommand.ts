@@ -3,7 +3,7 @@
 // SigV4 by the same key, which the control plane relays to the task's agent (api/acs/exec.ts). Interactive sessions
 // get a TTY (this terminal in raw mode, its size followed); one-shot commands keep stdout and stderr apart. The
 // command's exit code is this process's.
-import http from 'node:http';
+import { http } from './builtins.js';
 import { presignGet, signPost } from './execSigning.js';
 import { WsClient } from './wsClient.js';
 

@@ -1,10 +1,10 @@
 // The client side of a WebSocket (RFC 6455) for `wharf exec`, with node:http and node:crypto alone: text frames out
 // (masked, as a client's must be), text and control frames in. `wharf exec` is a process per command, and loading
 // the ws package (its server, extensions and validators included) cost more than the session's own round trips.
-import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
+import { crypto, http } from './builtins.js';
 import type { Socket } from 'node:net';
 
+const { createHash, randomBytes } = crypto;
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 export interface WsHandlers {
