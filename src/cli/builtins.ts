@@ -4,10 +4,10 @@
 // node:crypto's load WebCrypto (about 10 ms). getBuiltinModule (Node 20.16, 22.3) hands back the module as require
 // does, getters untouched; older Node 20 releases get require itself.
 import type * as Crypto from 'node:crypto';
-import type * as Http from 'node:http';
+import type * as Net from 'node:net';
 
 const load: (id: string) => unknown =
   process.getBuiltinModule?.bind(process) ?? (await import('node:module')).createRequire(import.meta.url);
 
-export const http = load('node:http') as typeof Http;
+export const net = load('node:net') as typeof Net;
 export const crypto = load('node:crypto') as typeof Crypto;
