@@ -1,8 +1,11 @@
 // ECS Exec's round trip against plain Docker, in the same run: `wharf exec TASK --command true` (a new process:
 // ExecuteCommand, the signed stream, the relay to the agent, docker exec, the exit code back) against
 // `docker exec CONTAINER true` on the task's own container. Rounds alternate so load on the machine hits both alike.
-// Run: npm run build && node dist/bench/exec.js [--rounds 20]
+// Run: npm run build && node dist/bench/exec.js [--rounds 20] [--client-node PATH]
+// --client-node runs `wharf exec` (and `node -e 0`) on another Node than the server's, e.g. Node 22 where the server's
+// native modules were built for Node 20.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -18,9 +21,25 @@ import { arg, connectedInstance, median, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 20);
+const clientNode = arg('client-node', process.execPath);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000016', secretAccessKey: 'wharf-bench-secret' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const bin = resolve(import.meta.dirname, '../src/cli/main.js');
+
+/**
+ * CPU time in ms (user + system, from /proc on Linux; undefined elsewhere) of this process's waited-for children
+ * (`children`) or of process `pid`. Wall time on a loaded machine is mostly waiting for a core; CPU time is not.
+ */
+function cpuMs(which: 'children' | number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${which === 'children' ? 'self' : which}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on: utime is the 14th
+    const ticks = which === 'children' ? Number(f[13]) + Number(f[14]) : Number(f[11]) + Number(f[12]);
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
+}
 
 async function main() {
   const runtime = new DockerRuntime();
@@ -44,37 +63,51 @@ async function main() {
     await sleep(100);
   }
   const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey };
-  const wharf = () => run(process.execPath, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
+  const wharf = () => run(clientNode, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
   const docker = () => run('docker', ['exec', container, 'true']);
   await wharf();
   await docker();
 
   const wharfMs: number[] = [];
   const dockerMs: number[] = [];
+  const cpu = { wharf: 0, docker: 0, server: 0 };
   for (let i = 0; i < rounds; i++) {
+    let c = cpuMs('children');
+    let s = cpuMs(proc.pid!);
     let t = performance.now();
     await wharf();
     wharfMs.push(performance.now() - t);
+    cpu.wharf += (cpuMs('children') ?? 0) - (c ?? 0);
+    cpu.server += (cpuMs(proc.pid!) ?? 0) - (s ?? 0);
+    c = cpuMs('children');
     t = performance.now();
     await docker();
     dockerMs.push(performance.now() - t);
+    cpu.docker += (cpuMs('children') ?? 0) - (c ?? 0);
   }
   // What a Node process costs to start, for reading the figures: wharf exec is one.
   const nodeMs: number[] = [];
+  const nodeCpu0 = cpuMs('children');
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await run(process.execPath, ['-e', '0']);
+    await run(clientNode, ['-e', '0']);
     nodeMs.push(performance.now() - t);
   }
+  const nodeCpu = ((cpuMs('children') ?? 0) - (nodeCpu0 ?? 0)) / 5;
 
   const w = median(wharfMs);
   const d = median(dockerMs);
   const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
-  console.log(`exec: a command that does nothing, ${rounds} rounds each (medians; min-max)`);
+  const version = (await run(clientNode, ['--version'])).stdout.trim();
+  console.log(`exec: a command that does nothing, ${rounds} rounds each (medians; min-max), wharf exec on Node ${version}`);
   console.log(`  wharf exec TASK --command true   ${w.toFixed(0)} ms   (${spread(wharfMs)})`);
   console.log(`  docker exec CONTAINER true       ${d.toFixed(0)} ms   (${spread(dockerMs)})`);
   console.log(`  ratio wharf/docker               ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
-  console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms`);
+  console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms   (${spread(nodeMs)})`);
+  if (nodeCpu0 !== undefined) {
+    const per = (ms: number) => `${(ms / rounds).toFixed(0)} ms`;
+    console.log(`  CPU per run (means): wharf exec ${per(cpu.wharf)} + the wharf up process ${per(cpu.server)}; docker exec ${per(cpu.docker)} (dockerd not counted); node -e 0 ${nodeCpu.toFixed(0)} ms`);
+  }
 
   ecs.destroy();
   proc.kill('SIGTERM');

@@ -3,8 +3,8 @@
 // SigV4 by the same key, which the control plane relays to the task's agent (api/acs/exec.ts). Interactive sessions
 // get a TTY (this terminal in raw mode, its size followed); one-shot commands keep stdout and stderr apart. The
 // command's exit code is this process's.
-import http from 'node:http';
 import { presignGet, signPost } from './execSigning.js';
+import { HttpConnection } from './httpConnection.js';
 import { WsClient } from './wsClient.js';
 
 export interface ExecFlags {
@@ -25,6 +25,7 @@ export async function execInTask(task: string, f: ExecFlags): Promise<number> {
     const e = res.json as { __type?: string; message?: string };
     const code = (e.__type ?? `HTTP ${res.status}`).split('#').pop();
     process.stderr.write(`\nAn error occurred (${code}) when calling the ExecuteCommand operation: ${e.message ?? ''}\n`);
+    res.conn.close();
     return 254;
   }
   const session = (res.json as { session: { streamUrl: string; tokenValue: string } }).session;
@@ -32,45 +33,35 @@ export async function execInTask(task: string, f: ExecFlags): Promise<number> {
   const size: Record<string, string> = process.stdout.isTTY ? { cols: String(process.stdout.columns), rows: String(process.stdout.rows) } : {};
   const start = { start: '1', tty: f.interactive ? '1' : '0', ...size };
   const url = presignGet(f.credentials, f.region, session.streamUrl, { token: session.tokenValue, ...start });
-  return relay(url, f.interactive);
+  return relay(url, f.interactive, res.conn);
 }
 
 /**
  * ExecuteCommand as one signed JSON 1.1 POST. The SDK's ECS client would do the same, but loading it costs more than
- * the whole session, and `wharf exec` is a process per command.
+ * the whole session, and `wharf exec` is a process per command. The connection stays open for the stream's upgrade.
  */
-async function executeCommand(f: ExecFlags, body: object): Promise<{ status: number; json: unknown }> {
+async function executeCommand(f: ExecFlags, body: object): Promise<{ status: number; json: unknown; conn: HttpConnection }> {
   const u = new URL(f.endpoint);
   const text = JSON.stringify(body);
   const headers = signPost(f.credentials, f.region, u.host, 'AmazonEC2ContainerServiceV20141113.ExecuteCommand', text);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { method: 'POST', hostname: u.hostname, port: u.port || 80, path: '/', headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let json: unknown = {};
-          try {
-            json = JSON.parse(raw);
-          } catch {
-            json = { message: raw };
-          }
-          resolve({ status: res.statusCode ?? 0, json });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(text);
-  });
+  const conn = new HttpConnection(u.hostname, Number(u.port || 80));
+  const res = await conn.request('POST', '/', headers, text);
+  const raw = res.body.toString('utf8');
+  let json: unknown = {};
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = { message: raw };
+  }
+  if (!res.reusable) conn.close();
+  return { status: res.status, json, conn };
 }
 
 /**
  * The session's stream. The start frame's content (tty, terminal size) rides in the signed URL, so the agent starts
  * the command as the connection opens; the exit frame ends the session here at once (no waiting on the close).
  */
-function relay(url: string, interactive: boolean): Promise<number> {
+function relay(url: string, interactive: boolean, conn: HttpConnection): Promise<number> {
   const stdin = process.stdin;
   const tty = interactive;
   const raw = interactive && stdin.isTTY;
@@ -113,6 +104,6 @@ function relay(url: string, interactive: boolean): Promise<number> {
       refused: (status, body) => process.stderr.write(`The session could not be joined: ${body.trim() || status}\n`),
       error: (err) => process.stderr.write(`The session ended: ${err.message}\n`),
       close: finish,
-    });
+    }, conn);
   });
 }

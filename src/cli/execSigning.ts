@@ -1,13 +1,18 @@
 // SigV4 for `wharf exec`, with node:crypto alone: the ExecuteCommand POST and the presigned URL of its stream. The
 // SDK's signer would do the same, but `wharf exec` is a process per command and loading it costs more than signing.
-import { createHash, createHmac } from 'node:crypto';
-import { signingKey } from '../gateway/auth/signing-key.js';
+import { crypto } from './builtins.js';
+
+const { createHash, createHmac } = crypto;
 
 export interface Keys {
   accessKeyId: string;
   secretAccessKey: string;
 }
 
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+/** The SigV4 signing key (gateway/auth/signing-key.ts derives the same, but imports node:crypto as an ES module). */
+const signingKey = (secret: string, day: string, region: string, service: string) =>
+  hmac(hmac(hmac(hmac(`AWS4${secret}`, day), region), service), 'aws4_request');
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 /** RFC 3986 encoding, as SigV4 wants it. */
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

@@ -1,10 +1,11 @@
-// The client side of a WebSocket (RFC 6455) for `wharf exec`, with node:http and node:crypto alone: text frames out
+// The client side of a WebSocket (RFC 6455) for `wharf exec`, with node:net and node:crypto alone: text frames out
 // (masked, as a client's must be), text and control frames in. `wharf exec` is a process per command, and loading
 // the ws package (its server, extensions and validators included) cost more than the session's own round trips.
-import { createHash, randomBytes } from 'node:crypto';
-import http from 'node:http';
 import type { Socket } from 'node:net';
+import { crypto } from './builtins.js';
+import { HttpConnection } from './httpConnection.js';
 
+const { createHash, randomBytes } = crypto;
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 export interface WsHandlers {
@@ -22,41 +23,38 @@ export class WsClient {
   private socket?: Socket;
   private closed = false;
 
-  constructor(url: string, private readonly on: WsHandlers) {
+  /** `via`, when it is a connection to the URL's host and port, carries the upgrade; a new one otherwise. */
+  constructor(url: string, private readonly on: WsHandlers, via?: HttpConnection) {
     const u = new URL(url.replace(/^ws/, 'http'));
+    const port = Number(u.port || 80);
+    const conn = via?.usableFor(u.hostname, port) ? via : new HttpConnection(u.hostname, port);
     const key = randomBytes(16).toString('base64');
-    const req = http.request({
-      hostname: u.hostname, port: u.port || 80, path: `${u.pathname}${u.search}`, agent: false,
-      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': key },
-    });
-    req.on('upgrade', (res, socket, head) => {
-      const accept = createHash('sha1').update(key + GUID).digest('base64');
-      if (res.headers['sec-websocket-accept'] !== accept) {
-        socket.destroy();
-        return this.fail(new Error('the server did not accept the WebSocket handshake'));
-      }
-      this.socket = socket;
-      socket.setNoDelay(true);
-      let buf: Buffer = head;
-      socket.on('data', (d: Buffer) => {
-        buf = buf.length ? Buffer.concat([buf, d]) : d;
-        buf = this.frames(buf);
-      });
-      socket.on('error', (err) => this.fail(err));
-      socket.on('close', () => this.end());
-      this.on.open();
-      if (buf.length) buf = this.frames(buf);
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d));
-      res.on('end', () => {
-        this.on.refused(res.statusCode ?? 0, body);
-        this.end();
-      });
-    });
-    req.on('error', (err) => this.fail(err));
-    req.end();
+    const headers = { host: u.host, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': key };
+    conn.request('GET', `${u.pathname}${u.search}`, headers).then(
+      (res) => {
+        const socket = conn.socket;
+        if (res.status !== 101) {
+          socket.destroy();
+          this.on.refused(res.status, res.body.toString('utf8'));
+          return this.end();
+        }
+        if (res.headers['sec-websocket-accept'] !== createHash('sha1').update(key + GUID).digest('base64')) {
+          socket.destroy();
+          return this.fail(new Error('the server did not accept the WebSocket handshake'));
+        }
+        this.socket = socket;
+        let buf: Buffer = res.rest;
+        socket.on('data', (d: Buffer) => {
+          buf = buf.length ? Buffer.concat([buf, d]) : d;
+          buf = this.frames(buf);
+        });
+        socket.on('error', (err) => this.fail(err));
+        socket.on('close', () => this.end());
+        this.on.open();
+        if (buf.length) buf = this.frames(buf);
+      },
+      (err: Error) => this.fail(err),
+    );
   }
 
   send(text: string): void {
