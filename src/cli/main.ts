@@ -2,6 +2,7 @@
 // The `wharf` command. A plain `wharf exec` (a process per command, often in a loop) skips the command-line parser
 // and everything else: execMain.ts reads its few options and loads only the signer and the stream. Every other
 // command, and `wharf exec` with --help or anything it does not know, goes through program.ts (commander).
+import './compileCache.js';
 import './quietSdk.js';
 import { execArgs } from './execArgs.js';
 
