@@ -1,4 +1,5 @@
 // The agent thread's side (see agentThread.ts): starts the agent with `wharf up`'s flags and stops it when told.
+import './compileCache.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLogger } from '../logging/logger.js';
 import { runAgent, type AgentFlags } from './agentCommand.js';
