@@ -183,6 +183,9 @@ async function main() {
       `server CPU per image: push ${median(t.pushCpu).toFixed(0)} ms, pull ${median(t.pullCpu).toFixed(0)} ms`);
   }
   const [wh, di] = targets as [typeof targets[0], typeof targets[0]];
+  // Each round's pair ran back to back, so its ratio is the least touched by the machine's load changing.
+  const pairs = (k: 'push' | 'pull') => wh[k].map((w, i) => (w / di[k][i]!).toFixed(2)).join(' ');
+  console.log(`  per round wharf/distribution: push ${pairs('push')}   pull ${pairs('pull')}`);
   console.log(`  ratio wharf/distribution: push ${(median(wh.push) / median(di.push)).toFixed(2)}   pull ${(median(wh.pull) / median(di.pull)).toFixed(2)}   (goal >= 1.00)`);
   rmSync(work, { recursive: true, force: true });
 }

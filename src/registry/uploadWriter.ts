@@ -1,16 +1,19 @@
 // Upload bytes are hashed and appended to their files on a worker thread, not on the event loop: a push's cost on
 // the main thread is then reading the socket and handing chunks over, so the event loop stays free for the rest of
-// the control plane and the hashing runs on a second core. One batch per upload is at the worker at a time; what
-// arrives meanwhile waits in the sink (up to SINK_BYTES, then the socket is paused) and goes over as the next batch,
-// in one writev. The worker keeps each session's running sha256 between requests, so a chunked upload is hashed
-// once, as it arrives. A running hash is trusted only while it has followed every byte of its file (it counts them);
-// otherwise (a failed write, a restart, another replica appended to the shared file) the file is hashed again when
-// the upload finishes, on the worker too.
+// the control plane and the hashing runs on a second core. What one turn of the event loop reads goes over as one
+// message (at most BATCH_BYTES), and several may be on their way, so the worker never waits for the main thread to
+// be scheduled; past INFLIGHT_BYTES the request's socket is paused. The worker hashes and writes a quarter megabyte
+// at a time, while those bytes are still in its cache. It keeps each session's running sha256 between requests, so
+// a chunked upload is hashed once, as it arrives. A running hash is trusted only while it has followed every byte
+// of its file (it counts them); otherwise (a failed write, a restart, another replica appended to the shared file)
+// the file is hashed again when the upload finishes, on the worker too.
 import { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 
-/** Bytes an upload's sink holds before its request's socket is paused. */
-const SINK_BYTES = 4 * 1024 * 1024;
+/** Bytes of one upload sent to the worker and not yet written, beyond which its request's socket is paused. */
+const INFLIGHT_BYTES = 8 * 1024 * 1024;
+/** At most this much goes to the worker in one message. */
+const BATCH_BYTES = 1024 * 1024;
 
 // The worker's source, evaluated as a CommonJS script: a file of its own would not load where Wharf runs from its
 // TypeScript sources (the tests). Each message is handled to the end before the next, so an upload's writes land
@@ -21,6 +24,8 @@ const { createHash } = require('node:crypto');
 const fs = require('node:fs');
 const hashes = new Map(); // upload id -> { h: running sha256, n: bytes it has followed }
 const fds = new Map(); // upload id -> fd open for appending, while a request writes
+const failed = new Set(); // upload ids whose write failed, until their file is closed
+const GROUP = 256 * 1024;
 function writeAll(fd, bufs) {
   let left = bufs.reduce((n, b) => n + b.length, 0);
   while (left > 0) {
@@ -44,6 +49,7 @@ function hashFile(file, alg) {
   return alg + ':' + h.digest('hex');
 }
 function close(id) {
+  failed.delete(id);
   const fd = fds.get(id);
   if (fd === undefined) return undefined;
   fds.delete(id);
@@ -51,6 +57,8 @@ function close(id) {
 }
 const ops = {
   write({ id, file, chunks }) {
+    // After a failed write nothing more is appended, so the file never has a gap in it.
+    if (failed.has(id)) throw new Error('an earlier write to this upload failed');
     let fd = fds.get(id);
     if (fd === undefined) {
       fd = fs.openSync(file, 'a', 0o600);
@@ -60,13 +68,26 @@ const ops = {
       if (hashes.get(id)?.n !== size) hashes.delete(id);
       if (size === 0) hashes.set(id, { h: createHash('sha256'), n: 0 });
     }
-    const bufs = chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
     const h = hashes.get(id);
-    if (h) for (const b of bufs) { h.h.update(b); h.n += b.length; }
+    // Hashed and written a quarter megabyte at a time, so the bytes are still in this core's cache when written.
+    let group = [];
+    let bytes = 0;
     try {
-      writeAll(fd, bufs);
+      for (let i = 0; i < chunks.length; i++) {
+        const c = chunks[i];
+        const b = Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+        if (h) { h.h.update(b); h.n += b.length; }
+        group.push(b);
+        bytes += b.length;
+        if (bytes >= GROUP || i === chunks.length - 1) {
+          writeAll(fd, group);
+          group = [];
+          bytes = 0;
+        }
+      }
     } catch (err) {
       hashes.delete(id);
+      failed.add(id);
       throw err;
     }
   },
@@ -97,20 +118,74 @@ export class UploadWriter {
   /**
    * A sink for one request's body: its chunks are appended to `file` and followed by the session's running hash.
    * `transfer`: the chunks belong to no one else (a request's body), so their memory moves to the worker instead of
-   * being copied. Finishing the sink closes the file.
+   * being copied. `written` is told of each batch once it is in the file. Finishing the sink closes the file.
    */
-  sink(id: string, file: string, transfer: boolean): Writable {
-    const send = (chunks: Buffer[], done: (err?: Error | null) => void) => {
+  sink(id: string, file: string, transfer: boolean, written?: (bytes: number) => void): Writable {
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let inflight = 0;
+    let scheduled = false;
+    let failed: Error | undefined;
+    let blocked: ((err?: Error) => void) | undefined;
+    const unblock = () => {
+      const b = blocked;
+      if (b && (failed || inflight + pendingBytes < INFLIGHT_BYTES)) {
+        blocked = undefined;
+        b(failed);
+      }
+    };
+    const flush = () => {
+      scheduled = false;
+      if (pendingBytes === 0 || failed) return;
+      const chunks = pending;
+      const bytes = pendingBytes;
+      pending = [];
+      pendingBytes = 0;
+      inflight += bytes;
       // Posting a view copies its whole ArrayBuffer: a slice of a larger one is copied out first, and then moved.
       const views = chunks.map((c) => (c.byteOffset === 0 && c.byteLength === c.buffer.byteLength ? c : new Uint8Array(c)));
       const moved = views.filter((v, i) => transfer || v !== chunks[i]).map((v) => v.buffer as ArrayBuffer);
-      this.call({ op: 'write', id, file, chunks: views }, moved).then(() => done(), done);
+      this.call({ op: 'write', id, file, chunks: views }, moved).then(
+        () => {
+          inflight -= bytes;
+          written?.(bytes);
+          unblock();
+        },
+        (err: Error) => {
+          failed ??= err;
+          unblock();
+        },
+      );
     };
     return new Writable({
-      highWaterMark: SINK_BYTES,
-      write: (chunk: Buffer, _enc, done) => send([chunk], done),
-      writev: (chunks, done) => send(chunks.map((c) => c.chunk as Buffer), done),
-      final: (done) => void this.call({ op: 'close', id }).then(() => done(), done),
+      // The sink's own limit is INFLIGHT_BYTES; the stream's buffer in front of it stays small.
+      highWaterMark: 64 * 1024,
+      write: (chunk: Buffer, _enc, done) => {
+        if (failed) return done(failed);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        // What one turn of the event loop read goes over as one batch (or sooner, once it is large).
+        if (pendingBytes >= BATCH_BYTES) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+        if (inflight + pendingBytes < INFLIGHT_BYTES) done();
+        else blocked = done;
+      },
+      destroy: (err, done) => {
+        // A request that ended early (the client went away): what was not yet sent is dropped, as a write stream
+        // drops its buffer, and nothing is sent after this.
+        pending = [];
+        pendingBytes = 0;
+        failed ??= err ?? new Error('the upload ended early');
+        done(err);
+      },
+      final: (done) => {
+        flush();
+        // The worker answers in order, so every write has settled by the time the file is closed.
+        this.call({ op: 'close', id }).then(() => done(failed), done);
+      },
     });
   }
 

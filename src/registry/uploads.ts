@@ -13,6 +13,7 @@ import type { BlobStore } from './blobStore.js';
 import { RegistryError } from './errors.js';
 import { digestAlgorithm } from './names.js';
 import { UploadWriter } from './uploadWriter.js';
+import { Writeback } from './writeback.js';
 
 export interface UploadSession {
   id: string;
@@ -28,6 +29,7 @@ const ID = /^[0-9a-f-]{36}$/;
 export class Uploads {
   private readonly sessions = new Map<string, UploadSession>();
   private readonly writer = new UploadWriter();
+  private readonly writeback = new Writeback();
 
   constructor(private readonly blobs: BlobStore) {}
 
@@ -57,11 +59,14 @@ export class Uploads {
       throw new RegistryError('RANGE_INVALID', `upload is at offset ${s.size}, not ${start}`, { offset: s.size });
     }
     s.busy = true;
+    const early = this.writeback.follow(s.file);
     try {
       // A request's body chunks are its own, so they move to the worker; others' (ECR's parts) are copied.
-      await pipeline(body, this.writer.sink(s.id, s.file, body instanceof IncomingMessage));
+      await pipeline(body, this.writer.sink(s.id, s.file, body instanceof IncomingMessage, early.written));
+      await early.done();
       s.size = (await stat(s.file)).size;
     } catch (err) {
+      await early.done();
       // Part of the body may or may not have reached the file: trust only the file, hash it again at the end. The
       // worker answers after the writes sent before, so the size read next counts every byte that got there.
       await this.writer.drop(s.id).catch(() => undefined);
