@@ -86,7 +86,8 @@ export class Uploads {
       const actual = await this.writer.digest(s.id, s.file, digestAlgorithm(digest));
       if (actual !== digest) throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest, actual });
       const fh = await open(s.file, 'r+');
-      await fh.sync().finally(() => fh.close());
+      // The size of the bytes the digest was checked over (another replica may have appended to the shared file).
+      await fh.stat().then((st) => (s.size = st.size)).then(() => fh.sync()).finally(() => fh.close());
       await this.blobs.withLock(digest, () => this.blobs.adopt(s.file, digest));
       return s.size;
     } finally {
