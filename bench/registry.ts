@@ -1,7 +1,9 @@
 // Registry benchmark: push and pull of an image with ~200 MB of incompressible layers, against Wharf's registry and
 // the CNCF distribution registry (Debian `docker-registry`, no auth: the most favourable set-up for it) on this
 // machine, in the same run, with the same client (docker's upload sequence: POST, one streamed PATCH, PUT ?digest;
-// three layers in flight, as docker pushes). Prints MB/s of each and the ratio Wharf/distribution (goal: >= 1.0).
+// three layers in flight, as docker pushes). Prints MB/s of each (median and range over rounds), each server's CPU
+// per image, each round's ratio (its two runs were back to back) and the ratio of medians Wharf/distribution (goal:
+// >= 1.0). BENCH_VERBOSE=1 also prints each run's server CPU, the Wharf event loop's share and the client's CPU.
 // Run: npx tsc -p tsconfig.json && node dist/bench/registry.js [--rounds 3] [--layers 4] [--layer-mb 50]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
