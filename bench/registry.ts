@@ -1,7 +1,9 @@
 // Registry benchmark: push and pull of an image with ~200 MB of incompressible layers, against Wharf's registry and
 // the CNCF distribution registry (Debian `docker-registry`, no auth: the most favourable set-up for it) on this
 // machine, in the same run, with the same client (docker's upload sequence: POST, one streamed PATCH, PUT ?digest;
-// three layers in flight, as docker pushes). Prints MB/s of each and the ratio Wharf/distribution (goal: >= 1.0).
+// three layers in flight, as docker pushes). Prints MB/s of each (median and range over rounds), each server's CPU
+// per image, each round's ratio (its two runs were back to back) and the ratio of medians Wharf/distribution (goal:
+// >= 1.0). BENCH_VERBOSE=1 also prints each run's server CPU, the Wharf event loop's share and the client's CPU.
 // Run: npx tsc -p tsconfig.json && node dist/bench/registry.js [--rounds 3] [--layers 4] [--layer-mb 50]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -10,7 +12,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { arg } from './support.js';
+import { arg, serverCpuMs } from './support.js';
 
 const args = process.argv.slice(2);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -140,8 +142,8 @@ async function main() {
   const wharf = await startChild(process.execPath, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []), import.meta.filename, '--serve', wharfDir], (l) => (l.startsWith('http://') ? l : undefined));
   const [wharfUrl, password] = wharf.info.split(' ') as [string, string];
   const targets = [
-    { name: 'wharf', base: wharfUrl, auth: 'Basic ' + Buffer.from(`AWS:${password}`).toString('base64'), push: [] as number[], pull: [] as number[], phases: { post: 0, patch: 0, put: 0 } },
-    { name: 'distribution', base: `http://127.0.0.1:${port}`, auth: '', push: [] as number[], pull: [] as number[], phases: { post: 0, patch: 0, put: 0 } },
+    { name: 'wharf', pid: wharf.proc.pid!, base: wharfUrl, auth: 'Basic ' + Buffer.from(`AWS:${password}`).toString('base64'), push: [] as number[], pull: [] as number[], pushCpu: [] as number[], pullCpu: [] as number[], phases: { post: 0, patch: 0, put: 0 } },
+    { name: 'distribution', pid: dist.proc.pid!, base: `http://127.0.0.1:${port}`, auth: '', push: [] as number[], pull: [] as number[], pushCpu: [] as number[], pullCpu: [] as number[], phases: { post: 0, patch: 0, put: 0 } },
   ];
   const mb = (nLayers * layerBytes) / 1e6;
   try {
@@ -150,11 +152,21 @@ async function main() {
       for (const t of round % 2 ? [...targets].reverse() : targets) {
         const repo = 'bench';
         let t0 = performance.now();
+        let c0 = serverCpuMs(t.pid);
+        let m0 = serverCpuMs(t.pid, t.pid);
         await push(t.base, t.auth, repo, layers, t.phases);
         t.push.push(mb / ((performance.now() - t0) / 1000));
+        t.pushCpu.push(serverCpuMs(t.pid) - c0);
+        if (process.env.BENCH_VERBOSE) console.log(t.name, 'push server', serverCpuMs(t.pid) - c0, 'main', serverCpuMs(t.pid, t.pid) - m0);
+        m0 = serverCpuMs(t.pid, t.pid);
         t0 = performance.now();
+        c0 = serverCpuMs(t.pid);
+        const u0 = process.cpuUsage();
         await pull(t.base, t.auth, repo, layers);
+        const u = process.cpuUsage(u0);
+        if (process.env.BENCH_VERBOSE) console.log(t.name, 'pull client cpu', ((u.user + u.system) / 1000).toFixed(0), 'server', serverCpuMs(t.pid) - c0, 'main', serverCpuMs(t.pid, t.pid) - m0);
         t.pull.push(mb / ((performance.now() - t0) / 1000));
+        t.pullCpu.push(serverCpuMs(t.pid) - c0);
       }
       for (const l of layers) l.data = Buffer.alloc(0);
     }
@@ -167,10 +179,15 @@ async function main() {
   console.log(`registry benchmark: ${nLayers} layers x ${layerBytes / 1048576} MiB = ${mb.toFixed(0)} MB per image, ${rounds} rounds, median`);
   for (const t of targets) {
     const per = (ms: number) => (ms / (rounds * nLayers)).toFixed(0);
-    console.log(`  ${t.name.padEnd(13)} push ${median(t.push).toFixed(1).padStart(7)} MB/s   pull ${median(t.pull).toFixed(1).padStart(7)} MB/s   ` +
-      `per layer upload: POST ${per(t.phases.post)} ms, PATCH ${per(t.phases.patch)} ms, PUT ?digest ${per(t.phases.put)} ms`);
+    const spread = (xs: number[]) => `(${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
+    console.log(`  ${t.name.padEnd(13)} push ${median(t.push).toFixed(1).padStart(7)} MB/s ${spread(t.push)}   pull ${median(t.pull).toFixed(1).padStart(7)} MB/s ${spread(t.pull)}   ` +
+      `per layer upload: POST ${per(t.phases.post)} ms, PATCH ${per(t.phases.patch)} ms, PUT ?digest ${per(t.phases.put)} ms   ` +
+      `server CPU per image: push ${median(t.pushCpu).toFixed(0)} ms, pull ${median(t.pullCpu).toFixed(0)} ms`);
   }
   const [wh, di] = targets as [typeof targets[0], typeof targets[0]];
+  // Each round's pair ran back to back, so its ratio is the least touched by the machine's load changing.
+  const pairs = (k: 'push' | 'pull') => wh[k].map((w, i) => (w / di[k][i]!).toFixed(2)).join(' ');
+  console.log(`  per round wharf/distribution: push ${pairs('push')}   pull ${pairs('pull')}`);
   console.log(`  ratio wharf/distribution: push ${(median(wh.push) / median(di.push)).toFixed(2)}   pull ${(median(wh.pull) / median(di.pull)).toFixed(2)}   (goal >= 1.00)`);
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,8 +1,7 @@
 // Content-addressed blob bytes under `<dataDir>/registry/blobs/<alg>/<xx>/<hex>`. A blob file appears only by
 // rename(2) of a fully written, fsynced temp file from the same file system, and the directory is fsynced after, so
 // a crash leaves either no blob or a whole one; never a torn one under a digest name.
-import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RegistryError } from './errors.js';
 import { isDigest } from './names.js';
@@ -63,8 +62,10 @@ export class BlobStore {
     await this.adopt(tmp, digest);
   }
 
-  read(digest: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.path(digest), { ...range, highWaterMark: 1024 * 1024 });
+  /** The blob's file opened for reading, or undefined when there is none. */
+  async open(digest: string): Promise<FileHandle | undefined> {
+    const p = this.path(digest);
+    return open(p, 'r').catch(() => undefined);
   }
 
   async remove(digest: string): Promise<void> {

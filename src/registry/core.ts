@@ -91,6 +91,7 @@ export class Registry {
 
   stop(): void {
     clearInterval(this.timer);
+    void this.uploads.stop();
   }
 
   repository(name: string): RepositoryRecord | undefined {

@@ -1,16 +1,19 @@
 // Blob upload sessions, shared by the OCI upload endpoints and ECR's InitiateLayerUpload/UploadLayerPart. Bytes are
-// appended to a temp file in the uploads directory while a running hash follows them; finishing verifies the digest,
-// fsyncs and hands the file to the blob store. A session survives a restart (its file and meta are on disk); only the
-// running hash is lost, and the file is then hashed again when the upload finishes.
-import { createHash, randomUUID, type Hash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+// appended to a temp file in the uploads directory while a running hash follows them (both on a worker thread:
+// uploadWriter.ts); finishing verifies the digest, fsyncs and hands the file to the blob store. A session survives a
+// restart (its file and meta are on disk); only the running hash is lost, and the file is then hashed again when the
+// upload finishes.
+import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobStore } from './blobStore.js';
 import { RegistryError } from './errors.js';
 import { digestAlgorithm } from './names.js';
+import { UploadWriter } from './uploadWriter.js';
+import { Writeback } from './writeback.js';
 
 export interface UploadSession {
   id: string;
@@ -18,8 +21,6 @@ export interface UploadSession {
   startedAt: number;
   size: number;
   file: string;
-  /** sha256 of bytes [0, size); undefined after a failed append or a restart. */
-  hash?: Hash;
   busy: boolean;
 }
 
@@ -27,13 +28,15 @@ const ID = /^[0-9a-f-]{36}$/;
 
 export class Uploads {
   private readonly sessions = new Map<string, UploadSession>();
+  private readonly writer = new UploadWriter();
+  private readonly writeback = new Writeback();
 
   constructor(private readonly blobs: BlobStore) {}
 
   async create(repositoryName: string): Promise<UploadSession> {
     const id = randomUUID();
     const s: UploadSession = {
-      id, repositoryName, startedAt: Date.now(), size: 0, file: join(this.blobs.uploadsDir, id), hash: createHash('sha256'), busy: false,
+      id, repositoryName, startedAt: Date.now(), size: 0, file: join(this.blobs.uploadsDir, id), busy: false,
     };
     await writeFile(s.file, '', { mode: 0o600 });
     await writeFile(s.file + '.json', JSON.stringify({ repositoryName, startedAt: s.startedAt }), { mode: 0o600 });
@@ -56,19 +59,17 @@ export class Uploads {
       throw new RegistryError('RANGE_INVALID', `upload is at offset ${s.size}, not ${start}`, { offset: s.size });
     }
     s.busy = true;
-    const hash = s.hash;
-    const follow = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash?.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const early = this.writeback.follow(s.file);
     try {
-      await pipeline(body, follow, createWriteStream(s.file, { flags: 'a', highWaterMark: 1024 * 1024 }));
+      // A request's body chunks are its own, so they move to the worker; others' (ECR's parts) are copied.
+      await pipeline(body, this.writer.sink(s.id, s.file, body instanceof IncomingMessage, early.written));
+      await early.done();
       s.size = (await stat(s.file)).size;
     } catch (err) {
-      // Part of the body may or may not have reached the file: trust only the file, hash it again at the end.
-      s.hash = undefined;
+      await early.done();
+      // Part of the body may or may not have reached the file: trust only the file, hash it again at the end. The
+      // worker answers after the writes sent before, so the size read next counts every byte that got there.
+      await this.writer.drop(s.id).catch(() => undefined);
       s.size = (await stat(s.file).catch(() => ({ size: 0 }))).size;
       throw new RegistryError('BLOB_UPLOAD_INVALID', `upload interrupted: ${(err as Error).message}`);
     } finally {
@@ -82,10 +83,11 @@ export class Uploads {
     if (s.busy) throw new RegistryError('RANGE_INVALID', 'another request is writing this upload');
     this.sessions.delete(s.id);
     try {
-      const actual = await this.digestOf(s, digestAlgorithm(digest));
+      const actual = await this.writer.digest(s.id, s.file, digestAlgorithm(digest));
       if (actual !== digest) throw new RegistryError('DIGEST_INVALID', 'provided digest did not match uploaded content', { digest, actual });
       const fh = await open(s.file, 'r+');
-      await fh.sync().finally(() => fh.close());
+      // The size of the bytes the digest was checked over (another replica may have appended to the shared file).
+      await fh.stat().then((st) => (s.size = st.size)).then(() => fh.sync()).finally(() => fh.close());
       await this.blobs.withLock(digest, () => this.blobs.adopt(s.file, digest));
       return s.size;
     } finally {
@@ -96,15 +98,14 @@ export class Uploads {
 
   async cancel(s: UploadSession): Promise<void> {
     this.sessions.delete(s.id);
+    await this.writer.drop(s.id).catch(() => undefined);
     await rm(s.file, { force: true });
     await rm(s.file + '.json', { force: true });
   }
 
-  private async digestOf(s: UploadSession, alg: 'sha256' | 'sha512'): Promise<string> {
-    if (alg === 'sha256' && s.hash) return 'sha256:' + s.hash.digest('hex');
-    const h = createHash(alg);
-    for await (const chunk of createReadStream(s.file, { highWaterMark: 1024 * 1024 })) h.update(chunk as Buffer);
-    return `${alg}:${h.digest('hex')}`;
+  /** Ends the worker thread (a later upload starts another). */
+  stop(): Promise<void> {
+    return this.writer.stop();
   }
 
   private async recover(id: string): Promise<UploadSession | undefined> {
