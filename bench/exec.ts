@@ -48,71 +48,75 @@ async function main() {
   process.on('exit', () => proc.kill('SIGKILL')); // never leave `wharf up` behind, even when the bench fails
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   const instanceArn = await connectedInstance(ecs);
-  await ecs.send(new RegisterTaskDefinitionCommand({
-    family: 'bench-exec',
-    containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
-  }));
-  const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-exec', enableExecuteCommand: true }))).tasks![0]!.taskArn!;
-  let container = '';
-  for (;;) {
-    const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
-    if (t.lastStatus === 'RUNNING') {
-      container = t.containers![0]!.runtimeId!;
-      break;
+  try {
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'bench-exec',
+      containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
+    }));
+    const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-exec', enableExecuteCommand: true }))).tasks![0]!.taskArn!;
+    let container = '';
+    for (;;) {
+      const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
+      if (t.lastStatus === 'RUNNING') {
+        container = t.containers![0]!.runtimeId!;
+        break;
+      }
+      await sleep(100);
     }
-    await sleep(100);
-  }
-  const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey };
-  const wharf = () => run(clientNode, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
-  const docker = () => run('docker', ['exec', container, 'true']);
-  await wharf();
-  await docker();
-
-  const wharfMs: number[] = [];
-  const dockerMs: number[] = [];
-  const cpu = { wharf: 0, docker: 0, server: 0 };
-  for (let i = 0; i < rounds; i++) {
-    let c = cpuMs('children');
-    let s = cpuMs(proc.pid!);
-    let t = performance.now();
+    const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey };
+    const wharf = () => run(clientNode, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
+    const docker = () => run('docker', ['exec', container, 'true']);
     await wharf();
-    wharfMs.push(performance.now() - t);
-    cpu.wharf += (cpuMs('children') ?? 0) - (c ?? 0);
-    cpu.server += (cpuMs(proc.pid!) ?? 0) - (s ?? 0);
-    c = cpuMs('children');
-    t = performance.now();
     await docker();
-    dockerMs.push(performance.now() - t);
-    cpu.docker += (cpuMs('children') ?? 0) - (c ?? 0);
-  }
-  // What a Node process costs to start, for reading the figures: wharf exec is one.
-  const nodeMs: number[] = [];
-  const nodeCpu0 = cpuMs('children');
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    await run(clientNode, ['-e', '0']);
-    nodeMs.push(performance.now() - t);
-  }
-  const nodeCpu = ((cpuMs('children') ?? 0) - (nodeCpu0 ?? 0)) / 5;
 
-  const w = median(wharfMs);
-  const d = median(dockerMs);
-  const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
-  const version = (await run(clientNode, ['--version'])).stdout.trim();
-  console.log(`exec: a command that does nothing, ${rounds} rounds each (medians; min-max), wharf exec on Node ${version}`);
-  console.log(`  wharf exec TASK --command true   ${w.toFixed(0)} ms   (${spread(wharfMs)})`);
-  console.log(`  docker exec CONTAINER true       ${d.toFixed(0)} ms   (${spread(dockerMs)})`);
-  console.log(`  ratio wharf/docker               ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
-  console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms   (${spread(nodeMs)})`);
-  if (nodeCpu0 !== undefined) {
-    const per = (ms: number) => `${(ms / rounds).toFixed(0)} ms`;
-    console.log(`  CPU per run (means): wharf exec ${per(cpu.wharf)} + the wharf up process ${per(cpu.server)}; docker exec ${per(cpu.docker)} (dockerd not counted); node -e 0 ${nodeCpu.toFixed(0)} ms`);
-  }
+    const wharfMs: number[] = [];
+    const dockerMs: number[] = [];
+    const cpu = { wharf: 0, docker: 0, server: 0 };
+    for (let i = 0; i < rounds; i++) {
+      let c = cpuMs('children');
+      let s = cpuMs(proc.pid!);
+      let t = performance.now();
+      await wharf();
+      wharfMs.push(performance.now() - t);
+      cpu.wharf += (cpuMs('children') ?? 0) - (c ?? 0);
+      cpu.server += (cpuMs(proc.pid!) ?? 0) - (s ?? 0);
+      c = cpuMs('children');
+      t = performance.now();
+      await docker();
+      dockerMs.push(performance.now() - t);
+      cpu.docker += (cpuMs('children') ?? 0) - (c ?? 0);
+    }
+    // What a Node process costs to start, for reading the figures: wharf exec is one.
+    const nodeMs: number[] = [];
+    const nodeCpu0 = cpuMs('children');
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await run(clientNode, ['-e', '0']);
+      nodeMs.push(performance.now() - t);
+    }
+    const nodeCpu = ((cpuMs('children') ?? 0) - (nodeCpu0 ?? 0)) / 5;
 
-  ecs.destroy();
-  proc.kill('SIGTERM');
-  await sleep(1500);
-  for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+    const w = median(wharfMs);
+    const d = median(dockerMs);
+    const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)} ms`;
+    const version = (await run(clientNode, ['--version'])).stdout.trim();
+    console.log(`exec: a command that does nothing, ${rounds} rounds each (medians; min-max), wharf exec on Node ${version}`);
+    console.log(`  wharf exec TASK --command true   ${w.toFixed(0)} ms   (${spread(wharfMs)})`);
+    console.log(`  docker exec CONTAINER true       ${d.toFixed(0)} ms   (${spread(dockerMs)})`);
+    console.log(`  ratio wharf/docker               ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
+    console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms   (${spread(nodeMs)})`);
+    if (nodeCpu0 !== undefined) {
+      const per = (ms: number) => `${(ms / rounds).toFixed(0)} ms`;
+      console.log(`  CPU per run (means): wharf exec ${per(cpu.wharf)} + the wharf up process ${per(cpu.server)}; docker exec ${per(cpu.docker)} (dockerd not counted); node -e 0 ${nodeCpu.toFixed(0)} ms`);
+    }
+
+  } finally {
+    // The task's container goes even when the bench fails (a wrong --client-node, a refused exec).
+    ecs.destroy();
+    proc.kill('SIGTERM');
+    await sleep(1500);
+    for (const c of await runtime.list({ [LABELS.instanceArn]: instanceArn })) await runtime.remove(c.id).catch(() => undefined);
+  }
 }
 
 main().catch((e) => {

@@ -15,6 +15,7 @@ import { decodeValue } from '../src/store/codec.js';
 import type { TaskRecord } from '../src/domain/task.js';
 import { ensureBusybox, BUSYBOX } from '../test/support/images.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
+import { LABELS } from '../src/agent/protocol.js';
 import { arg, connectedInstance, median, presign, serverCpuMs, startServer } from './support.js';
 
 const run = promisify(execFile);
@@ -112,6 +113,9 @@ async function seeded(): Promise<string> {
       if (d.tasks![0]!.lastStatus === 'STOPPED') break;
       await new Promise((ok) => setTimeout(ok, 100));
     }
+    // Its stopped container is kept, as ECS keeps them for a while; the bench needs only the record.
+    const runtime = new DockerRuntime();
+    for (const c of await runtime.list({ [LABELS.taskArn]: arn })) await runtime.remove(c.id).catch(() => undefined);
     ecs.destroy();
   } finally {
     const exited = new Promise((r) => proc.once('exit', r));
