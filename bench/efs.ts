@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { LABELS } from '../src/agent/protocol.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox } from '../test/support/images.js';
-import { arg, connectedInstance, median, startServer } from './support.js';
+import { arg, connectedInstance, median, runningTask, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 11);
@@ -65,16 +65,7 @@ async function measure(ecs: ECSClient, url: string, efsRoot: string) {
     }],
   }));
   const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-efs' }))).tasks![0]!.taskArn!;
-  let container = '';
-  for (;;) {
-    const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
-    if (t.lastStatus === 'RUNNING') {
-      container = t.containers![0]!.runtimeId!;
-      break;
-    }
-    if (t.lastStatus === 'STOPPED') throw new Error(`task stopped: ${t.stoppedReason}`);
-    await sleep(100);
-  }
+  const container = (await runningTask(ecs, arn)).containers![0]!.runtimeId!;
   const write = async (dir: string) => {
     const file = `${dir}/bench-${dir.slice(1)}`;
     const script = `a=$(cut -d' ' -f1 /proc/uptime); dd if=/dev/zero of=${file} bs=1M count=${mb} conv=fsync 2>/dev/null; b=$(cut -d' ' -f1 /proc/uptime); echo $a $b`;

@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  DescribeTasksCommand,
   ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
@@ -17,7 +16,7 @@ import {
 import { LABELS } from '../src/agent/protocol.js';
 import { DockerRuntime } from '../src/agent/runtime/docker.js';
 import { BUSYBOX, ensureBusybox } from '../test/support/images.js';
-import { arg, connectedInstance, median, startServer } from './support.js';
+import { arg, connectedInstance, median, runningTask, startServer } from './support.js';
 
 const run = promisify(execFile);
 const rounds = arg('rounds', 20);
@@ -54,15 +53,7 @@ async function main() {
       containerDefinitions: [{ name: 'main', image: BUSYBOX, memory: 16, stopTimeout: 1, command: ['sleep', '3600'] }],
     }));
     const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-exec', enableExecuteCommand: true }))).tasks![0]!.taskArn!;
-    let container = '';
-    for (;;) {
-      const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
-      if (t.lastStatus === 'RUNNING') {
-        container = t.containers![0]!.runtimeId!;
-        break;
-      }
-      await sleep(100);
-    }
+    const container = (await runningTask(ecs, arn)).containers![0]!.runtimeId!;
     const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey };
     const wharf = () => run(clientNode, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
     const docker = () => run('docker', ['exec', container, 'true']);

@@ -1,7 +1,7 @@
 // What the benchmarks share: reading their options, starting a Wharf process to measure, signing replayable requests,
 // and the server's CPU time. Importing it also quiets the AWS SDK's Node version notice, as `wharf` does.
 import '../src/cli/quietSdk.js';
-import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { DescribeContainerInstancesCommand, DescribeTasksCommand, ListContainerInstancesCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,5 +151,15 @@ export async function connectedInstance(ecs: ECSClient): Promise<string> {
       if (d.containerInstances![0]!.agentConnected) return d.containerInstances![0]!.containerInstanceArn!;
     }
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits for a task to be RUNNING (throws if it stops first); the task as DescribeTasks then shows it. */
+export async function runningTask(ecs: ECSClient, arn: string): Promise<Task> {
+  for (;;) {
+    const t = (await ecs.send(new DescribeTasksCommand({ tasks: [arn] }))).tasks![0]!;
+    if (t.lastStatus === 'RUNNING') return t;
+    if (t.lastStatus === 'STOPPED') throw new Error(`task ${arn} stopped: ${t.stoppedReason}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
