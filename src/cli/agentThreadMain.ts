@@ -1,9 +1,12 @@
 // The agent thread's side (see agentThread.ts): starts the agent with `wharf up`'s flags and stops it when told.
-import './compileCache.js';
-import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger } from '../logging/logger.js';
-import { runAgent, type AgentFlags } from './agentCommand.js';
+// Node 22's compile cache first (compileCache.ts), hence the dynamic imports.
+import type { AgentFlags } from './agentCommand.js';
 import type { AgentThreadMessage } from './agentThread.js';
+
+await import('./compileCache.js');
+const { parentPort, workerData } = await import('node:worker_threads');
+const { createLogger } = await import('../logging/logger.js');
+const { runAgent } = await import('./agentCommand.js');
 
 const { flags, logLevel, pretty } = workerData as { flags: AgentFlags; logLevel: string; pretty: boolean };
 const port = parentPort!;
