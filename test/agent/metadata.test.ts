@@ -116,7 +116,8 @@ describe('task metadata endpoint v4', () => {
     const h = await withMetadata();
     const task = makeTask([{ name: 'app', command: ['sh', '-c', 'echo "uri $ECS_CONTAINER_METADATA_URI_V4"; echo "v3 $ECS_CONTAINER_METADATA_URI"; sleep 300'] }], { networkMode: 'host' });
     h.engine.apply([task]);
-    await expect.poll(() => h.logs.messages(task.taskArn, 'app').find((m) => m.startsWith('uri ')), { timeout: 30_000 }).toBeDefined();
+    // The two lines can reach the log collector apart: wait for the second.
+    await expect.poll(() => h.logs.messages(task.taskArn, 'app').find((m) => m.startsWith('v3 ')), { timeout: 30_000 }).toBeDefined();
     const uri = h.logs.messages(task.taskArn, 'app').find((m) => m.startsWith('uri '))!.slice(4);
     expect(uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v4\/[0-9a-f]{32}-[0-9a-f]{10}$/);
     const self = await (await fetch(uri)).json();
