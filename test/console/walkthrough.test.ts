@@ -44,7 +44,10 @@ describe('the seed walkthrough in the web console', () => {
     await p.locator('input[name=accessKeyId]').fill(accessKeyId);
     await p.locator('input[name=secretAccessKey]').fill(secretAccessKey);
     await p.locator('[data-testid=sign-in]').click();
-    await p.getByRole('heading', { name: /^Clusters/ }).waitFor();
+    // A refused sign-in fails with the API's message; a loaded machine gets a minute for the clusters page's chunks.
+    const listed = p.getByRole('heading', { name: /^Clusters/ }).waitFor({ timeout: 60_000 }).then(() => '');
+    const refused = visible('[data-testid=api-error]', p).waitFor({ timeout: 60_000 }).then(async () => `sign-in refused: ${await visible('[data-testid=api-error]', p).textContent()}`);
+    expect(await Promise.race([listed, refused.catch(() => new Promise<string>(() => {}))])).toBe('');
   }
 
   /** Confirms the open dialog and waits for it to close; the API's refusal, if any, fails the test with its text. */

@@ -86,6 +86,8 @@ export async function startWharf(
     args?: string[];
     /** Another Node.js and the wharf it runs (the Node 22 test); this process's Node and WHARF_BIN by default. */
     runtime?: { node: string; bin: string };
+    /** Sees every line of standard output as it comes, before the server listens too. */
+    onLine?: (line: string) => void;
   } = {},
 ): Promise<Wharf> {
   const dataDir = opts.dataDir ?? tempDir();
@@ -106,6 +108,7 @@ export async function startWharf(
     const lines = createInterface({ input: proc.stdout! });
     lines.on('line', (line) => {
       output.push(line);
+      opts.onLine?.(line);
       if (!line.startsWith('{')) return;
       try {
         const rec = JSON.parse(line) as { msg?: string; url?: string };

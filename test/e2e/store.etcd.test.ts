@@ -100,7 +100,9 @@ describe('wharf server --store etcd:// when etcd does not answer', () => {
 
   it('waits for an etcd that comes up within the connect timeout', async () => {
     const port = await freePort();
-    const started = startWharf({ mode: 'server', args: ['--store', `etcd://127.0.0.1:${port}`], env: { ...SEALING, WHARF_STORE_CONNECT_SECONDS: '60' } });
+    let retried = false;
+    const onLine = (l: string) => (retried ||= l.includes('the store does not answer yet'));
+    const started = startWharf({ mode: 'server', args: ['--store', `etcd://127.0.0.1:${port}`], env: { ...SEALING, WHARF_STORE_CONNECT_SECONDS: '60' }, onLine });
     let listening = false;
     void started.then(() => (listening = true), () => {});
     // Something on the port that is not etcd: it sees the server's first attempt and hangs up.
@@ -108,6 +110,8 @@ describe('wharf server --store etcd:// when etcd does not answer', () => {
     const impostor = createServer((c) => (attempts++, c.destroy()));
     await new Promise<void>((ok) => impostor.listen(port, '127.0.0.1', ok));
     await expect.poll(() => attempts, { timeout: 30_000 }).toBeGreaterThan(0);
+    // etcd's client may reconnect within one attempt: the impostor stays until the server has given that attempt up.
+    await expect.poll(() => retried, { timeout: 30_000 }).toBe(true);
     await new Promise((ok) => impostor.close(ok));
     expect(listening).toBe(false);
     late = await startEtcd(1, { clientPorts: [port] });
