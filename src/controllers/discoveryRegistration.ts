@@ -14,9 +14,9 @@ import { ServiceEvents } from '../domain/deployment.js';
 import { registriesFor, type ServiceRecord } from '../domain/service.js';
 import { servesConnect } from '../domain/serviceConnect.js';
 import type { TaskRecord } from '../domain/task.js';
-import { Txn, type StateCache } from '../store/cache.js';
+import type { StateCache } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
-import { addEvent } from './services/events.js';
+import { writeServiceEvent } from './services/events.js';
 
 export interface RegisteredInstance {
   instanceId: string;
@@ -246,14 +246,8 @@ export class DiscoveryRegistrationController {
     return name === undefined ? undefined : this.opts.tables.services.get(`${cluster}/${name}`)?.value;
   }
 
-  private async event(svc: ServiceRecord, message: string): Promise<void> {
-    const id = `${svc.clusterName}/${svc.service.serviceName}`;
-    await this.opts.cache.update(() => {
-      const row = this.opts.tables.services.get(id);
-      if (!row) return { txn: new Txn(), result: null };
-      const next = addEvent(row.value, message, new Date());
-      return { txn: next === row.value ? new Txn() : new Txn().put(this.opts.tables.services, id, next, row.modRevision), result: null };
-    });
+  private event(svc: ServiceRecord, message: string): Promise<void> {
+    return writeServiceEvent(this.opts.cache, this.opts.tables, svc, message);
   }
 }
 

@@ -11,10 +11,10 @@ import type { Logger } from 'pino';
 import { hasLoadBalancers, loadBalancersOf, targetGroupFor, type ServiceRecord } from '../domain/service.js';
 import { ServiceEvents } from '../domain/deployment.js';
 import type { TaskRecord } from '../domain/task.js';
-import { Txn, type Row, type StateCache } from '../store/cache.js';
+import type { Row, StateCache } from '../store/cache.js';
 import type { Tables } from '../state/tables.js';
 import { feedTask } from '../tasks/batch.js';
-import { addEvent } from './services/events.js';
+import { writeServiceEvent } from './services/events.js';
 
 export interface TargetRef {
   Id: string;
@@ -188,14 +188,8 @@ export class TargetRegistrationController {
     });
   }
 
-  private async event(svc: ServiceRecord, message: string): Promise<void> {
-    const id = `${svc.clusterName}/${svc.service.serviceName}`;
-    await this.opts.cache.update(() => {
-      const row = this.opts.tables.services.get(id);
-      if (!row) return { txn: new Txn(), result: null };
-      const next = addEvent(row.value, message, new Date());
-      return { txn: next === row.value ? new Txn() : new Txn().put(this.opts.tables.services, id, next, row.modRevision), result: null };
-    });
+  private event(svc: ServiceRecord, message: string): Promise<void> {
+    return writeServiceEvent(this.opts.cache, this.opts.tables, svc, message);
   }
 }
 
