@@ -62,27 +62,7 @@ export class Sts {
     if (duration > role.maxSessionDuration) {
       throw new IamValidationError('The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
     }
-    const id = newTemporaryKeyId();
-    const secretAccessKey = newSecretKey();
-    const sessionToken = newSessionToken();
-    const session: SessionRecord = {
-      accessKeyId: id,
-      secretAccessKey: this.deps.sealer.seal(secretAccessKey, this.deps.tables.sessions.key(id)),
-      tokenHash: tokenHash(sessionToken),
-      roleName: role.roleName,
-      roleId: role.roleId,
-      roleArn: role.arn,
-      sessionName: input.RoleSessionName,
-      sourceArn: caller.arn,
-      expiration: new Date(Math.floor(now.getTime() / 1000) * 1000 + duration * 1000),
-    };
-    await this.deps.cache.update(() => {
-      const row = this.deps.tables.roles.get(role.roleName);
-      if (!row || row.value.roleId !== role.roleId) throw denied(protocol, caller.arn, 'sts:AssumeRole', input.RoleArn, 'implicit-deny');
-      const txn = new Txn().put(this.deps.tables.sessions, id, session, 0).guard(this.deps.tables.roles, row.id, row.modRevision);
-      return { txn, result: undefined };
-    });
-    return { session, secretAccessKey, sessionToken };
+    return this.issueSession(role, input.RoleSessionName, caller.arn, now, duration, () => denied(protocol, caller.arn, 'sts:AssumeRole', input.RoleArn, 'implicit-deny'));
   }
 
   /**
@@ -94,10 +74,15 @@ export class Sts {
     const role = this.roleByArn(roleArn);
     if (!role) throw new Error(`the role ${roleArn} does not exist`);
     if (!this.trustsService(role, service, source)) throw new Error(`the trust policy of ${roleArn} does not allow ${service} to assume it`);
+    const duration = Math.min(durationSeconds, role.maxSessionDuration);
+    return this.issueSession(role, sessionName, service, now, duration, () => new Error(`the role ${roleArn} does not exist`));
+  }
+
+  /** Writes a new session of the role, guarded by the role's row: a role deleted or recreated meanwhile gets `gone()`. */
+  private async issueSession(role: RoleRecord, sessionName: string, sourceArn: string, now: Date, duration: number, gone: () => Error): Promise<Assumed> {
     const id = newTemporaryKeyId();
     const secretAccessKey = newSecretKey();
     const sessionToken = newSessionToken();
-    const duration = Math.min(durationSeconds, role.maxSessionDuration);
     const session: SessionRecord = {
       accessKeyId: id,
       secretAccessKey: this.deps.sealer.seal(secretAccessKey, this.deps.tables.sessions.key(id)),
@@ -106,12 +91,12 @@ export class Sts {
       roleId: role.roleId,
       roleArn: role.arn,
       sessionName,
-      sourceArn: service,
+      sourceArn,
       expiration: new Date(Math.floor(now.getTime() / 1000) * 1000 + duration * 1000),
     };
     await this.deps.cache.update(() => {
       const row = this.deps.tables.roles.get(role.roleName);
-      if (!row || row.value.roleId !== role.roleId) throw new Error(`the role ${roleArn} does not exist`);
+      if (!row || row.value.roleId !== role.roleId) throw gone();
       const txn = new Txn().put(this.deps.tables.sessions, id, session, 0).guard(this.deps.tables.roles, row.id, row.modRevision);
       return { txn, result: undefined };
     });
