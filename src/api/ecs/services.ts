@@ -97,12 +97,7 @@ export function serviceOperations(ecs: EcsContext) {
         ...s,
         desiredCount: desired,
         deploymentConfiguration: config,
-        placementConstraints: input.placementConstraints ?? s.placementConstraints,
-        placementStrategy: input.placementStrategy ?? s.placementStrategy,
-        healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
-        enableExecuteCommand: input.enableExecuteCommand ?? s.enableExecuteCommand,
-        enableECSManagedTags: input.enableECSManagedTags ?? s.enableECSManagedTags,
-        propagateTags: input.propagateTags ?? s.propagateTags,
+        ...keptSettings(input, s),
       },
     };
     return { txn: new Txn().put(tables.services, id, rec, modRevision), result: { service: present(rec) } };
@@ -242,14 +237,9 @@ export function serviceOperations(ecs: EcsContext) {
             platformVersion: redeploy ? launch.platformVersion : s.platformVersion,
             deploymentConfiguration: config,
             networkConfiguration: input.networkConfiguration ?? s.networkConfiguration,
-            placementConstraints: input.placementConstraints ?? s.placementConstraints,
-            placementStrategy: input.placementStrategy ?? s.placementStrategy,
+            ...keptSettings(input, s),
             loadBalancers: input.loadBalancers ?? s.loadBalancers,
             serviceRegistries: input.serviceRegistries ?? s.serviceRegistries,
-            healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
-            enableExecuteCommand: input.enableExecuteCommand ?? s.enableExecuteCommand,
-            enableECSManagedTags: input.enableECSManagedTags ?? s.enableECSManagedTags,
-            propagateTags: input.propagateTags ?? s.propagateTags,
             availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? s.availabilityZoneRebalancing,
           },
         };
@@ -291,6 +281,18 @@ function checkExternalService(input: CreateServiceRequest, scheduling: string): 
   }
   const strategy = input.deploymentConfiguration?.strategy;
   if (strategy && strategy !== 'ROLLING') throw new InvalidParameter(`The ${strategy} deployment strategy requires the ECS deployment controller.`);
+}
+
+/** The settings UpdateService changes in place under either controller: each kept unless the request gives it. */
+function keptSettings(input: UpdateServiceRequest, s: ServiceRecord['service']) {
+  return {
+    placementConstraints: input.placementConstraints ?? s.placementConstraints,
+    placementStrategy: input.placementStrategy ?? s.placementStrategy,
+    healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds ?? s.healthCheckGracePeriodSeconds,
+    enableExecuteCommand: input.enableExecuteCommand ?? s.enableExecuteCommand,
+    enableECSManagedTags: input.enableECSManagedTags ?? s.enableECSManagedTags,
+    propagateTags: input.propagateTags ?? s.propagateTags,
+  };
 }
 
 function checkPercents(min: number, max: number): void {
