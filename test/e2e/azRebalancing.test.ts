@@ -3,7 +3,7 @@
 // zone; draining the 1a instance moves its task to 1b; when the instance is ACTIVE again the service is evened out
 // (a task started in 1a, one stopped in 1b) with ECS's SERVICE_REBALANCING_STARTED and _COMPLETED event texts. A
 // service with rebalancing DISABLED stays where it is.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -21,7 +21,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { connectedInstances, startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { connectedInstances, joinAgent, startWharf, waitUntil, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -36,15 +36,7 @@ beforeAll(async () => {
   wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0' } });
   ecs = wharf.ecs();
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-  for (const zone of ['us-east-1a', 'us-east-1b']) {
-    hosts.push(
-      spawn(
-        process.execPath,
-        [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', CLUSTER, '--state-dir', tempDir(), '--availability-zone', zone, '--task-address-pool', taskAddressPool()],
-        { env: WHARF_ENV, stdio: 'ignore' },
-      ),
-    );
-  }
+  for (const zone of ['us-east-1a', 'us-east-1b']) hosts.push(joinAgent(wharf, CLUSTER, ['--availability-zone', zone]));
   const connected = () => connectedInstances(ecs, CLUSTER);
   for (const ci of await waitUntil(connected, (l) => l.length === 2, 60_000)) {
     instanceArns.push(ci.containerInstanceArn!);

@@ -2,7 +2,7 @@
 // `small` and one in pool `large` (their wharf.pool attribute), each the Auto Scaling group of a capacity provider.
 // A service's strategy spreads its real containers across the pools by base and weight, RunTask honours a strategy,
 // and bad input (an unknown or unassociated provider, deleting or removing one in use) gets ECS's errors.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   CreateCapacityProviderCommand,
   CreateClusterCommand,
@@ -27,7 +27,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { connectedInstances, startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { connectedInstances, joinAgent, startWharf, waitUntil, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -44,14 +44,7 @@ beforeAll(async () => {
   wharf = await startWharf({ mode: 'up', env: { WHARF_LB_WORKERS: '0' } });
   ecs = wharf.ecs();
   await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
-  for (const pool of ['small', 'large']) {
-    hosts.push(
-      spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', CLUSTER, '--state-dir', tempDir(), '--attribute', `wharf.pool=${pool}`, '--task-address-pool', taskAddressPool()], {
-        env: WHARF_ENV,
-        stdio: 'ignore',
-      }),
-    );
-  }
+  for (const pool of ['small', 'large']) hosts.push(joinAgent(wharf, CLUSTER, ['--attribute', `wharf.pool=${pool}`]));
   // Both agents registered and holding their channels, so placement sees both pools from the first task.
   const connected = () => connectedInstances(ecs, CLUSTER);
   for (const ci of await waitUntil(connected, (l) => l.length === 2, 60_000)) {

@@ -4,7 +4,7 @@
 // placed makes it too small (reservation 200: the webhook is told to add one); the "script" starts a second agent in
 // the pool and the task runs. CapacityProviderReservation is in CloudWatch (AWS/ECS/ManagedScaling, dimensions
 // CapacityProviderName and ClusterName), and termination protection keeps instances with tasks off the removable list.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
@@ -26,7 +26,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { connectedInstances, startWharf, taskAddressPool, tempDir, TEST_CREDENTIALS, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { connectedInstances, joinAgent, startWharf, TEST_CREDENTIALS, waitUntil, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -38,13 +38,7 @@ const hosts: ChildProcess[] = [];
 const CLUSTER = 'elastic';
 
 const connected = () => connectedInstances(ecs, CLUSTER);
-const addHost = () =>
-  hosts.push(
-    spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', CLUSTER, '--state-dir', tempDir(), '--attribute', 'wharf.pool=work', '--task-address-pool', taskAddressPool()], {
-      env: WHARF_ENV,
-      stdio: 'ignore',
-    }),
-  );
+const addHost = () => hosts.push(joinAgent(wharf, CLUSTER, ['--attribute', 'wharf.pool=work']));
 
 beforeAll(async () => {
   await ensureBusybox(runtime);

@@ -196,6 +196,19 @@ export async function connectedInstances(ecs: import('@aws-sdk/client-ecs').ECSC
   return (await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: arns }))).containerInstances!.filter((c) => c.agentConnected);
 }
 
+/**
+ * A `wharf agent` joining `cluster` from this machine as a host of its own: a state directory and a task address pool
+ * of its own, so its awsvpc tasks get addresses no other host in the test hands out. `args` adds its attributes,
+ * zone and the like.
+ */
+export function joinAgent(wharf: Pick<Wharf, 'url'>, cluster: string, args: string[] = []): ChildProcess {
+  return spawn(
+    process.execPath,
+    [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', cluster, '--state-dir', tempDir(), '--task-address-pool', taskAddressPool(), ...args],
+    { env: WHARF_ENV, stdio: 'ignore' },
+  );
+}
+
 /** The one container instance of `default` under `wharf up`, once its agent holds the channel. */
 export async function embeddedInstance(ecs: import('@aws-sdk/client-ecs').ECSClient): Promise<string> {
   const { DescribeContainerInstancesCommand, ListContainerInstancesCommand } = await import('@aws-sdk/client-ecs');

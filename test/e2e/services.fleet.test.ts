@@ -1,7 +1,7 @@
 // Services across several real hosts: `wharf up` plus two `wharf agent` processes on this machine (each its own
 // container instance), running real containers: DAEMON on every host including one that joins later, draining an
 // instance, task protection on scale-in, and a kill -9 of the control plane in the middle of a deployment.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -23,7 +23,7 @@ import { LABELS } from '../../src/agent/protocol.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker.js';
 import { removeLabelled } from '../support/cleanup.js';
 import { BUSYBOX, ensureBusybox } from '../support/images.js';
-import { startWharf, taskAddressPool, tempDir, waitUntil, WHARF_BIN, WHARF_ENV, type Wharf } from './harness.js';
+import { joinAgent, startWharf, tempDir, waitUntil, type Wharf } from './harness.js';
 
 const runtime = new DockerRuntime();
 let wharf: Wharf;
@@ -40,14 +40,7 @@ const connected = async (cluster: string) => {
 };
 
 function joinHost(cluster: string, az: string): ChildProcess {
-  const p = spawn(
-    process.execPath,
-    [WHARF_BIN, 'agent', '--endpoint', wharf.url, '--cluster', cluster, '--state-dir', tempDir(), '--attribute', `zone=${az}`, '--task-address-pool', taskAddressPool()],
-    {
-      env: WHARF_ENV,
-      stdio: 'ignore',
-    },
-  );
+  const p = joinAgent(wharf, cluster, ['--attribute', `zone=${az}`]);
   hosts.push(p);
   return p;
 }
