@@ -4,7 +4,7 @@
 import { parseAddressPool, TASK_ADDRESS_POOL_ATTRIBUTE } from '../domain/addressPool.js';
 import { Command } from 'commander';
 import { resolveServerOptions, DEFAULT_PORT } from '../config/options.js';
-import { loadCredentials } from '../config/credentials.js';
+import { environmentKeys, loadCredentials } from '../config/credentials.js';
 import { VERSION } from './version.js';
 import type { AgentThread } from './agentThread.js';
 import { homedir } from 'node:os';
@@ -182,9 +182,8 @@ program
     const { parseAttributes, parseDnsServer, runAgent } = await import('./agentCommand.js');
     const { createLogger } = await import('../logging/logger.js');
     const logger = createLogger({});
-    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
-    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
-    if (!accessKeyId || !secretAccessKey) {
+    const keys = environmentKeys();
+    if (!keys) {
       throw new Error('set WHARF_ACCESS_KEY_ID and WHARF_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) to the control plane\'s keys');
     }
     const agent = await runAgent(
@@ -201,7 +200,7 @@ program
         cleanupWaitSeconds: f.cleanupWaitSeconds === undefined ? undefined : Number(f.cleanupWaitSeconds),
         dnsServer: f.dnsServer === undefined ? undefined : parseDnsServer(f.dnsServer),
         availabilityZone: f.availabilityZone,
-        credentials: { accessKeyId, secretAccessKey },
+        credentials: keys,
       },
       logger,
     );
@@ -223,12 +222,7 @@ program
   .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
   .option('--data-dir <dir>', 'read the keys from this data directory when none are in the environment')
   .action(async (task: string, f: { cluster: string; follow: boolean; endpointUrl: string; region: string; dataDir?: string }) => {
-    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
-    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
-    const credentials =
-      accessKeyId && secretAccessKey
-        ? { accessKeyId, secretAccessKey }
-        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const credentials = environmentKeys() ?? loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
     const { showTaskLogs } = await import('./logsCommand.js');
     await showTaskLogs(task, { cluster: f.cluster, follow: f.follow, endpoint: f.endpointUrl, region: f.region, credentials });
   });
@@ -258,12 +252,7 @@ program
   .option('--region <region>', 'the region to sign requests for', process.env.AWS_DEFAULT_REGION ?? 'us-east-1')
   .option('--data-dir <dir>', 'read the root keys from this data directory when none are in the environment')
   .action(async (f: { cluster?: string; count?: string; endpointUrl: string; region: string; dataDir?: string }) => {
-    const accessKeyId = process.env.WHARF_ACCESS_KEY_ID ?? process.env.AWS_ACCESS_KEY_ID;
-    const secretAccessKey = process.env.WHARF_SECRET_ACCESS_KEY ?? process.env.AWS_SECRET_ACCESS_KEY;
-    const credentials =
-      accessKeyId && secretAccessKey
-        ? { accessKeyId, secretAccessKey }
-        : loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
+    const credentials = environmentKeys() ?? loadCredentials(resolveServerOptions({ dataDir: f.dataDir }).dataDir);
     const { reclaimSpot } = await import('./spotCommand.js');
     const arns = await reclaimSpot({ ...f, endpoint: f.endpointUrl, credentials });
     for (const arn of arns) console.log(arn);

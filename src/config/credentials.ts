@@ -20,6 +20,13 @@ function randomKeyId(): string {
   return id;
 }
 
+/** The keys a client command or an agent signs with from its environment: Wharf's own names first, then AWS's. */
+export function environmentKeys(env: NodeJS.ProcessEnv = process.env): { accessKeyId: string; secretAccessKey: string } | undefined {
+  const accessKeyId = env.WHARF_ACCESS_KEY_ID ?? env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.WHARF_SECRET_ACCESS_KEY ?? env.AWS_SECRET_ACCESS_KEY;
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+}
+
 export function loadCredentials(dataDir: string, env: NodeJS.ProcessEnv = process.env): Credentials {
   if (env.WHARF_ACCESS_KEY_ID && env.WHARF_SECRET_ACCESS_KEY) {
     return { accessKeyId: env.WHARF_ACCESS_KEY_ID, secretAccessKey: env.WHARF_SECRET_ACCESS_KEY, source: 'environment' };
