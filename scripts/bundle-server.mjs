@@ -52,3 +52,26 @@ const out = await build({
   plugins: [ownUrl],
 });
 for (const f of out.outputFiles) await writeFile(f.path, f.contents);
+
+// `wharf exec` is a process per command: main.js's dispatcher and the whole exec path (options, signing, HTTP, the
+// WebSocket client) go into one file, written over dist/src/cli/dispatch.js, so it loads one module after
+// compileCache.js instead of eight. The parser (program.js) and the data directory's modules stay outside, loaded
+// only when a command needs them.
+const dispatch = join(cli, 'dispatch.js');
+const lazy = { name: 'dispatch-lazy', setup(b) { b.onResolve({ filter: /^\.\/program\.js$|^\.\.\/config\// }, (a) => ({ path: a.path, external: true })); } };
+const exec = await build({
+  entryPoints: [dispatch],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  write: false,
+  outfile: dispatch,
+  allowOverwrite: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [lazy, ownUrl],
+});
+for (const f of exec.outputFiles) await writeFile(f.path, f.contents);

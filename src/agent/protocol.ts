@@ -129,6 +129,18 @@ export interface ExecStart {
   cols?: number;
   rows?: number;
 }
+/**
+ * Sent as ExecuteCommand is answered, when the client said whether it wants a TTY: the agent creates the Docker exec
+ * then, and the ExecStart that follows (same sessionId, same tty) only starts it. An ExecClose drops it unstarted.
+ */
+export interface ExecPrepare {
+  type: 'ExecPrepare';
+  sessionId: string;
+  taskArn: string;
+  containerName: string;
+  command: string[];
+  tty: boolean;
+}
 export interface ExecInput {
   type: 'ExecInput';
   sessionId: string;
@@ -157,7 +169,7 @@ export interface ExecExit {
   /** Why the command could not run at all (no such container, executable not found). */
   error?: string;
 }
-export type ExecToAgent = ExecStart | ExecInput | ExecResize | ExecClose;
+export type ExecToAgent = ExecPrepare | ExecStart | ExecInput | ExecResize | ExecClose;
 export type ExecFromAgent = ExecOutput | ExecExit;
 
 /**

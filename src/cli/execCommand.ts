@@ -30,7 +30,8 @@ export async function execInTask(task: string, f: ExecFlags): Promise<number> {
   }
   const session = (res.json as { session: { streamUrl: string; tokenValue: string } }).session;
   // The start frame's content, signed with the rest: the command starts as the stream opens.
-  const size: Record<string, string> = process.stdout.isTTY ? { cols: String(process.stdout.columns), rows: String(process.stdout.rows) } : {};
+  // Only a TTY has a size; a one-shot command does not make process.stdout until it has output to write.
+  const size: Record<string, string> = f.interactive && process.stdout.isTTY ? { cols: String(process.stdout.columns), rows: String(process.stdout.rows) } : {};
   const start = { start: '1', tty: f.interactive ? '1' : '0', ...size };
   const url = presignGet(f.credentials, f.region, session.streamUrl, { token: session.tokenValue, ...start });
   return relay(url, f.interactive, res.conn);
@@ -44,6 +45,8 @@ async function executeCommand(f: ExecFlags, body: object): Promise<{ status: num
   const u = new URL(f.endpoint);
   const text = JSON.stringify(body);
   const headers = signPost(f.credentials, f.region, u.host, 'AmazonEC2ContainerServiceV20141113.ExecuteCommand', text);
+  // Unsigned, a hint only: with it the agent creates the exec while this process opens the stream.
+  headers['x-wharf-exec-tty'] = String(f.interactive);
   const conn = new HttpConnection(u.hostname, Number(u.port || 80));
   const res = await conn.request('POST', '/', headers, text);
   const raw = res.body.toString('utf8');
@@ -62,9 +65,9 @@ async function executeCommand(f: ExecFlags, body: object): Promise<{ status: num
  * the command as the connection opens; the exit frame ends the session here at once (no waiting on the close).
  */
 function relay(url: string, interactive: boolean, conn: HttpConnection): Promise<number> {
-  const stdin = process.stdin;
-  const tty = interactive;
-  const raw = interactive && stdin.isTTY;
+  // A one-shot command leaves stdin alone: not even process.stdin is made (that builds a stream over the descriptor).
+  const stdin = interactive ? process.stdin : undefined;
+  const raw = stdin?.isTTY === true;
   return new Promise((resolve) => {
     let code = 255;
     let done = false;
@@ -75,8 +78,8 @@ function relay(url: string, interactive: boolean, conn: HttpConnection): Promise
     const finish = () => {
       if (done) return;
       done = true;
-      if (raw) stdin.setRawMode(false);
-      if (interactive) {
+      if (stdin) {
+        if (raw) stdin.setRawMode(false);
         stdin.off('data', onInput);
         stdin.pause();
         process.stdout.off('resize', onResize);
@@ -85,7 +88,7 @@ function relay(url: string, interactive: boolean, conn: HttpConnection): Promise
     };
     const ws: WsClient = new WsClient(url, {
       open: () => {
-        if (!interactive) return;
+        if (!stdin) return;
         if (raw) stdin.setRawMode(true);
         stdin.on('data', onInput);
         stdin.resume();

@@ -209,6 +209,10 @@ export class Gateway {
         principalArn: caller.arn,
         caller,
         now: this.now(),
+        header: (name) => {
+          const v = req.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        },
       };
       const { operation, input } = decode(service, protocol, req, target, inflate(req, body, service.maxBodyBytes));
       // Root and agents' keys pass; IAM users and role sessions get what their policies allow.

@@ -11,6 +11,11 @@ export interface RequestContext {
   /** Who signed the request (the gateway always sets it; absent only in contexts made by hand). */
   caller?: Caller;
   now: Date;
+  /**
+   * A request header by its lower-case name (absent in contexts made by hand). Nothing read from it may widen what
+   * the caller may do: headers a client did not sign are hints only.
+   */
+  header?: (name: string) => string | undefined;
 }
 
 /** The identity behind a verified access key. */

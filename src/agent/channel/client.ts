@@ -167,6 +167,7 @@ export class ChannelClient {
       case 'Error':
         this.opts.onError(msg.message ?? 'the control plane closed the channel');
         break;
+      case 'ExecPrepare':
       case 'ExecStart':
       case 'ExecInput':
       case 'ExecResize':

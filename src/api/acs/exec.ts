@@ -24,7 +24,7 @@ import type { Tables } from '../../state/tables.js';
 import { findTaskDefinition } from '../ecs/taskDefinitions.js';
 
 export const EXEC_PATH = '/_wharf/exec/';
-/** A session nobody joins within this long is dropped. */
+/** A session nobody joins within this long is dropped (with its prepared exec, if any). */
 const JOIN_WITHIN_MS = 60_000;
 /** At most this much of a session's output is recorded in CloudWatch Logs. */
 const MAX_RECORDED_BYTES = 1024 * 1024;
@@ -41,6 +41,8 @@ export interface ExecSessionsDeps {
   agentConnected: (instanceKey: string) => boolean;
   sendToAgent: (instanceKey: string, msg: ExecToAgent) => boolean;
   now?: () => Date;
+  /** How long a session waits for its client to join (60 s). */
+  joinWithinMs?: number;
 }
 
 interface Session {
@@ -57,6 +59,8 @@ interface Session {
   recordedBytes: number;
   socket?: WebSocket;
   expires: NodeJS.Timeout;
+  /** Whether the agent was sent ExecPrepare (and holds an exec to drop if nobody joins). */
+  prepared?: boolean;
 }
 
 export class ExecSessions {
@@ -79,6 +83,8 @@ export class ExecSessions {
     accessKeyId: string;
     logging?: ExecuteCommandConfiguration;
     now: Date;
+    /** Whether the client will ask for a TTY, when it said so: the agent then creates the exec at once. */
+    tty?: boolean;
   }): { sessionId: string; streamUrl: string; tokenValue: string } {
     const id = `ecs-execute-command-${randomBytes(9).toString('hex')}`;
     const token = randomBytes(24).toString('base64url');
@@ -93,10 +99,16 @@ export class ExecSessions {
       record: this.recordTarget(req.task, req.containerName, req.logging),
       recorded: [],
       recordedBytes: 0,
-      expires: setTimeout(() => this.sessions.delete(id), JOIN_WITHIN_MS),
+      expires: setTimeout(() => this.expire(id), this.deps.joinWithinMs ?? JOIN_WITHIN_MS),
     };
     session.expires.unref();
     this.sessions.set(id, session);
+    if (req.tty !== undefined) {
+      // The exec is created while the answer travels and the client opens its stream. Not sent: ExecStart says so.
+      session.prepared = this.deps.sendToAgent(session.instanceKey, {
+        type: 'ExecPrepare', sessionId: id, taskArn: session.taskArn, containerName: session.containerName, command: session.command, tty: req.tty,
+      });
+    }
     return { sessionId: id, streamUrl: `${this.deps.baseUrl()}${EXEC_PATH}${id}`, tokenValue: token };
   }
 
@@ -191,6 +203,14 @@ export class ExecSessions {
     });
     ws.on('error', () => ws.terminate());
     if (startNow) start(startNow);
+  }
+
+  /** Nobody joined in time: the session goes, and the agent drops the exec it prepared. */
+  private expire(id: string): void {
+    const s = this.sessions.get(id);
+    if (!s || s.socket) return;
+    this.sessions.delete(id);
+    if (s.prepared) this.deps.sendToAgent(s.instanceKey, { type: 'ExecClose', sessionId: id });
   }
 
   private end(s: Session): void {

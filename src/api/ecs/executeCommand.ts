@@ -39,6 +39,7 @@ export function executeCommandOperations(ecs: EcsContext, sessions: ExecSessions
         accessKeyId: ctx.accessKeyId,
         logging: cluster.configuration?.executeCommandConfiguration,
         now: ctx.now,
+        tty: ttyHint(ctx.header?.('x-wharf-exec-tty')),
       });
       return {
         clusterArn: cluster.clusterArn,
@@ -50,4 +51,12 @@ export function executeCommandOperations(ecs: EcsContext, sessions: ExecSessions
       };
     },
   };
+}
+
+/**
+ * `wharf exec` says in an (unsigned) x-wharf-exec-tty header whether it will ask for a TTY, so the agent can create
+ * the exec before the stream opens. A hint only: the stream's start frame decides, and a wrong hint costs the time saved.
+ */
+function ttyHint(value: string | undefined): boolean | undefined {
+  return value === 'true' ? true : value === 'false' ? false : undefined;
 }
