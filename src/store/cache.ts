@@ -153,6 +153,8 @@ export class StateCache {
   /** Transactions committed through this cache whose changes the watch has not delivered yet. */
   private readonly inflight = new Set<Txn>();
   private readonly changeListeners = new Set<(keys: readonly string[]) => void>();
+  /** Transactions with writes this process committed, and those the store refused (a guard failed). */
+  readonly commits = { committed: 0, refused: 0 };
   /** Keys this process wrote and applied ahead of the watch, with the revision of that write. */
   private readonly applied = new Map<string, number>();
 
@@ -262,7 +264,11 @@ export class StateCache {
     this.inflight.add(txn);
     try {
       const res = await this.store.txn(txn.compares, txn.ops);
-      if (!res.succeeded) throw new ConflictError(res.revision);
+      if (!res.succeeded) {
+        this.commits.refused++;
+        throw new ConflictError(res.revision);
+      }
+      this.commits.committed++;
       if (!res.changed || this.rev >= res.revision) return res.revision;
       // Puts alone are applied now (a delete's revision is not in its watch event, so a later-arriving older event
       // could not be told apart from it: a transaction with one waits for the watch, which keeps it atomic here too).
