@@ -101,6 +101,37 @@ export class Txn {
   readonly ops: Op[] = [];
   /** The objects written, by key, with their encoding: the cache takes them instead of decoding what it encoded. */
   readonly objects = new Map<string, { value: unknown; encoded: string }>();
+  /** Each op's object (undefined for a delete), so a rollback can restore `objects`. */
+  private readonly values: unknown[] = [];
+  private encodedBytes = 0;
+
+  /** About how many bytes the transaction sends (keys and values). */
+  get bytes(): number {
+    return this.encodedBytes;
+  }
+
+  /** A point to roll back to: what was added after it can be undone, what was there before stays. */
+  savepoint(): TxnSavepoint {
+    return { ops: this.ops.length, compares: this.compares.length, bytes: this.encodedBytes };
+  }
+
+  /** Undoes every put, delete and guard added after `sp`. */
+  rollback(sp: TxnSavepoint): void {
+    const undone = new Set(this.ops.slice(sp.ops).map((op) => op.key));
+    this.ops.length = sp.ops;
+    this.values.length = sp.ops;
+    this.compares.length = sp.compares;
+    this.encodedBytes = sp.bytes;
+    for (const key of undone) {
+      this.objects.delete(key);
+      for (let i = this.ops.length - 1; i >= 0; i--) {
+        const op = this.ops[i]!;
+        if (op.key !== key) continue;
+        if (op.type === 'put') this.objects.set(key, { value: this.values[i], encoded: op.value });
+        break;
+      }
+    }
+  }
 
   /**
    * Writes value; `expected` is the modRevision read (0: must not exist yet), or undefined for an unguarded write.
@@ -111,6 +142,8 @@ export class Txn {
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     const encoded = encodeValue(value);
     this.ops.push(lease === undefined ? { type: 'put', key, value: encoded } : { type: 'put', key, value: encoded, lease });
+    this.values.push(value);
+    this.encodedBytes += key.length + encoded.length;
     this.objects.set(key, { value, encoded });
     return this;
   }
@@ -119,6 +152,8 @@ export class Txn {
     const key = table.key(id);
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     this.ops.push({ type: 'delete', key });
+    this.values.push(undefined);
+    this.encodedBytes += key.length;
     this.objects.delete(key);
     return this;
   }
@@ -128,6 +163,12 @@ export class Txn {
     this.compares.push({ key: table.key(id), modRevision: expected });
     return this;
   }
+}
+
+export interface TxnSavepoint {
+  readonly ops: number;
+  readonly compares: number;
+  readonly bytes: number;
 }
 
 export class ConflictError extends Error {
