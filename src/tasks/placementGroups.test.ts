@@ -107,8 +107,9 @@ describe('placement groups', () => {
 
   it('never puts two calls with one key in a group, and stops a group before the operation limit', async () => {
     const { store, call } = await setup(40);
-    await Promise.all([call('a'), call('b', 1, 'token'), call('c', 1, 'token'), call('d', 5), call('e', 5), call('f', 5)]);
-    // a alone; then b, d and e (c has b's key; f would take the group past 40 ops: 11 + up to 31); then c and f.
-    expect(store.commits).toEqual([1, 11, 6]);
+    await Promise.all([call('a'), call('b', 1, 'token'), call('c', 1, 'token'), call('d', 20), call('e', 15), call('f', 5), call('g', 1)]);
+    // a alone; then b, d and e (c has b's key; f would take the group past 40 ops, so it and g after it wait); then
+    // c, f and g.
+    expect(store.commits).toEqual([1, 36, 7]);
   });
 });

@@ -31,11 +31,11 @@ interface Job {
 }
 
 /**
- * etcd's default --max-txn-ops is 128 (operations, and compares, per transaction). A RunTask call adds at most 31: ten
- * tasks, ten address claims, ten instance rows (each instance once per group) and a client token.
+ * etcd's default --max-txn-ops is 128 (operations, and compares, per transaction). A RunTask call adds up to 31 (ten
+ * tasks, ten address claims, ten instance rows, each instance once per group, and a client token), mostly far fewer:
+ * a call is counted once planned, and rolled back to the next group when it went over.
  */
 export const MAX_GROUP_OPS = 128;
-const MAX_CALL_OPS = 31;
 /** etcd's default --max-request-bytes is 1.5 MiB: a group stops at 1 MiB of keys and values. */
 export const MAX_GROUP_BYTES = 1024 * 1024;
 /** How long a group goes on re-planning after conflicts before its calls fail. */
@@ -80,7 +80,8 @@ export class PlacementGroups {
           try {
             for (const job of jobs) {
               if (failed.has(job)) continue;
-              if ((job.key !== undefined && keys.has(job.key)) || (taken.length > 0 && batch.size() + MAX_CALL_OPS > this.maxOps)) continue;
+              if (job.key !== undefined && keys.has(job.key)) continue;
+              if (taken.length > 0 && batch.size() >= this.maxOps) break;
               const sp = batch.savepoint();
               let r: ReturnType<GroupAttempt<unknown>>;
               try {
@@ -91,9 +92,10 @@ export class PlacementGroups {
                 failed.set(job, e);
                 continue;
               }
+              // Past a limit: it goes first in the next group, and so do the calls after it (their order kept).
               if (taken.length > 0 && (batch.size() > this.maxOps || batch.bytes() > this.maxBytes)) {
                 batch.rollback(sp);
-                continue;
+                break;
               }
               out.push(r.result);
               if (r.placed) hold(r.placed, held);
