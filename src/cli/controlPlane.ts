@@ -131,7 +131,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   traceStart('lease held, replica announced');
   // Secrets in the store (registry signing key, instance credentials, secret values) are sealed with a key kept
   // outside it.
-  const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
+  const sealingKey = loadSealingKey(opts.dataDir).key;
+  const sealer = new Sealer(sealingKey);
   const sealed = await sealInstanceCredentials(cache, tables, sealer);
   if (sealed > 0) logger.info({ count: sealed }, 'instance credentials sealed at rest');
   traceStart('instance credentials sealed');
@@ -326,7 +327,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   const forwarding =
     opts.store.kind === 'etcd'
       ? placementForwarding({
-          secret: credentials.secretAccessKey,
+          // The one secret every replica on a store must share (secrets in it are sealed with it).
+          secret: sealingKey,
           leaderUrl: () => leaderElsewhere(),
           operations: () => ecs.operations as Record<ForwardedOperation, (input: unknown, ctx: RequestContext) => Promise<unknown>>,
         })

@@ -2,7 +2,8 @@
 // a cluster goes through one process's group commit (tasks/placementGroups.ts) instead of three replicas racing each
 // other for the same instance rows (each race a refused etcd transaction and a re-plan). The request is the decoded
 // API input and the caller's context, already authenticated and authorized by the follower; the leader trusts it
-// because it carries an HMAC keyed by the fleet's root secret over a timestamp, a nonce and the body, and refuses
+// because it carries an HMAC keyed by the fleet's root secret (the sealing key, which every replica on one store
+// must share) over a timestamp, a nonce and the body, and refuses
 // replays, requests older than a few seconds and bodies over 4 MiB. A leader that refuses the connection, or is an
 // older Wharf without the route, leaves the follower to place the call itself (guarded transactions keep that
 // correct, only slower); any other failure answers ServiceUnavailableException. On SQLite there is one process and
@@ -27,7 +28,7 @@ type Operation = (input: unknown, ctx: RequestContext) => Promise<unknown>;
 
 export interface PlacementForwardingOptions {
   /** The fleet's root secret (every replica has it); the HMAC key is derived from it. */
-  secret: string;
+  secret: string | Buffer;
   /** The leader's URL when another replica leads; undefined when this one does or none is known. */
   leaderUrl: () => string | undefined;
   /** The operations a forwarded request runs here. */
@@ -43,8 +44,8 @@ export interface PlacementForwarding {
   close(): void;
 }
 
-/** The HMAC key: derived, so the root secret itself never signs anything but SigV4. */
-export function forwardingKey(secret: string): Buffer {
+/** The HMAC key: derived, so the root secret itself is used for nothing else here. */
+export function forwardingKey(secret: string | Buffer): Buffer {
   return createHmac('sha256', secret).update('wharf placement forwarding v1').digest();
 }
 
