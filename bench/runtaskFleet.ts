@@ -1,16 +1,18 @@
 // RunTask end to end on etcd with several `wharf server` replicas, against one server on SQLite, in the same run
 // (placement only, no containers: simulated container instances whose agent channels are spread over the replicas).
 // Concurrent signed RunTask calls of count 10 go round robin to the replicas; every placed task is counted back
-// through ListTasks (each acknowledged task exists exactly once). etcd's own limit on this machine is a raw etcd3
+// through ListTasks (each acknowledged task exists exactly once). Also shown: the CPU the servers (and etcd's
+// members) spent per task placed, and the store transactions the servers committed and had refused during the run
+// (their /metrics), with tasks per committed transaction. etcd's own limit on this machine is a raw etcd3
 // client loop of single-key transactions with the same concurrency. Goal (the fleet issue): >= 2,000 tasks/s on
 // etcd, p99 under 100 ms.
 // Run: npm run build && node dist/bench/runtaskFleet.js [--replicas 3] [--members 3] [--instances 60] [--tasks 6000]
-//      [--concurrency 32] [--etcd etcd]
+//      [--concurrency 16] [--etcd etcd]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -26,7 +28,7 @@ const replicaCount = arg('replicas', 3);
 const memberCount = arg('members', 3);
 const instances = arg('instances', 60);
 const totalTasks = arg('tasks', 6000);
-const concurrency = arg('concurrency', 32);
+const concurrency = arg('concurrency', 16);
 const etcdBin = arg('etcd', 'etcd');
 const creds = { accessKeyId: 'AKIAWHARFBENCH000017', secretAccessKey: randomBytes(20).toString('hex') };
 const sealingKey = randomBytes(32).toString('base64');
@@ -91,6 +93,41 @@ async function prepare(urls: string[]): Promise<WebSocket[]> {
   // Every replica's cache holds every instance connected before the calls start.
   await new Promise((ok) => setTimeout(ok, 1000));
   return sockets;
+}
+
+/** CPU seconds a process has used (user + system), from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** The store transactions a server committed and had refused so far, from its /metrics (signed with the root key). */
+async function storeCommits(url: string): Promise<{ committed: number; refused: number }> {
+  const u = new URL(url);
+  const metricsSigner = new SignatureV4({ service: 'wharf', region: 'us-east-1', credentials: creds, sha256: Sha256 });
+  const signed = await metricsSigner.sign(new HttpRequest({ method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/metrics', headers: { host: u.host } }));
+  const text = await (await fetch(`${url}/metrics`, { headers: signed.headers })).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { committed: gauge('wharf_store_transactions_committed'), refused: gauge('wharf_store_transactions_refused') };
+}
+
+interface RunResult {
+  placed: number; stored: number; seconds: number; p50: number; p99: number; failed: number; firstError: string;
+  cpuServers: number; cpuEtcd: number; committed: number; refused: number; load: number;
+}
+
+async function measured(urls: string[], servers: ChildProcess[], etcd: ChildProcess[]): Promise<RunResult> {
+  const commits = async () => (await Promise.all(urls.map(storeCommits))).reduce((a, b) => ({ committed: a.committed + b.committed, refused: a.refused + b.refused }));
+  const cpu = (procs: ChildProcess[]) => procs.reduce((n, p) => n + cpuSeconds(p.pid), 0);
+  const [c0, s0, e0] = [await commits(), cpu(servers), cpu(etcd)];
+  const r = await run(urls);
+  const [s1, e1] = [cpu(servers), cpu(etcd)];
+  const c1 = await commits();
+  return { ...r, cpuServers: s1 - s0, cpuEtcd: e1 - e0, committed: c1.committed - c0.committed, refused: c1.refused - c0.refused, load: loadavg()[0]! };
 }
 
 async function run(urls: string[]): Promise<{ placed: number; stored: number; seconds: number; p50: number; p99: number; failed: number; firstError: string }> {
@@ -174,24 +211,28 @@ const stopAll = (procs: ChildProcess[]) =>
   Promise.all(procs.map((p) => new Promise<void>((ok) => (p.exitCode !== null || p.signalCode !== null ? ok() : (p.once('exit', () => ok()), p.kill('SIGTERM'))))));
 
 async function main() {
-  const show = (name: string, r: Awaited<ReturnType<typeof run>>) => {
+  const show = (name: string, r: RunResult) => {
     const rate = r.placed / r.seconds;
     console.log(`  ${name.padEnd(26)} ${rate.toFixed(0).padStart(6)} tasks/s  p50 ${r.p50.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms  placed ${r.placed}  stored ${r.stored}  failed calls ${r.failed}${r.firstError ? ` (first: ${r.firstError})` : ''}`);
+    const etcdCpu = r.cpuEtcd > 0 ? `, etcd ${((r.cpuEtcd * 1000) / r.placed).toFixed(2)} ms` : '';
+    console.log(`  ${''.padEnd(26)} CPU per task: servers ${((r.cpuServers * 1000) / r.placed).toFixed(2)} ms${etcdCpu}; transactions committed ${r.committed}, refused ${r.refused}, ${(r.placed / Math.max(1, r.committed)).toFixed(1)} tasks per transaction; load average ${r.load.toFixed(2)}`);
     return rate;
   };
   console.log(`RunTask end to end, ${instances} simulated instances, count 10 per call, ${concurrency} concurrent clients, ${totalTasks} tasks`);
 
   const sqlite = await startReplica(undefined);
   let sockets = await prepare([sqlite.url]);
-  const one = show('SQLite, one server', await run([sqlite.url]));
+  const one = show('SQLite, one server', await measured([sqlite.url], [sqlite.proc], []));
   sockets.forEach((s) => s.terminate());
   await stopAll([sqlite.proc]);
 
+  const before = new Set(children);
   const etcd = await startEtcd(etcdBin, memberCount, children);
+  const members = [...children].filter((c) => !before.has(c));
   const store = `etcd://${etcd.endpoints.join(',')}/bench-${randomBytes(3).toString('hex')}`;
   const replicas = await Promise.all(Array.from({ length: replicaCount }, () => startReplica(store)));
   sockets = await prepare(replicas.map((r) => r.url));
-  const fleet = show(`etcd (${memberCount} members), ${replicaCount} replicas`, await run(replicas.map((r) => r.url)));
+  const fleet = show(`etcd (${memberCount} members), ${replicaCount} replicas`, await measured(replicas.map((r) => r.url), replicas.map((r) => r.proc), members));
   sockets.forEach((s) => s.terminate());
   await stopAll(replicas.map((r) => r.proc));
   const raw = await rawEtcd(etcd.endpoints);

@@ -19,6 +19,8 @@ import type { ServerOptions } from '../config/options.js';
 import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
 import { ServiceController } from '../controllers/services/controller.js';
 import { Gateway } from '../gateway/server.js';
+import type { RequestContext } from '../gateway/service.js';
+import { placementForwarding, type ForwardedOperation } from './placementForwarding.js';
 import { autoScalingService } from '../api/autoscaling/index.js';
 import { cloudwatchService } from '../api/cloudwatch/index.js';
 import { logsService } from '../api/logs/index.js';
@@ -129,7 +131,8 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   traceStart('lease held, replica announced');
   // Secrets in the store (registry signing key, instance credentials, secret values) are sealed with a key kept
   // outside it.
-  const sealer = new Sealer(loadSealingKey(opts.dataDir).key);
+  const sealingKey = loadSealingKey(opts.dataDir).key;
+  const sealer = new Sealer(sealingKey);
   const sealed = await sealInstanceCredentials(cache, tables, sealer);
   if (sealed > 0) logger.info({ count: sealed }, 'instance credentials sealed at rest');
   traceStart('instance credentials sealed');
@@ -319,6 +322,28 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
 
   traceStart('controllers built');
   let url = '';
+  // On etcd, followers hand RunTask and StartTask to the leader: one placer per fleet (cli/placementForwarding.ts).
+  let leaderElsewhere: () => string | undefined = () => undefined;
+  const forwarding =
+    opts.store.kind === 'etcd'
+      ? placementForwarding({
+          // The one secret every replica on a store must share (secrets in it are sealed with it).
+          secret: sealingKey,
+          leaderUrl: () => leaderElsewhere(),
+          operations: () => ecs.operations as Record<ForwardedOperation, (input: unknown, ctx: RequestContext) => Promise<unknown>>,
+        })
+      : undefined;
+  const ecs = ecsService(
+    { cache, tables, discovery: discoveryTables, alarmExists: (name) => metrics.tables.alarms.get(name) !== undefined },
+    {
+      pools,
+      channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
+      stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
+      checkVolumes: (volumes) => efs.checkTaskVolumes(volumes),
+      exec: execSessions,
+      forwardPlacement: forwarding?.forward,
+    },
+  );
   const gateway = new Gateway({
     host: opts.host,
     port: opts.port,
@@ -326,16 +351,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     secretFor,
     identity: access,
     services: [
-      ecsService(
-        { cache, tables, discovery: discoveryTables, alarmExists: (name) => metrics.tables.alarms.get(name) !== undefined },
-        {
-          pools,
-          channelUrl: () => url.replace(/^http/, 'ws') + CHANNEL_PATH,
-          stoppedRetentionMs: opts.stoppedTaskRetentionSeconds * 1000,
-          checkVolumes: (volumes) => efs.checkTaskVolumes(volumes),
-          exec: execSessions,
-        },
-      ),
+      ecs,
       ecrService(registry),
       cloudwatchService(metrics),
       logsService(logs),
@@ -352,6 +368,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     routes: [
       ...registryRoutes(registry),
       consoleRoute(),
+      ...(forwarding ? [forwarding.route] : []),
       signedOnly(metrics.route(), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       signedOnly(spotRoute(spot), (id) => (id === credentials.accessKeyId ? credentials.secretAccessKey : undefined)),
       ...readinessRoutes({ replica: replicaId, store, cache, leadership: { isLeader: () => leadership.isLeader, leader: () => leadership.leader } }),
@@ -436,6 +453,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     onFollow: () => controllers.stop(),
   });
   fence = () => leadership.fence();
+  leaderElsewhere = () => (leadership.isLeader ? undefined : leadership.leader?.url || undefined);
   const unwatchLeader = cache.onChange((keys) => {
     if (keys.includes(LEADER_KEY)) leadership.nudge();
   });
@@ -476,6 +494,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
       await replicaLease.release();
       await metricsListener?.close();
       await gateway.close();
+      forwarding?.close();
       cache.stop();
       await store.close();
     },

@@ -91,4 +91,6 @@ export function replicaGauges(registry: Registry, leadership: { isLeader: boolea
   new Gauge({ name: 'wharf_replica_leader', help: '1 while this replica leads (runs the controllers)', registers: [registry], collect() { this.set(leadership.isLeader ? 1 : 0); } });
   new Gauge({ name: 'wharf_replica_leader_terms', help: 'Times this replica became the leader', registers: [registry], collect() { this.set(leadership.terms); } });
   new Gauge({ name: 'wharf_store_revision', help: "The store revision this replica's cache holds", registers: [registry], collect() { this.set(cache.revision); } });
+  new Gauge({ name: 'wharf_store_transactions_committed', help: 'Transactions with writes this replica committed', registers: [registry], collect() { this.set(cache.commits.committed); } });
+  new Gauge({ name: 'wharf_store_transactions_refused', help: 'Transactions of this replica the store refused (a guard failed: re-planned)', registers: [registry], collect() { this.set(cache.commits.refused); } });
 }

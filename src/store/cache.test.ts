@@ -75,6 +75,33 @@ describe('StateCache over a late watch', () => {
     cache.stop();
   });
 
+  it('applies its own puts when the store acknowledges them, and the watch\'s older events for those keys never undo them', async () => {
+    const inner = new SqliteStore(fresh());
+    const cache = new StateCache(new LateWatchStore(inner));
+    const things = cache.table<string>({ prefix: 't/' });
+    await cache.start();
+    const touched: string[] = [];
+    cache.onChange((keys) => touched.push(...keys));
+    await cache.commit(new Txn().put(things, 'd', 'first'));
+    // Another writer changes 'a' and deletes 'd'; this process then writes both before its watch has brought either.
+    await inner.txn([], [{ type: 'put', key: 't/a', value: '"theirs"' }]);
+    await inner.txn([], [{ type: 'delete', key: 't/d' }]);
+    const mine = await cache.commit(new Txn().put(things, 'a', 'mine').put(things, 'd', 'again'));
+    expect(cache.revision).toBeLessThan(mine);
+    expect(things.get('a')).toEqual({ id: 'a', value: 'mine', modRevision: mine });
+    expect(things.get('d')?.value).toBe('again');
+    expect(touched).toContain('t/a');
+    await cache.waitFor(mine);
+    expect(things.get('a')?.value).toBe('mine');
+    expect(things.get('d')?.value).toBe('again');
+    // Later changes by others are applied as usual.
+    const later = (await inner.txn([], [{ type: 'put', key: 't/a', value: '"later"' }, { type: 'delete', key: 't/d' }])).revision;
+    await cache.waitFor(later);
+    expect(things.get('a')?.value).toBe('later');
+    expect(things.get('d')).toBeUndefined();
+    cache.stop();
+  });
+
   it('applies another writer\'s changes in revision order, after they happen', async () => {
     const inner = new SqliteStore(fresh());
     const cache = new StateCache(new LateWatchStore(inner));

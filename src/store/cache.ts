@@ -1,8 +1,10 @@
 // The in-memory, indexed read side of the store. Every API read is served from here; the store's watch keeps it
 // current, in revision order, whether it delivers synchronously (SQLite, in-process) or later (etcd, other replicas).
-// A write through the cache resolves once the watch has brought the cache to the write's revision, so this process
-// reads its own writes and the cache is always a snapshot of the store at one revision. Cached values are shared and
-// must never be mutated in place: writers build new objects.
+// A write of puts only through the cache is applied to it as soon as the store acknowledges it (the watch brings it
+// back later, and is skipped for those keys up to that revision), so this process reads its own writes without a
+// watch round trip; any other write resolves once the watch has brought the cache to its revision. Between the two the
+// cache may hold this process's newest writes ahead of others' older ones. Cached values are shared and must never be
+// mutated in place: writers build new objects.
 import { decodeValue, encodeValue } from './codec.js';
 import type { Compare, KeyValue, Op, Store, WatchEvent } from './types.js';
 
@@ -99,6 +101,37 @@ export class Txn {
   readonly ops: Op[] = [];
   /** The objects written, by key, with their encoding: the cache takes them instead of decoding what it encoded. */
   readonly objects = new Map<string, { value: unknown; encoded: string }>();
+  /** Each op's object (undefined for a delete), so a rollback can restore `objects`. */
+  private readonly values: unknown[] = [];
+  private encodedBytes = 0;
+
+  /** About how many bytes the transaction sends (keys and values). */
+  get bytes(): number {
+    return this.encodedBytes;
+  }
+
+  /** A point to roll back to: what was added after it can be undone, what was there before stays. */
+  savepoint(): TxnSavepoint {
+    return { ops: this.ops.length, compares: this.compares.length, bytes: this.encodedBytes };
+  }
+
+  /** Undoes every put, delete and guard added after `sp`. */
+  rollback(sp: TxnSavepoint): void {
+    const undone = new Set(this.ops.slice(sp.ops).map((op) => op.key));
+    this.ops.length = sp.ops;
+    this.values.length = sp.ops;
+    this.compares.length = sp.compares;
+    this.encodedBytes = sp.bytes;
+    for (const key of undone) {
+      this.objects.delete(key);
+      for (let i = this.ops.length - 1; i >= 0; i--) {
+        const op = this.ops[i]!;
+        if (op.key !== key) continue;
+        if (op.type === 'put') this.objects.set(key, { value: this.values[i], encoded: op.value });
+        break;
+      }
+    }
+  }
 
   /**
    * Writes value; `expected` is the modRevision read (0: must not exist yet), or undefined for an unguarded write.
@@ -109,6 +142,8 @@ export class Txn {
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     const encoded = encodeValue(value);
     this.ops.push(lease === undefined ? { type: 'put', key, value: encoded } : { type: 'put', key, value: encoded, lease });
+    this.values.push(value);
+    this.encodedBytes += key.length + encoded.length;
     this.objects.set(key, { value, encoded });
     return this;
   }
@@ -117,6 +152,8 @@ export class Txn {
     const key = table.key(id);
     if (expected !== undefined) this.compares.push({ key, modRevision: expected });
     this.ops.push({ type: 'delete', key });
+    this.values.push(undefined);
+    this.encodedBytes += key.length;
     this.objects.delete(key);
     return this;
   }
@@ -126,6 +163,12 @@ export class Txn {
     this.compares.push({ key: table.key(id), modRevision: expected });
     return this;
   }
+}
+
+export interface TxnSavepoint {
+  readonly ops: number;
+  readonly compares: number;
+  readonly bytes: number;
 }
 
 export class ConflictError extends Error {
@@ -151,6 +194,10 @@ export class StateCache {
   /** Transactions committed through this cache whose changes the watch has not delivered yet. */
   private readonly inflight = new Set<Txn>();
   private readonly changeListeners = new Set<(keys: readonly string[]) => void>();
+  /** Transactions with writes this process committed, and those the store refused (a guard failed). */
+  readonly commits = { committed: 0, refused: 0 };
+  /** Keys this process wrote and applied ahead of the watch, with the revision of that write. */
+  private readonly applied = new Map<string, number>();
 
   constructor(readonly store: Store) {}
 
@@ -183,8 +230,9 @@ export class StateCache {
       this.rev,
       (events, rev) => {
         if (rev <= this.rev) return;
-        for (const e of events) this.applyOne(e);
+        for (const e of events) if (!this.appliedAhead(e, rev)) this.applyOne(e);
         this.rev = rev;
+        this.forgetApplied();
         this.changed(events.map((e) => e.key));
       },
       () => void this.resync(),
@@ -212,6 +260,7 @@ export class StateCache {
     for (const kv of snapshot.kvs) {
       present.add(kv.key);
       const t = this.tableOf(kv.key);
+      if ((this.applied.get(kv.key) ?? 0) > snapshot.revision) continue;
       if (t && t.get(kv.key.slice(t.prefix.length))?.modRevision !== kv.modRevision) {
         this.applyOne({ type: 'put', key: kv.key, kv });
         keys.push(kv.key);
@@ -220,12 +269,13 @@ export class StateCache {
     for (const t of this.tables) {
       for (const row of [...t.values()]) {
         const key = t.key(row.id);
-        if (present.has(key)) continue;
+        if (present.has(key) || (this.applied.get(key) ?? 0) > snapshot.revision) continue;
         t.apply(row.id, undefined);
         keys.push(key);
       }
     }
     this.rev = Math.max(this.rev, snapshot.revision);
+    this.forgetApplied();
     this.changed(keys);
     this.follow();
   }
@@ -255,8 +305,16 @@ export class StateCache {
     this.inflight.add(txn);
     try {
       const res = await this.store.txn(txn.compares, txn.ops);
-      if (!res.succeeded) throw new ConflictError(res.revision);
-      if (res.changed) await this.waitFor(res.revision);
+      if (!res.succeeded) {
+        this.commits.refused++;
+        throw new ConflictError(res.revision);
+      }
+      this.commits.committed++;
+      if (!res.changed || this.rev >= res.revision) return res.revision;
+      // Puts alone are applied now (a delete's revision is not in its watch event, so a later-arriving older event
+      // could not be told apart from it: a transaction with one waits for the watch, which keeps it atomic here too).
+      if (txn.ops.every((op) => op.type === 'put')) this.applyOwn(txn, res.revision);
+      else await this.waitFor(res.revision);
       return res.revision;
     } finally {
       this.inflight.delete(txn);
@@ -279,6 +337,42 @@ export class StateCache {
         if (e.revision > this.rev) await this.waitFor(e.revision, CATCH_UP_MS);
       }
     }
+  }
+
+  /** Applies this process's committed puts at their revision, ahead of the watch. */
+  private applyOwn(txn: Txn, rev: number): void {
+    const last = new Map<string, string>();
+    for (const op of txn.ops) if (op.type === 'put') last.set(op.key, op.value);
+    const keys: string[] = [];
+    for (const [key, encoded] of last) {
+      const t = this.tableOf(key);
+      if (!t) continue;
+      if ((this.applied.get(key) ?? 0) < rev) this.applied.set(key, rev);
+      const id = key.slice(t.prefix.length);
+      // A later write of this process to the key may have been acknowledged (and applied) first.
+      if ((t.get(id)?.modRevision ?? 0) >= rev) continue;
+      const w = txn.objects.get(key);
+      t.apply(id, { id, value: w && w.encoded === encoded ? w.value : decodeValue(encoded), modRevision: rev });
+      keys.push(key);
+    }
+    this.changed(keys);
+  }
+
+  /**
+   * Whether the cache holds this process's write of the event's key at or after the event already (its own write
+   * coming back, or an older one). A delete of unknown revision is older only when the write is past the whole batch.
+   */
+  private appliedAhead(e: WatchEvent, batchRev: number): boolean {
+    const mine = this.applied.get(e.key);
+    if (mine === undefined) return false;
+    const at = e.kv?.modRevision ?? e.revision;
+    return at !== undefined ? at <= mine : mine > batchRev;
+  }
+
+  /** Writes applied ahead of the watch that the watch has caught up with. */
+  private forgetApplied(): void {
+    if (this.applied.size === 0) return;
+    for (const [key, rev] of this.applied) if (rev <= this.rev) this.applied.delete(key);
   }
 
   /** Resolves once the cache has applied the store's changes up to `rev` (or, given a timeout, when it runs out). */

@@ -143,7 +143,7 @@ export class EtcdStore implements Store {
         rev = Math.max(rev, modRevision);
         const key = this.unprefix(ev.kv.key);
         const prev = ev.prev_kv ? this.toKv(ev.prev_kv) : undefined;
-        events.push(ev.type === 'Put' ? { type: 'put', key, kv: this.toKv(ev.kv), prev } : { type: 'delete', key, prev });
+        events.push(ev.type === 'Put' ? { type: 'put', key, kv: this.toKv(ev.kv), prev } : { type: 'delete', key, prev, revision: modRevision });
       }
       delivered = rev;
       resumeFromDelivered();

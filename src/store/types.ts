@@ -53,6 +53,8 @@ export interface WatchEvent {
   /** The new value; undefined for deletes. */
   kv?: KeyValue;
   prev?: KeyValue;
+  /** A delete's revision, when the backend knows it (a put's is kv.modRevision). */
+  revision?: number;
 }
 
 /**

@@ -15,6 +15,18 @@ export class AddressClaims {
 
   constructor(private readonly tables: Tables, private readonly txn: Txn) {}
 
+  /** What has been handed out so far, to hand back with restore() (the transaction's own rollback drops the claims). */
+  savepoint(): { taken: Set<string>; cursors: Map<string, number> } {
+    return { taken: new Set(this.taken), cursors: new Map(this.cursors) };
+  }
+
+  restore(sp: { taken: Set<string>; cursors: Map<string, number> }): void {
+    this.taken.clear();
+    for (const a of sp.taken) this.taken.add(a);
+    this.cursors.clear();
+    for (const [k, v] of sp.cursors) this.cursors.set(k, v);
+  }
+
   /** The address for a task placed on `ci`, claimed for `taskId` in the transaction when it is its own. */
   claim(ci: ContainerInstanceRecord, taskId: string): string {
     const attr = (name: string) => ci.attributes?.find((a) => a.name === name)?.value;

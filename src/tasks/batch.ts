@@ -5,7 +5,7 @@ import { InvalidParameter } from '../domain/errors.js';
 import { deregistersFirst as serviceDeregistersFirst } from '../domain/service.js';
 import type { TaskRecord } from '../domain/task.js';
 import { promote, release, reserve } from '../placement/resources.js';
-import { Txn, type Row, type StateCache } from '../store/cache.js';
+import { Txn, type Row, type StateCache, type TxnSavepoint } from '../store/cache.js';
 import type { ContainerInstanceRecord, Tables } from '../state/tables.js';
 import { next, type Effect, type MachineContext, type TaskEvent } from './machine.js';
 import { AddressClaims } from './addresses.js';
@@ -57,6 +57,40 @@ export class TaskBatch {
     return (this.claims ??= new AddressClaims(this.tables, this.txn));
   }
 
+  /**
+   * A point to roll back to: one call's writes into a shared batch can be undone when the call fails, and the calls
+   * before it keep theirs.
+   */
+  savepoint(): BatchSavepoint {
+    return {
+      txn: this.txn.savepoint(),
+      instances: new Map([...this.instances].map(([k, e]) => [k, e.ci])),
+      claims: this.claims?.savepoint(),
+    };
+  }
+
+  /** Undoes what was written into the batch after `sp` (tasks, reservations, address claims, other writes). */
+  rollback(sp: BatchSavepoint): void {
+    this.open();
+    this.txn.rollback(sp.txn);
+    for (const [key, entry] of this.instances) {
+      const ci = sp.instances.get(key);
+      if (ci === undefined) this.instances.delete(key);
+      else entry.ci = ci;
+    }
+    if (this.claims) {
+      if (sp.claims) this.claims.restore(sp.claims);
+      else this.claims = undefined;
+    }
+  }
+
+  /** About how many bytes the transaction will send (each touched instance counted at its size as read). */
+  bytes(): number {
+    let n = this.txn.bytes;
+    for (const [key, { ci }] of this.instances) n += key.length + 64 + approximateSize(this.tables.containerInstances.get(key)?.value ?? ci);
+    return n;
+  }
+
   /** At most how many operations the transaction will have once done (instances not yet written count as one each). */
   size(): number {
     return this.txn.ops.length + this.instances.size;
@@ -101,6 +135,20 @@ export class TaskBatch {
         return true;
     }
   }
+}
+
+export interface BatchSavepoint {
+  txn: TxnSavepoint;
+  instances: Map<string, ContainerInstanceRecord>;
+  claims: ReturnType<AddressClaims['savepoint']> | undefined;
+}
+
+/** An instance row's encoded size, remembered per cached row (rows are never changed in place). */
+const sizes = new WeakMap<object, number>();
+function approximateSize(ci: ContainerInstanceRecord): number {
+  let n = sizes.get(ci);
+  if (n === undefined) sizes.set(ci, (n = JSON.stringify(ci).length));
+  return n;
 }
 
 /** Whether a task leaves a load balancer or Cloud Map before it stops: its service has target groups or registries. */

@@ -4,7 +4,11 @@
 // planned, and handed back before the commit, whose changes come back through the cache), so the group never
 // oversubscribes, and a conflict re-plans the whole group on fresh reads as one call would be. On etcd every commit
 // costs a consensus round and an fsync: one transaction per group instead of per call is what lets one replica take
-// more calls per second than etcd commits transactions. A call whose checks fail fails alone; the others go on.
+// more calls per second than etcd commits transactions. Each call writes into the shared batch after a savepoint: a
+// call whose checks fail has its part rolled back and fails alone, and one that would take the transaction past etcd's
+// limits (operations, request size) is rolled back and goes first in the next group. A conflict re-plans the group on
+// fresh reads, for up to 30 seconds, before its calls fail.
+import { ServerError } from '../domain/errors.js';
 import type { ClusterState, Plan } from '../scheduler/index.js';
 import type { StateCache } from '../store/cache.js';
 import type { TaskBatch } from './batch.js';
@@ -27,11 +31,15 @@ interface Job {
 }
 
 /**
- * etcd's default --max-txn-ops is 128 (operations, and compares, per transaction). A RunTask call adds at most 31: ten
- * tasks, ten address claims, ten instance rows (each instance once per group) and a client token.
+ * etcd's default --max-txn-ops is 128 (operations, and compares, per transaction). A RunTask call adds up to 31 (ten
+ * tasks, ten address claims, ten instance rows, each instance once per group, and a client token), mostly far fewer:
+ * a call is counted once planned, and rolled back to the next group when it went over.
  */
 export const MAX_GROUP_OPS = 128;
-const MAX_CALL_OPS = 31;
+/** etcd's default --max-request-bytes is 1.5 MiB: a group stops at 1 MiB of keys and values. */
+export const MAX_GROUP_BYTES = 1024 * 1024;
+/** How long a group goes on re-planning after conflicts before its calls fail. */
+const CONFLICT_DEADLINE_MS = 30_000;
 
 export class PlacementGroups {
   private readonly queues = new Map<string, Job[]>();
@@ -40,6 +48,7 @@ export class PlacementGroups {
     private readonly cache: StateCache,
     private readonly newBatch: () => TaskBatch,
     private readonly maxOps = MAX_GROUP_OPS,
+    private readonly maxBytes = MAX_GROUP_BYTES,
   ) {}
 
   /** Runs `attempt` in the next group of `cluster`; resolves with its answer once the group is committed. */
@@ -59,39 +68,45 @@ export class PlacementGroups {
       const failed = new Map<Job, unknown>();
       let taken: Job[] = [];
       let error: unknown;
+      const deadline = Date.now() + CONFLICT_DEADLINE_MS;
       try {
         const results = await this.cache.update(() => {
-          for (;;) {
-            const batch = this.newBatch();
-            const keys = new Set<string>();
-            const held: Placed[] = [];
-            const out: unknown[] = [];
-            taken = [];
-            let threw: Job | undefined;
-            try {
-              for (const job of jobs) {
-                if (failed.has(job)) continue;
-                if ((job.key !== undefined && keys.has(job.key)) || (taken.length > 0 && batch.size() + MAX_CALL_OPS > this.maxOps)) continue;
-                try {
-                  const r = job.attempt(batch);
-                  out.push(r.result);
-                  if (r.placed) hold(r.placed, held);
-                } catch (e) {
-                  failed.set(job, e);
-                  threw = job;
-                  break;
-                }
-                taken.push(job);
-                if (job.key !== undefined) keys.add(job.key);
+          taken = [];
+          if (Date.now() > deadline) throw new ServerError('Placement kept conflicting with other writers for 30 seconds. Try again.');
+          const batch = this.newBatch();
+          const keys = new Set<string>();
+          const held: Placed[] = [];
+          const out: unknown[] = [];
+          try {
+            for (const job of jobs) {
+              if (failed.has(job)) continue;
+              if (job.key !== undefined && keys.has(job.key)) continue;
+              if (taken.length > 0 && batch.size() >= this.maxOps) break;
+              const sp = batch.savepoint();
+              let r: ReturnType<GroupAttempt<unknown>>;
+              try {
+                r = job.attempt(batch);
+              } catch (e) {
+                // Its part of the batch goes; the calls before it keep theirs.
+                batch.rollback(sp);
+                failed.set(job, e);
+                continue;
               }
-            } finally {
-              release(held);
+              // Past a limit: it goes first in the next group, and so do the calls after it (their order kept).
+              if (taken.length > 0 && (batch.size() > this.maxOps || batch.bytes() > this.maxBytes)) {
+                batch.rollback(sp);
+                break;
+              }
+              out.push(r.result);
+              if (r.placed) hold(r.placed, held);
+              taken.push(job);
+              if (job.key !== undefined) keys.add(job.key);
             }
-            // A call that failed may have written part of its tasks into the batch: plan the others again without it.
-            if (threw) continue;
-            return { txn: batch.done(), result: out };
+          } finally {
+            release(held);
           }
-        });
+          return { txn: batch.done(), result: out };
+        }, Number.MAX_SAFE_INTEGER);
         taken.forEach((job, i) => job.resolve(results[i]));
       } catch (e) {
         error = e;
@@ -101,7 +116,7 @@ export class PlacementGroups {
       // What did not fit this group goes first in the next (unless the group could not be made at all).
       const done = new Set([...taken, ...failed.keys()]);
       const rest = jobs.filter((j) => !done.has(j));
-      if (done.size === 0 && error !== undefined) rest.forEach((j) => j.reject(error));
+      if (taken.length === 0 && error !== undefined) rest.forEach((j) => j.reject(error));
       else queue.unshift(...rest);
     }
     this.queues.delete(cluster);

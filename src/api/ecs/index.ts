@@ -1,7 +1,7 @@
 // The ECS API as the gateway serves it: JSON 1.1 under the AmazonEC2ContainerServiceV20141113 target prefix.
 import type { Volume } from '@aws-sdk/client-ecs';
 import { loadModel } from '../../gateway/model/index.js';
-import type { ServiceDefinition } from '../../gateway/service.js';
+import type { RequestContext, ServiceDefinition } from '../../gateway/service.js';
 import { accountSettingOperations } from './accountSettings.js';
 import { attributeOperations } from './attributes.js';
 import { capacityProviderOperations } from './capacityProviders.js';
@@ -30,6 +30,8 @@ export interface EcsServiceOptions {
   checkVolumes?: (volumes: Volume[]) => void;
   /** ECS Exec's session relay (ExecuteCommand opens its sessions). */
   exec?: ExecSessions;
+  /** RunTask and StartTask handed to the replica that places (cli/placementForwarding.ts); undefined: placed here. */
+  forwardPlacement?: (op: 'RunTask' | 'StartTask', input: unknown, ctx: RequestContext) => Promise<unknown>;
 }
 
 export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefinition {
@@ -50,7 +52,7 @@ export function ecsService(deps: EcsDeps, opts: EcsServiceOptions): ServiceDefin
       ...accountSettingOperations(ecs),
       ...attributeOperations(ecs),
       ...containerInstanceOperations(ecs),
-      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs, opts.checkVolumes),
+      ...runTaskOperations(ecs, opts.pools, opts.stoppedRetentionMs, opts.checkVolumes, opts.forwardPlacement),
       ...taskOperations(ecs, { stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...agentReportOperations(ecs, { channelUrl: opts.channelUrl, stoppedRetentionMs: opts.stoppedRetentionMs }),
       ...serviceOperations(ecs),

@@ -23,6 +23,8 @@ export function runTaskOperations(
   pools: PlacementPools,
   stoppedRetentionMs = DEFAULT_STOPPED_RETENTION_MS,
   checkVolumes: (volumes: Volume[]) => void = () => {},
+  /** Hands the call to the replica that places (its answer), or undefined to place it here. */
+  forward: (op: 'RunTask' | 'StartTask', input: unknown, ctx: RequestContext) => Promise<unknown> = async () => undefined,
 ) {
   const { tables } = ecs;
 
@@ -52,6 +54,8 @@ export function runTaskOperations(
 
   return {
     async RunTask(input: RunTaskRequest, ctx: RequestContext): Promise<RunTaskResponse> {
+      const forwarded = (await forward('RunTask', input, ctx)) as RunTaskResponse | undefined;
+      if (forwarded) return forwarded;
       const count = input.count ?? 1;
       if (!Number.isInteger(count) || count < 1 || count > 10) throw new InvalidParameter('count must be between 1 and 10.');
       const tags = initialTags(input.tags);
@@ -81,6 +85,8 @@ export function runTaskOperations(
     },
 
     async StartTask(input: StartTaskRequest, ctx: RequestContext): Promise<StartTaskResponse> {
+      const forwarded = (await forward('StartTask', input, ctx)) as StartTaskResponse | undefined;
+      if (forwarded) return forwarded;
       const refs = input.containerInstances ?? [];
       if (refs.length < 1 || refs.length > 10) {
         throw new InvalidParameter('containerInstances must list between 1 and 10 container instances.');
