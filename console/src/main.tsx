@@ -5,8 +5,6 @@ import '@cloudscape-design/global-styles/index.css';
 import Alert from '@cloudscape-design/components/alert';
 import AppLayout from '@cloudscape-design/components/app-layout';
 import Link from '@cloudscape-design/components/link';
-import { I18nProvider } from '@cloudscape-design/components/i18n';
-import enMessages from '@cloudscape-design/components/i18n/messages/all.en';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
@@ -17,6 +15,7 @@ import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
 import { ErrorBoundary } from './lib/ErrorBoundary';
+import { EnglishI18nProvider } from './lib/i18n';
 import { match, queryParam, useHashPath } from './lib/router';
 import { SignIn } from './pages/SignIn';
 
@@ -154,8 +153,8 @@ dropUnsupportedNavOrientation(root);
 createRoot(root).render(
   <StrictMode>
     {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}
-    <I18nProvider locale="en" messages={[enMessages]}>
+    <EnglishI18nProvider>
       <Root />
-    </I18nProvider>
+    </EnglishI18nProvider>
   </StrictMode>,
 );
