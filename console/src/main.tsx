@@ -1,6 +1,6 @@
-// The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages, each loaded on demand.
-// First: the landing page's chunk starts loading while the rest of this bundle is still evaluating.
-import { clustersPage, earlyClustersPage } from './lib/firstPage';
+// The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages: the landing page (the
+// cluster list) in this bundle, so its first render needs nothing more from the network, every other page loaded on
+// demand.
 import '@cloudscape-design/global-styles/index.css';
 import Alert from '@cloudscape-design/components/alert';
 import AppLayout from '@cloudscape-design/components/app-layout';
@@ -15,11 +15,12 @@ import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
 import { ErrorBoundary } from './lib/ErrorBoundary';
+import { earlyClustersSettled } from './lib/firstLoad';
 import { EnglishI18nProvider } from './lib/i18n';
 import { match, queryParam, useHashPath } from './lib/router';
+import Clusters from './pages/Clusters';
 import { SignIn } from './pages/SignIn';
 
-const Clusters = lazy(() => earlyClustersPage ?? clustersPage());
 const Cluster = lazy(() => import('./pages/Cluster'));
 const TaskDefinitions = lazy(() => import('./pages/TaskDefinitions'));
 const TaskDefinitionFamily = lazy(() => import('./pages/TaskDefinitionFamily'));
@@ -150,11 +151,15 @@ function Root() {
 
 const root = document.getElementById('root')!;
 dropUnsupportedNavOrientation(root);
-createRoot(root).render(
+// The cluster list started loading as the page arrived (src/early.ts); most often it is here by now, and when it is a
+// few milliseconds away, waiting for it puts the rows in the first render instead of a spinner and a second render.
+void earlyClustersSettled(50).then(() =>
+  createRoot(root).render(
   <StrictMode>
     {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}
     <EnglishI18nProvider>
       <Root />
     </EnglishI18nProvider>
   </StrictMode>,
+  ),
 );
