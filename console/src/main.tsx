@@ -8,7 +8,6 @@ import Link from '@cloudscape-design/components/link';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
-import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { lazy, StrictMode, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { clearSession, loadSession, type Session } from './aws/session';
@@ -20,6 +19,7 @@ import { EnglishI18nProvider } from './lib/i18n';
 import { match, queryParam, useHashPath } from './lib/router';
 import Clusters from './pages/Clusters';
 import { SignIn } from './pages/SignIn';
+import { TopBar } from './lib/TopBar';
 
 const Cluster = lazy(() => import('./pages/Cluster'));
 const TaskDefinitions = lazy(() => import('./pages/TaskDefinitions'));
@@ -86,22 +86,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
   return (
     <Ctx.Provider value={ctx}>
       <div id="top-nav">
-        <TopNavigation
-          identity={{ href: '#/clusters', title: 'Wharf' }}
-          i18nStrings={{ overflowMenuTriggerText: 'More', overflowMenuTitleText: 'All', overflowMenuDismissIconAriaLabel: 'Close menu', overflowMenuBackIconAriaLabel: 'Back' }}
-          utilities={[
-            {
-              type: 'menu-dropdown',
-              text: `${session.accessKeyId} · ${session.region}`,
-              description: `Requests are signed for ${session.region}`,
-              iconName: 'user-profile',
-              disableTextCollapse: true,
-              ariaLabel: `Signed in as ${session.accessKeyId} · ${session.region}`,
-              items: [{ id: 'signout', text: 'Sign out' }],
-              onItemClick: (e) => e.detail.id === 'signout' && onSignOut(),
-            },
-          ]}
-        />
+        <TopBar session={session} onSignOut={onSignOut} />
       </div>
       <AppLayout
         headerSelector="#top-nav"
