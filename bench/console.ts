@@ -8,8 +8,8 @@
 // serves that build (WHARF_CONSOLE_DIR) and the rounds alternate between the two, which one goes first alternating
 // too, so both see the same machine; it prints both medians and their ratio.
 // Run: npm run build && node dist/bench/console.js [--rounds 7] [--compare DIR]
-import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { arg, median, startServer } from './support.js';
@@ -25,6 +25,8 @@ interface Build {
   first: number[];
   again: number[];
   floor: number[];
+  /** Rounds that did not reach the list within 30 s, each with the page's state then (a screenshot is written too). */
+  failed: string[];
 }
 
 async function serve(label: string, consoleDir?: string): Promise<Build> {
@@ -33,7 +35,7 @@ async function serve(label: string, consoleDir?: string): Promise<Build> {
   const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds });
   await ecs.send(new CreateClusterCommand({ clusterName: 'default' }));
   ecs.destroy();
-  return { label, url, first: [], again: [], floor: [] };
+  return { label, url, first: [], again: [], floor: [], failed: [] };
 }
 
 const clusterList = async (page: Page, url: string) => {
@@ -60,11 +62,20 @@ async function main() {
     await context.addInitScript((s) => sessionStorage.setItem('wharf.console.session', s), session);
     return context;
   };
-  const round = async (b: Build) => {
+  // A round that never shows the list is counted and described, not dropped silently nor allowed to end the run.
+  const round = async (b: Build, i: number) => {
     const context = await newContext();
-    b.first.push(await clusterList(await context.newPage(), b.url));
-    b.again.push(await clusterList(await context.newPage(), b.url));
-    b.floor.push(await staticPage(await context.newPage(), b.url));
+    let page: Page | undefined;
+    try {
+      b.first.push(await clusterList((page = await context.newPage()), b.url));
+      b.again.push(await clusterList((page = await context.newPage()), b.url));
+      b.floor.push(await staticPage((page = await context.newPage()), b.url));
+    } catch (err) {
+      const shot = join(tmpdir(), `wharf-bench-console-${process.pid}-round${i + 1}-build${builds.indexOf(b) + 1}.png`);
+      await page?.screenshot({ path: shot }).catch(() => undefined);
+      const text = (await page?.evaluate(() => document.body.innerText.slice(0, 200)).catch(() => '')) ?? '';
+      b.failed.push(`round ${i + 1}: ${(err as Error).message.split('\n')[0]}; page: ${JSON.stringify(text)}; ${shot}`);
+    }
     await context.close();
   };
 
@@ -75,7 +86,7 @@ async function main() {
     await clusterList(await c.newPage(), b.url);
     await c.close();
   }
-  for (let i = 0; i < rounds; i++) for (const b of i % 2 === 0 ? builds : [...builds].reverse()) await round(b);
+  for (let i = 0; i < rounds; i++) for (const b of i % 2 === 0 ? builds : [...builds].reverse()) await round(b, i);
   await browser.close();
   const load1 = loadavg();
 
@@ -89,6 +100,7 @@ async function main() {
     console.log(`  first visit (empty cache)   ${fmt(b.first)}`);
     console.log(`  return visit (cached)       ${fmt(b.again)}`);
     console.log(`  static page (the floor)     ${fmt(b.floor)}`);
+    for (const f of b.failed) console.log(`  FAILED ${f}`);
   }
   const [cur, other] = builds as [Build, Build | undefined];
   if (other) {
