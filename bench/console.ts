@@ -63,29 +63,29 @@ async function main() {
     return context;
   };
   // A round that never shows the list is counted and described, not dropped silently nor allowed to end the run.
-  const round = async (b: Build, i: number) => {
+  const attempt = async (b: Build, name: string, pages: (next: () => Promise<Page>) => Promise<void>) => {
     const context = await newContext();
     let page: Page | undefined;
     try {
-      b.first.push(await clusterList((page = await context.newPage()), b.url));
-      b.again.push(await clusterList((page = await context.newPage()), b.url));
-      b.floor.push(await staticPage((page = await context.newPage()), b.url));
+      await pages(async () => (page = await context.newPage()));
     } catch (err) {
-      const shot = join(tmpdir(), `wharf-bench-console-${process.pid}-round${i + 1}-build${builds.indexOf(b) + 1}.png`);
+      const shot = join(tmpdir(), `wharf-bench-console-${process.pid}-${name.replace(/\W+/g, '-')}-build${builds.indexOf(b) + 1}.png`);
       await page?.screenshot({ path: shot }).catch(() => undefined);
       const text = (await page?.evaluate(() => document.body.innerText.slice(0, 200)).catch(() => '')) ?? '';
-      b.failed.push(`round ${i + 1}: ${(err as Error).message.split('\n')[0]}; page: ${JSON.stringify(text)}; ${shot}`);
+      b.failed.push(`${name}: ${(err as Error).message.split('\n')[0]}; page: ${JSON.stringify(text)}; ${shot}`);
     }
     await context.close();
   };
+  const round = (b: Build, i: number) =>
+    attempt(b, `round ${i + 1}`, async (next) => {
+      b.first.push(await clusterList(await next(), b.url));
+      b.again.push(await clusterList(await next(), b.url));
+      b.floor.push(await staticPage(await next(), b.url));
+    });
 
   const load0 = loadavg();
   // Warm each server and the browser's own start-up out of the figures.
-  for (const b of builds) {
-    const c = await newContext();
-    await clusterList(await c.newPage(), b.url);
-    await c.close();
-  }
+  for (const b of builds) await attempt(b, 'warm-up', async (next) => void (await clusterList(await next(), b.url)));
   for (let i = 0; i < rounds; i++) for (const b of i % 2 === 0 ? builds : [...builds].reverse()) await round(b, i);
   await browser.close();
   const load1 = loadavg();
