@@ -1,26 +1,26 @@
-// The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages, each loaded on demand.
-// First: the landing page's chunk starts loading while the rest of this bundle is still evaluating.
-import { clustersPage, earlyClustersPage } from './lib/firstPage';
+// The console's shell: sign-in gate, navigation, breadcrumbs, flash messages, and the pages: the landing page (the
+// cluster list) in this bundle, so its first render needs nothing more from the network, every other page loaded on
+// demand.
 import '@cloudscape-design/global-styles/index.css';
 import Alert from '@cloudscape-design/components/alert';
 import AppLayout from '@cloudscape-design/components/app-layout';
 import Link from '@cloudscape-design/components/link';
-import { I18nProvider } from '@cloudscape-design/components/i18n';
-import enMessages from '@cloudscape-design/components/i18n/messages/all.en';
 import Flashbar, { type FlashbarProps } from '@cloudscape-design/components/flashbar';
 import SideNavigation from '@cloudscape-design/components/side-navigation';
 import Spinner from '@cloudscape-design/components/spinner';
-import TopNavigation from '@cloudscape-design/components/top-navigation';
 import { lazy, StrictMode, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
 import { ErrorBoundary } from './lib/ErrorBoundary';
+import { earlyClustersSettled } from './lib/firstLoad';
+import { EnglishI18nProvider } from './lib/i18n';
 import { match, queryParam, useHashPath } from './lib/router';
+import Clusters from './pages/Clusters';
 import { SignIn } from './pages/SignIn';
+import { TopBar } from './lib/TopBar';
 
-const Clusters = lazy(() => earlyClustersPage ?? clustersPage());
 const Cluster = lazy(() => import('./pages/Cluster'));
 const TaskDefinitions = lazy(() => import('./pages/TaskDefinitions'));
 const TaskDefinitionFamily = lazy(() => import('./pages/TaskDefinitionFamily'));
@@ -86,22 +86,7 @@ function Console({ session, onSignOut }: { session: Session; onSignOut: () => vo
   return (
     <Ctx.Provider value={ctx}>
       <div id="top-nav">
-        <TopNavigation
-          identity={{ href: '#/clusters', title: 'Wharf' }}
-          i18nStrings={{ overflowMenuTriggerText: 'More', overflowMenuTitleText: 'All', overflowMenuDismissIconAriaLabel: 'Close menu', overflowMenuBackIconAriaLabel: 'Back' }}
-          utilities={[
-            {
-              type: 'menu-dropdown',
-              text: `${session.accessKeyId} · ${session.region}`,
-              description: `Requests are signed for ${session.region}`,
-              iconName: 'user-profile',
-              disableTextCollapse: true,
-              ariaLabel: `Signed in as ${session.accessKeyId} · ${session.region}`,
-              items: [{ id: 'signout', text: 'Sign out' }],
-              onItemClick: (e) => e.detail.id === 'signout' && onSignOut(),
-            },
-          ]}
-        />
+        <TopBar session={session} onSignOut={onSignOut} />
       </div>
       <AppLayout
         headerSelector="#top-nav"
@@ -151,11 +136,15 @@ function Root() {
 
 const root = document.getElementById('root')!;
 dropUnsupportedNavOrientation(root);
-createRoot(root).render(
+// The cluster list started loading as the page arrived (src/early.ts); most often it is here by now, and when it is a
+// few milliseconds away, waiting for it puts the rows in the first render instead of a spinner and a second render.
+void earlyClustersSettled(50).then(() =>
+  createRoot(root).render(
   <StrictMode>
     {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}
-    <I18nProvider locale="en" messages={[enMessages]}>
+    <EnglishI18nProvider>
       <Root />
-    </I18nProvider>
+    </EnglishI18nProvider>
   </StrictMode>,
+  ),
 );

@@ -31,8 +31,10 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-/** dist/console beside the compiled server (dist/src/console), or the build output when run from src/. */
+/** WHARF_CONSOLE_DIR when set (another build of the console, as bench/console.ts compares two builds with), else
+ * dist/console beside the compiled server (dist/src/console), or the build output when run from src/. */
 export function defaultConsoleDir(): string {
+  if (process.env.WHARF_CONSOLE_DIR) return resolve(process.env.WHARF_CONSOLE_DIR);
   const here = dirname(fileURLToPath(import.meta.url));
   return here.includes(`${sep}dist${sep}`) ? resolve(here, '../../console') : resolve(here, '../../dist/console');
 }

@@ -256,6 +256,43 @@ describe('the web console', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
   });
 
+  it("the first render's plain top bar has the same names and works from the keyboard", async () => {
+    // A page of its own, signed in, whose browser is never idle: the plain bar stays rather than giving way to
+    // Cloudscape's TopNavigation.
+    const plain = await page.context().newPage();
+    plain.on('pageerror', (err) => pageErrors.push(err.message));
+    const signedIn = JSON.stringify({ accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretAccessKey, region: 'us-east-1' });
+    await plain.addInitScript((s) => {
+      sessionStorage.setItem('wharf.console.session', s);
+      window.requestIdleCallback = () => 0;
+    }, signedIn);
+    try {
+      await plain.goto(`${wharf.url}/console/#/clusters`);
+      await plain.getByRole('link', { name: 'default', exact: true }).waitFor();
+      expect(await plain.locator('header.wharf-top-bar').count()).toBe(1);
+      await screenshot(plain, 'clusters-plain-top-bar');
+      expect(await seriousViolations(plain)).toEqual([]);
+      const user = plain.getByRole('button', { name: `Signed in as ${TEST_CREDENTIALS.accessKeyId} · us-east-1` });
+      await plain.getByRole('banner').getByRole('link', { name: 'Wharf', exact: true }).focus();
+      await plain.keyboard.press('Tab');
+      await expect.poll(() => user.evaluate((b) => b === document.activeElement)).toBe(true);
+      await plain.keyboard.press('Enter');
+      const signOut = plain.getByRole('menuitem', { name: 'Sign out' });
+      await expect.poll(() => signOut.evaluate((b) => b === document.activeElement)).toBe(true);
+      expect(await seriousViolations(plain)).toEqual([]);
+      await plain.keyboard.press('Escape');
+      await expect.poll(() => signOut.count()).toBe(0);
+      await expect.poll(() => user.evaluate((b) => b === document.activeElement)).toBe(true);
+      await plain.keyboard.press('ArrowDown');
+      await expect.poll(() => signOut.evaluate((b) => b === document.activeElement)).toBe(true);
+      await plain.keyboard.press('Enter');
+      await plain.locator('input[name=accessKeyId]').waitFor();
+      expect(await plain.evaluate(() => sessionStorage.length)).toBe(0);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('raised no uncaught error in the page', () => {
     expect(pageErrors).toEqual([]);
   });

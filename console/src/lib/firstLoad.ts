@@ -1,8 +1,8 @@
 // What the first page of a visit needs, started before the rest of the console has loaded: the console's bundle
-// takes most of a second to evaluate on a slow machine, and the page's own chunk and its API answers would otherwise
-// wait for it and then for the first render. src/early.ts, a small script of its own that the page runs as soon as it
-// arrives, starts the data; main.tsx imports this module first, so the same answers (one module instance) reach the
-// page, and starts the page's chunk ahead of the UI library.
+// takes most of a second to evaluate on a slow machine, and the page's API answers would otherwise wait for it and
+// then for the first render. src/early.ts, a small script of its own that the page runs as soon as it arrives, starts
+// the data; main.tsx imports this module too (one module instance), waits briefly for the answer before its first
+// render (earlyClustersSettled), and the page shows it in that render (takeSettledEarlyClusters).
 import type { Cluster, DescribeClustersResponse, ListClustersResponse } from '@aws-sdk/client-ecs';
 import { ecs } from '../aws/apis';
 import { loadSession, type Session } from '../aws/session';
@@ -34,9 +34,23 @@ export async function loadClusters(session: Session): Promise<Cluster[]> {
 
 const opened = loadSession();
 // Only the cluster list, the landing page, is started early; any other page loads as it renders.
-const early = opened && currentPath() === '/clusters' ? { session: opened, clusters: loadClusters(opened), at: Date.now() } : undefined;
-// Nothing waits on it until the page takes it; a failure is seen (and retried) by the page's own call.
-early?.clusters.catch(() => undefined);
+const early: { session: Session; clusters: Promise<Cluster[]>; at: number; value?: Cluster[] } | undefined =
+  opened && currentPath() === '/clusters' ? { session: opened, clusters: loadClusters(opened), at: Date.now() } : undefined;
+// Kept once it arrives, for a first render that can show it at once; a failure is seen (and retried) by the page's
+// own call.
+if (early)
+  early.clusters.then(
+    (v) => (early.value = v),
+    () => undefined,
+  );
+
+/** Resolves when the early cluster list has its answer (or failed), or after `maxMs`, whichever comes first; at once
+ * when the visit does not open on the cluster list. main.tsx renders after it, so that a list which arrives just after
+ * the bundle is in the first render rather than in one after a spinner. */
+export function earlyClustersSettled(maxMs: number): Promise<void> {
+  if (!early || early.value) return Promise.resolve();
+  return Promise.race([early.clusters.then(() => undefined, () => undefined), new Promise<void>((ok) => setTimeout(ok, maxMs))]);
+}
 
 /** The cluster list answer started at load, once, for the session it was started with. The first render of the
  * page takes it however long the bundle took on a slow machine; a minute bounds how stale it can be if the user went
@@ -48,5 +62,9 @@ export function takeEarlyClusters(session: Session): Promise<Cluster[]> | undefi
   return p;
 }
 
-/** Whether the cluster list is the page this visit opens on (signed in, at the landing page). */
-export const opensOnClusters = early !== undefined;
+/** The early cluster list if it has already arrived (taken once, as takeEarlyClusters), for the page's first render. */
+export function takeSettledEarlyClusters(session: Session): Cluster[] | undefined {
+  if (!early?.value || early.session.accessKeyId !== session.accessKeyId || Date.now() - early.at > 60_000) return undefined;
+  early.at = 0;
+  return early.value;
+}

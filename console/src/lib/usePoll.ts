@@ -9,10 +9,13 @@ export interface Poll<T> {
   refresh: () => void;
 }
 
-export function usePoll<T>(load: () => Promise<T>, deps: readonly unknown[], intervalMs = 3000): Poll<T> {
-  const [data, setData] = useState<T>();
+/** `initial`, when given, is an answer already in hand (the cluster list loaded as the page arrived): shown in the
+ * first render, and the next load waits the interval rather than starting at once. */
+export function usePoll<T>(load: () => Promise<T>, deps: readonly unknown[], intervalMs = 3000, initial?: T): Poll<T> {
+  const [data, setData] = useState<T | undefined>(initial);
   const [error, setError] = useState<Error>();
-  const [loading, setLoading] = useState(true);
+  const [loading, setLoading] = useState(initial === undefined);
+  const pending = useRef(initial !== undefined);
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -20,7 +23,7 @@ export function usePoll<T>(load: () => Promise<T>, deps: readonly unknown[], int
   const lastKey = useRef(key);
   // The last answer as text: an unchanged answer is not set again, so a page of 1,000 rows is not re-rendered (and
   // the user's clicks not delayed) every few seconds for nothing.
-  const lastText = useRef<string | undefined>(undefined);
+  const lastText = useRef<string | undefined>(initial === undefined ? undefined : JSON.stringify(initial));
 
   useEffect(() => {
     if (lastKey.current !== key) {
@@ -51,8 +54,13 @@ export function usePoll<T>(load: () => Promise<T>, deps: readonly unknown[], int
       setLoading(false);
       timer = setTimeout(run, document.hidden ? Math.max(delay, 15_000) : delay);
     };
-    setLoading(true);
-    void run();
+    if (pending.current) {
+      pending.current = false;
+      timer = setTimeout(run, intervalMs);
+    } else {
+      setLoading(true);
+      void run();
+    }
     return () => {
       cancelled = true;
       if (timer) clearTimeout(timer);

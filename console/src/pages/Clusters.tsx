@@ -15,12 +15,14 @@ import { ConfirmModal } from '../lib/ConfirmModal';
 import { useConsole } from '../lib/context';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc } from '../lib/format';
-import { loadClusters, takeEarlyClusters } from '../lib/firstLoad';
+import { loadClusters, takeEarlyClusters, takeSettledEarlyClusters } from '../lib/firstLoad';
 import { usePoll } from '../lib/usePoll';
 
 export default function Clusters() {
   const { session, flash } = useConsole();
-  const poll = usePoll(() => takeEarlyClusters(session) ?? loadClusters(session), [session]);
+  // The list loaded as the page arrived: in the first render when it is already here, else awaited by the first poll.
+  const [initial] = useState(() => takeSettledEarlyClusters(session));
+  const poll = usePoll(() => takeEarlyClusters(session) ?? loadClusters(session), [session], 3000, initial);
   const [selected, setSelected] = useState<Cluster[]>([]);
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState(false);
