@@ -6,7 +6,7 @@
 // native modules were built for Node 20.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
   ECSClient,
@@ -23,7 +23,8 @@ const rounds = arg('rounds', 20);
 const clientNode = arg('client-node', process.execPath);
 const creds = { accessKeyId: 'AKIAWHARFBENCH000016', secretAccessKey: 'wharf-bench-secret' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const bin = resolve(import.meta.dirname, '../src/cli/main.js');
+// The command as installed (package.json "bin").
+const bin = resolve(import.meta.dirname, '../src/cli/wharf.cjs');
 
 /**
  * CPU time in ms (user + system, from /proc on Linux; undefined elsewhere) of this process's waited-for children
@@ -55,7 +56,8 @@ async function main() {
     const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-exec', enableExecuteCommand: true }))).tasks![0]!.taskArn!;
     const container = (await runningTask(ecs, arn)).containers![0]!.runtimeId!;
     const env = { ...process.env, WHARF_ACCESS_KEY_ID: creds.accessKeyId, WHARF_SECRET_ACCESS_KEY: creds.secretAccessKey };
-    const wharf = () => run(clientNode, [bin, 'exec', arn, '--command', 'true', '--endpoint-url', url], { env });
+    // Run as a command, as a person runs it (the file's launcher finds `node` on PATH: the client's Node first).
+    const wharf = () => run(bin, ['exec', arn, '--command', 'true', '--endpoint-url', url], { env: { ...env, PATH: `${dirname(clientNode)}:${process.env.PATH ?? ''}` } });
     const docker = () => run('docker', ['exec', container, 'true']);
     await wharf();
     await docker();
@@ -95,7 +97,7 @@ async function main() {
     console.log(`  wharf exec TASK --command true   ${w.toFixed(0)} ms   (${spread(wharfMs)})`);
     console.log(`  docker exec CONTAINER true       ${d.toFixed(0)} ms   (${spread(dockerMs)})`);
     console.log(`  ratio wharf/docker               ${(w / d).toFixed(2)}   (goal <= 1.3: ${w / d <= 1.3 ? 'met' : 'NOT met'})`);
-    console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms   (${spread(nodeMs)})`);
+    console.log(`  node -e 0 (process start alone)  ${median(nodeMs).toFixed(0)} ms   (${spread(nodeMs)})${process.env.NODE_EXTRA_CA_CERTS ? ', NODE_EXTRA_CA_CERTS set (Node 20 reads it at every start; wharf exec to http:// leaves it out)' : ''}`);
     if (nodeCpu0 !== undefined) {
       const per = (ms: number) => `${(ms / rounds).toFixed(0)} ms`;
       console.log(`  CPU per run (means): wharf exec ${per(cpu.wharf)} + the wharf up process ${per(cpu.server)}; docker exec ${per(cpu.docker)} (dockerd not counted); node -e 0 ${nodeCpu.toFixed(0)} ms`);

@@ -75,3 +75,34 @@ const exec = await build({
   plugins: [lazy, ownUrl],
 });
 for (const f of exec.outputFiles) await writeFile(f.path, f.contents);
+
+// The installed command (package.json "bin"): bin.js, i.e. the compile cache and the same dispatcher, as CommonJS, so
+// a plain `wharf exec` never starts Node's loader for ES modules (src/cli/bin.ts). Its import.meta.url (builtins.ts,
+// for Node releases without getBuiltinModule) is the file's own URL.
+// Run as a command, the file is first a shell script (its second line is a no-op string and a comment to JavaScript):
+// Node 20 reads and parses every certificate in NODE_EXTRA_CA_CERTS as it starts (about 45 ms for Debian's bundle;
+// Node 22 waits until a TLS connection needs them), and `wharf exec` to an http:// endpoint makes no TLS connection,
+// so for it the variable is left out. Anything else, or an https endpoint, keeps it; `node wharf.cjs` runs the
+// JavaScript alone.
+const launcher = [
+  '#!/bin/sh',
+  '":" //; case "$1" in exec) case " $* ${AWS_ENDPOINT_URL-}" in *[Hh][Tt][Tt][Pp][Ss]:*) ;; *) unset NODE_EXTRA_CA_CERTS ;; esac ;; esac; exec node "$0" "$@"',
+].join('\n');
+const binFile = join(cli, 'wharf.cjs');
+const bin = await build({
+  entryPoints: [join(cli, 'bin.js')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  write: false,
+  outfile: binFile,
+  banner: { js: `${launcher}\nconst __wharfUrl = require("node:url").pathToFileURL(__filename).href;` },
+  define: { 'import.meta.url': '__wharfUrl' },
+  sourcemap: 'linked',
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [lazy],
+});
+for (const f of bin.outputFiles) await writeFile(f.path, f.contents, { mode: 0o755 });

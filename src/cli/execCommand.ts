@@ -100,8 +100,11 @@ function relay(url: string, interactive: boolean, conn: HttpConnection): Promise
         else if (msg.type === 'stderr') process.stderr.write(Buffer.from(msg.data!, 'base64'));
         else if (msg.type === 'error') process.stderr.write(`${msg.message}\n`);
         else if (msg.type === 'exit') {
+          // The session is over: the close frame goes out (a small write is made at once) and the process leaves
+          // without waiting for the server's side of the close.
           code = msg.exitCode ?? 255;
           ws.close();
+          finish();
         }
       },
       refused: (status, body) => process.stderr.write(`The session could not be joined: ${body.trim() || status}\n`),

@@ -16,9 +16,10 @@ interface Ran {
   stderr: string;
 }
 
-function wharfExec(args: string[], input?: string): Promise<Ran> {
+/** Runs the installed command (the file itself, as a shell runs it: its launcher, then Node). */
+function wharf(args: string[], input?: string, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [WHARF_BIN, 'exec', ...args, '--endpoint-url', up.wharf.url], { env: WHARF_ENV });
+    const p = spawn(WHARF_BIN, args, { env: { ...WHARF_ENV, ...env } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -28,10 +29,13 @@ function wharfExec(args: string[], input?: string): Promise<Ran> {
   });
 }
 
+const wharfExec = (args: string[], input?: string, env?: NodeJS.ProcessEnv) =>
+  wharf(['exec', ...args, '--endpoint-url', up.wharf.url], input, env);
+
 /** Runs `wharf exec --interactive` inside a pseudo-terminal made by script(1), typing `lines` one at a time. */
 function interactive(task: string, lines: string[]): Promise<Ran> {
   return new Promise((resolve) => {
-    const cmd = `${process.execPath} ${WHARF_BIN} exec ${task} --interactive --command /bin/sh --endpoint-url ${up.wharf.url}`;
+    const cmd = `${WHARF_BIN} exec ${task} --interactive --command /bin/sh --endpoint-url ${up.wharf.url}`;
     const p = spawn('script', ['-qefc', cmd, '/dev/null'], { env: { ...WHARF_ENV, TERM: 'xterm' } });
     let stdout = '';
     let stderr = '';
@@ -88,6 +92,22 @@ describe('wharf exec', () => {
     const events = await up.wharf.aws('logs', 'get-log-events', '--log-group-name', 'exec-sessions', '--log-stream-name', streams.logStreams[0].logStreamName);
     expect(events.events.map((e: { message: string }) => e.message)).toEqual(expect.arrayContaining(['out-42', 'err']));
   }, 180_000);
+
+  it('leaves NODE_EXTRA_CA_CERTS out of a session to an http endpoint only (Node 20 reads it at every start)', async () => {
+    // A file that cannot be read: Node 20 warns as it starts whenever the variable reaches it.
+    const env = { NODE_EXTRA_CA_CERTS: '/nonexistent/wharf-test-ca.pem' };
+    const warning = 'Ignoring extra certs from `/nonexistent/wharf-test-ca.pem`';
+    const http = await wharfExec([task, '--command', 'echo ok'], undefined, env);
+    expect(http).toMatchObject({ code: 0, stdout: 'ok\n' });
+    expect(http.stderr).not.toContain(warning);
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      // Node 22 reads the file only when a TLS connection needs it, so only Node 20 shows who kept the variable.
+      expect((await wharf(['version'], undefined, env)).stderr).toContain(warning);
+      const https = await wharf(['exec', task, '--command', 'true', '--endpoint-url', 'https://127.0.0.1:9'], undefined, env);
+      expect(https.code).not.toBe(0);
+      expect(https.stderr).toContain(warning);
+    }
+  }, 60_000);
 
   it('opens an interactive shell with a TTY through a pseudo-terminal', async () => {
     const r = await interactive(task, ['tty', 'echo hello-$((6*7))', 'exit 5']);

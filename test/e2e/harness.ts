@@ -8,7 +8,8 @@ import { createInterface } from 'node:readline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const WHARF_BIN = join(ROOT, 'dist/src/cli/main.js');
+/** The command as installed (package.json "bin"); dist/src/cli/main.js is the same as an ES module. */
+export const WHARF_BIN = join(ROOT, 'dist/src/cli/wharf.cjs');
 /** Debian's awscli package; a different `aws` may come first on PATH. */
 export const AWS_CLI = '/usr/bin/aws';
 
