@@ -15,7 +15,7 @@ import { clusterArn } from '../domain/arn.js';
 import type { ClusterRecord } from '../domain/cluster.js';
 import { bindAddress } from '../domain/addressPool.js';
 import { loadCredentials, type Credentials } from '../config/credentials.js';
-import type { ServerOptions } from '../config/options.js';
+import { type ServerOptions, urlHost } from '../config/options.js';
 import { TaskLifecycleController } from '../controllers/taskLifecycle.js';
 import { ServiceController } from '../controllers/services/controller.js';
 import { Gateway } from '../gateway/server.js';
@@ -68,6 +68,8 @@ import { traceStart } from '../logging/startTrace.js';
 
 export interface ControlPlane {
   url: string;
+  /** What other replicas, agents and clients are given for this one (--advertise-address). */
+  advertisedUrl: string;
   /** Where Wharf's DNS server answers (load balancer names), when it could bind. */
   dns?: { address: string; port: number };
   /** The unauthenticated /metrics listener (--metrics-address), when there is one. */
@@ -290,7 +292,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     heartbeatMs: opts.heartbeatSeconds * 1000,
     onLogs: (instance, msg) => ingest.onLogs(instance, msg),
     onStats: (instance, msg) => ingest.onStats(instance, msg),
-    replica: { sessions, id: replicaId, url: () => url, leaseId: () => replicaLease.id },
+    replica: { sessions, id: replicaId, url: () => advertisedUrl, leaseId: () => replicaLease.id },
     barrier: opts.store.kind === 'etcd' ? readYourWrites : undefined,
     taskSecrets: new TaskSecrets({ tables, secrets, parameters, access, sts, accountId: opts.accountId }),
     resolveEfs: (v) => efs.mountInfo(v.fileSystemId!, v.rootDirectory, v.authorizationConfig?.accessPointId),
@@ -301,13 +303,13 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     logs,
     logger,
     secretFor,
-    baseUrl: () => url.replace(/^http/, 'ws'),
+    baseUrl: () => advertisedUrl.replace(/^http/, 'ws'),
     agentConnected: (key) => channel.isConnected(key),
     sendToAgent: (key, msg) => channel.sendTo(key, msg),
   });
   replicaLease.onRenewed((lease) => {
     void channel.reclaimSessions();
-    void announceReplica(cache, replicaRows, replicaId, url, lease.id, opts.lbBindPool).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not list this replica again'));
+    void announceReplica(cache, replicaRows, replicaId, advertisedUrl, lease.id, opts.lbBindPool).catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'could not list this replica again'));
   });
   const lifecycle = new TaskLifecycleController({
     cache: leaderCache,
@@ -322,6 +324,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
 
   traceStart('controllers built');
   let url = '';
+  let advertisedUrl = '';
   // On etcd, followers hand RunTask and StartTask to the leader: one placer per fleet (cli/placementForwarding.ts).
   let leaderElsewhere: () => string | undefined = () => undefined;
   const forwarding =
@@ -390,9 +393,11 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   traceStart('gateway built');
   url = await gateway.listen();
   traceStart('gateway listening');
-  publicHost = new URL(url).host;
+  // What others are given for this replica: the listen address unless it is a wildcard (options.ts).
+  advertisedUrl = `http://${urlHost(opts.advertiseAddress)}:${new URL(url).port}`;
+  publicHost = new URL(advertisedUrl).host;
   const leaseNow = replicaLease.id;
-  if (leaseNow) await announceReplica(cache, replicaRows, replicaId, url, leaseNow, opts.lbBindPool).catch(() => undefined);
+  if (leaseNow) await announceReplica(cache, replicaRows, replicaId, advertisedUrl, leaseNow, opts.lbBindPool).catch(() => undefined);
   const metricsListener = opts.metricsListen ? await listenMetrics(metrics.route(), opts.metricsListen.host, opts.metricsListen.port) : undefined;
   // Every replica records its own series and keeps its own logs; alarms are evaluated by the leader alone.
   metrics.start();
@@ -447,7 +452,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
     store,
     lease: replicaLease,
     replica: replicaId,
-    url: () => url,
+    url: () => advertisedUrl,
     logger,
     onLead: () => controllers.start(),
     onFollow: () => controllers.stop(),
@@ -463,6 +468,7 @@ export async function startControlPlane(opts: ServerOptions, logger: Logger): Pr
   traceStart('leadership settled');
   return {
     url,
+    advertisedUrl,
     dns: dns ? { address: dns.address, port: dns.port } : undefined,
     metricsUrl: metricsListener?.url,
     credentials,

@@ -19,6 +19,7 @@ interface ServeFlags {
   dataDir?: string;
   port?: string;
   host?: string;
+  advertiseAddress?: string;
   region?: string;
   logLevel?: string;
   instanceGraceSeconds?: string;
@@ -63,6 +64,7 @@ function serveCommand(name: string, description: string) {
     .option('--data-dir <dir>', 'where state and credentials live (default ~/.wharf, or WHARF_DATA_DIR)')
     .option('--port <n>', `the gateway port for every API (default ${DEFAULT_PORT}; 0 picks a free one)`)
     .option('--host <addr>', 'the address to listen on (default 127.0.0.1)')
+    .option('--advertise-address <addr>', 'the address other replicas, agents and clients reach this one at (default --host; for 0.0.0.0, this host\'s first address; or WHARF_ADVERTISE_ADDRESS)')
     .option('--region <region>', 'region of the resources Wharf creates itself (default us-east-1)')
     .option('--log-level <level>', 'trace, debug, info, warn or error (default info)')
     .option('--instance-grace-seconds <n>', 'how long an agent may be gone before its tasks are stopped as lost (default 60)')
@@ -100,7 +102,7 @@ async function serve(flags: ServeFlags, mode: 'up' | 'server') {
   const { startControlPlane } = await import('./controlPlane.js');
   traceStart('control plane loaded');
   const cp = await startControlPlane(opts, logger);
-  logger.info({ url: cp.url, dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl, replica: cp.replica.id, leader: cp.replica.isLeader() ? 'this replica' : cp.replica.leaderUrl() }, 'wharf is listening');
+  logger.info({ url: cp.url, ...(cp.advertisedUrl !== cp.url ? { advertised: cp.advertisedUrl } : {}), dataDir: opts.dataDir, mode, dns: cp.dns, metrics: cp.metricsUrl, replica: cp.replica.id, leader: cp.replica.isLeader() ? 'this replica' : cp.replica.leaderUrl() }, 'wharf is listening');
   traceStart('listening logged');
   let agent: AgentThread | undefined;
   if (mode === 'up' && flags.agent !== false) {

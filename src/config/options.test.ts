@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveServerOptions, storeSpec } from './options.js';
+import { advertiseAddressFor, resolveServerOptions, storeSpec } from './options.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wharf-opts-'));
 
@@ -55,5 +55,25 @@ describe('--store', () => {
     expect(resolveServerOptions({ dataDir }, { WHARF_LB_BIND_POOL: '127.61.0.0/16' }).lbBindPool).toBe('127.61.0.0/16');
     expect(() => resolveServerOptions({ dataDir, lbBindPool: '127.61.0.0/24' }, {})).toThrow('smaller than the load balancer address pool 127.2.0.0/16');
     expect(() => resolveServerOptions({ dataDir, lbBindPool: '127.61.0.0' }, {})).toThrow('invalid load balancer bind address pool');
+  });
+});
+
+describe('--advertise-address', () => {
+  const nics = () => ({
+    lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
+    eth0: [{ address: 'fe80::1', family: 'IPv6', internal: false }, { address: '10.1.2.3', family: 'IPv4', internal: false }],
+  }) as unknown as NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>;
+
+  it('is the listen address, or for a wildcard the host\'s first address that is not loopback', () => {
+    expect(advertiseAddressFor('127.0.0.5', undefined, nics)).toBe('127.0.0.5');
+    expect(advertiseAddressFor('0.0.0.0', undefined, nics)).toBe('10.1.2.3');
+    expect(advertiseAddressFor('::', undefined, nics)).toBe('10.1.2.3');
+    expect(advertiseAddressFor('0.0.0.0', undefined, () => ({ lo: nics().lo }))).toBe('127.0.0.1');
+    expect(advertiseAddressFor('0.0.0.0', 'wharf-1.internal', nics)).toBe('wharf-1.internal');
+    expect(advertiseAddressFor('0.0.0.0', '[fd00::7]', nics)).toBe('fd00::7');
+  });
+
+  it('refuses a wildcard, an empty value or one that is not a host', () => {
+    for (const bad of ['0.0.0.0', '::', '', ' ', 'http://x', 'a b']) expect(() => advertiseAddressFor('0.0.0.0', bad, nics)).toThrow('invalid advertise address');
   });
 });

@@ -1,7 +1,7 @@
 // Options are normalized once, here: every default resolved, so the rest of Wharf never sees an undefined option.
 import { bindPoolFits, DEFAULT_TASK_ADDRESS_POOL, parseAddressPool } from '../domain/addressPool.js';
 import { mkdirSync } from 'node:fs';
-import { cpus, homedir } from 'node:os';
+import { cpus, homedir, networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { StoreSpec } from '../store/open.js';
 import { hostResolvers, type Upstream } from '../dns/upstream.js';
@@ -9,6 +9,7 @@ import { hostResolvers, type Upstream } from '../dns/upstream.js';
 export interface ServerOptionsInput {
   dataDir?: string;
   host?: string;
+  advertiseAddress?: string;
   port?: number | string;
   region?: string;
   accountId?: string;
@@ -44,6 +45,12 @@ export interface ServerOptions {
   dataDir: string;
   /** Address the gateway listens on. Default 127.0.0.1. */
   host: string;
+  /**
+   * The address other replicas, agents and clients are given for this replica (the leader's URL that followers hand
+   * placements to, exec sessions' stream URLs, repository URIs). Default the listen address, or where that is a
+   * wildcard (0.0.0.0, ::), this host's first address that is not loopback (advertiseAddressFor).
+   */
+  advertiseAddress: string;
   /** Gateway port. Default 4510; 0 picks a free port. */
   port: number;
   /** Region used for resources Wharf creates itself (the default cluster). Default us-east-1. */
@@ -132,9 +139,11 @@ export function resolveServerOptions(input: ServerOptionsInput, env: NodeJS.Proc
   const dataDir = resolve(input.dataDir ?? env.WHARF_DATA_DIR ?? join(homedir(), '.wharf'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const dns = dnsAddress(input.dnsAddress ?? env.WHARF_DNS_ADDRESS ?? '127.0.0.53:53');
+  const host = input.host ?? env.WHARF_HOST ?? '127.0.0.1';
   return {
     dataDir,
-    host: input.host ?? env.WHARF_HOST ?? '127.0.0.1',
+    host,
+    advertiseAddress: advertiseAddressFor(host, input.advertiseAddress ?? env.WHARF_ADVERTISE_ADDRESS),
     port,
     region: input.region ?? env.WHARF_REGION ?? 'us-east-1',
     accountId,
@@ -212,6 +221,27 @@ function dnsUpstreams(text: string | undefined, own: { dnsAddress: string; dnsPo
   // Forwarding to itself would loop.
   return list.filter((u) => !(u.address === own.dnsAddress && u.port === own.dnsPort));
 }
+
+/**
+ * What this replica tells others to reach it at. A wildcard listen address is not one another host can reach (a
+ * follower that was handed 0.0.0.0 would reach itself), so it is replaced by the host's first non-loopback IPv4
+ * address (then IPv6), or loopback when it has none.
+ */
+export function advertiseAddressFor(host: string, given: string | undefined, interfaces: () => NodeJS.Dict<NetworkInterfaceInfo[]> = networkInterfaces): string {
+  if (given !== undefined) {
+    const a = given.trim().replace(/^\[(.*)\]$/, '$1');
+    if (!a || /[\s/@]/.test(a) || isWildcard(a)) throw new Error(`invalid advertise address (an address or host name others can reach expected): ${given}`);
+    return a;
+  }
+  if (!isWildcard(host)) return host;
+  const all = Object.values(interfaces()).flatMap((list) => list ?? []).filter((i) => !i.internal);
+  return all.find((i) => i.family === 'IPv4')?.address ?? all.find((i) => i.family === 'IPv6' && !i.address.startsWith('fe80:'))?.address ?? '127.0.0.1';
+}
+
+const isWildcard = (a: string) => a === '0.0.0.0' || a === '::' || a === '::0' || a === '0:0:0:0:0:0:0:0';
+
+/** An address as the host part of a URL (IPv6 in brackets). */
+export const urlHost = (address: string) => (address.includes(':') ? `[${address}]` : address);
 
 function hostPort(what: string, text: string | undefined): { host: string; port: number } | undefined {
   if (text === undefined) return undefined;
