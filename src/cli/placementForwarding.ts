@@ -8,9 +8,10 @@
 // older Wharf without the route, leaves the follower to place the call itself (guarded transactions keep that
 // correct, only slower); any other failure answers ServiceUnavailableException. On SQLite there is one process and
 // nothing is forwarded.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { AwsError } from '../domain/errors.js';
+import { randomHexId } from '../domain/randomId.js';
 import type { RequestContext } from '../gateway/service.js';
 import { decodeValue, encodeValue } from '../store/codec.js';
 
@@ -68,7 +69,7 @@ export function placementForwarding(opts: PlacementForwardingOptions): Placement
     if (!leader || received.has(ctx)) return undefined;
     const body = Buffer.from(encodeValue({ op, input, ctx }));
     const time = now();
-    const nonce = randomBytes(16).toString('hex');
+    const nonce = randomHexId();
     const u = new URL(FORWARD_PATH, leader);
     let answer: { status: number; text: string; version: unknown };
     try {

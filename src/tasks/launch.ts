@@ -1,7 +1,7 @@
 // The one launch path: a placement plan becomes task records, the reservations on their instances and the
 // addresses of awsvpc tasks, all in the caller's batch (one guarded transaction). RunTask, StartTask, services
 // and DAEMON services all launch through here.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Attachment, Tag, Task, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import { instanceKeyOf } from '../domain/containerInstance.js';
 import { containerArn, newContainer, taskArn, type Reservation, type TaskRecord } from '../domain/task.js';
@@ -11,6 +11,7 @@ import type { TaskBatch } from './batch.js';
 import type { LaunchChoice } from './launchTypes.js';
 import { normalizeOverrides, overriddenContainer } from '../domain/overrides.js';
 import { containerPortsOf } from '../domain/taskDefinition/ports.js';
+import { randomHexId } from '../domain/randomId.js';
 
 /** What every task of one launch shares. */
 export interface LaunchSpec {
@@ -37,7 +38,7 @@ export function launch(batch: TaskBatch, spec: LaunchSpec, plan: Plan): TaskReco
     const instanceKey = instanceKeyOf(placement.instanceArn);
     const ci = batch.instance(instanceKey);
     if (!ci) throw new Error(`placement on an unknown instance ${placement.instanceArn}`);
-    const id = randomBytes(16).toString('hex');
+    const id = randomHexId();
     const taskKey = `${spec.clusterName}/${id}`;
     const address = addresses?.claim(ci, taskKey);
     const availabilityZone = ci.attributes?.find((a) => a.name === 'ecs.availability-zone')?.value;

@@ -10,7 +10,7 @@ import type {
   Task,
 } from '@aws-sdk/client-ecs';
 import { InvalidParameter } from '../../domain/errors.js';
-import { paginate } from '../../domain/paging.js';
+import { pageOf } from '../../domain/paging.js';
 import { isPending, presentTask, taskArn, taskIdOf, type TaskRecord } from '../../domain/task.js';
 import type { RequestContext } from '../../gateway/service.js';
 import type { Row } from '../../store/cache.js';
@@ -74,8 +74,7 @@ export function taskOperations(ecs: EcsContext, opts: { stoppedRetentionMs?: num
         if (input.launchType && t.launchType !== input.launchType) continue;
         arns.push(t.taskArn!);
       }
-      arns.sort();
-      const page = paginate(arns, (a) => a, { maxResults: input.maxResults, nextToken: input.nextToken });
+      const page = pageOf(arns, (a) => a, { maxResults: input.maxResults, nextToken: input.nextToken });
       return { taskArns: page.items, nextToken: page.nextToken };
     },
   };
