@@ -19,6 +19,7 @@ export interface Lingering {
 export function lingerOnClose(socket: Socket, limits: Lingering): void {
   socket.destroySoon = function lingeringDestroySoon(this: Socket) {
     this.end();
+    readIntoOneBuffer(this);
     // Node has resumed the unread request to discard it: its parser keeps reading the body and drops it.
     const started = Date.now();
     const startBytes = this.bytesRead;
@@ -38,4 +39,17 @@ export function lingerOnClose(socket: Socket, limits: Lingering): void {
 /** Whether the request still has a body on the wire (declared, or chunked). */
 export function hasBody(headers: { 'content-length'?: string; 'transfer-encoding'?: string }): boolean {
   return headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+}
+
+/**
+ * What is thrown away is read into one buffer kept for the purpose, not a new one per read: each read's buffer is
+ * memory outside V8's heap that only a collection frees, and V8 lets such memory reach tens of MiB before it collects
+ * (twenty concurrent 15 MB uploads raised the server's peak RSS by 45-67 MiB). `useUserBuffer` is the handle's method
+ * behind net's public `onread` option, which only sockets made by `net.connect` can take; where a Node lacks it, reads
+ * go on as before.
+ */
+const dropBuffer = Buffer.allocUnsafe(64 * 1024);
+function readIntoOneBuffer(socket: Socket): void {
+  const handle = (socket as unknown as { _handle?: { useUserBuffer?: (b: Buffer) => void } })._handle;
+  if (typeof handle?.useUserBuffer === 'function') handle.useUserBuffer(dropBuffer);
 }
