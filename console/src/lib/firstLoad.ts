@@ -44,6 +44,26 @@ if (early)
     () => undefined,
   );
 
+/** The early cluster list's call and its session, when the visit opens on the list signed in: src/early.ts shows it
+ * as plain DOM before the main bundle has arrived (lib/plainClusterList.ts). */
+export function earlyClusterList(): { session: Session; clusters: Promise<Cluster[]> } | undefined {
+  return early && { session: early.session, clusters: early.clusters };
+}
+
+// "Create cluster" pressed on the plain list before the console arrived: the real page opens its dialog at once.
+let createAsked = false;
+
+export function askCreateCluster(): void {
+  createAsked = true;
+}
+
+/** Whether "Create cluster" was pressed before the console arrived; true once. */
+export function takeCreateClusterAsked(): boolean {
+  const asked = createAsked;
+  createAsked = false;
+  return asked;
+}
+
 /** Resolves when the early cluster list has its answer (or failed), or after `maxMs`, whichever comes first; at once
  * when the visit does not open on the cluster list. main.tsx renders after it, so that a list which arrives just after
  * the bundle is in the first render rather than in one after a spinner. */
