@@ -28,7 +28,51 @@ async function showPlainList(): Promise<void> {
   const root = document.getElementById('root');
   if (!clusters || !root || root.firstChild || currentPath() !== '/clusters') return;
   renderPlainClusterList(root, early.session, clusters);
+  keepFocusAcrossSwap(root);
   await afterPaint();
+  await quietMoment();
+}
+
+/** After the plain list has painted, the console's start (the stylesheet's parse, the bundle's evaluation, the first
+ * render: some 250 ms of busy main thread on a loaded machine) waits for the page's load event and then a short moment,
+ * so that the page answers at once while it is first looked at; the user's first press or key starts it at once (their
+ * press itself is kept: links navigate, "Create cluster" and the user's menu open on the real page). */
+const SETTLE_MS = 300;
+
+function quietMoment(): Promise<void> {
+  return new Promise((ok) => {
+    const go = () => {
+      document.removeEventListener('pointerdown', go, true);
+      document.removeEventListener('keydown', go, true);
+      ok();
+    };
+    document.addEventListener('pointerdown', go, true);
+    document.addEventListener('keydown', go, true);
+    const settle = () => setTimeout(go, SETTLE_MS);
+    if (document.readyState === 'complete') settle();
+    else window.addEventListener('load', settle, { once: true });
+  });
+}
+
+const accessibleName = (el: Element) => el.getAttribute('aria-label') ?? el.textContent?.trim();
+
+/** When the console's first render replaces the plain list, the link or button that had the focus there hands it to
+ * its counterpart on the real page (same element, name and address), so a keyboard user does not start over. */
+function keepFocusAcrossSwap(root: HTMLElement): void {
+  const plain = root.firstElementChild!;
+  let focused: Element | undefined;
+  plain.addEventListener('focusin', (e) => (focused = e.target as Element));
+  const swapped = new MutationObserver(() => {
+    if (plain.isConnected) return;
+    swapped.disconnect();
+    if (!focused || (document.activeElement && document.activeElement !== document.body)) return;
+    const was = focused;
+    const twin = Array.from(root.querySelectorAll<HTMLElement>(was.tagName)).find(
+      (el) => accessibleName(el) === accessibleName(was) && el.getAttribute('href') === was.getAttribute('href'),
+    );
+    twin?.focus();
+  });
+  swapped.observe(root, { childList: true });
 }
 
 /** The stylesheet and the main bundle, whose addresses the build put on index.html's preload hints. */

@@ -50,18 +50,18 @@ export function earlyClusterList(): { session: Session; clusters: Promise<Cluste
   return early && { session: early.session, clusters: early.clusters };
 }
 
-// "Create cluster" pressed on the plain list before the console arrived: the real page opens its dialog at once.
-let createAsked = false;
+// What was pressed on the plain list before the console arrived ("Create cluster", the user's menu): the real page
+// opens the same dialog or menu in its first render, so the press is not lost.
+type EarlyPress = 'create-cluster' | 'user-menu';
+const pressed = new Set<EarlyPress>();
 
-export function askCreateCluster(): void {
-  createAsked = true;
+export function pressEarly(what: EarlyPress): void {
+  pressed.add(what);
 }
 
-/** Whether "Create cluster" was pressed before the console arrived; true once. */
-export function takeCreateClusterAsked(): boolean {
-  const asked = createAsked;
-  createAsked = false;
-  return asked;
+/** Whether `what` was pressed before the console arrived; true once. */
+export function takeEarlyPress(what: EarlyPress): boolean {
+  return pressed.delete(what);
 }
 
 /** Resolves when the early cluster list has its answer (or failed), or after `maxMs`, whichever comes first; at once

@@ -2,10 +2,10 @@
 // pages/Clusters.tsx in the console's shell (top bar, side navigation, header, table), with the look of Cloudscape's
 // components from a small stylesheet of its own, so nothing jumps when the real page takes its place. It needs
 // neither React nor Cloudscape's stylesheet. Links work as links; "Create cluster" is remembered and opens the real
-// page's dialog as soon as that page renders; "Refresh" reloads the rows.
+// page's dialog as soon as that page renders, the user's menu button its menu; "Refresh" reloads the rows.
 import type { Cluster } from '@aws-sdk/client-ecs';
 import type { Session } from '../aws/session';
-import { askCreateCluster, loadClusters } from './firstLoad';
+import { loadClusters, pressEarly } from './firstLoad';
 import { enc } from './format';
 import css from './plainClusterList.css?inline';
 import topBarCss from './topBar.css?inline';
@@ -90,11 +90,17 @@ export function renderPlainClusterList(root: HTMLElement, session: Session, clus
     ),
   );
   const create = h('button', { type: 'button', class: 'wharf-early-button wharf-early-primary' }, 'Create cluster');
-  create.addEventListener('click', () => {
-    askCreateCluster();
-    create.setAttribute('aria-busy', 'true');
-  });
+  create.addEventListener('click', () => pressEarly('create-cluster'));
+  // lib/TopBar.tsx's menu button, whose menu opens when the console arrives.
   const label = `${session.accessKeyId} · ${session.region}`;
+  const user = h(
+    'button',
+    { type: 'button', 'aria-haspopup': 'true', 'aria-expanded': 'false', 'aria-label': `Signed in as ${label}` },
+    icon('', [['circle', 'cx=8', 'cy=4.5', 'r=3.5'], ['path', 'd=M1 15.5c0-3.87 3.13-6 7-6s7 2.13 7 6']]),
+    h('span', {}, label),
+    icon('wharf-top-bar-caret', [['path', 'd=M4 5h8l-4 6-4-6z']]),
+  );
+  user.addEventListener('click', () => pressEarly('user-menu'));
   root.replaceChildren(
     h(
       'div',
@@ -103,11 +109,7 @@ export function renderPlainClusterList(root: HTMLElement, session: Session, clus
         'header',
         { class: 'wharf-top-bar' },
         h('a', { class: 'wharf-top-bar-identity', href: '#/clusters' }, 'Wharf'),
-        h(
-          'div',
-          { class: 'wharf-top-bar-user' },
-          h('span', { class: 'wharf-early-user' }, icon('', [['circle', 'cx=8', 'cy=4.5', 'r=3.5'], ['path', 'd=M1 15.5c0-3.87 3.13-6 7-6s7 2.13 7 6']]), h('span', {}, label), icon('wharf-top-bar-caret', [['path', 'd=M4 5h8l-4 6-4-6z']])),
-        ),
+        h('div', { class: 'wharf-top-bar-user' }, user),
       ),
       h(
         'div',
