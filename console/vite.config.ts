@@ -65,7 +65,11 @@ function fontFiles(): Plugin {
  *   first and runs as soon as it arrives rather than after the main bundle is evaluated (two scripts in index.html
  *   would be merged into one entry); it starts the list's API calls (last in the head, as before, it arrived beside
  *   the stylesheet and ran after it was parsed, its calls starting some 500 ms later under load);
- * - the regular and bold Open Sans faces, which the first paint needs. */
+ * - the main bundle and Cloudscape's stylesheet as preloads only (`data-wharf-main`, `data-wharf-styles`): src/early.ts
+ *   starts them once its plain cluster list has painted (or at once on any other page), so that neither the
+ *   stylesheet's parse nor the bundle's evaluation holds back that first paint;
+ * - the regular and bold Open Sans faces, preloaded and declared in the head as Cloudscape's stylesheet declares them,
+ *   for the plain list, which is painted before that stylesheet has loaded. */
 function firstPageHints(): Plugin {
   return {
     name: 'wharf-first-page-hints',
@@ -79,11 +83,26 @@ function firstPageHints(): Plugin {
         if (!early) throw new Error('the early entry is missing from the console build');
         if (chunks.some((c) => c.facadeModuleId?.endsWith('/src/pages/Clusters.tsx')))
           throw new Error("the Clusters page is a chunk of its own: the console's first render would wait for it");
+        const main = chunks.find((c) => c.isEntry && c.facadeModuleId?.endsWith('/console/index.html'));
+        const styles = [...(main?.viteMetadata?.importedCss ?? [])];
+        if (!main || styles.length !== 1) throw new Error('the console build has no main bundle with one stylesheet');
+        const mainTag = `<script type="module" crossorigin src="/console/${main.fileName}"></script>`;
+        const stylesTag = `<link rel="stylesheet" crossorigin href="/console/${styles[0]}">`;
+        if (!html.includes(mainTag) || !html.includes(stylesTag)) throw new Error("index.html's main bundle or stylesheet is not where the console's build expects it");
         const fonts = fontAssets(bundle, ['open-sans-400-normal', 'open-sans-700-normal']);
-        return [
-          { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `/console/${early.fileName}` }, injectTo: 'head-prepend' },
-          ...fonts.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'font', type: 'font/woff2', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
-        ];
+        const faces = fonts
+          .map((f, i) => `@font-face{font-family:'Open Sans';font-style:normal;font-weight:${i ? 700 : 400};font-display:swap;src:url('/console/${f}') format('woff2')}`)
+          .join('');
+        return {
+          html: html
+            .replace(mainTag, `<link rel="modulepreload" crossorigin href="/console/${main.fileName}" data-wharf-main>`)
+            .replace(stylesTag, `<link rel="preload" as="style" crossorigin href="/console/${styles[0]}" data-wharf-styles>`),
+          tags: [
+            { tag: 'script', attrs: { type: 'module', async: true, crossorigin: true, src: `/console/${early.fileName}` }, injectTo: 'head-prepend' },
+            ...fonts.map((f) => ({ tag: 'link', attrs: { rel: 'preload', as: 'font', type: 'font/woff2', crossorigin: true, href: `/console/${f}` }, injectTo: 'head' as const })),
+            { tag: 'style', children: faces, injectTo: 'head' },
+          ],
+        };
       },
     },
   };

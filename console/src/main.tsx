@@ -14,6 +14,7 @@ import { clearSession, loadSession, type Session } from './aws/session';
 import { dropUnsupportedNavOrientation } from './lib/ariaFixes';
 import { Ctx, type Flash } from './lib/context';
 import { ErrorBoundary } from './lib/ErrorBoundary';
+import { stylesheetApplied } from './lib/boot';
 import { earlyClustersSettled } from './lib/firstLoad';
 import { EnglishI18nProvider } from './lib/i18n';
 import { match, queryParam, useHashPath } from './lib/router';
@@ -138,7 +139,9 @@ const root = document.getElementById('root')!;
 dropUnsupportedNavOrientation(root);
 // The cluster list started loading as the page arrived (src/early.ts); most often it is here by now, and when it is a
 // few milliseconds away, waiting for it puts the rows in the first render instead of a spinner and a second render.
-void earlyClustersSettled(50).then(() =>
+// The first render also waits for Cloudscape's stylesheet, which src/early.ts loads beside this bundle, so the page is
+// never shown unstyled. That render replaces whatever src/early.ts put in #root (React empties the container).
+void Promise.all([earlyClustersSettled(50), stylesheetApplied()]).then(() =>
   createRoot(root).render(
   <StrictMode>
     {/* Cloudscape's own English labels (dismiss, scroll, pagination ...), so no control is left without a name. */}

@@ -4,6 +4,7 @@
 // usable from the keyboard), and TopNavigation, a chunk of its own, takes its place once the browser is first idle.
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import type { Session } from '../aws/session';
+import { takeEarlyPress } from './firstLoad';
 import './topBar.css';
 
 const TopNavigation = lazy(() => import('@cloudscape-design/components/top-navigation'));
@@ -69,7 +70,8 @@ export function TopBar(props: TopBarProps) {
 /** The first render's bar: a banner with the identity link and the user's menu (a menu button: Enter, Space or the
  * down arrow opens it on its item, Escape closes it and returns to the button). */
 function LightTopBar({ session, onSignOut, barRef }: TopBarProps & { barRef: React.RefObject<HTMLElement | null> }) {
-  const [open, setOpen] = useState(false);
+  // Open at once when the plain list's menu button was pressed before the console arrived (src/early.ts).
+  const [open, setOpen] = useState(() => takeEarlyPress('user-menu'));
   const button = useRef<HTMLButtonElement>(null);
   const item = useRef<HTMLLIElement>(null);
   useEffect(() => {

@@ -44,6 +44,26 @@ if (early)
     () => undefined,
   );
 
+/** The early cluster list's call and its session, when the visit opens on the list signed in: src/early.ts shows it
+ * as plain DOM before the main bundle has arrived (lib/plainClusterList.ts). */
+export function earlyClusterList(): { session: Session; clusters: Promise<Cluster[]> } | undefined {
+  return early && { session: early.session, clusters: early.clusters };
+}
+
+// What was pressed on the plain list before the console arrived ("Create cluster", the user's menu): the real page
+// opens the same dialog or menu in its first render, so the press is not lost.
+type EarlyPress = 'create-cluster' | 'user-menu';
+const pressed = new Set<EarlyPress>();
+
+export function pressEarly(what: EarlyPress): void {
+  pressed.add(what);
+}
+
+/** Whether `what` was pressed before the console arrived; true once. */
+export function takeEarlyPress(what: EarlyPress): boolean {
+  return pressed.delete(what);
+}
+
 /** Resolves when the early cluster list has its answer (or failed), or after `maxMs`, whichever comes first; at once
  * when the visit does not open on the cluster list. main.tsx renders after it, so that a list which arrives just after
  * the bundle is in the first render rather than in one after a spinner. */

@@ -15,7 +15,7 @@ import { ConfirmModal } from '../lib/ConfirmModal';
 import { useConsole } from '../lib/context';
 import { ErrorAlert } from '../lib/ErrorAlert';
 import { enc } from '../lib/format';
-import { loadClusters, takeEarlyClusters, takeSettledEarlyClusters } from '../lib/firstLoad';
+import { loadClusters, takeEarlyClusters, takeEarlyPress, takeSettledEarlyClusters } from '../lib/firstLoad';
 import { usePoll } from '../lib/usePoll';
 
 export default function Clusters() {
@@ -24,7 +24,8 @@ export default function Clusters() {
   const [initial] = useState(() => takeSettledEarlyClusters(session));
   const poll = usePoll(() => takeEarlyClusters(session) ?? loadClusters(session), [session], 3000, initial);
   const [selected, setSelected] = useState<Cluster[]>([]);
-  const [creating, setCreating] = useState(false);
+  // Open at once when "Create cluster" was pressed on the plain list shown before the console arrived.
+  const [creating, setCreating] = useState(() => takeEarlyPress('create-cluster'));
   const [deleting, setDeleting] = useState(false);
   const [name, setName] = useState('');
 
