@@ -5,7 +5,7 @@
 // beside the modules that start them, as `import.meta.url` in each bundled module is rewritten to that module's own
 // place in dist/src. `tsc` alone writes the unbundled program.js back, which works the same, only slower to start.
 // Run after tsc: node scripts/bundle-server.mjs
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -105,4 +105,8 @@ const bin = await build({
   logLevel: 'warning',
   plugins: [lazy],
 });
-for (const f of bin.outputFiles) await writeFile(f.path, f.contents, { mode: 0o755 });
+for (const f of bin.outputFiles) {
+  await writeFile(f.path, f.contents);
+  // The command itself is run as a file (its launcher); a mode given to writeFile applies only to a new file.
+  if (f.path.endsWith('.cjs')) await chmod(f.path, 0o755);
+}
