@@ -61,13 +61,13 @@ describe('--store', () => {
 describe('--advertise-address', () => {
   const nics = () => ({
     lo: [{ address: '127.0.0.1', family: 'IPv4', internal: true }],
-    eth0: [{ address: 'fe80::1', family: 'IPv6', internal: false }, { address: '10.1.2.3', family: 'IPv4', internal: false }],
+    eth0: [{ address: 'fe80::1', family: 'IPv6', internal: false }, { address: '192.0.2.10', family: 'IPv4', internal: false }],
   }) as unknown as NodeJS.Dict<import('node:os').NetworkInterfaceInfo[]>;
 
   it('is the listen address, or for a wildcard the host\'s first address that is not loopback', () => {
     expect(advertiseAddressFor('127.0.0.5', undefined, nics)).toBe('127.0.0.5');
-    expect(advertiseAddressFor('0.0.0.0', undefined, nics)).toBe('10.1.2.3');
-    expect(advertiseAddressFor('::', undefined, nics)).toBe('10.1.2.3');
+    expect(advertiseAddressFor('0.0.0.0', undefined, nics)).toBe('192.0.2.10');
+    expect(advertiseAddressFor('::', undefined, nics)).toBe('192.0.2.10');
     expect(advertiseAddressFor('0.0.0.0', undefined, () => ({ lo: nics().lo }))).toBe('127.0.0.1');
     expect(advertiseAddressFor('0.0.0.0', 'wharf-1.internal', nics)).toBe('wharf-1.internal');
     expect(advertiseAddressFor('0.0.0.0', '[fd00::7]', nics)).toBe('fd00::7');
