@@ -285,7 +285,7 @@ export function storeSpec(text: string | undefined, dataDir: string): StoreSpec 
   if (!m) throw new Error(`invalid --store (sqlite:PATH or etcd://HOST:PORT[,HOST:PORT...][/PREFIX] expected): ${text}`);
   const endpoints = m[1]!.split(',').map((e) => {
     const hp = hostPort('--store', e);
-    return `${hp!.host.includes(':') ? `[${hp!.host}]` : hp!.host}:${hp!.port}`;
+    return `${urlHost(hp!.host)}:${hp!.port}`;
   });
   const path = (m[2] ?? '').slice(1);
   return { kind: 'etcd', endpoints, namespace: path === '' || path.endsWith('/') ? path : `${path}/` };
