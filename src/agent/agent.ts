@@ -26,6 +26,7 @@ import {
   versionInfo,
 } from './registration.js';
 import { DockerRuntime } from './runtime/docker.js';
+import { findDockerProxy } from './network/portProxy.js';
 import { ExecHost } from './exec.js';
 import { Status } from './engine/status.js';
 import type { ContainerRuntime } from './runtime/types.js';
@@ -60,6 +61,11 @@ export interface AgentOptions {
   dnsServer?: { address: string; port: number };
   /** The host's availability zone (its ecs.availability-zone attribute); the region + "a" unless given. */
   availabilityZone?: string;
+  /**
+   * awsvpc pause containers kept started ahead, so a task's start is one container start, not two
+   * (engine/warmPause.ts). Default: WHARF_WARM_PAUSE_CONTAINERS, else 1 on a local Docker Engine with docker-proxy.
+   */
+  warmPauseContainers?: number;
   /** How often task CPU and memory are sampled and shipped. Default 10 s. */
   statsIntervalMs?: number;
   log?: (msg: string, fields?: Record<string, unknown>) => void;
@@ -195,6 +201,7 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
     metadata: hooks,
     taskDns: network ? (task, internal) => network.dnsFor(task, internal) : undefined,
     cgroups: typeof cgroups === 'string' ? null : cgroups,
+    ...warmPauseSettings(opts, runtime),
     secrets: {
       fetch: async (taskArn) => {
         const SECRETS_ERROR = 'ResourceInitializationError: unable to pull secrets or registry auth: ';
@@ -263,10 +270,21 @@ export async function startAgent(opts: AgentOptions): Promise<RunningAgent> {
       await Promise.race([reporter.drain(), new Promise((r) => setTimeout(r, 2000))]);
       reporter.close();
       engine.close();
+      await engine.closedWarm;
       await metadata.stop();
       network?.stop();
       ecs.destroy();
       ecr.destroy();
     },
   };
+}
+
+/** Warm pause containers need the engine's bridge reachable from here (a local engine) and docker-proxy. */
+function warmPauseSettings(opts: AgentOptions, runtime: ContainerRuntime): { warmPauseContainers: number; dockerProxy?: string } {
+  const host = process.env.DOCKER_HOST;
+  const local = runtime instanceof DockerRuntime && (!host || host.startsWith('unix://'));
+  const fromEnv = process.env.WHARF_WARM_PAUSE_CONTAINERS;
+  const wanted = opts.warmPauseContainers ?? (fromEnv !== undefined && /^\d+$/.test(fromEnv) ? Number(fromEnv) : 1);
+  const dockerProxy = local && wanted > 0 ? findDockerProxy() : undefined;
+  return { warmPauseContainers: dockerProxy ? wanted : 0, dockerProxy };
 }

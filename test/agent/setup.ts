@@ -36,5 +36,6 @@ export async function newEngine(opts: Partial<EngineOptions> = {}, instanceArn?:
 
 export async function cleanupAll(): Promise<void> {
   for (const e of engines) e.close();
+  await Promise.all(engines.map((e) => e.closedWarm));
   for (const arn of instances) await removeLabelled(runtime, { [LABELS.instanceArn]: arn });
 }

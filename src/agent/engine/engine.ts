@@ -20,6 +20,8 @@ import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 import { whyNotRestart } from './restartPolicy.js';
 import { awslogsBufferLimit } from './logDrivers.js';
 import { needsPause } from './namespaces.js';
+import { WARM_PAUSE_LABEL, WarmPausePool, warmPauseFits } from './warmPause.js';
+import { publishedFor, publishPorts, unpublishPorts } from '../network/portProxy.js';
 import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.js';
 import { needsSecrets, pullAuthFrom, withSecrets } from '../secrets/containerSecrets.js';
 import type { ContainerSecrets } from '../protocol.js';
@@ -52,6 +54,9 @@ export class TaskEngine {
   private readonly follows = new Map<string, { stop(): void }>();
   private readonly pulledOnce = new Set<string>();
   private pauseImage?: Promise<void>;
+  private warm?: WarmPausePool;
+  /** Warm pause containers found on start that a task had taken: Docker name -> runtime id. */
+  private readonly claimedWarm = new Map<string, string>();
   private closeEvents?: () => void;
   private ticker?: NodeJS.Timeout;
   private startedAt = new Date();
@@ -67,6 +72,11 @@ export class TaskEngine {
   async start(): Promise<void> {
     this.startedAt = new Date(this.o.now());
     this.storage = await this.o.runtime.version().catch(() => ({}));
+    const unclaimed: string[] = [];
+    for (const c of await this.o.runtime.list({ [WARM_PAUSE_LABEL]: this.o.instanceArn })) {
+      if (c.name.startsWith('ecs-')) this.claimedWarm.set(c.name, c.id);
+      else unclaimed.push(c.id);
+    }
     for (const c of await this.o.runtime.list({ [LABELS.instanceArn]: this.o.instanceArn })) {
       const arn = c.labels[LABELS.taskArn];
       const name = c.labels[LABELS.containerName];
@@ -75,6 +85,11 @@ export class TaskEngine {
       this.adoptable.get(arn)!.set(name, c.id);
     }
     await this.subscribe();
+    const { warmPauseContainers: size, dockerProxy, runtime } = this.o;
+    if (size > 0 && dockerProxy && runtime.rename) {
+      this.warm = new WarmPausePool({ runtime, size, spec: (name) => this.warmPauseSpec(name), ensureImage: () => this.ensurePauseImage(), busy: () => this.busy(), log: this.o.log });
+      await this.warm.adopt(unclaimed);
+    } else for (const id of unclaimed) await runtime.remove(id).catch(() => {});
     this.ticker = setInterval(() => this.tick(), this.o.tickMs);
     this.ticker.unref();
   }
@@ -87,6 +102,15 @@ export class TaskEngine {
     for (const f of this.follows.values()) f.stop();
     this.follows.clear();
     for (const ts of this.tasks.values()) for (const c of ts.containers) if (c.runtimeId) this.o.metadata.close(c.runtimeId);
+    this.closedWarm = this.warm?.close();
+  }
+
+  /** Resolves once close() has removed the warm pause containers no task took. */
+  closedWarm?: Promise<void>;
+
+  /** Warm pause containers ready for awsvpc tasks (tests, the bench). */
+  get warmPauseReady(): number {
+    return this.warm?.size ?? 0;
   }
 
   /** Level-triggered: the tasks this host should run. `full` lists them all; anything else here is stopped. */
@@ -104,6 +128,12 @@ export class TaskEngine {
       if (wanted.has(arn)) continue;
       this.adoptable.delete(arn);
       void this.removeOrphans(arn, [...byName.values()]);
+    }
+    const pauses = new Set(tasks.map((t) => dockerName(t, PAUSE_CONTAINER_NAME)));
+    for (const [name, id] of this.claimedWarm) {
+      if (pauses.has(name)) continue;
+      this.claimedWarm.delete(name);
+      void this.o.runtime.remove(id).then(() => unpublishPorts(id)).catch(() => {});
     }
   }
 
@@ -165,8 +195,11 @@ export class TaskEngine {
     for (const c of ts.containers) c.inFlight = true;
     try {
       for (const c of ts.containers) {
-        const id = found?.get(c.name);
+        const warm = c.internal ? this.claimedWarm.get(c.dockerName) : undefined;
+        if (warm) this.claimedWarm.delete(c.dockerName);
+        const id = found?.get(c.name) ?? warm;
         if (id) await this.adopt(ts, c, id);
+        if (warm && c.known === Status.RUNNING) await this.republish(ts, c);
       }
       if (ts.task.desiredStatus === 'RUNNING' && ts.containers.some((c) => c.known < Status.CREATED)) {
         const labels = containerLabels(ts.task, '', this.o.instanceArn);
@@ -234,6 +267,7 @@ export class TaskEngine {
         const step = nextStep(ts, c, now);
         if (step.blockedOn && c.known === Status.CREATED) c.blockedSince ??= now;
         if (step.action === 'mark-stopped') {
+          if (c.prestarted) this.stopUnstarted(c);
           c.known = Status.STOPPED;
           c.reason ??= step.reason;
           this.reportContainer(ts, c);
@@ -268,17 +302,21 @@ export class TaskEngine {
     this.reportContainer(ts, c);
   }
 
+  private ensurePauseImage(): Promise<void> {
+    this.pauseImage ??= (async () => {
+      if (await this.o.runtime.imagePresent(PAUSE_IMAGE)) return;
+      const { arch } = await this.o.runtime.version();
+      await this.o.runtime.buildImage(PAUSE_IMAGE, pauseBuildContext(arch));
+    })().catch((err) => {
+      this.pauseImage = undefined;
+      throw err;
+    });
+    return this.pauseImage;
+  }
+
   private async pull(ts: TaskState, c: ContainerState): Promise<void> {
     if (c.internal) {
-      this.pauseImage ??= (async () => {
-        if (await this.o.runtime.imagePresent(PAUSE_IMAGE)) return;
-        const { arch } = await this.o.runtime.version();
-        await this.o.runtime.buildImage(PAUSE_IMAGE, pauseBuildContext(arch));
-      })().catch((err) => {
-        this.pauseImage = undefined;
-        throw err;
-      });
-      await this.pauseImage;
+      await this.ensurePauseImage();
       c.known = Status.PULLED;
       this.mark(ts, `pulled ${c.name}`);
       return;
@@ -342,6 +380,7 @@ export class TaskEngine {
   }
 
   private async create(ts: TaskState, c: ContainerState): Promise<void> {
+    if (c.internal && this.warm && warmPauseFits(ts.task) && (await this.takeWarmPause(ts, c))) return;
     const labels = containerLabels(ts.task, c.name, this.o.instanceArn);
     const built = c.internal
       ? buildPauseSpec({ task: ts.task, dockerName: c.dockerName, image: PAUSE_IMAGE, labels, address: this.awsvpcAddress(ts), cgroupParent: ts.cgroupParent })
@@ -381,6 +420,72 @@ export class TaskEngine {
     if (ts.containers.every((x) => x.known >= Status.CREATED)) this.secretValues.delete(ts.task.taskArn);
   }
 
+  /**
+   * Gives the task a warm pause container: renamed to the task's pause name, the task's ports published on the
+   * task's address. False (the usual create follows) when none is ready or it cannot be made the task's.
+   */
+  private async takeWarmPause(ts: TaskState, c: ContainerState): Promise<boolean> {
+    const w = this.warm!.take();
+    if (!w) return false;
+    try {
+      await Promise.all([this.o.runtime.rename!(w.id, c.dockerName), this.publish(ts, w)]);
+    } catch (err) {
+      this.o.log('warm pause container not usable; creating one', { task: ts.task.taskArn, error: (err as Error).message });
+      void this.o.runtime.remove(w.id).then(() => unpublishPorts(w.id)).catch(() => {});
+      return false;
+    }
+    c.runtimeId = w.id;
+    c.warm = true;
+    c.prestarted = true;
+    this.byId.set(w.id, { t: ts, c });
+    c.known = Status.CREATED;
+    c.createdAt = new Date(this.o.now());
+    this.mark(ts, `created ${c.name} (warm)`);
+    return true;
+  }
+
+  private publish(ts: TaskState, w: { id: string; pid: number; ipv4Address: string }): Promise<void> {
+    const ports = ts.task.containers.flatMap((x) => publishedPorts(x.definition, x.hostPorts ?? [], true)).map((p) => ({ protocol: p.protocol, port: p.containerPort }));
+    return publishPorts(this.o.dockerProxy, { containerId: w.id, pid: w.pid, containerIp: w.ipv4Address, hostIp: this.awsvpcAddress(ts), ports });
+  }
+
+  /** An adopted warm pause container's ports: its proxies normally outlived the agent; if not, they start again. */
+  private async republish(ts: TaskState, c: ContainerState): Promise<void> {
+    c.warm = true;
+    const info = await this.o.runtime.inspect(c.runtimeId!).catch(() => undefined);
+    if (!info?.pid || !info.ipv4Address || (await publishedFor(c.runtimeId!)).length) return;
+    await this.publish(ts, { id: c.runtimeId!, pid: info.pid, ipv4Address: info.ipv4Address }).catch((err: Error) =>
+      this.o.log('cannot publish the ports of an adopted warm pause container', { task: ts.task.taskArn, error: err.message }),
+    );
+  }
+
+  /** A warm pause container taken by a task that stopped before its start step: it runs, so it is stopped. */
+  private stopUnstarted(c: ContainerState): void {
+    const id = c.runtimeId!;
+    c.prestarted = false;
+    void this.o.runtime
+      .stop(id, 0)
+      .then(() => unpublishPorts(id))
+      .catch((err: Error) => this.o.log('cannot stop a warm pause container', { error: err.message }));
+  }
+
+  /** The create body of a warm pause container: what every awsvpc task's pause has before its ports are known. */
+  private warmPauseSpec(name: string) {
+    const dns = this.o.taskDns({ networkMode: 'awsvpc' } as AgentTask, true);
+    return {
+      name,
+      Image: PAUSE_IMAGE,
+      Labels: { [WARM_PAUSE_LABEL]: this.o.instanceArn },
+      HostConfig: { NetworkMode: 'bridge', ...(dns ? { Dns: dns } : {}) },
+    };
+  }
+
+  /** A task is starting: the warm pool's refill waits for it. */
+  private busy(): boolean {
+    for (const ts of this.tasks.values()) if (ts.desired === 'RUNNING' && ts.known < Status.RUNNING && ts.task.desiredStatus !== 'STOPPED') return true;
+    return false;
+  }
+
   private async envFiles(c: ContainerState): Promise<[string, string][]> {
     const out: [string, string][] = [];
     for (const f of c.definition.environmentFiles ?? []) {
@@ -395,7 +500,8 @@ export class TaskEngine {
 
   private async startContainer(ts: TaskState, c: ContainerState): Promise<void> {
     const id = c.runtimeId!;
-    await this.o.runtime.start(id);
+    if (c.prestarted) c.prestarted = false;
+    else await this.o.runtime.start(id);
     this.mark(ts, `started ${c.name}`);
     const info = await this.o.runtime.inspect(id);
     this.mark(ts, `inspected ${c.name}`);
@@ -457,6 +563,7 @@ export class TaskEngine {
     c.known = Status.STOPPED;
     c.restarting = false;
     if (c.runtimeId) this.o.metadata.close(c.runtimeId);
+    if (c.warm && c.runtimeId) void unpublishPorts(c.runtimeId);
     if (info.startedAt) c.startedAt ??= info.startedAt;
     c.finishedAt = info.finishedAt;
     c.exitCode = info.exitCode ?? undefined;
@@ -580,6 +687,7 @@ export class TaskEngine {
       if (!c.runtimeId) continue;
       this.o.metadata.close(c.runtimeId);
       await this.o.runtime.remove(c.runtimeId).catch((err) => this.o.log('remove failed', { error: (err as Error).message }));
+      if (c.warm) await unpublishPorts(c.runtimeId);
       this.byId.delete(c.runtimeId);
     }
     for (const v of this.prepared.get(ts.task.taskArn)?.taskScoped ?? []) {

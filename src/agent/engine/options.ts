@@ -58,6 +58,13 @@ export interface EngineOptions {
   taskDns?: (task: AgentTask, internal: boolean) => string[] | undefined;
   /** Where tasks' secrets come from (the control plane). Default: none, and tasks that need one fail to start. */
   secrets?: SecretSource;
+  /**
+   * awsvpc: how many pause containers to keep started ahead (warmPause.ts). Default 0 (none). Needs dockerProxy and a
+   * runtime that can rename containers.
+   */
+  warmPauseContainers?: number;
+  /** Docker's userland proxy (docker-proxy), which publishes a warm pause container's ports. */
+  dockerProxy?: string;
   /** Injected clock (ms). */
   now?: () => number;
   /** Diagnostics. */
@@ -81,6 +88,8 @@ export function resolveEngineOptions(o: EngineOptions): ResolvedEngineOptions {
     taskDns: () => undefined,
     secrets: NO_SECRETS,
     cgroups: null,
+    warmPauseContainers: 0,
+    dockerProxy: '',
     now: Date.now,
     log: () => {},
     ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)),

@@ -40,6 +40,10 @@ export interface ContainerState {
   restartCount?: number;
   /** It exited and its restart policy starts it again: it stays RUNNING meanwhile, as on ECS. */
   restarting?: boolean;
+  /** A warm pause container (warmPause.ts): its ports are Wharf's to publish and unpublish. */
+  warm?: boolean;
+  /** Taken already running from the warm pool: its start step only checks it and opens its endpoints. */
+  prestarted?: boolean;
 }
 
 export interface TaskState {

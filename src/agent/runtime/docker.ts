@@ -145,6 +145,10 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async rename(id: string, name: string): Promise<void> {
+    await this.call(`rename ${id}`, this.t.createMs, () => this.docker.getContainer(id).rename({ name }));
+  }
+
   async stop(id: string, timeoutSeconds: number): Promise<void> {
     try {
       await this.call(`stop ${id}`, timeoutSeconds * 1000 + this.t.stopGraceMs, () =>
@@ -159,7 +163,8 @@ export class DockerRuntime implements ContainerRuntime {
     try {
       await this.call(`remove ${id}`, this.t.removeMs, () => this.docker.getContainer(id).remove({ force: true, v: true }));
     } catch (err) {
-      if (!(err instanceof NotFoundError)) throw err;
+      // Gone, or going: someone else's removal is under way.
+      if (!(err instanceof NotFoundError) && !/already in progress/.test((err as Error).message)) throw err;
     }
   }
 

@@ -112,6 +112,8 @@ export interface ContainerRuntime {
   /** Creates a container; returns its id. A name already taken rejects with a NameConflictError. */
   create(spec: CreateSpec): Promise<string>;
   start(id: string): Promise<void>;
+  /** Gives a container a new name (a warm pause container taken by its task). A name already taken rejects. */
+  rename?(id: string, name: string): Promise<void>;
   /** SIGTERM (or the image's stop signal), SIGKILL after timeoutSeconds. A container already stopped is fine. */
   stop(id: string, timeoutSeconds: number): Promise<void>;
   /** Removes the container (and its anonymous volumes). A container already gone is fine. */
