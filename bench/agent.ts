@@ -123,15 +123,28 @@ async function main() {
   const awsvpcMs: number[] = [];
   const dockerMs: number[] = [];
   const peerMs: number[] = [];
-  /** Per awsvpc round: ms from RunTask sent to each step, then to RUNNING seen by DescribeTasks. */
+  /** Per round: ms from RunTask sent to each step, then to RUNNING seen by DescribeTasks. */
+  const bridgeSteps: Record<string, number>[] = [];
   const awsvpcSteps: Record<string, number>[] = [];
+  const timeline = (arn: string, sent: number, answered: number, seen: number) => {
+    const tl = timelines.get(arn);
+    if (!tl) return undefined;
+    const steps: Record<string, number> = { 'RunTask answered': answered - sent, 'agent accepted': tl.acceptedAt - sent };
+    for (const [k, ms] of Object.entries(tl.steps)) if (k !== 'accepted') steps[k] = tl.acceptedAt + ms - sent;
+    steps['RUNNING seen'] = seen - sent;
+    return steps;
+  };
   for (let i = 0; i < rounds; i++) {
     await quiet();
+    const bsent = now();
     let t0 = performance.now();
     const r = await ecs.send(new RunTaskCommand({ taskDefinition: 'bench' }));
+    const banswered = now();
     const arn = r.tasks![0]!.taskArn!;
-    await waitFor([arn]);
+    const bseen = (await waitFor([arn])).get(arn)!;
     bridgeMs.push(performance.now() - t0);
+    const bsteps = timeline(arn, bsent, banswered, bseen);
+    if (bsteps) bridgeSteps.push(bsteps);
     await stop([arn]);
     await quiet();
     dockerMs.push(await dockerRun('127.0.0.1:18081:8080'));
@@ -146,13 +159,8 @@ async function main() {
     const varn = v.tasks![0]!.taskArn!;
     const seen = (await waitFor([varn])).get(varn)!;
     awsvpcMs.push(performance.now() - t0);
-    const tl = timelines.get(varn);
-    if (tl) {
-      const steps: Record<string, number> = { 'RunTask answered': answered - sent, 'agent accepted': tl.acceptedAt - sent };
-      for (const [k, ms] of Object.entries(tl.steps)) if (k !== 'accepted') steps[k] = tl.acceptedAt + ms - sent;
-      steps['RUNNING seen'] = seen - sent;
-      awsvpcSteps.push(steps);
-    }
+    const steps = timeline(varn, sent, answered, seen);
+    if (steps) awsvpcSteps.push(steps);
     await stop([varn]);
     await quiet();
     peerMs.push(await dockerRun(`${PEER_ADDRESS}:8080:8080`));
@@ -181,13 +189,14 @@ async function main() {
   line('awsvpc RunTask->RUNNING', awsvpcMs, peerMs, `docker run -d -p ${PEER_ADDRESS}:8080:8080`, 1.3);
   const [tps, sps] = [arns.length / burst, 50 / shell];
   console.log(`  burst of 50 (5 x count 10): ${burst.toFixed(2)} s, ${tps.toFixed(1)} tasks/s   shell loop, 5 at a time: ${shell.toFixed(2)} s, ${sps.toFixed(1)} runs/s   ratio ${(tps / sps).toFixed(2)}  (goal >= 0.8: ${tps / sps >= 0.8 ? 'met' : 'NOT met'})`);
-  if (awsvpcSteps.length) {
-    console.log(`  where an awsvpc task's start goes (ms after RunTask was sent, median of ${awsvpcSteps.length}):`);
-    const keys = Object.keys(awsvpcSteps[0]!).sort((a, b) => median(awsvpcSteps.map((s) => s[a] ?? 0)) - median(awsvpcSteps.map((s) => s[b] ?? 0)));
+  for (const [kind, all] of [['a bridge', bridgeSteps], ['an awsvpc', awsvpcSteps]] as const) {
+    if (!all.length) continue;
+    console.log(`  where ${kind} task's start goes (ms after RunTask was sent, median of ${all.length}):`);
+    const keys = Object.keys(all[0]!).sort((a, b) => median(all.map((s) => s[a] ?? 0)) - median(all.map((s) => s[b] ?? 0)));
     let prev = 0;
     for (const k of keys) {
-      const at = median(awsvpcSteps.map((s) => s[k] ?? 0));
-      console.log(`    ${k.padEnd(26)} ${at.toFixed(1).padStart(7)}   (+${(at - prev).toFixed(1)})`);
+      const at = median(all.map((s) => s[k] ?? 0));
+      console.log(`    ${k.padEnd(36)} ${at.toFixed(1).padStart(7)}   (+${(at - prev).toFixed(1)})`);
       prev = at;
     }
   }
