@@ -19,18 +19,30 @@ const domReady = (): Promise<void> =>
 // A task after the next frame: by then the browser has painted what was put in the page before it.
 const afterPaint = (): Promise<void> => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
 
-/** Shows the plain cluster list when the visit opens on it signed in and the early answer arrives in time; a failed
- * answer shows nothing here, and the console's page shows the API's message. */
+/** Shows the plain cluster list when the visit opens on it signed in; a failed answer shows nothing here, and the
+ * console's page shows the API's message. An answer later than PLAIN_LIST_WAIT_MS no longer holds the console back,
+ * and is still drawn if it comes before the console's first render. */
 async function showPlainList(): Promise<void> {
   const early = earlyClusterList();
   if (!early) return;
-  const clusters = await Promise.race([early.clusters.catch(() => undefined), new Promise<undefined>((ok) => setTimeout(ok, PLAIN_LIST_WAIT_MS))]);
-  const root = document.getElementById('root');
-  if (!clusters || !root || root.firstChild || currentPath() !== '/clusters') return;
-  renderPlainClusterList(root, early.session, clusters);
-  keepFocusAcrossSwap(root);
+  const answer = early.clusters.catch(() => undefined);
+  const clusters = await Promise.race([answer, new Promise<'late'>((ok) => setTimeout(() => ok('late'), PLAIN_LIST_WAIT_MS))]);
+  if (clusters === 'late') {
+    void answer.then((late) => late && drawPlainList(early.session, late));
+    return;
+  }
+  if (!clusters || !drawPlainList(early.session, clusters)) return;
   await afterPaint();
   await quietMoment();
+}
+
+/** Draws the plain list unless the console's page is there already (or the visit has moved on). */
+function drawPlainList(session: Parameters<typeof renderPlainClusterList>[1], clusters: Parameters<typeof renderPlainClusterList>[2]): boolean {
+  const root = document.getElementById('root');
+  if (!root || root.firstChild || currentPath() !== '/clusters') return false;
+  renderPlainClusterList(root, session, clusters);
+  keepFocusAcrossSwap(root);
+  return true;
 }
 
 /** After the plain list has painted, the console's start (the stylesheet's parse, the bundle's evaluation, the first

@@ -32,7 +32,7 @@ describe("the console's first paint", () => {
 
   /** A signed-in page whose main bundle is held until `release()`; records, when the first element of the real page
    * enters #root, whether Cloudscape's stylesheet had applied. */
-  async function heldPage(hash: string, secretAccessKey = TEST_CREDENTIALS.secretAccessKey): Promise<{ page: Page; context: BrowserContext; release: () => void }> {
+  async function heldPage(hash: string, secretAccessKey = TEST_CREDENTIALS.secretAccessKey, listDelayMs = 0): Promise<{ page: Page; context: BrowserContext; release: () => void }> {
     expect(mainBundle).not.toBe('');
     const context = await chrome.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const session = JSON.stringify({ accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey, region: 'us-east-1' });
@@ -52,6 +52,12 @@ describe("the console's first paint", () => {
       await released;
       await route.continue();
     });
+    if (listDelayMs) {
+      await context.route((url) => url.pathname === '/', async (route) => {
+        if (route.request().headers()['x-amz-target']?.endsWith('.ListClusters')) await new Promise((ok) => setTimeout(ok, listDelayMs));
+        await route.continue();
+      });
+    }
     const page = await context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(`${wharf.url}/console/#${hash}`);
@@ -123,6 +129,24 @@ describe("the console's first paint", () => {
       await name.fill('made-early');
       await page.locator('[data-testid=confirm] >> visible=true').click();
       await page.getByRole('link', { name: 'made-early', exact: true }).waitFor();
+      expect(await page.getByRole('link', { name: 'default', exact: true }).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('draws the list from a slow early answer too, while the console has not rendered', async () => {
+    const { page, context, release } = await heldPage('/clusters', undefined, 1500);
+    try {
+      // The console starts without waiting for the answer (its stylesheet is added)...
+      await page.locator('link[rel=stylesheet][href*="/console/assets/index-"]').waitFor({ state: 'attached' });
+      expect(await page.locator('.wharf-early').count()).toBe(0);
+      // ...and the list is drawn when the answer comes, the bundle being held back still.
+      await page.getByRole('link', { name: 'default', exact: true }).waitFor();
+      expect(await page.locator('.wharf-early').count()).toBe(1);
+      release();
+      await page.getByRole('radio').first().waitFor();
+      expect(await page.locator('.wharf-early').count()).toBe(0);
       expect(await page.getByRole('link', { name: 'default', exact: true }).count()).toBe(1);
     } finally {
       await context.close();
