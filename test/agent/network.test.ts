@@ -3,16 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../support/images.js';
 import { makeTask } from '../support/tasks.js';
+import { getText as get } from '../support/http.js';
 import { cleanupAll, newEngine, runtime } from './setup.js';
-
-async function get(url: string): Promise<string | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return await res.text();
-  } catch {
-    return undefined;
-  }
-}
 
 const HTTPD = (text: string, port = 80) => ['sh', '-c', `mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p ${port} -h /www`];
 

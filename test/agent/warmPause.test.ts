@@ -6,20 +6,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../support/images.js';
 import { makeTask } from '../support/tasks.js';
+import { getText as get } from '../support/http.js';
 import { cleanupAll, newEngine, runtime, type Harness } from './setup.js';
 import { findDockerProxy } from '../../src/agent/network/portProxy.js';
 import { WARM_PAUSE_LABEL } from '../../src/agent/engine/warmPause.js';
 import { dockerName } from '../../src/agent/engine/names.js';
 import { PAUSE_CONTAINER_NAME, type AgentTask } from '../../src/agent/protocol.js';
-
-async function get(url: string): Promise<string | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
-    return await res.text();
-  } catch {
-    return undefined;
-  }
-}
 
 /** Processes carrying the mark of Wharf's proxies for this container (the proxies and their watcher). */
 function marked(containerId: string): number {
