@@ -431,7 +431,9 @@ export class TaskEngine {
       await Promise.all([this.o.runtime.rename!(w.id, c.dockerName), this.publish(ts, w)]);
     } catch (err) {
       this.o.log('warm pause container not usable; creating one', { task: ts.task.taskArn, error: (err as Error).message });
-      void this.o.runtime.remove(w.id).then(() => unpublishPorts(w.id)).catch(() => {});
+      // Gone before the task's own is created: it may hold the task's pause name already.
+      await this.o.runtime.remove(w.id).catch(() => {});
+      await unpublishPorts(w.id);
       return false;
     }
     c.runtimeId = w.id;
