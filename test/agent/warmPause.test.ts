@@ -3,6 +3,8 @@
 // go with it; the pool refills once the host is idle; a restarted agent adopts a task whose pause container was warm;
 // a warm pause container removed behind the agent's back is neither used nor leaves a port behind.
 import { readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBusybox } from '../support/images.js';
 import { makeTask } from '../support/tasks.js';
@@ -97,6 +99,28 @@ describe('warm pause containers', () => {
     const info = await runtime.inspect(pause.runtimeId!);
     expect(info.ports.map((p) => `${p.hostIp}:${p.hostPort}`).sort()).toEqual([`${ip}:80`, `${ip}:8081`]);
     expect(marked(warm!)).toBe(0);
+  });
+
+  it("one whose port cannot be published is given up: the task's own pause container meets the same refusal from Docker", async () => {
+    const h = await warmEngine();
+    await expect.poll(() => h.engine.warmPauseReady, { timeout: 20_000 }).toBe(1);
+    const [warm] = await warmIds(h);
+    const ip = randomIp();
+    const taken = createServer().listen(8081, ip);
+    await once(taken, 'listening');
+    try {
+      const task = webTask(ip, 'taken');
+      h.engine.apply([task]);
+      await expect.poll(() => h.reporter.lastTask(task.taskArn)?.status, { timeout: 30_000 }).toBe('STOPPED');
+      const report = h.reporter.lastTask(task.taskArn)!;
+      const reason = [report.reason, ...report.containers.map((c) => c.reason)].join(' ');
+      expect(reason).toMatch(/CannotStartContainerError: .*(address already in use|port is already allocated)/);
+      expect(reason).not.toMatch(/Conflict|already in use by container/);
+      await expect.poll(async () => (await runtime.list({ [WARM_PAUSE_LABEL]: h.instanceArn })).some((c) => c.id === warm), { timeout: 10_000 }).toBe(false);
+      expect(marked(warm!)).toBe(0);
+    } finally {
+      taken.close();
+    }
   });
 
   it('a restarted agent adopts the task and its warm pause container; removed behind its back, its ports go', async () => {
