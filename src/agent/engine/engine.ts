@@ -20,7 +20,7 @@ import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 import { whyNotRestart } from './restartPolicy.js';
 import { awslogsBufferLimit } from './logDrivers.js';
 import { needsPause } from './namespaces.js';
-import { WARM_PAUSE_LABEL, WarmPausePool, warmPauseFits } from './warmPause.js';
+import { WARM_PAUSE_LABEL, WarmPausePool, taskPorts, warmPauseFits } from './warmPause.js';
 import { publishedFor, publishPorts, unpublishPorts } from '../network/portProxy.js';
 import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.js';
 import { needsSecrets, pullAuthFrom, withSecrets } from '../secrets/containerSecrets.js';
@@ -447,8 +447,7 @@ export class TaskEngine {
   }
 
   private publish(ts: TaskState, w: { id: string; pid: number; ipv4Address: string }): Promise<void> {
-    const ports = ts.task.containers.flatMap((x) => publishedPorts(x.definition, x.hostPorts ?? [], true)).map((p) => ({ protocol: p.protocol, port: p.containerPort }));
-    return publishPorts(this.o.dockerProxy, { containerId: w.id, pid: w.pid, containerIp: w.ipv4Address, hostIp: this.awsvpcAddress(ts), ports });
+    return publishPorts(this.o.dockerProxy, { containerId: w.id, pid: w.pid, containerIp: w.ipv4Address, hostIp: this.awsvpcAddress(ts), ports: taskPorts(ts.task) });
   }
 
   /** An adopted warm pause container's ports: its proxies normally outlived the agent; if not, they start again. */

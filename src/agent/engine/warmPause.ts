@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime, CreateSpec } from '../runtime/types.js';
 import type { AgentTask } from '../protocol.js';
 import { publishedPorts } from './portRanges.js';
+import type { PortToPublish } from '../network/portProxy.js';
 
 /**
  * The label of a warm pause container, naming its agent's instance. It keeps it once taken (Docker cannot change
@@ -38,8 +39,12 @@ export interface WarmPauseOptions {
 
 /** Whether a task's pause container can be a warm one: awsvpc, no IPC namespace of its own to share, few ports. */
 export function warmPauseFits(task: AgentTask): boolean {
-  if (task.networkMode !== 'awsvpc' || task.ipcMode === 'task') return false;
-  return task.containers.reduce((n, c) => n + publishedPorts(c.definition, c.hostPorts ?? [], true).length, 0) <= MAX_PORTS;
+  return task.networkMode === 'awsvpc' && task.ipcMode !== 'task' && taskPorts(task).length <= MAX_PORTS;
+}
+
+/** Every port of the task's containers, each published at its own number on the task's address (awsvpc). */
+export function taskPorts(task: AgentTask): PortToPublish[] {
+  return task.containers.flatMap((c) => publishedPorts(c.definition, c.hostPorts ?? [], true)).map((p) => ({ protocol: p.protocol, port: p.containerPort }));
 }
 
 export class WarmPausePool {
