@@ -20,8 +20,7 @@ import { prepareVolumes, type PreparedVolumes } from './volumes.js';
 import { whyNotRestart } from './restartPolicy.js';
 import { awslogsBufferLimit } from './logDrivers.js';
 import { needsPause } from './namespaces.js';
-import { WARM_PAUSE_LABEL, WarmPausePool, taskPorts, warmPauseFits } from './warmPause.js';
-import { publishedFor, publishPorts, unpublishPorts } from '../network/portProxy.js';
+import { WarmPauseHandoff } from './warmPauseHandoff.js';
 import { ephemeralStorageRefusal, type StorageFacts } from './ephemeralStorage.js';
 import { needsSecrets, pullAuthFrom, withSecrets } from '../secrets/containerSecrets.js';
 import type { ContainerSecrets } from '../protocol.js';
@@ -54,9 +53,7 @@ export class TaskEngine {
   private readonly follows = new Map<string, { stop(): void }>();
   private readonly pulledOnce = new Set<string>();
   private pauseImage?: Promise<void>;
-  private warm?: WarmPausePool;
-  /** Warm pause containers found on start that a task had taken: Docker name -> runtime id. */
-  private readonly claimedWarm = new Map<string, string>();
+  private warm?: WarmPauseHandoff;
   private closeEvents?: () => void;
   private ticker?: NodeJS.Timeout;
   private startedAt = new Date();
@@ -72,11 +69,13 @@ export class TaskEngine {
   async start(): Promise<void> {
     this.startedAt = new Date(this.o.now());
     this.storage = await this.o.runtime.version().catch(() => ({}));
-    const unclaimed: string[] = [];
-    for (const c of await this.o.runtime.list({ [WARM_PAUSE_LABEL]: this.o.instanceArn })) {
-      if (c.name.startsWith('ecs-')) this.claimedWarm.set(c.name, c.id);
-      else unclaimed.push(c.id);
-    }
+    const { runtime, instanceArn, warmPauseContainers: size, dockerProxy, log } = this.o;
+    this.warm = new WarmPauseHandoff({
+      runtime, instanceArn, size, dockerProxy, log,
+      dns: () => this.o.taskDns({ networkMode: 'awsvpc' } as AgentTask, true), ensureImage: () => this.ensurePauseImage(), busy: () => this.busy(),
+    });
+    // Before tasks arrive: the warm pause containers their earlier agent gave them are known by then.
+    await this.warm.start();
     for (const c of await this.o.runtime.list({ [LABELS.instanceArn]: this.o.instanceArn })) {
       const arn = c.labels[LABELS.taskArn];
       const name = c.labels[LABELS.containerName];
@@ -85,11 +84,6 @@ export class TaskEngine {
       this.adoptable.get(arn)!.set(name, c.id);
     }
     await this.subscribe();
-    const { warmPauseContainers: size, dockerProxy, runtime } = this.o;
-    if (size > 0 && dockerProxy && runtime.rename) {
-      this.warm = new WarmPausePool({ runtime, size, spec: (name) => this.warmPauseSpec(name), ensureImage: () => this.ensurePauseImage(), busy: () => this.busy(), log: this.o.log });
-      await this.warm.adopt(unclaimed);
-    } else for (const id of unclaimed) await runtime.remove(id).catch(() => {});
     this.ticker = setInterval(() => this.tick(), this.o.tickMs);
     this.ticker.unref();
   }
@@ -110,7 +104,7 @@ export class TaskEngine {
 
   /** Warm pause containers ready for awsvpc tasks (tests, the bench). */
   get warmPauseReady(): number {
-    return this.warm?.size ?? 0;
+    return this.warm?.ready ?? 0;
   }
 
   /** Level-triggered: the tasks this host should run. `full` lists them all; anything else here is stopped. */
@@ -129,12 +123,7 @@ export class TaskEngine {
       this.adoptable.delete(arn);
       void this.removeOrphans(arn, [...byName.values()]);
     }
-    const pauses = new Set(tasks.map((t) => dockerName(t, PAUSE_CONTAINER_NAME)));
-    for (const [name, id] of this.claimedWarm) {
-      if (pauses.has(name)) continue;
-      this.claimedWarm.delete(name);
-      void this.o.runtime.remove(id).then(() => unpublishPorts(id)).catch(() => {});
-    }
+    this.warm?.dropUnwanted(new Set(tasks.map((t) => dockerName(t, PAUSE_CONTAINER_NAME))));
   }
 
   /** A read-only view of one task's state (tests, metadata). */
@@ -195,11 +184,11 @@ export class TaskEngine {
     for (const c of ts.containers) c.inFlight = true;
     try {
       for (const c of ts.containers) {
-        const warm = c.internal ? this.claimedWarm.get(c.dockerName) : undefined;
-        if (warm) this.claimedWarm.delete(c.dockerName);
+        const warm = c.internal ? this.warm?.claimedBy(c.dockerName) : undefined;
         const id = found?.get(c.name) ?? warm;
         if (id) await this.adopt(ts, c, id);
-        if (warm && c.known === Status.RUNNING) await this.republish(ts, c);
+        if (warm) c.warm = true;
+        if (warm && c.known === Status.RUNNING) await this.warm!.republish(ts.task, c.runtimeId!, this.awsvpcAddress(ts));
       }
       if (ts.task.desiredStatus === 'RUNNING' && ts.containers.some((c) => c.known < Status.CREATED)) {
         const labels = containerLabels(ts.task, '', this.o.instanceArn);
@@ -267,7 +256,10 @@ export class TaskEngine {
         const step = nextStep(ts, c, now);
         if (step.blockedOn && c.known === Status.CREATED) c.blockedSince ??= now;
         if (step.action === 'mark-stopped') {
-          if (c.prestarted) this.stopUnstarted(c);
+          if (c.prestarted) {
+            c.prestarted = false;
+            this.warm?.stopUnstarted(c.runtimeId!);
+          }
           c.known = Status.STOPPED;
           c.reason ??= step.reason;
           this.reportContainer(ts, c);
@@ -380,7 +372,7 @@ export class TaskEngine {
   }
 
   private async create(ts: TaskState, c: ContainerState): Promise<void> {
-    if (c.internal && this.warm && warmPauseFits(ts.task) && (await this.takeWarmPause(ts, c))) return;
+    if (c.internal && (await this.takeWarmPause(ts, c))) return;
     const labels = containerLabels(ts.task, c.name, this.o.instanceArn);
     const built = c.internal
       ? buildPauseSpec({ task: ts.task, dockerName: c.dockerName, image: PAUSE_IMAGE, labels, address: this.awsvpcAddress(ts), cgroupParent: ts.cgroupParent })
@@ -420,65 +412,18 @@ export class TaskEngine {
     if (ts.containers.every((x) => x.known >= Status.CREATED)) this.secretValues.delete(ts.task.taskArn);
   }
 
-  /**
-   * Gives the task a warm pause container: renamed to the task's pause name, the task's ports published on the
-   * task's address. False (the usual create follows) when none is ready or it cannot be made the task's.
-   */
+  /** Gives the task a warm pause container when one is ready and fits (warmPauseHandoff.ts). */
   private async takeWarmPause(ts: TaskState, c: ContainerState): Promise<boolean> {
-    const w = this.warm!.take();
-    if (!w) return false;
-    try {
-      await Promise.all([this.o.runtime.rename!(w.id, c.dockerName), this.publish(ts, w)]);
-    } catch (err) {
-      this.o.log('warm pause container not usable; creating one', { task: ts.task.taskArn, error: (err as Error).message });
-      // Gone before the task's own is created: it may hold the task's pause name already.
-      await this.o.runtime.remove(w.id).catch(() => {});
-      await unpublishPorts(w.id);
-      return false;
-    }
-    c.runtimeId = w.id;
+    const id = await this.warm?.take(ts.task, c.dockerName, this.awsvpcAddress(ts));
+    if (!id) return false;
+    c.runtimeId = id;
     c.warm = true;
     c.prestarted = true;
-    this.byId.set(w.id, { t: ts, c });
+    this.byId.set(id, { t: ts, c });
     c.known = Status.CREATED;
     c.createdAt = new Date(this.o.now());
     this.mark(ts, `created ${c.name} (warm)`);
     return true;
-  }
-
-  private publish(ts: TaskState, w: { id: string; pid: number; ipv4Address: string }): Promise<void> {
-    return publishPorts(this.o.dockerProxy, { containerId: w.id, pid: w.pid, containerIp: w.ipv4Address, hostIp: this.awsvpcAddress(ts), ports: taskPorts(ts.task) });
-  }
-
-  /** An adopted warm pause container's ports: its proxies normally outlived the agent; if not, they start again. */
-  private async republish(ts: TaskState, c: ContainerState): Promise<void> {
-    c.warm = true;
-    const info = await this.o.runtime.inspect(c.runtimeId!).catch(() => undefined);
-    if (!info?.pid || !info.ipv4Address || (await publishedFor(c.runtimeId!)).length) return;
-    await this.publish(ts, { id: c.runtimeId!, pid: info.pid, ipv4Address: info.ipv4Address }).catch((err: Error) =>
-      this.o.log('cannot publish the ports of an adopted warm pause container', { task: ts.task.taskArn, error: err.message }),
-    );
-  }
-
-  /** A warm pause container taken by a task that stopped before its start step: it runs, so it is stopped. */
-  private stopUnstarted(c: ContainerState): void {
-    const id = c.runtimeId!;
-    c.prestarted = false;
-    void this.o.runtime
-      .stop(id, 0)
-      .then(() => unpublishPorts(id))
-      .catch((err: Error) => this.o.log('cannot stop a warm pause container', { error: err.message }));
-  }
-
-  /** The create body of a warm pause container: what every awsvpc task's pause has before its ports are known. */
-  private warmPauseSpec(name: string) {
-    const dns = this.o.taskDns({ networkMode: 'awsvpc' } as AgentTask, true);
-    return {
-      name,
-      Image: PAUSE_IMAGE,
-      Labels: { [WARM_PAUSE_LABEL]: this.o.instanceArn },
-      HostConfig: { NetworkMode: 'bridge', ...(dns ? { Dns: dns } : {}) },
-    };
   }
 
   /** A task is starting: the warm pool's refill waits for it. */
@@ -564,7 +509,7 @@ export class TaskEngine {
     c.known = Status.STOPPED;
     c.restarting = false;
     if (c.runtimeId) this.o.metadata.close(c.runtimeId);
-    if (c.warm && c.runtimeId) void unpublishPorts(c.runtimeId);
+    if (c.warm && c.runtimeId) void this.warm?.released(c.runtimeId);
     if (info.startedAt) c.startedAt ??= info.startedAt;
     c.finishedAt = info.finishedAt;
     c.exitCode = info.exitCode ?? undefined;
@@ -688,7 +633,7 @@ export class TaskEngine {
       if (!c.runtimeId) continue;
       this.o.metadata.close(c.runtimeId);
       await this.o.runtime.remove(c.runtimeId).catch((err) => this.o.log('remove failed', { error: (err as Error).message }));
-      if (c.warm) await unpublishPorts(c.runtimeId);
+      if (c.warm) await this.warm?.released(c.runtimeId);
       this.byId.delete(c.runtimeId);
     }
     for (const v of this.prepared.get(ts.task.taskArn)?.taskScoped ?? []) {
